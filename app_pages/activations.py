@@ -1,0 +1,77 @@
+"""Activation functions: their shapes, their derivatives, and where gradients die."""
+
+import streamlit as st
+
+from explainer import charts, ui
+from explainer.curves import describe_zones
+from explainer.guidance import activation_guidance
+from explainer.properties import describe_costs
+
+lecture = ui.lecture_mode()
+st.title("Activation functions and their derivatives")
+ui.prose(
+    "Backpropagation multiplies a gradient by the activation's derivative f′(z) once per layer. "
+    "Where f′ is small the gradient shrinks; where f′ is exactly 0 it stops. The left panel is "
+    "what a layer computes, the right panel is what it lets through on the way back. Hover over "
+    "either panel to read every function's value at that x."
+)
+
+keys = ui.activation_picker()
+left, right = st.columns(2)
+with left:
+    x_min, x_max = ui.slider("x range", "x", -20.0, 20.0, (-6.0, 6.0), 0.5)
+with right:
+    typed_text = ui.text_input(
+        "Your own activation: f(x) =",
+        "expr",
+        "",
+        placeholder="x * tanh(softplus(x))",
+        help="Use x, numbers, + − * / **, and exp, log, sqrt, abs, tanh, sigmoid, softplus, erf, sin, "
+        "cos, maximum, minimum, where(x > 0, a, b). Its derivative is computed numerically.",
+    )
+params = ui.parameter_sliders(keys)
+typed, typed_error = ui.typed_activation(typed_text)
+if typed_error:
+    st.error(f"Your activation was not plotted. {typed_error}", icon=":material/block:")
+
+if not keys and not typed:
+    st.info("Choose at least one activation above, or type one, to draw its curves.")
+else:
+    items = ui.params_items(params)
+    curve_set = ui.curves(tuple(keys), items, x_min, x_max, typed)
+    for message in curve_set.messages:
+        st.warning(message)
+    st.subheader("f(x) and f′(x)")
+    ui.chart(charts.curves_chart(curve_set.curves, lecture), curve_set.curves, "activation_curves")
+    slope_text = ui.slope_sentence(tuple(keys), items, typed)
+    st.markdown(slope_text)
+
+    st.subheader("Where the derivative vanishes")
+    labels = list(dict.fromkeys(curve_set.curves["label"]))
+    zones = charts.zones_chart(curve_set.zones, labels, x_min, x_max, lecture)
+    ui.chart(zones, curve_set.zones, "derivative_zones")
+    zone_text = describe_zones(curve_set)
+    st.markdown("\n".join(f"- {sentence}" for sentence in zone_text) or "No chosen function saturates here.")
+
+    with st.expander("Formulas", expanded=not lecture):
+        for label, f_latex, grad_latex in ui.formulas(tuple(keys), typed):
+            st.markdown(f"**{ui.escape(label)}**")
+            st.latex(f_latex)
+            st.latex(grad_latex)
+
+    st.subheader("Properties, measured")
+    table = ui.properties(tuple(keys), items, typed)
+    ui.table(table, "activation_properties", hide=["key"])
+    cost_text = describe_costs(table, ui.matmul_cost() * 1e3)
+    ui.prose(
+        "Every column is computed from f and f′ on a grid of step 0.001 over [−20, 20] (ranges also "
+        "look at ±10⁹); E f(z) is the mean output for z ~ N(0, 1), by quadrature. "
+        "At a kink the derivative is the one from the left, so ReLU′(0) = 0. " + cost_text,
+        title="How the table is computed",
+    )
+    ui.presenter_notes([slope_text, *zone_text[:3], cost_text])
+
+st.subheader("Which one where")
+for rule in activation_guidance():
+    st.markdown(f"**{rule.layer.capitalize()} layers — {rule.use}.** {rule.because}")
+    ui.page_link(rule.page, rule.page_label)

@@ -1,0 +1,38 @@
+"""The benchmark case type and the timing loop every group shares."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Case:
+    """One timed thing: ``run`` is called ``repeats`` times after ``setup``; the median counts.
+
+    ``target`` is the issue's budget in seconds (None where there is none); ``per`` divides the
+    median for a per-unit figure (e.g. elements), shown in ``unit``.
+    """
+
+    group: str
+    name: str
+    run: Callable[[], object]
+    repeats: int = 5
+    target: float | None = None
+    setup: Callable[[], object] | None = None
+    per: float = 1.0
+    unit: str = "s"
+
+
+def median_seconds(case: Case) -> float:
+    """Median wall time of ``case.run`` over ``case.repeats`` calls, each after ``case.setup``."""
+    times = []
+    for _ in range(case.repeats):
+        if case.setup is not None:
+            case.setup()
+        start = time.perf_counter()
+        case.run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)

@@ -1,0 +1,755 @@
+"""The same scikit-learn MLPClassifier trained with each activation, side by side, epoch by epoch.
+
+``fit_mlps`` builds one ``MLPClassifier`` per activation with identical architecture, seed,
+train/test split and minibatch order, and trains each for exactly ``epochs`` epochs with
+``partial_fit`` (one call is one epoch, REFERENCE.md §3), so no early stop hides a stalled net.
+After every epoch it records the loss, train and test accuracy, each layer's relative update
+‖ΔW_l‖/‖W_l‖, ReLU's dead units and (through a private scikit-learn method, see
+``_gradient_norms``) each layer's gradient norm. Results come back as tidy DataFrames with
+sentences written from the numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import time
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import sklearn
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier
+
+from .activations import ACTIVATIONS
+from .datasets import check_seed, get_dataset
+
+# Registry key -> scikit-learn's name, for the four hidden activations MLPClassifier supports.
+SKLEARN_ACTIVATIONS: dict[str, str] = {a.key: a.sklearn_name for a in ACTIVATIONS.values() if a.sklearn_name}
+SOLVERS: tuple[str, ...] = ("sgd", "adam")
+ALPHA = 1e-4  # scikit-learn's default L2 penalty, kept so results match a plain MLPClassifier
+
+# Ranges the page's widgets offer; values outside are clamped with a notice, not refused.
+LIMITS: dict[str, tuple[float, float]] = {
+    "n_samples": (20, 5000),
+    "noise": (0.0, 1.0),
+    "depth": (1, 12),
+    "width": (1, 256),
+    "learning_rate": (1e-4, 10.0),
+    "epochs": (1, 2000),
+    "test_fraction": (0.1, 0.5),
+}
+
+DEFAULTS: dict[str, object] = {
+    "dataset": "circles",
+    "activations": ("identity", "sigmoid", "tanh", "relu"),
+    "hidden_layers": (16, 16),
+    "solver": "adam",
+    "learning_rate": 0.01,
+    "batch_size": 64,
+    "epochs": 200,
+    "n_samples": 500,
+    "noise": None,  # None: the dataset's own default noise
+    "test_fraction": 0.25,
+    "seed": 0,
+}
+
+GRID_SIZE = 50  # points per side of the decision-boundary grid
+REACHED = 0.9  # the test accuracy whose first epoch the sentences compare ("reaches 0.90 at epoch k")
+# Layer updates are compared over the first epochs, while every net is still learning: a net that
+# has converged moves little, and over all epochs that would look like a layer that cannot learn.
+EARLY_EPOCHS = 10
+# Gradient norms cost a full-batch backward pass each; about this many epochs per net suffice for a
+# heatmap, at a quarter of the cost of every epoch in the default run.
+GRADIENT_EPOCHS = 50
+
+PRESETS: dict[str, dict] = {
+    "linear_vs_nonlinear": {
+        "label": "Linear vs nonlinear",
+        "description": (
+            "Circles with no activation (identity) and with ReLU. Without a nonlinearity the "
+            "stacked layers collapse to one straight line, so identity stays at chance while ReLU "
+            "bends its boundary around the inner disc."
+        ),
+        "settings": {
+            **DEFAULTS,
+            "activations": ("identity", "relu"),
+        },
+    },
+    "deep_sigmoid_stalls": {
+        "label": "Deep sigmoid stalls",
+        "description": (
+            "Eight hidden layers trained with plain SGD, which moves each weight in proportion to "
+            "its gradient. The sigmoid net's gradient shrinks on its way back through every layer "
+            "(σ′ ≤ 1/4), so its first layers barely move and its loss stays at chance level, while "
+            "tanh and ReLU learn. (Adam rescales every gradient to a similar step, which hides "
+            "this from the update sizes but does not rescue the sigmoid net.)"
+        ),
+        "settings": {
+            **DEFAULTS,
+            "activations": ("sigmoid", "tanh", "relu"),
+            "hidden_layers": (16,) * 8,
+            "solver": "sgd",
+            "learning_rate": 0.05,
+        },
+    },
+    "dying_relu": {
+        "label": "Dying ReLU",
+        "description": (
+            "ReLU with a learning rate 30 times the default. Large updates push units' inputs "
+            "below zero for every training point; such a unit outputs 0 and its incoming weights "
+            "get no gradient. The dead fraction rises far above its value at initialisation, "
+            "which the default learning rate roughly keeps."
+        ),
+        "settings": {
+            **DEFAULTS,
+            "activations": ("relu",),
+            "hidden_layers": (16, 16, 16),
+            "learning_rate": 0.3,
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class MLPComparison:
+    """The results of ``fit_mlps``: tidy DataFrames, the settings used, and sentences.
+
+    ``activation`` columns hold registry keys ("sigmoid", not scikit-learn's "logistic"). Layers
+    are numbered from 1 (the first hidden layer) to ``len(hidden_layers) + 1`` (the output layer).
+    Epoch 0 is the untrained network.
+
+    * ``history``: activation, epoch, loss, train_accuracy, test_accuracy. ``loss`` is
+      scikit-learn's ``loss_`` for the epoch (the mean minibatch log-loss over the epoch, L2
+      penalty included); at epoch 0 it is the same loss over the whole training set at
+      initialisation.
+    * ``updates``: activation, epoch (from 1), layer, relative_update = ‖W_l after − W_l before‖ /
+      ‖W_l before‖ over one epoch (Frobenius norms; weights only). Karpathy's rule of thumb of
+      ~1e-3 for a healthy layer (REFERENCE.md §8) is per step; an epoch has ``steps_per_epoch``.
+    * ``dead``: activation, epoch, layer (hidden only), dead_fraction: the share of a ReLU layer's
+      units that output 0 for every training point. ReLU rows only.
+    * ``gradients``: activation, epoch, layer, gradient_norm: ‖∂loss/∂W_l‖ over the whole training
+      set (L2 term included) at epoch 0, the last epoch and every k-th epoch between, k chosen so
+      about GRADIENT_EPOCHS epochs are recorded. **Computed through scikit-learn's private
+      ``_backprop``**; empty, with a notice, where this scikit-learn version does not allow it.
+    * ``summary``: one row per activation: activation, label, sklearn_name, epochs (completed),
+      diverged, diverged_epoch (<NA> unless diverged), initial_loss, final_loss, train_accuracy,
+      test_accuracy, epochs_to_reach (first epoch with test accuracy ≥ 0.9, <NA> if never),
+      first_layer_update and output_layer_update (the median relative update per epoch over
+      epochs 1 to EARLY_EPOCHS, while every net is still learning),
+      dead_fraction and dead_fraction_initial (NaN for activations other than ReLU), fit_seconds
+      (time inside ``partial_fit``). A diverged net reports its last finite epoch.
+    * ``grid``: activation, x0, x1, probability (of class 1) on a GRID_SIZE² grid over the plane.
+    * ``points``: x0, x1, y, split ("train" or "test").
+    * ``settings``: the values actually used, after clamping, plus n_train, n_test,
+      steps_per_epoch, alpha, chance_accuracy and sklearn_version.
+    * ``notices``: what was changed or skipped in the input, and optional parts unavailable.
+    * ``messages``: sentences written from the results (which net is at chance, which stalls,
+      which diverged, how many ReLU units died).
+    """
+
+    settings: dict
+    history: pd.DataFrame
+    updates: pd.DataFrame
+    dead: pd.DataFrame
+    gradients: pd.DataFrame
+    summary: pd.DataFrame
+    grid: pd.DataFrame
+    points: pd.DataFrame
+    notices: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    elapsed_seconds: float = 0.0
+
+
+# --- input checks -------------------------------------------------------------------------
+
+
+def _number(name: str, value, *, integer: bool = False) -> float:
+    """``value`` as a finite float (or whole int); a ValueError names ``name`` and what came."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        kind = "a whole number" if integer else "a finite number"
+        raise ValueError(f"{name} must be {kind}, got {value!r}")
+    if integer and not float(value).is_integer():
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    return int(value) if integer else float(value)
+
+
+def _clamped(name: str, value, notices: list[str], *, integer: bool = False, what: str | None = None):
+    """``value`` clamped to ``LIMITS[what or name]``, with a notice when that changed it."""
+    low, high = LIMITS[what or name]
+    value = _number(name, value, integer=integer)
+    kept = min(max(value, low), high)
+    kept = int(kept) if integer else float(kept)
+    if kept != value:
+        side = f"below the minimum of {low:g}" if value < low else f"above the maximum of {high:g}"
+        notices.append(f"{name}={value:g} is {side}; used {kept:g}.")
+    return kept
+
+
+def _activation_keys(activations, notices: list[str]) -> list[str]:
+    """Registry keys of the requested activations MLPClassifier supports, in order, once each."""
+    if isinstance(activations, str):
+        activations = (activations,)
+    if not isinstance(activations, Iterable):
+        raise ValueError(f"activations must be a sequence of activation names, got {activations!r}")
+    by_sklearn_name = {v: k for k, v in SKLEARN_ACTIVATIONS.items()}
+    keys: list[str] = []
+    for name in activations:
+        key = by_sklearn_name.get(name, name)
+        if key not in ACTIVATIONS:
+            raise ValueError(
+                f"Unknown activation {name!r}; expected one of {sorted(SKLEARN_ACTIVATIONS)} "
+                f"(or scikit-learn's names {sorted(by_sklearn_name)})"
+            )
+        if key not in SKLEARN_ACTIVATIONS:
+            notices.append(
+                f"{ACTIVATIONS[key].label} is not available in scikit-learn's MLPClassifier "
+                f"(it offers {', '.join(sorted(by_sklearn_name))}); skipped."
+            )
+        elif key not in keys:
+            keys.append(key)
+    if not keys:
+        raise ValueError(
+            f"No activation scikit-learn supports was requested; expected some of {sorted(SKLEARN_ACTIVATIONS)}"
+        )
+    return keys
+
+
+def _hidden_layers(hidden_layers, notices: list[str]) -> tuple[int, ...]:
+    """Hidden-layer widths within the depth and width limits."""
+    if isinstance(hidden_layers, numbers.Integral) and not isinstance(hidden_layers, bool):
+        hidden_layers = (hidden_layers,)
+    if not isinstance(hidden_layers, Iterable):
+        raise ValueError(f"hidden_layers must be a sequence of layer widths, got {hidden_layers!r}")
+    widths = [_number("a hidden layer width", w, integer=True) for w in hidden_layers]
+    if not widths:
+        raise ValueError("hidden_layers must name at least one hidden layer, got an empty sequence")
+    high = int(LIMITS["depth"][1])
+    if len(widths) > high:
+        notices.append(f"{len(widths)} hidden layers is above the maximum of {high}; used the first {high}.")
+        widths = widths[:high]
+    return tuple(_clamped("hidden layer width", w, notices, integer=True, what="width") for w in widths)
+
+
+def _batch_size(batch_size, n_train: int, notices: list[str]) -> int:
+    """The batch size within 1..n_train, with a notice when clipped."""
+    batch_size = _number("batch_size", batch_size, integer=True)
+    if batch_size < 1:
+        notices.append(f"batch_size={batch_size} is below 1; used 1.")
+        return 1
+    if batch_size > n_train:
+        # The clip scikit-learn applies itself, with a UserWarning, for stochastic solvers.
+        notices.append(
+            f"batch_size={batch_size} is larger than the training set ({n_train} points); "
+            f"clipped to {n_train}, as scikit-learn does."
+        )
+        return n_train
+    return batch_size
+
+
+# --- the network, read from its public attributes -----------------------------------------
+
+Weights = tuple[list[np.ndarray], list[np.ndarray]]
+
+
+def _copy_weights(model: MLPClassifier) -> Weights:
+    """Copies of the weights and biases, which partial_fit updates in place."""
+    return [W.copy() for W in model.coefs_], [b.copy() for b in model.intercepts_]
+
+
+def _forward(key: str, weights: Weights, X: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Hidden activations per layer and P(class 1): MLPClassifier's forward pass, from its weights."""
+    fn = ACTIVATIONS[key].fn
+    coefs, intercepts = weights
+    hidden = []
+    h = X
+    for W, b in zip(coefs[:-1], intercepts[:-1], strict=True):
+        h = fn(h @ W + b)
+        hidden.append(h)
+    z = h @ coefs[-1] + intercepts[-1]
+    return hidden, ACTIVATIONS["sigmoid"].fn(z[:, 0])
+
+
+def _log_loss(coefs: list[np.ndarray], proba: np.ndarray, y: np.ndarray) -> float:
+    """scikit-learn's binary log-loss, with its probability clip and L2 penalty."""
+    eps = np.finfo(np.float64).eps
+    p = np.clip(proba, eps, 1.0 - eps)
+    data = -float(np.mean(np.where(y == 1, np.log(p), np.log1p(-p))))
+    return data + 0.5 * ALPHA * sum(float(np.sum(W * W)) for W in coefs) / len(y)
+
+
+def _gradient_norms(model: MLPClassifier, X: np.ndarray, Y: np.ndarray) -> list[float]:
+    """‖∂loss/∂W_l‖ per layer through the private ``_backprop``, called as REFERENCE.md §3 states."""
+    n_layers = model.n_layers_
+    activations = [X] + [None] * (n_layers - 1)
+    deltas = [None] * (n_layers - 1)
+    coef_grads = [np.empty_like(W) for W in model.coefs_]
+    intercept_grads = [np.empty_like(b) for b in model.intercepts_]
+    _, coef_grads, _ = model._backprop(X, Y, None, activations, deltas, coef_grads, intercept_grads)
+    norms = [float(np.linalg.norm(g)) for g in coef_grads]
+    if len(norms) != len(model.coefs_):
+        raise ValueError(f"expected {len(model.coefs_)} weight gradients, got {len(norms)}")
+    return norms
+
+
+def _finite(weights: Weights) -> bool:
+    """Whether every weight and bias is finite."""
+    return all(np.isfinite(a).all() for part in weights for a in part)
+
+
+def _initial_weights(params: dict, X: np.ndarray, y: np.ndarray) -> MLPClassifier:
+    """A net holding exactly the weights ``MLPClassifier(**params)`` starts from.
+
+    scikit-learn draws the initial weights inside the first ``partial_fit``, which also trains an
+    epoch. A probe with the same seed and architecture takes that first call with one SGD step of
+    size 1e-300: the step is far below float64 resolution of any weight, so the weights it keeps
+    are the initial ones, obtained through the public API.
+    """
+    probe = MLPClassifier(
+        **{**params, "solver": "sgd", "momentum": 0.0, "learning_rate_init": 1e-300, "batch_size": len(y)}
+    )
+    return probe.partial_fit(X, y, classes=np.array([0, 1]))
+
+
+def _plane_grid(X: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Flattened coordinates of a size × size grid over one square box for every panel."""
+    # 10% wider than the data, rounded out to 0.1, so every point sits inside the picture.
+    half = math.ceil(float(np.abs(X).max()) * 1.1 * 10.0) / 10.0
+    ticks = np.linspace(-half, half, size)
+    g0, g1 = np.meshgrid(ticks, ticks)
+    return g0.ravel(), g1.ravel()
+
+
+# --- training -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    """What one activation's net recorded, as rows for the DataFrames."""
+
+    key: str
+    history: list[tuple] = field(default_factory=list)
+    updates: list[tuple] = field(default_factory=list)
+    dead: list[tuple] = field(default_factory=list)
+    gradients: list[tuple] | None = field(default_factory=list)  # None once the private route failed
+    gradient_error: str | None = None
+    diverged_epoch: int | None = None
+    fit_seconds: float = 0.0
+    proba_grid: np.ndarray | None = None
+
+
+class _Progress:
+    """Calls ``progress(fraction)`` about a hundred times at most, increasing, ending at exactly 1.0."""
+
+    def __init__(self, callback: Callable[[float], object] | None, total: int):
+        self.callback, self.total, self.done, self.reported = callback, max(total, 1), 0, 0.0
+
+    def advance(self, steps: int = 1) -> None:
+        self.done = min(self.done + steps, self.total)
+        fraction = self.done / self.total
+        if self.callback is not None and fraction < 1.0 and fraction - self.reported >= 0.01:
+            self.reported = fraction
+            self.callback(fraction)
+
+    def finish(self) -> None:
+        if self.callback is not None:
+            self.callback(1.0)
+
+
+def _train_one(key: str, data: dict, settings: dict, progress: _Progress, want_gradients: bool) -> _Run:
+    """Train one activation's net for ``settings['epochs']`` epochs, recording after each."""
+    X_train, y_train, y_test = data["X_train"], data["y_train"], data["y_test"]
+    X_both = data["X_both"]
+    n_train, epochs = len(y_train), settings["epochs"]
+    Y_train = y_train.reshape(-1, 1).astype(np.float64)
+    run = _Run(key)
+    params = {
+        "hidden_layer_sizes": settings["hidden_layers"],
+        "activation": SKLEARN_ACTIVATIONS[key],
+        "solver": settings["solver"],
+        "alpha": ALPHA,
+        "batch_size": settings["batch_size"],
+        "learning_rate_init": settings["learning_rate"],
+        # We shuffle each epoch ourselves: with an int random_state scikit-learn re-seeds its
+        # shuffle at every partial_fit call and would repeat one minibatch order every epoch.
+        "shuffle": False,
+        "random_state": settings["seed"],
+    }
+
+    def record(epoch: int, weights: Weights, loss: float | None) -> bool:
+        hidden, proba = _forward(key, weights, X_both)
+        if not np.isfinite(proba).all():
+            return False
+        train_p = proba[:n_train]
+        if loss is None:
+            loss = _log_loss(weights[0], train_p, y_train)
+        train_acc = float(np.mean((train_p > 0.5) == (y_train == 1)))
+        test_acc = float(np.mean((proba[n_train:] > 0.5) == (y_test == 1)))
+        run.history.append((key, epoch, float(loss), train_acc, test_acc))
+        if key == "relu":
+            for layer, h in enumerate(hidden, start=1):
+                dead = ~(h[:n_train] > 0.0).any(axis=0)
+                run.dead.append((key, epoch, layer, float(dead.mean())))
+        return True
+
+    def record_gradients(epoch: int, net: MLPClassifier) -> None:
+        if run.gradients is None:
+            return
+        try:
+            norms = _gradient_norms(net, X_train, Y_train)
+        except Exception as error:  # a private API: any change in it must not stop the page
+            run.gradients = None
+            run.gradient_error = f"{type(error).__name__}: {error}"
+            return
+        run.gradients.extend((key, epoch, layer, g) for layer, g in enumerate(norms, start=1))
+
+    if not want_gradients:
+        run.gradients = None
+    gradient_stride = max(1, math.ceil(epochs / GRADIENT_EPOCHS))
+    # Float overflow in a diverging net is detected from the numbers below, not from warnings.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        probe = _initial_weights(params, X_train, y_train)
+        before = _copy_weights(probe)
+        record(0, before, None)
+        record_gradients(0, probe)
+        model = MLPClassifier(**params)
+        order_rng = np.random.default_rng(settings["seed"])  # the same minibatch order for every net
+        for epoch in range(1, epochs + 1):
+            order = order_rng.permutation(n_train)
+            start = time.perf_counter()
+            try:
+                if epoch == 1:
+                    model.partial_fit(X_train[order], y_train[order], classes=np.array([0, 1]))
+                else:
+                    # The first call validated the parameters and data, which do not change; these
+                    # are scikit-learn's public switches for skipping the re-checks every epoch.
+                    with sklearn.config_context(skip_parameter_validation=True, assume_finite=True):
+                        model.partial_fit(X_train[order], y_train[order])
+            except ValueError:
+                # scikit-learn refuses non-finite weights after an epoch; any other ValueError is real.
+                if _finite(_copy_weights(model)):
+                    raise
+            run.fit_seconds += time.perf_counter() - start
+            after = (model.coefs_, model.intercepts_)
+            ok = _finite(after) and math.isfinite(model.loss_) and record(epoch, after, model.loss_)
+            if not ok:
+                run.diverged_epoch = epoch
+                # Keep the last finite weights, so the boundary panel shows where the net was.
+                model.coefs_, model.intercepts_ = before
+                progress.advance(epochs - epoch + 1)
+                break
+            for layer, (W0, W1) in enumerate(zip(before[0], model.coefs_, strict=True), start=1):
+                size = max(float(np.linalg.norm(W0)), np.finfo(np.float64).tiny)
+                run.updates.append((key, epoch, layer, float(np.linalg.norm(W1 - W0)) / size))
+            if epoch % gradient_stride == 0 or epoch == epochs:
+                record_gradients(epoch, model)
+            before = _copy_weights(model)
+            progress.advance()
+        run.proba_grid = model.predict_proba(data["grid_X"])[:, 1]
+    return run
+
+
+def fit_mlps(
+    dataset: str = DEFAULTS["dataset"],
+    activations: Sequence[str] | str = DEFAULTS["activations"],
+    hidden_layers: Sequence[int] | int = DEFAULTS["hidden_layers"],
+    *,
+    solver: str = DEFAULTS["solver"],
+    learning_rate: float = DEFAULTS["learning_rate"],
+    batch_size: int = DEFAULTS["batch_size"],
+    epochs: int = DEFAULTS["epochs"],
+    n_samples: int = DEFAULTS["n_samples"],
+    noise: float | None = None,
+    test_fraction: float = DEFAULTS["test_fraction"],
+    seed: int = DEFAULTS["seed"],
+    progress: Callable[[float], object] | None = None,
+    gradient_norms: bool = True,
+) -> MLPComparison:
+    """Train one scikit-learn ``MLPClassifier`` per activation on the same data; an ``MLPComparison``.
+
+    Every net has the architecture ``hidden_layers`` (widths of the hidden layers), scikit-learn's
+    Glorot-uniform initialisation from ``seed``, the same stratified train/test split
+    (``test_fraction`` of ``n_samples`` points from ``explainer.DATASETS[dataset]``) and the same
+    minibatch order, and is trained with ``partial_fit`` for exactly ``epochs`` epochs: no early
+    stopping. ``activations`` are registry keys ("sigmoid") or scikit-learn's names ("logistic");
+    ones MLPClassifier lacks are skipped with a notice. ``noise=None`` uses the dataset's default.
+
+    Out-of-range numbers (``LIMITS``; a batch larger than the training set) are clamped and the
+    change is listed in ``notices``; unknown names and non-numbers raise ValueError. A net whose
+    loss or weights become NaN or infinite stops there and is reported as diverged at that epoch:
+    no NaN reaches the results. ``ConvergenceWarning`` and scikit-learn's batch-size clipping
+    warning are kept inside. ``progress(fraction)``, if given, is called as epochs complete, with
+    increasing fractions ending at exactly 1.0. ``gradient_norms`` adds the optional per-layer
+    gradient norms computed through scikit-learn's private ``_backprop``.
+
+    See ``MLPComparison`` for the DataFrames and their columns.
+    """
+    started = time.perf_counter()
+    notices: list[str] = []
+    entry = get_dataset(dataset)
+    keys = _activation_keys(activations, notices)
+    hidden = _hidden_layers(hidden_layers, notices)
+    if solver not in SOLVERS:
+        raise ValueError(
+            f"Unknown solver {solver!r}; expected one of {list(SOLVERS)} "
+            "(lbfgs has no epochs to train one at a time)"
+        )
+    learning_rate = _clamped("learning_rate", learning_rate, notices)
+    epochs = _clamped("epochs", epochs, notices, integer=True)
+    n_samples = _clamped("n_samples", n_samples, notices, integer=True)
+    noise = _clamped("noise", entry.default_noise if noise is None else noise, notices)
+    test_fraction = _clamped("test_fraction", test_fraction, notices)
+    seed = check_seed(seed)
+
+    X, y = entry(n_samples, noise, seed)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=test_fraction, random_state=seed, stratify=y
+    )
+    batch_size = _batch_size(batch_size, len(y_train), notices)
+    settings = {
+        "dataset": entry.key,
+        "activations": tuple(keys),
+        "hidden_layers": hidden,
+        "solver": solver,
+        "learning_rate": learning_rate,
+        "batch_size": batch_size,
+        "epochs": epochs,
+        "n_samples": n_samples,
+        "noise": noise,
+        "test_fraction": test_fraction,
+        "seed": seed,
+        "n_train": len(y_train),
+        "n_test": len(y_test),
+        "steps_per_epoch": math.ceil(len(y_train) / batch_size),
+        "alpha": ALPHA,
+        "chance_accuracy": float(max(np.mean(y_test), 1.0 - np.mean(y_test))),
+        "sklearn_version": sklearn.__version__,
+    }
+    g0, g1 = _plane_grid(X, GRID_SIZE)
+    data = {
+        "X_train": np.ascontiguousarray(X_train),
+        "y_train": y_train,
+        "y_test": y_test,
+        "X_both": np.vstack([X_train, X_test]),
+        "grid_X": np.column_stack([g0, g1]),
+    }
+
+    tracker = _Progress(progress, len(keys) * epochs)
+    runs = []
+    with warnings.catch_warnings():
+        # Neither may reach the page: partial_fit never stops early, and batch sizes are
+        # clipped above with a notice of our own.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.filterwarnings("ignore", message="Got `batch_size` less than 1", category=UserWarning)
+        for key in keys:
+            runs.append(_train_one(key, data, settings, tracker, gradient_norms))
+    tracker.finish()
+    failed = next((run.gradient_error for run in runs if run.gradient_error), None)
+    if failed:
+        notices.append(
+            "Per-layer gradient norms are unavailable: they use scikit-learn's private _backprop, "
+            f"which scikit-learn {sklearn.__version__} no longer accepts as called here ({failed}). "
+            "Every other result is unaffected."
+        )
+    return _assemble(runs, settings, entry, X_train, y_train, X_test, y_test, g0, g1, notices, started)
+
+
+def _frame(rows: Iterable[tuple], columns: list[str]) -> pd.DataFrame:
+    """A DataFrame of record tuples, with int64 epoch and layer columns even when empty."""
+    frame = pd.DataFrame(list(rows), columns=columns)
+    for name in ("epoch", "layer"):
+        if name in frame:
+            frame[name] = frame[name].astype(np.int64)
+    return frame
+
+
+def _assemble(runs, settings, entry, X_train, y_train, X_test, y_test, g0, g1, notices, started):
+    """The DataFrames, summary and sentences of an ``MLPComparison`` from the per-net records."""
+    history = _frame(
+        (r for run in runs for r in run.history),
+        ["activation", "epoch", "loss", "train_accuracy", "test_accuracy"],
+    )
+    updates = _frame(
+        (r for run in runs for r in run.updates), ["activation", "epoch", "layer", "relative_update"]
+    )
+    dead = _frame((r for run in runs for r in run.dead), ["activation", "epoch", "layer", "dead_fraction"])
+    gradients = _frame(
+        (r for run in runs if run.gradients is not None for r in run.gradients),
+        ["activation", "epoch", "layer", "gradient_norm"],
+    )
+    grid = pd.DataFrame(
+        {
+            "activation": np.repeat([run.key for run in runs], len(g0)),
+            "x0": np.tile(g0, len(runs)),
+            "x1": np.tile(g1, len(runs)),
+            "probability": np.concatenate([run.proba_grid for run in runs]),
+        }
+    )
+    points = pd.DataFrame(
+        {
+            "x0": np.concatenate([X_train[:, 0], X_test[:, 0]]),
+            "x1": np.concatenate([X_train[:, 1], X_test[:, 1]]),
+            "y": np.concatenate([y_train, y_test]),
+            "split": ["train"] * len(y_train) + ["test"] * len(y_test),
+        }
+    )
+    output_layer = len(settings["hidden_layers"]) + 1
+    rows = []
+    for run in runs:
+        h = history[history["activation"] == run.key]
+        u = updates[updates["activation"] == run.key]
+        d = dead[dead["activation"] == run.key]
+        reached = h.loc[(h["epoch"] > 0) & (h["test_accuracy"] >= REACHED), "epoch"]
+        last = h.iloc[-1]
+        early = u[u["epoch"] <= EARLY_EPOCHS]
+        layer_median = early.groupby("layer")["relative_update"].median()
+        rows.append(
+            {
+                "activation": run.key,
+                "label": ACTIVATIONS[run.key].label,
+                "sklearn_name": SKLEARN_ACTIVATIONS[run.key],
+                "epochs": int(last["epoch"]),
+                "diverged": run.diverged_epoch is not None,
+                "diverged_epoch": run.diverged_epoch,
+                "initial_loss": float(h["loss"].iloc[0]),
+                "final_loss": float(last["loss"]),
+                "train_accuracy": float(last["train_accuracy"]),
+                "test_accuracy": float(last["test_accuracy"]),
+                "epochs_to_reach": int(reached.iloc[0]) if len(reached) else None,
+                "first_layer_update": float(layer_median.get(1, np.nan)),
+                "output_layer_update": float(layer_median.get(output_layer, np.nan)),
+                "dead_fraction": _overall_dead(d, int(last["epoch"]), settings["hidden_layers"]),
+                "dead_fraction_initial": _overall_dead(d, 0, settings["hidden_layers"]),
+                "fit_seconds": run.fit_seconds,
+            }
+        )
+    summary = pd.DataFrame(rows)
+    for name in ("diverged_epoch", "epochs_to_reach"):
+        summary[name] = summary[name].astype("Int64")
+    messages = _sentences(summary, settings, entry)
+    return MLPComparison(
+        settings=settings,
+        history=history,
+        updates=updates,
+        dead=dead,
+        gradients=gradients,
+        summary=summary,
+        grid=grid,
+        points=points,
+        notices=notices,
+        messages=messages,
+        elapsed_seconds=time.perf_counter() - started,
+    )
+
+
+def _overall_dead(dead: pd.DataFrame, epoch: int, widths: tuple[int, ...]) -> float:
+    """The share of all hidden units dead at ``epoch`` (layers weighted by width); NaN without ReLU rows."""
+    fractions = dead.loc[dead["epoch"] == epoch, "dead_fraction"].to_numpy()
+    if len(fractions) != len(widths):
+        return math.nan
+    return float(np.dot(fractions, widths) / sum(widths))
+
+
+# --- sentences ----------------------------------------------------------------------------
+
+
+def _join(words: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _sentences(summary: pd.DataFrame, settings: dict, entry) -> list[str]:
+    """Sentences a learner reads beside the table, each written from the numbers in it."""
+    out: list[str] = []
+    chance = settings["chance_accuracy"]
+    rows = list(summary.itertuples(index=False))
+    healthy = [r for r in rows if not r.diverged]
+
+    for r in rows:
+        if r.diverged:
+            out.append(
+                f"{r.label} diverged at epoch {r.diverged_epoch}: its loss or weights overflowed to "
+                f"infinity or NaN, so its results stop at epoch {r.epochs}. A smaller learning rate "
+                "avoids it."
+            )
+
+    for r in healthy:
+        at_chance = r.test_accuracy <= chance + 0.1
+        if r.activation == "identity" and at_chance and not entry.linearly_separable:
+            out.append(
+                f"identity reaches {r.test_accuracy:.2f} test accuracy on {entry.key}: chance "
+                f"({chance:.2f}), as a linear model must. Without a nonlinearity the layers compose "
+                f"to one linear map, and no straight line separates the two classes of {entry.key}."
+            )
+        elif r.activation == "identity" and entry.linearly_separable and not at_chance:
+            out.append(
+                f"identity reaches {r.test_accuracy:.2f} test accuracy on {entry.key}: a straight "
+                "line is all this dataset needs, so a linear model suffices."
+            )
+        elif at_chance:
+            out.append(
+                f"{r.label} reaches {r.test_accuracy:.2f} test accuracy on {entry.key}: no better "
+                f"than chance ({chance:.2f})."
+            )
+
+    # A net "learned" if its training loss fell to under half its starting value.
+    learned = [r for r in healthy if r.final_loss < 0.5 * r.initial_loss]
+    best = min(learned, key=lambda r: r.final_loss, default=None)
+    for r in healthy:
+        if r.activation == "identity" and not entry.linearly_separable:
+            continue  # already explained: linearity, not training, holds it back
+        ratio = r.final_loss / r.initial_loss
+        if ratio > 1.1:
+            out.append(
+                f"{r.label}'s training loss rose from {r.initial_loss:.3f} to {r.final_loss:.3f} "
+                f"over {r.epochs} epochs: its steps overshoot, so the learning rate is too high for it."
+            )
+        elif ratio > 0.9:
+            contrast = (
+                f", while {best.label}'s fell from {best.initial_loss:.3f} to {best.final_loss:.3f}"
+                if best is not None
+                else ""
+            )
+            out.append(
+                f"{r.label} stalls: after {r.epochs} epochs its training loss is {r.final_loss:.3f}, "
+                f"{ratio:.0%} of where it started{contrast}."
+            )
+
+    reached = sorted((r for r in healthy if not pd.isna(r.epochs_to_reach)), key=lambda r: r.epochs_to_reach)
+    if reached and len(healthy) > 1:
+        parts = [f"epoch {reached[0].epochs_to_reach} with {reached[0].label}"]
+        parts += [f"{r.epochs_to_reach} with {r.label}" for r in reached[1:]]
+        never = [r.label for r in healthy if pd.isna(r.epochs_to_reach)]
+        tail = f"; {_join(never)} never {'does' if len(never) == 1 else 'do'}" if never else ""
+        out.append(f"Test accuracy first reaches {REACHED:.2f} at {_join(parts)}{tail}.")
+
+    movers = [r for r in healthy if r.activation != "identity" and r.first_layer_update > 0]
+    if len(settings["hidden_layers"]) >= 2 and len(movers) >= 2:
+        slow = min(movers, key=lambda r: r.first_layer_update)
+        fast = max(movers, key=lambda r: r.first_layer_update)
+        ratio = fast.first_layer_update / slow.first_layer_update
+        if ratio >= 3.0:
+            own = slow.output_layer_update / slow.first_layer_update
+            own_clause = f" and {own:,.0f}× less than its own output layer" if own >= 3.0 else ""
+            out.append(
+                f"The first layer moves least in the {slow.label} net: over the first "
+                f"{EARLY_EPOCHS} epochs its weights change by {slow.first_layer_update:.1e} of their "
+                f"size per epoch (median), {ratio:,.0f}× less than in the {fast.label} net "
+                f"({fast.first_layer_update:.1e}){own_clause}."
+            )
+
+    for r in rows:
+        if r.activation == "relu" and not math.isnan(r.dead_fraction):
+            if r.dead_fraction == 0.0:
+                out.append("No ReLU unit is dead: every hidden unit is active for some training point.")
+            else:
+                out.append(
+                    f"{r.dead_fraction:.0%} of ReLU's hidden units are dead at epoch {r.epochs}, "
+                    f"against {r.dead_fraction_initial:.0%} at initialisation: they output 0 for every "
+                    "training point, so no gradient reaches their incoming weights."
+                )
+    return out

@@ -1,0 +1,122 @@
+"""Shared links in real Chromium: bad links never break a page, and a link restores its scene."""
+
+import itertools
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.pages.conftest import open_page, registered_pages
+
+from .conftest import Visit, shot, wait_idle
+
+PAGES = registered_pages()
+HUGE = "9" * 10_240
+# Raw values a visitor might paste or a link might be mangled into.
+BAD_VALUES = ["-5", "1e400", "NaN", "inf", "-inf", "999999999", "abc", "√²€😀", "", HUGE, "0x1F", "gelu2", "1,5"]
+
+
+def url_path(page_file: str) -> str:
+    return page_file.removeprefix("app_pages/").removesuffix(".py")
+
+
+def bound_widgets(page_file: str) -> dict:
+    """The page's URL-bound widgets (key → Bound) as the page itself registers them."""
+    at = open_page(page_file)
+    return dict(at.session_state["_vp_bound"])
+
+
+def bad_queries(bound: dict, count: int = 30) -> list[list[tuple[str, str]]]:
+    """At least ``count`` query strings mixing bad values, repeated keys and unknown keys."""
+    keys = [k for k in bound if k != "lecture"] or ["lecture"]
+    queries = []
+    for key, value in zip(itertools.cycle(keys), BAD_VALUES * 3, strict=False):
+        queries.append([(key, value)])
+        if len(queries) >= count - 6:
+            break
+    first = keys[0]
+    queries += [
+        [(first, "1"), (first, "2"), (first, "3")],
+        [("zzz", "1"), ("__proto__", "x")],
+        [(first, HUGE), ("unknown_" + "x" * 300, "1")],
+        [(k, "-1e308") for k in keys],
+        [(k, "") for k in keys],
+        [("lecture", "maybe"), (first, "😀")],
+    ]
+    return queries
+
+
+def expected_named(bound: dict, query: list[tuple[str, str]]) -> set[str]:
+    """Keys the warning must name: unknown keys, and values the widget's reader rejects or changes."""
+    named = set()
+    grouped: dict[str, list[str]] = {}
+    for key, value in query:
+        grouped.setdefault(key, []).append(value)
+    for key, values in grouped.items():
+        widget = bound.get(key)
+        if widget is None:
+            named.add(key)
+            continue
+        value, reason = widget.read(values)
+        if reason is not None or value is None:
+            named.add(key)
+    return named
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_file", PAGES)
+def test_thirty_bad_links_render_with_a_warning_naming_each_bad_value(server, visit: Visit, page_file):
+    bound = bound_widgets(page_file)
+    queries = bad_queries(bound)
+    assert len(queries) >= 30
+    for i, query in enumerate(queries):
+        page = visit.open(f"{server.url}/{url_path(page_file)}?{urlencode(query)}")
+        assert page.locator('[data-testid="stException"]').count() == 0, query
+        named = expected_named(bound, query)
+        warning = page.locator('[data-testid="stAlert"]').filter(has_text="could not be used")
+        if named:
+            text = warning.first.inner_text()
+            for key in named:
+                assert key[:31] in text, (key, query, text)
+        if i == 0:
+            shot(page, f"bad-link-{url_path(page_file)}")
+    assert visit.foreign_requests() == []
+
+
+def widget_state(page) -> dict[str, str]:
+    """Every slider's value and every selection's text, as the browser shows them."""
+    sliders = page.locator('[data-testid="stSlider"] [role="slider"]')
+    state = {f"slider{i}": sliders.nth(i).get_attribute("aria-valuenow") for i in range(sliders.count())}
+    selects = page.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]')
+    state |= {f"select{i}": selects.nth(i).inner_text() for i in range(selects.count())}
+    return state
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_file", PAGES)
+def test_link_opened_in_a_fresh_browser_restores_widgets_and_charts(server, browser, visit: Visit, page_file):
+    page = visit.open(f"{server.url}/{url_path(page_file)}")
+    sliders = page.locator('[data-testid="stSlider"] [role="slider"]')
+    assert sliders.count() > 0, "every page has at least one slider to move"
+    for i in range(min(sliders.count(), 2)):
+        sliders.nth(i).focus()
+        for _ in range(2):
+            sliders.nth(i).press("ArrowRight")
+        wait_idle(page)
+    link = page.url
+    assert "?" in link
+    before = widget_state(page)
+    charts_before = [c.screenshot() for c in page.locator('[data-testid="stVegaLiteChart"]').all()]
+
+    fresh_context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    fresh = fresh_context.new_page()
+    fresh.goto(link)
+    wait_idle(fresh)
+    try:
+        assert fresh.locator('[data-testid="stException"]').count() == 0
+        assert widget_state(fresh) == before
+        charts_after = [c.screenshot() for c in fresh.locator('[data-testid="stVegaLiteChart"]').all()]
+        assert len(charts_after) == len(charts_before)
+        assert charts_after == charts_before
+        assert fresh.locator('[data-testid="stAlert"]').filter(has_text="could not be used").count() == 0
+    finally:
+        fresh_context.close()

@@ -1,0 +1,74 @@
+"""Every page in real Chromium: it renders without an exception, offline, and answers a slider."""
+
+import pytest
+
+from tests.pages.conftest import registered_pages
+
+from .conftest import Server, Visit, shot, wait_idle
+
+PAGES = registered_pages()
+
+
+def url_path(page_file: str) -> str:
+    return page_file.removeprefix("app_pages/").removesuffix(".py")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_file", PAGES)
+def test_page_renders_without_exception_and_without_leaving_the_machine(server, visit: Visit, page_file):
+    page = visit.open(f"{server.url}/{url_path(page_file)}")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stSidebar"]').get_by_text("Lecture mode").count() == 1
+    shot(page, f"page-{url_path(page_file)}")
+    assert visit.foreign_requests() == []
+
+
+@pytest.mark.browser
+def test_activation_x_range_slider_redraws_the_chart(server, visit: Visit):
+    page = visit.open(f"{server.url}/activations")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    before = chart.screenshot()
+    thumb = page.locator('[data-testid="stSlider"]').first.get_by_role("slider").first
+    thumb.focus()
+    for _ in range(4):
+        thumb.press("ArrowRight")
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    after = chart.screenshot()
+    assert before != after
+    assert "x=-4.0" in page.url or "x=-4" in page.url
+    shot(page, "activations-after-slider")
+
+
+@pytest.mark.browser
+def test_hovering_one_panel_draws_the_rule_in_both(server, visit: Visit):
+    page = visit.open(f"{server.url}/activations")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    box = chart.bounding_box()
+    page.mouse.move(box["x"] + 5, box["y"] + 5)
+    page.wait_for_timeout(300)
+    before = chart.screenshot()
+    # Hover the left (f) panel a third of the way across.
+    page.mouse.move(box["x"] + box["width"] * 0.22, box["y"] + box["height"] * 0.4)
+    page.wait_for_timeout(600)
+    after = chart.screenshot()
+    assert before != after
+    chart.screenshot(path="screenshots/activations-hover.png")
+
+
+@pytest.mark.browser
+def test_deep_link_on_a_fresh_server_runs_through_the_app_shell(browser):
+    # With a folder named pages/, Streamlit's legacy multipage mode would run the page script
+    # without app.py for the first session; app_pages/ avoids that.
+    fresh = Server()
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{fresh.url}/activations?act=relu&act=tanh&lecture=1")
+        wait_idle(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.locator('[data-testid="stSidebar"]').get_by_text("Lecture mode").count() == 1
+        assert "act=ReLU&act=tanh" in page.url and "lecture=true" in page.url
+        context.close()
+    finally:
+        fresh.stop()

@@ -1,0 +1,59 @@
+"""AppTest fixtures: open a page of app.py (optionally from a link) with clean caches."""
+
+import ast
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
+
+
+def registered_pages() -> list[str]:
+    """The page scripts app.py passes to st.Page, read from its source."""
+    tree = ast.parse(APP.read_text())
+    return [
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "attr", None) == "Page"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ]
+
+
+def open_page(path: str | None = None, query: dict | None = None, timeout: float = 60) -> AppTest:
+    """Open ``path`` (default: the home page) in a new session, as a link with ``query`` would.
+
+    Every page's url_path is its file name, so the page can be chosen before the first run.
+    """
+    at = AppTest.from_file(str(APP), default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    if path is not None:
+        at.switch_page(path)
+    return at.run()
+
+
+def chart_frames(at: AppTest) -> list[pd.DataFrame]:
+    """The data of every Vega-Lite chart on the page, one DataFrame per chart (all datasets joined)."""
+    frames = []
+    for element in at.get("vega_lite_chart"):
+        datasets = [convert_arrow_bytes_to_pandas_df(d.data.data) for d in element.proto.datasets]
+        frames.append(pd.concat(datasets, ignore_index=True) if datasets else pd.DataFrame())
+    return frames
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception element on the page."""
+    assert not at.exception, [e.message for e in at.exception]
+
+
+@pytest.fixture(autouse=True)
+def clear_caches():
+    st.cache_data.clear()
+    yield

@@ -1,0 +1,133 @@
+"""The Activations page: every widget, the chart data it draws, typed activations, bad links."""
+
+import numpy as np
+import pytest
+
+from tests.unit.test_expressions import REFUSED
+
+from .conftest import assert_clean, chart_frames, open_page
+
+PAGE = "app_pages/activations.py"
+
+
+@pytest.fixture
+def page():
+    return open_page(PAGE)
+
+
+def curves(at):
+    frame = chart_frames(at)[0]
+    return frame[["key", "label", "x", "panel", "value"]]
+
+
+def test_default_draws_sigmoid_tanh_relu_leaky_in_both_panels(page):
+    assert_clean(page)
+    data = curves(page)
+    assert sorted(data["key"].unique()) == ["leaky_relu", "relu", "sigmoid", "tanh"]
+    assert set(data["panel"]) == {"f(x)", "f'(x)"}
+    sigmoid_slope = data[(data["key"] == "sigmoid") & (data["panel"] == "f'(x)")]["value"]
+    assert sigmoid_slope.max() == pytest.approx(0.25, abs=1e-4)
+    assert page.dataframe[0].value["activation"].tolist() == ["sigmoid", "tanh", "ReLU", "Leaky ReLU"]
+
+
+def test_x_range_slider_sets_the_plotted_range(page):
+    page.slider(key="x").set_value((-2.0, 3.0)).run()
+    data = curves(page)
+    assert (data["x"].min(), data["x"].max()) == (-2.0, 3.0)
+
+
+def test_choosing_activations_adds_their_parameter_sliders_and_rows(page):
+    page.multiselect(key="act").set_value(["elu", "silu", "softplus", "selu"]).run()
+    assert_clean(page)
+    assert [s.key for s in page.slider] == ["x", "elu_alpha", "swish_beta", "softplus_beta"]
+    assert page.dataframe[0].value["activation"].tolist() == ["ELU", "SiLU / Swish", "Softplus", "SELU"]
+    assert len(page.latex) == 8
+
+
+def test_parameter_slider_changes_the_curve(page):
+    page.slider(key="leaky_slope").set_value(0.2).run()
+    data = curves(page)
+    leaky = data[(data["key"] == "leaky_relu") & (data["panel"] == "f(x)")]
+    negative = leaky[leaky["x"] < 0]
+    np.testing.assert_allclose(negative["value"], 0.2 * negative["x"], rtol=1e-12)
+    assert "Leaky ReLU (negative_slope=0.2)" in set(data["label"])
+
+
+def test_typed_activation_joins_the_chart_and_the_table(page):
+    page.text_input(key="expr").set_value("x * tanh(softplus(x))").run()
+    assert_clean(page)
+    data = curves(page)
+    typed = data[(data["key"] == "typed") & (data["panel"] == "f(x)")]
+    assert typed["value"].min() == pytest.approx(-0.3088, abs=2e-3)
+    assert page.dataframe[0].value["activation"].iloc[-1] == "typed: x * tanh(softplus(x))"
+
+
+@pytest.mark.parametrize("text", [t for t in REFUSED if len(t) <= 200 and t.strip()], ids=lambda t: repr(t[:25]))
+def test_refused_typed_activation_shows_an_error_and_the_page_keeps_working(page, text):
+    page.text_input(key="expr").set_value(text).run()
+    assert_clean(page)
+    assert page.error and "was not plotted" in page.error[0].value
+    assert sorted(curves(page)["key"].unique()) == ["leaky_relu", "relu", "sigmoid", "tanh"]
+
+
+def test_overflowing_typed_activation_is_clipped_with_a_message(page):
+    page.text_input(key="expr").set_value("exp(1000*x)").run()
+    assert_clean(page)
+    assert any("clipped" in w.value for w in page.warning)
+    values = curves(page)["value"].dropna()
+    assert np.isfinite(values).all() and values.abs().max() <= 1e6
+
+
+def test_log_of_negative_numbers_is_a_gap_with_a_message(page):
+    page.text_input(key="expr").set_value("log(x)").run()
+    assert any("undefined (NaN)" in w.value and "gap" in w.value for w in page.warning)
+    typed = curves(page).query("key == 'typed' and panel == 'f(x)' and x < 0")
+    assert typed["value"].isna().all()
+
+
+def test_nothing_chosen_says_what_to_do(page):
+    page.multiselect(key="act").set_value([]).run()
+    assert_clean(page)
+    assert "Choose at least one activation" in page.info[0].value
+    assert not chart_frames(page)
+
+
+def test_zone_strip_marks_relu_dead_left_of_zero(page):
+    zones = chart_frames(page)[1]
+    relu_dead = zones[(zones["key"] == "relu") & (zones["kind"] == "dead")]
+    assert relu_dead[["x_start", "x_end"]].values.tolist() == [[-6.0, 0.0]]
+    assert any("ReLU**: |f'| < 0.01 for x < 0" in m.value for m in page.markdown)
+
+
+def test_cost_columns_are_measured_relative_to_relu(page):
+    table = page.dataframe[0].value
+    assert table.loc[table["activation"] == "ReLU", "× ReLU"].iloc[0] == 1.0
+    assert (table["f+f′ ms per 10⁶"] > 0).all()
+
+
+def test_which_one_where_links_each_rule_to_a_page(page):
+    assert len(page.get("page_link")) == 6
+
+
+def test_link_restores_the_scene():
+    at = open_page(PAGE, {"act": ["relu", "ELU"], "x": ["-2", "2"], "elu_alpha": "2.5", "expr": "x*sigmoid(x)"})
+    assert_clean(at)
+    assert at.multiselect(key="act").value == ["relu", "elu"]
+    assert at.slider(key="elu_alpha").value == 2.5
+    assert not [w for w in at.warning if "could not be used" in w.value]
+    labels = set(curves(at)["label"])
+    assert labels == {"ReLU", "ELU (alpha=2.5)", "typed: x*sigmoid(x)"}
+
+
+def test_bad_link_values_fall_back_with_one_warning_naming_each():
+    at = open_page(PAGE, {"act": ["gelu2"], "x": ["nan", "1e400"], "elu_alpha": "7", "bogus": "1"})
+    assert_clean(at)
+    (warning,) = [w.value for w in at.warning if "could not be used" in w.value]
+    assert "`act` = `gelu2`" in warning and "`x` = `nan, 1e400`" in warning and "`bogus`" in warning
+    assert at.multiselect(key="act").value == ["sigmoid", "tanh", "relu", "leaky_relu"]
+
+
+def test_lecture_mode_folds_prose_and_shows_presenter_notes():
+    at = open_page(PAGE, {"lecture": "1"})
+    labels = [e.label for e in at.expander]
+    assert "Presenter notes" in labels and "Explanation" in labels

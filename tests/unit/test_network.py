@@ -1,0 +1,411 @@
+"""The numpy MLP: exact gradients, the claims of issue 4 as seeded tests, published numbers,
+and overflow that never turns into NaN or a RuntimeWarning."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from explainer import ACTIVATIONS, parse_activation
+from explainer.initializers import INITIALIZERS
+from explainer.network import (
+    PRESETS,
+    activation_comparison,
+    activation_histograms,
+    bias_comparison,
+    critical_line,
+    describe_activations,
+    describe_gradient_flow,
+    initializer_comparison,
+    layer_statistics,
+    max_slope,
+    meanfield_prediction,
+    network_gradients,
+    network_inputs,
+    network_run,
+    network_weights,
+    phase_diagram,
+    preset_results,
+    standard_normal_story,
+    variance_travel,
+    variance_travel_curve,
+)
+
+COLUMNS = [
+    "layer",
+    "preact_std",
+    "activation_mean",
+    "activation_std",
+    "saturated_fraction",
+    "dead_fraction",
+    "grad_std",
+    "weight_grad_norm",
+]
+NUMERIC = [
+    "preact_mean",
+    "preact_std",
+    "activation_mean",
+    "activation_std",
+    "saturated_fraction",
+    "dead_fraction",
+    "dead_unit_fraction",
+    "grad_std",
+    "grad_log10",
+    "weight_grad_norm",
+    "weight_grad_log10",
+    "clipped_weight_grad_norm",
+    "path_derivative",
+    "path_log10_product",
+    "bound_log10",
+]
+
+
+# --- the gradient check ----------------------------------------------------------------------
+
+
+def _small_network(seed):
+    rng = np.random.default_rng(seed)
+    batch, width, depth = 4, 5, 3
+    x = rng.standard_normal((batch, width))
+    weights = [0.8 * rng.standard_normal((width, width)) for _ in range(depth)]
+    biases = [0.3 * rng.standard_normal(width) for _ in range(depth)]
+    top = rng.standard_normal((batch, width))
+    return x, weights, biases, top
+
+
+def _central_difference(loss, array, step=1e-6):
+    grad = np.zeros_like(array)
+    for index in np.ndindex(array.shape):
+        keep = array[index]
+        array[index] = keep + step
+        up = loss()
+        array[index] = keep - step
+        down = loss()
+        array[index] = keep
+        grad[index] = (up - down) / (2 * step)
+    return grad
+
+
+@pytest.mark.parametrize("key", ["tanh", "sigmoid", "relu", "leaky_relu", "selu", "gelu", "softplus", "mish"])
+@pytest.mark.parametrize("batchnorm", [False, True])
+@pytest.mark.parametrize("residual", [False, True])
+def test_backprop_through_the_whole_network_matches_central_differences(key, batchnorm, residual):
+    x, weights, biases, top = _small_network(seed=len(key) + 2 * batchnorm + residual)
+
+    def loss():
+        return network_gradients(x, weights, top, key, biases, batchnorm, residual)["loss"]
+
+    exact = network_gradients(x, weights, top, key, biases, batchnorm, residual)
+    for layer in range(3):
+        np.testing.assert_allclose(
+            exact["weights"][layer], _central_difference(loss, weights[layer]), rtol=1e-6, atol=1e-7
+        )
+        np.testing.assert_allclose(
+            exact["biases"][layer], _central_difference(loss, biases[layer]), rtol=1e-6, atol=1e-7
+        )
+    np.testing.assert_allclose(exact["inputs"], _central_difference(loss, x), rtol=1e-6, atol=1e-7)
+
+
+def test_layer_statistics_measures_the_gradients_that_pass_the_check():
+    depth, width, batch = 4, 16, 8
+    frame = layer_statistics("tanh", depth, width, "glorot_normal", batch=batch, seed=3)
+    x, top = network_inputs(batch, width, seed=3)
+    weights = network_weights("glorot_normal", depth, width, seed=3)
+    exact = network_gradients(x, weights, top, "tanh")
+    np.testing.assert_allclose(
+        frame["weight_grad_norm"], [np.linalg.norm(w) for w in exact["weights"]], rtol=1e-12
+    )
+    np.testing.assert_allclose(frame["grad_std"], [np.std(g) for g in exact["hidden"]], rtol=1e-12)
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+
+def test_layer_statistics_has_one_row_per_hidden_layer_numbered_from_the_input():
+    frame = layer_statistics("relu", 7, 32, "he_normal", batch=16)
+    assert list(frame["layer"]) == list(range(1, 8))
+    assert set(COLUMNS) <= set(frame.columns)
+    assert not frame[NUMERIC].isna().any().any()
+    assert (frame["forward_status"] == "ok").all() and (frame["backward_status"] == "ok").all()
+    # The gradient arriving at the top is N(0, 1) per unit.
+    assert frame["grad_std"].iloc[-1] == pytest.approx(1.0, abs=0.1)
+
+
+def test_a_seed_reproduces_the_table_exactly_and_another_seed_changes_it():
+    a = layer_statistics("gelu", 5, 24, "he_uniform", batch=12, seed=9)
+    b = layer_statistics("gelu", 5, 24, "he_uniform", batch=12, seed=9)
+    c = layer_statistics("gelu", 5, 24, "he_uniform", batch=12, seed=10)
+    assert a.equals(b)
+    assert not a["grad_std"].equals(c["grad_std"])
+
+
+@pytest.mark.parametrize("init", INITIALIZERS)
+def test_every_initializer_runs_through_the_network(init):
+    frame = layer_statistics("tanh", 4, 32, init, batch=16)
+    assert not frame[NUMERIC].isna().any().any()
+
+
+@pytest.mark.parametrize("key", ACTIVATIONS)
+def test_every_activation_runs_through_the_network_with_batchnorm_and_residual(key):
+    frame = layer_statistics(key, 4, 32, "he_normal", batch=16, batchnorm=True, residual=True)
+    assert not frame[NUMERIC].isna().any().any()
+
+
+def test_batchnorm_keeps_every_pre_activation_at_unit_std():
+    frame = layer_statistics("relu", 20, 64, "standard_normal", batch=64, batchnorm=True)
+    np.testing.assert_allclose(frame["preact_std"], 1.0, atol=1e-4)
+    np.testing.assert_allclose(frame["preact_mean"], 0.0, atol=1e-12)
+
+
+def test_the_path_product_is_the_cumulative_product_of_local_derivatives_and_below_the_bound():
+    frame = layer_statistics("sigmoid", 30, 32, "he_normal", batch=8)
+    expected = np.cumsum(np.log10(np.abs(frame["path_derivative"])))
+    np.testing.assert_allclose(frame["path_log10_product"], expected, rtol=1e-12)
+    np.testing.assert_allclose(frame["bound_log10"], frame["layer"] * math.log10(0.25), rtol=1e-12)
+    assert (frame["path_log10_product"] <= frame["bound_log10"] + 1e-12).all()
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"), [("sigmoid", 0.25), ("tanh", 1.0), ("relu", 1.0), ("hard_sigmoid", 1 / 6)]
+)
+def test_max_slope_is_the_largest_local_derivative(key, expected):
+    assert max_slope(key) == pytest.approx(expected, rel=1e-12)
+
+
+def test_clipping_by_global_norm_scales_every_layer_by_one_factor_as_pytorch_does():
+    clip = 1e-3
+    run = network_run("tanh", 10, 32, "standard_normal", batch=16, clip_norm=clip)
+    frame = run.layers
+    assert run.grad_norm == pytest.approx(math.sqrt((frame["weight_grad_norm"] ** 2).sum()), rel=1e-12)
+    assert run.clip_coefficient == pytest.approx(clip / (run.grad_norm + 1e-6), rel=1e-12)
+    np.testing.assert_allclose(
+        frame["clipped_weight_grad_norm"], run.clip_coefficient * frame["weight_grad_norm"], rtol=1e-12
+    )
+    assert run.clipped_norm == pytest.approx(clip, rel=1e-6)
+    loose = network_run("tanh", 10, 32, "standard_normal", batch=16, clip_norm=1e9)
+    assert loose.clip_coefficient == 1.0
+    np.testing.assert_array_equal(loose.layers["clipped_weight_grad_norm"], loose.layers["weight_grad_norm"])
+
+
+# --- the claims of issue 4, seeded ---------------------------------------------------------------
+
+
+def test_sigmoid_gradient_ratio_over_l_layers_is_below_a_quarter_to_the_l_times_the_weight_norms():
+    depth, width = 12, 64
+    run = network_run("sigmoid", depth, width, "glorot_normal", batch=128, seed=0)
+    weights = network_weights("glorot_normal", depth, width, seed=0)
+    bound = 0.25**depth * math.prod(np.linalg.norm(w, 2) for w in weights)
+    assert run.input_grad_std / run.layers["grad_std"].iloc[-1] < bound
+    # Between the outputs of layer 1 and layer L the gradient passes L - 1 layers.
+    inner = 0.25 ** (depth - 1) * math.prod(np.linalg.norm(w, 2) for w in weights[1:])
+    assert run.layers["grad_std"].iloc[0] / run.layers["grad_std"].iloc[-1] < inner
+
+
+def test_relu_he_keeps_activation_std_within_a_factor_of_two_over_50_layers_at_width_512():
+    std = layer_statistics("relu", 50, 512, "he_normal", batch=256, seed=0)["activation_std"]
+    assert std.max() / std.iloc[0] <= 2.0 and std.iloc[0] / std.min() <= 2.0
+
+
+def test_relu_glorot_loses_about_half_the_variance_per_layer():
+    frame = layer_statistics("relu", 20, 256, "glorot_normal", batch=256, seed=0)
+    per_layer = (frame["preact_std"].iloc[-1] / frame["preact_std"].iloc[0]) ** (2 / 19)
+    assert per_layer == pytest.approx(0.5, abs=0.05)
+
+
+def test_tanh_with_w_times_001_collapses_below_1e_5_by_layer_10_at_width_500():
+    frame = layer_statistics("tanh", 10, 500, "small_normal", batch=500, seed=0)
+    assert frame["activation_std"].iloc[9] < 1e-5
+
+
+def test_selu_with_lecun_normal_stays_within_10_percent_of_mean_0_std_1_at_depth_100():
+    frame = layer_statistics("selu", 100, 256, "lecun_normal", batch=256, seed=0)
+    assert frame["activation_mean"].abs().max() < 0.1
+    assert (frame["activation_std"] - 1.0).abs().max() < 0.1
+
+
+def test_meanfield_predicts_the_measured_gradient_of_tanh_glorot_within_10_percent():
+    measured = layer_statistics("tanh", 15, 512, "glorot_normal", batch=256, seed=0)
+    predicted = meanfield_prediction("tanh", 15, 512, "glorot_normal")
+    np.testing.assert_allclose(measured["grad_std"], predicted["grad_std"], rtol=0.1)
+    np.testing.assert_allclose(measured["preact_std"], predicted["preact_std"], rtol=0.1)
+
+
+@pytest.mark.parametrize("key", PRESETS)
+def test_preset_reproduces_every_published_number_within_its_stated_tolerance(key):
+    claims, layers = preset_results(key, seed=0)
+    failing = claims[~claims["agrees"]]
+    assert failing.empty, failing.to_string()
+    assert set(layers["run"]) == {run.label for run in PRESETS[key].runs}
+    assert PRESETS[key].source
+
+
+# --- overflow, dead networks and bad input ---------------------------------------------------------
+
+
+EXPLODING = [
+    ("relu", "standard_normal", 1000.0, {}),
+    ("tanh", "standard_normal", 1000.0, {}),
+    ("leaky_relu", "standard_normal", 300.0, {"residual": True}),
+    ("selu", "he_normal", 1000.0, {"batchnorm": True}),
+    ("softplus", "standard_normal", 500.0, {}),
+]
+
+
+@pytest.mark.parametrize(("key", "init", "g", "options"), EXPLODING)
+def test_exploding_settings_give_no_runtime_warning_and_no_nan(key, init, g, options):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = network_run(key, 120, 128, init, g, batch=32, **options)
+    frame = run.layers
+    assert not frame[NUMERIC].isna().any().any()
+    assert len(frame) == 120
+    assert run.sentence
+
+
+def test_an_overflowing_forward_pass_reports_the_layer_it_exploded_at():
+    run = network_run("relu", 200, 512, "standard_normal", 1000.0, batch=32)
+    k = run.exploded_at
+    assert k is not None and 1 < k < 200
+    frame = run.layers
+    assert (frame["forward_status"].iloc[: k - 1] == "ok").all()
+    assert (frame["forward_status"].iloc[k - 1 :] == "exploded").all()
+    assert np.isposinf(frame["grad_std"]).all()
+    assert f"exploded at layer {k}" in describe_gradient_flow(frame)
+
+
+def test_a_typed_activation_that_overflows_or_is_undefined_is_reported_not_raised():
+    exploded = network_run(parse_activation("exp(x)"), 10, 32, "he_normal", batch=8)
+    assert exploded.exploded_at is not None
+    assert "exploded" in exploded.sentence
+    undefined = network_run(parse_activation("log(x)"), 10, 32, "he_normal", batch=8)
+    assert set(undefined.layers["forward_status"]) == {"undefined"}
+    assert "undefined" in undefined.sentence
+    assert not undefined.layers[NUMERIC].isna().any().any()
+
+
+def test_a_gradient_far_below_float64_is_still_measured_exactly_in_logs():
+    frame = layer_statistics("sigmoid", 200, 64, "small_normal", batch=32, seed=0)
+    assert frame["grad_log10"].iloc[0] < -330
+    assert np.isfinite(frame["grad_log10"]).all()
+    assert (np.diff(frame["grad_log10"]) > 0).all()
+
+
+def test_exact_zeros_are_reported_as_dead_not_as_tiny_numbers():
+    run = network_run("relu", 8, 64, "he_normal", batch=32, bias="constant", bias_value=-5.0)
+    frame = run.layers
+    assert run.dead_at == 2
+    assert (frame["forward_status"].iloc[1:] == "dead").all()
+    assert (frame["grad_std"].iloc[:-1] == 0.0).all()
+    assert (frame["backward_status"].iloc[:-1] == "dead").all()
+    assert "dead" in describe_gradient_flow(frame)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"depth": 0}, r"depth must be a whole number between 1 and 1,000; got 0"),
+        ({"depth": 10_000}, r"depth must be a whole number between 1 and 1,000; got 10000"),
+        ({"width": 0}, r"width must be a whole number between 1 and 4,096; got 0"),
+        ({"width": math.nan}, r"width must be a whole number between 1 and 4,096; got nan"),
+        ({"gain": 1e6}, r"gain must be a number in \(0, 1000\]; got 1000000.0"),
+        ({"gain": math.nan}, r"gain must be a number in \(0, 1000\]; got nan"),
+        ({"init": "he"}, r"Unknown initializer 'he'; expected one of"),
+        (
+            {"bias": "random"},
+            r"Unknown bias option 'random'; expected one of \['zeros', 'constant', 'torch_uniform'\]",
+        ),
+        ({"clip_norm": -1.0}, r"clip_norm must be None or a positive number; got -1.0"),
+        ({"batchnorm": True, "batch": 1}, r"Batch norm needs a batch of at least 2"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_saying_what_was_expected(kwargs, message):
+    arguments = {"activation": "relu", "depth": 3, "width": 8, "batch": 4, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        layer_statistics(**arguments)
+
+
+# --- sentences ---------------------------------------------------------------------------------------
+
+
+def test_the_gradient_sentence_is_written_from_the_measured_numbers():
+    frame = layer_statistics("sigmoid", 20, 128, "glorot_normal", batch=64)
+    decades = frame["grad_log10"].iloc[0] - frame["grad_log10"].iloc[-1]
+    sentence = describe_gradient_flow(frame)
+    assert f"{-decades:.1f} orders of magnitude" in sentence
+    assert f"about {10 ** (decades / 19):.2g} per layer" in sentence
+    assert "layer 20" in describe_activations(frame)
+
+
+# --- the builders the pages call ------------------------------------------------------------------------
+
+
+def test_comparisons_stack_one_line_per_activation_or_initializer():
+    by_activation = activation_comparison(["relu", "tanh"], depth=6, width=32, batch=16)
+    assert by_activation.groupby("key").size().to_dict() == {"relu": 6, "tanh": 6}
+    by_init = initializer_comparison("relu", ["he_normal", "glorot_normal"], depth=6, width=32, batch=16)
+    assert by_init.groupby("init").size().to_dict() == {"glorot_normal": 6, "he_normal": 6}
+
+
+def test_activation_histograms_hold_every_value_of_every_chosen_layer():
+    histograms = activation_histograms(
+        "tanh", 10, 64, "standard_normal", batch=32, layers=[1, 5, 10], bins=20
+    )
+    assert sorted(histograms["layer"].unique()) == [1, 5, 10]
+    np.testing.assert_allclose(histograms.groupby("layer")["fraction"].sum(), 1.0, rtol=1e-12)
+    # N(0, 1) weights saturate tanh: most values sit in the outermost bins.
+    first = histograms[histograms["layer"] == 1]["fraction"].to_numpy()
+    assert first[0] + first[-1] > 0.5
+
+
+def test_phase_diagram_measures_the_sign_that_mean_field_predicts_away_from_the_critical_line():
+    diagram = phase_diagram("tanh", sigma_ws=[0.5, 1.0, 2.5], depths=[5, 20], width=64, batch=64)
+    assert len(diagram) == 6
+    clear = diagram[diagram["meanfield_log10_ratio"].abs() > 1.0]
+    assert len(clear) >= 2
+    assert (np.sign(clear["grad_log10_ratio"]) == np.sign(clear["meanfield_log10_ratio"])).all()
+    assert critical_line("tanh") == pytest.approx(1.0, abs=1e-6)
+
+
+def test_variance_travel_marks_healthy_cells_and_computes_equal_initializers_once():
+    grid = variance_travel(
+        depth=10,
+        width=64,
+        batch=64,
+        initializers=["standard_normal", "he_normal", "glorot_normal", "lecun_normal"],
+        activations=["relu", "tanh"],
+    ).set_index(["init", "activation"])
+    assert len(grid) == 8
+    np.testing.assert_array_equal(
+        grid.loc["glorot_normal"]["forward_log10"], grid.loc["lecun_normal"]["forward_log10"]
+    )
+    assert grid.loc[("he_normal", "relu"), "forward_healthy"]
+    assert not grid.loc[("standard_normal", "relu"), "forward_healthy"]
+    assert grid.loc[("standard_normal", "relu"), "forward_log10"] > 10
+    healthy = grid["forward_log10"].abs() <= 1.0
+    assert (grid["forward_healthy"] == healthy).all()
+
+
+def test_variance_travel_curve_starts_at_zero_and_ends_at_zero():
+    curve = variance_travel_curve("he_normal", "relu", depth=8, width=64, batch=32)
+    assert curve["forward_log10"].iloc[0] == 0.0
+    assert curve["backward_log10"].iloc[-1] == 0.0
+
+
+def test_pytorch_biases_kill_more_relu_units_than_zero_biases_when_the_signal_fades():
+    table = bias_comparison("relu", "torch_linear_default", depth=10, width=256, batch=256)
+    last = table[table["layer"] == 10].set_index("bias")
+    assert last.loc["torch_uniform", "dead_unit_fraction"] > last.loc["zeros", "dead_unit_fraction"] + 0.2
+    assert last.loc["constant", "preact_mean"] > 0
+
+
+def test_why_not_standard_normal_shows_relu_exploding_and_tanh_saturating():
+    story = standard_normal_story(["relu", "tanh"], depth=10, width=256, batch=64).set_index(
+        ["activation", "init"]
+    )
+    relu = story.loc[("relu", "standard_normal")]
+    tanh = story.loc[("tanh", "standard_normal")]
+    assert relu.preact_std_1 == pytest.approx(16.0, rel=0.05)
+    assert relu.activation_std_last > 1e8
+    assert tanh.saturated_last > 0.5
+    assert f"{tanh.saturated_last:.0%}" in tanh.sentence

@@ -1,0 +1,201 @@
+"""The properties table is computed, and the computation agrees with the published facts."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from explainer import ACTIVATIONS, Chosen, activation_properties, parse_activation
+from explainer.meanfield import gaussian_expectation
+from explainer.properties import describe_costs, evaluation_seconds, matmul_seconds, properties_table
+
+PUBLISHED_RANGES = {
+    "identity": "(−∞, ∞)",
+    "sigmoid": "(0, 1)",
+    "tanh": "(−1, 1)",
+    "relu": "[0, ∞)",
+    "leaky_relu": "(−∞, ∞)",
+    "elu": "(−1, ∞)",
+    "selu": "(−1.76, ∞)",  # -lambda * alpha = -1.7581
+    "gelu": "[−0.17, ∞)",
+    "silu": "[−0.278, ∞)",
+    "mish": "[−0.309, ∞)",
+    "softplus": "(0, ∞)",
+    "softsign": "(−1, 1)",
+    "hard_sigmoid": "[0, 1]",
+    "hard_tanh": "[−1, 1]",
+    "relu6": "[0, 6]",
+    "hard_swish": "[−0.375, ∞)",  # minimum -3/8 at x = -1.5
+}
+NOT_MONOTONIC = {"gelu", "gelu_tanh", "silu", "mish", "hard_swish"}
+ZERO_CENTRED = {"identity", "tanh", "selu", "softsign", "hard_tanh"}
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return {key: activation_properties(Chosen(a)) for key, a in ACTIVATIONS.items()}
+
+
+@pytest.mark.parametrize("key", list(PUBLISHED_RANGES))
+def test_output_range_matches_the_published_one(rows, key):
+    assert rows[key]["output range"] == PUBLISHED_RANGES[key]
+
+
+@pytest.mark.parametrize("key", list(ACTIVATIONS))
+def test_monotonicity(rows, key):
+    assert rows[key]["monotonic"] == ("no" if key in NOT_MONOTONIC else "yes")
+
+
+@pytest.mark.parametrize("key", list(ACTIVATIONS))
+def test_zero_centred_means_mean_output_near_zero_for_standard_normal_input(rows, key):
+    assert rows[key]["zero-centred"].startswith("yes" if key in ZERO_CENTRED else "no")
+
+
+@pytest.mark.parametrize("key", list(ACTIVATIONS))
+def test_detected_kinks_are_the_declared_ones(rows, key):
+    activation = ACTIVATIONS[key]
+    x = np.array(activation.kinks)
+    # A declared kink is a real one when the derivative jumps there (ELU with alpha = 1 does not).
+    jumps = [
+        k for k in activation.kinks if abs(float(activation.df(k + 1e-9) - activation.df(k - 1e-9))) > 1e-3
+    ]
+    if jumps:
+        listed = rows[key]["smoothness"].removeprefix("kink at x = ").replace("−", "-").split(", ")
+        assert [float(v) for v in listed] == pytest.approx(jumps)
+    else:
+        assert rows[key]["smoothness"] == "smooth (f′ continuous)", x
+
+
+@pytest.mark.parametrize(
+    ("key", "peak", "where"),
+    [
+        ("sigmoid", "0.25", "x = 0"),
+        ("tanh", "1", "x = 0"),
+        ("relu", "1", "x > 0"),
+        ("gelu", "1.13", "x = 1.41"),
+        ("silu", "1.1", "x = 2.4"),
+        ("hard_sigmoid", "0.167", "−3 < x < 3"),
+        ("relu6", "1", "0 < x < 6"),
+        ("softplus", "1", "as x → ∞"),
+        ("identity", "1", "everywhere"),
+    ],
+)
+def test_largest_slope_and_where(rows, key, peak, where):
+    assert (rows[key]["max |f′|"], rows[key]["max |f′| at"]) == (peak, where)
+
+
+def test_saturation_sides(rows):
+    assert rows["sigmoid"]["saturates left"] == "x < −4.58 (|f′| < 0.01)"
+    assert rows["relu"]["saturates left"] == "x < 0 (dead: f′ = 0)"
+    assert rows["relu"]["saturates right"] == "no"
+    assert rows["leaky_relu"]["saturates left"] == "no"
+    assert rows["hard_tanh"]["saturates right"] == "x > 1 (dead: f′ = 0)"
+
+
+def test_sigmoid_saturation_edge_is_where_its_slope_crosses_one_hundredth(rows):
+    # sigma (1 - sigma) = 0.01 at sigma = (1 + sqrt(0.96)) / 2, that is x = ln(sigma / (1 - sigma)).
+    edge = math.log((1 + math.sqrt(0.96)) / (1 - math.sqrt(0.96)))
+    assert rows["sigmoid"]["saturates right"] == f"x > {edge:.3g} (|f′| < 0.01)"
+
+
+def test_selu_mean_and_variance_are_the_fixed_point_by_quadrature():
+    selu = ACTIVATIONS["selu"]
+    mean = gaussian_expectation(lambda z: selu.f(z), kinks=selu.kinks)
+    second = gaussian_expectation(lambda z: selu.f(z) ** 2, kinks=selu.kinks)
+    assert abs(mean) < 1e-12
+    assert second - mean**2 == pytest.approx(1.0, abs=1e-12)
+
+
+def test_quadrature_agrees_with_a_large_sample():
+    z = np.random.default_rng(0).standard_normal(2_000_000)
+    for key in ("sigmoid", "relu", "gelu", "hard_swish"):
+        activation = ACTIVATIONS[key]
+        exact = gaussian_expectation(lambda v, a=activation: a.f(v) ** 2, kinks=activation.kinks or (0.0,))
+        sample = activation.f(z) ** 2
+        assert abs(exact - sample.mean()) < 5 * sample.std() / math.sqrt(z.size)
+
+
+def test_typed_expression_gets_a_full_row():
+    row = activation_properties(Chosen(parse_activation("x * tanh(softplus(x))")))
+    mish = activation_properties(Chosen(ACTIVATIONS["mish"]))
+    for column in ("output range", "monotonic", "smoothness", "max |f′|", "max |f′| at", "zero-centred"):
+        assert row[column] == mish[column], column
+
+
+def test_typed_expression_that_is_not_finite_everywhere_says_where():
+    row = activation_properties(Chosen(parse_activation("log(x)")))
+    assert row["output range"] == "not finite for −20 ≤ x ≤ 0"
+    assert row["zero-centred"] == "undefined"
+    assert row["saturates left"] == "—"
+
+
+def test_parameters_change_the_row():
+    default = activation_properties(Chosen(ACTIVATIONS["leaky_relu"]))
+    steep = activation_properties(Chosen(ACTIVATIONS["leaky_relu"], {"negative_slope": 0.3}))
+    assert (default["f′(0)"], steep["f′(0)"]) == ("0.01", "0.3")
+    assert steep["activation"] == "Leaky ReLU (negative_slope=0.3)"
+
+
+def test_cost_is_measured_and_the_sentence_quotes_it():
+    cost = evaluation_seconds(Chosen(ACTIVATIONS["relu"]), elements=100_000, repeats=3)
+    assert 0 < cost < 1
+    assert 0 < matmul_seconds(200) < 1
+    table = properties_table([Chosen(ACTIVATIONS["relu"]), Chosen(ACTIVATIONS["sigmoid"])])
+    table["f+f′ ms per 10⁶"] = [1.5, 6.0]
+    table["× ReLU"] = [1.0, 4.0]
+    text = describe_costs(table, matmul_ms=30.0)
+    assert "ReLU 1.50 ms (1.0× ReLU)" in text and "sigmoid 6.00 ms (4.0× ReLU)" in text
+    assert "17% of that layer's time" in text  # 6 / (6 + 30)
+
+
+def test_table_has_one_row_per_choice_in_order():
+    chosen = [Chosen(ACTIVATIONS[k]) for k in ("tanh", "relu", "selu")]
+    table = properties_table(chosen)
+    assert isinstance(table, pd.DataFrame)
+    assert table["key"].tolist() == ["tanh", "relu", "selu"]
+
+
+CONSTANTS = ["0", "1", "-1", "0.5", "1e308", "-1e308", "1e-308", "3"]
+UNARY = ["exp", "log", "sqrt", "abs", "tanh", "sigmoid", "softplus", "erf", "sin", "cos"]
+
+
+def _expressions():
+    from hypothesis import strategies as st
+
+    leaves = st.sampled_from(["x", *CONSTANTS])
+
+    def extend(children):
+        return st.one_of(
+            st.builds(lambda f, a: f"{f}({a})", st.sampled_from(UNARY), children),
+            st.builds(lambda a, op, b: f"({a}) {op} ({b})", children, st.sampled_from(["+", "-", "*", "/", "**"]), children),
+            st.builds(lambda a, b: f"maximum({a}, {b})", children, children),
+            st.builds(lambda a, b, c: f"where({a} > 0, {b}, {c})", children, children, children),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=8).filter(lambda text: len(text) <= 200)
+
+
+def test_any_typed_expression_gives_a_row_and_curves_without_a_warning():
+    import warnings
+
+    from hypothesis import given, settings
+
+    from explainer import activation_curves
+    from explainer.curves import describe_slopes, describe_zones
+
+    @settings(max_examples=150, deadline=None)
+    @given(text=_expressions())
+    def check(text):
+        chosen = [Chosen(parse_activation(text))]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            row = activation_properties(chosen[0])
+            curve_set = activation_curves(chosen, -8, 8, points=101)
+            describe_zones(curve_set)
+            describe_slopes(chosen)
+        assert row["output range"]
+        values = curve_set.curves["value"].dropna()
+        assert np.isfinite(values).all()
+
+    check()
