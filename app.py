@@ -8,7 +8,13 @@ from explainer import ui
 
 # A local icon: a Material icon as page_icon would be fetched from fonts.gstatic.com.
 ICON = Path(__file__).parent / "assets" / "favicon.png"
-st.set_page_config(page_title="Vanishing Point", page_icon=str(ICON), layout="centered")
+# The layout is decided before the page is configured, once: a second set_page_config call to
+# widen the page after the lecture toggle has rendered was honoured only on some reruns.
+st.set_page_config(
+    page_title="Vanishing Point",
+    page_icon=str(ICON),
+    layout="wide" if ui.lecture_requested() else "centered",
+)
 
 PAGES = [
     st.Page(
@@ -24,18 +30,40 @@ PAGES = [
         icon=":material/show_chart:",
         url_path="activations",
     ),
+    st.Page(
+        "app_pages/depth.py",
+        title="Depth: vanishing and exploding gradients",
+        icon=":material/stacked_line_chart:",
+        url_path="depth",
+    ),
+    st.Page(
+        "app_pages/initialization.py",
+        title="Initialization",
+        icon=":material/tune:",
+        url_path="initialization",
+    ),
+    st.Page(
+        "app_pages/mlp.py",
+        title="MLP comparison",
+        icon=":material/hub:",
+        url_path="mlp",
+    ),
+    st.Page(
+        "app_pages/training.py",
+        title="Training dynamics",
+        icon=":material/model_training:",
+        url_path="training",
+    ),
 ]
 
 page = st.navigation(PAGES)
 ui.start_page(page.url_path)
 with st.sidebar:
-    lecture = ui.toggle(
+    ui.toggle(
         "Lecture mode",
         "lecture",
         help="Large fonts, thick lines, wide layout, explanations folded away, presenter notes. Link: ?lecture=1",
     )
-if lecture:
-    st.set_page_config(layout="wide")
 link_warning = st.container()
 page.run()
 with st.sidebar:

@@ -1,7 +1,7 @@
 """Print the speed table: every case's median, its budget, and the ratio median / budget.
 
-    python -m benchmarks            # everything
-    python -m benchmarks pages      # only groups whose name contains "pages"
+python -m benchmarks            # everything
+python -m benchmarks pages      # only groups whose name contains "pages"
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import warnings
 
 from .common import Case, median_seconds
 
-MODULES = ["bench_activations", "bench_network", "bench_pages"]
+MODULES = ["bench_activations", "bench_network", "bench_mlp", "bench_pages", "bench_training", "bench_load"]
 
 
 def _collect(selected: list[str]) -> list[Case]:
@@ -37,13 +37,19 @@ def main(argv: list[str]) -> None:
         seconds = median_seconds(case)
         value = seconds / case.per
         shown = f"{value:.1f} {case.unit}" if case.unit != "s" else f"{seconds * 1e3:.1f} ms"
-        target = f"{case.target * 1e3:.0f} ms" if case.target else "—"
+        if case.unit == "s":
+            target = f"{case.target * 1e3:.0f} ms" if case.target else "—"
+        else:
+            target = f"{case.target / case.per:.0f} {case.unit}" if case.target else "—"
         ratio = f"{seconds / case.target:.2f}" if case.target else "—"
         rows.append((case, seconds))
         print(f"{case.group:<24} {case.name:<34} {shown:>12} {target:>10} {ratio:>7}", flush=True)
     over = [case for case, seconds in rows if case.target and seconds > case.target]
     print("-" * 91)
-    print(f"{len(rows)} cases; {len(over)} over budget" + (": " + ", ".join(c.name for c in over) if over else ""))
+    print(
+        f"{len(rows)} cases; {len(over)} over budget"
+        + (": " + ", ".join(c.name for c in over) if over else "")
+    )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ class Case:
     """One timed thing: ``run`` is called ``repeats`` times after ``setup``; the median counts.
 
     ``target`` is the issue's budget in seconds (None where there is none); ``per`` divides the
-    median for a per-unit figure (e.g. elements), shown in ``unit``.
+    median for a per-unit figure (e.g. elements), shown in ``unit``. A case measured elsewhere
+    (a latency percentile, a memory peak) gives ``value`` instead: a function returning the
+    figure in the same units as ``target``.
     """
 
     group: str
@@ -24,10 +26,14 @@ class Case:
     setup: Callable[[], object] | None = None
     per: float = 1.0
     unit: str = "s"
+    value: Callable[[], float] | None = None
 
 
 def median_seconds(case: Case) -> float:
-    """Median wall time of ``case.run`` over ``case.repeats`` calls, each after ``case.setup``."""
+    """Median wall time of ``case.run`` over ``case.repeats`` calls, each after ``case.setup``
+    (or the case's own ``value`` when it was measured another way)."""
+    if case.value is not None:
+        return case.value()
     times = []
     for _ in range(case.repeats):
         if case.setup is not None:

@@ -60,6 +60,29 @@ from .network import (
 )
 from .network import PRESETS as DEPTH_PRESETS
 from .properties import activation_properties, evaluation_seconds, properties_table
+from .training import PRESETS as TRAINING_PRESETS
+from .training import (
+    BatchRace,
+    Comparison,
+    DyingRelu,
+    EarlyStopping,
+    ModelState,
+    TrainingRun,
+    batch_size_race,
+    batchnorm_comparison,
+    clip_gradients,
+    clipping_comparison,
+    dying_relu,
+    early_stopping,
+    early_stopping_run,
+    gradient_comparison,
+    initial_state,
+    loss_and_gradients,
+    minibatch_gradient_error,
+    predict_proba,
+    train,
+    training_data,
+)
 
 # name -> (module, attribute): loaded on first access (scikit-learn costs ~0.6 s to import).
 _LAZY = {
@@ -138,5 +161,27 @@ __all__ = [
     "variance_table",
     "variance_travel",
     "variance_travel_curve",
+    # the training page
+    "TRAINING_PRESETS",
+    "BatchRace",
+    "Comparison",
+    "DyingRelu",
+    "EarlyStopping",
+    "ModelState",
+    "TrainingRun",
+    "batch_size_race",
+    "batchnorm_comparison",
+    "clip_gradients",
+    "clipping_comparison",
+    "dying_relu",
+    "early_stopping",
+    "early_stopping_run",
+    "gradient_comparison",
+    "initial_state",
+    "loss_and_gradients",
+    "minibatch_gradient_error",
+    "predict_proba",
+    "train",
+    "training_data",
     *_LAZY,
 ]

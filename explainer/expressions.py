@@ -107,7 +107,7 @@ class _Parser:
     def refuse(self, node: ast.AST, what: str) -> ValueError:
         return ValueError(f"Not allowed: {what} (in `{self.snippet(node)}`). Allowed: {ALLOWED_SUMMARY}.")
 
-    def compile(self, node: ast.AST) -> tuple[Compiled, str]:
+    def closure(self, node: ast.AST) -> tuple[Compiled, str]:
         """A closure evaluating ``node`` on an array x, and the node's LaTeX."""
         if isinstance(node, ast.Constant):
             value = node.value
@@ -127,7 +127,7 @@ class _Parser:
         if isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, ast.USub | ast.UAdd):
                 raise self.refuse(node, "the operators not and ~")
-            inner, tex = self.compile(node.operand)
+            inner, tex = self.closure(node.operand)
             if isinstance(node.op, ast.UAdd):
                 return inner, tex
             return (lambda x: np.negative(inner(x))), f"-{_wrap(node.operand, tex)}"
@@ -137,16 +137,16 @@ class _Parser:
                     node, f"the operator {_OPERATOR_NAMES.get(type(node.op), type(node.op).__name__)}"
                 )
             op, _ = _BINARY[type(node.op)]
-            left, ltex = self.compile(node.left)
-            right, rtex = self.compile(node.right)
+            left, ltex = self.closure(node.left)
+            right, rtex = self.closure(node.right)
             return (lambda x: op(left(x), right(x))), _binary_latex(node, ltex, rtex)
         if isinstance(node, ast.Call):
-            return self.compile_call(node)
+            return self.call_closure(node)
         if isinstance(node, ast.Compare):
             raise self.refuse(node, "a comparison outside where(...)")
         raise self.refuse(node, _NODE_NAMES.get(type(node), f"`{type(node).__name__}`"))
 
-    def compile_call(self, node: ast.Call) -> tuple[Compiled, str]:
+    def call_closure(self, node: ast.Call) -> tuple[Compiled, str]:
         if not isinstance(node.func, ast.Name):
             raise self.refuse(node.func, "calling anything but a named function")
         name = node.func.id
@@ -163,21 +163,21 @@ class _Parser:
         compiled: list[Compiled] = []
         texs: list[str] = []
         if name == "where":
-            condition, tex = self.compile_condition(args.pop(0))
+            condition, tex = self.condition_closure(args.pop(0))
             compiled.append(condition)
             texs.append(tex)
         for arg in args:
-            c, tex = self.compile(arg)
+            c, tex = self.closure(arg)
             compiled.append(c)
             texs.append(tex)
         return (lambda x: func(*(c(x) for c in compiled))), template.format(*texs)
 
-    def compile_condition(self, node: ast.AST) -> tuple[Compiled, str]:
+    def condition_closure(self, node: ast.AST) -> tuple[Compiled, str]:
         if not isinstance(node, ast.Compare) or len(node.ops) != 1 or type(node.ops[0]) not in _COMPARE:
             raise self.refuse(node, "a first argument of where that is not one comparison (<, <=, >, >=)")
         op, symbol = _COMPARE[type(node.ops[0])]
-        left, ltex = self.compile(node.left)
-        right, rtex = self.compile(node.comparators[0])
+        left, ltex = self.closure(node.left)
+        right, rtex = self.closure(node.comparators[0])
         return (lambda x: op(left(x), right(x))), f"{ltex} {symbol} {rtex}"
 
 
@@ -252,7 +252,7 @@ def parse_activation(text: str) -> Activation:
     if _depth(tree) > MAX_DEPTH:
         raise ValueError(f"The expression is nested more than {MAX_DEPTH} levels deep.")
     parser = _Parser(stripped)
-    compiled, latex = parser.compile(tree.body)
+    compiled, latex = parser.closure(tree.body)
 
     def fn(x, **_params):
         x = np.asarray(x, dtype=np.float64)

@@ -31,8 +31,10 @@ RULES = ("torch", "forward", "backward")
 # std by the truncated normal's std, scipy.stats.truncnorm(-2, 2).std() (REFERENCE.md §2).
 TRUNCATION = 2.0
 TRUNCATED_STD = 0.87962566103423978
-# The variance table samples at most this many entries, so 100,000 x 100,000 stays cheap.
+# The variance table samples at most this many entries, so 100,000 x 100,000 stays cheap, and at
+# least this many (several matrices of a small shape), so that its check means something at 1 x 1.
 MAX_SAMPLE_ENTRIES = 1 << 20
+MIN_SAMPLE_ENTRIES = 1 << 12
 
 
 @dataclass(frozen=True)
@@ -565,10 +567,12 @@ def variance_table(
 
     Columns: ``key``, ``label``, ``distribution``, ``mode``, ``formula`` (LaTeX), ``variance``,
     ``std``, ``bound`` (uniform limit; NaN, i.e. not applicable, otherwise), ``truncated_at``
-    (|w| cut-off of a truncated normal; NaN otherwise), ``empirical_variance`` of a matrix drawn with
-    ``np.random.default_rng(seed)`` and its ``sample_size`` (the whole matrix, or its leading
-    block of at most ``max_entries`` entries), ``standard_error`` of that estimate (std of w²
-    over √n), ``agrees`` (within 5 standard errors), ``forward_factor`` = fan_in·σ²·E[f(z)²]
+    (|w| cut-off of a truncated normal; NaN otherwise), ``empirical_variance`` = mean(w²) of a
+    matrix drawn with ``np.random.default_rng(seed)`` (every initializer here has mean 0), its
+    ``sample_size`` (the whole matrix, or its leading block of at most ``max_entries`` entries) and
+    ``matrices`` (1, or as many independent matrices as reach ``MIN_SAMPLE_ENTRIES`` weights for a
+    small shape), ``standard_error`` of that estimate (std of w² over √n), ``agrees`` (within 5
+    standard errors), ``forward_factor`` = fan_in·σ²·E[f(z)²]
     and ``backward_factor`` = fan_out·σ²·E[f'(z)²] for the chosen activation — the factors by
     which one layer scales the forward second moment and the gradient's (1 keeps them), and
     ``source``.
@@ -581,8 +585,15 @@ def variance_table(
         init = get_initializer(key)
         variance = init.variance(fan_in, fan_out, gain)
         bound = init.bound(fan_in, fan_out, gain)
-        w = init.sample(fan_in, fan_out, np.random.default_rng(seed), gain, max_entries=max_entries)
-        squares = w.ravel() ** 2
+        rng = np.random.default_rng(seed)
+        matrices = max(1, -(-MIN_SAMPLE_ENTRIES // (fan_in * fan_out)))
+        w = np.concatenate(
+            [
+                init.sample(fan_in, fan_out, rng, gain, max_entries=max_entries).ravel()
+                for _ in range(matrices)
+            ]
+        )
+        squares = w * w
         rows.append(
             {
                 "key": key,
@@ -594,8 +605,9 @@ def variance_table(
                 "std": math.sqrt(variance),
                 "bound": bound if init.distribution == "uniform" else None,
                 "truncated_at": bound if init.distribution == "truncated_normal" else None,
-                "empirical_variance": float(np.var(w)),
+                "empirical_variance": float(np.mean(squares)),
                 "sample_size": int(w.size),
+                "matrices": matrices,
                 "standard_error": float(np.std(squares) / math.sqrt(w.size)),
                 "forward_factor": fan_in * variance * second,
                 "backward_factor": fan_out * variance * slope2,
@@ -726,3 +738,252 @@ def _distribution_sentence(summary: pd.DataFrame) -> str:
             f"{TRUNCATED_STD:.4f} to keep the variance at {row['variance']:.3g}."
         )
     return " ".join(parts)
+
+
+# --- formulas as text ------------------------------------------------------------------------
+
+
+def _over(coefficient: float, denominator: str) -> str:
+    """coefficient / denominator as short text: "2/fan_in", "1/(3·fan_in)"."""
+    form = closed_form(coefficient) or f"{coefficient:.4g}"
+    if "/" in form:
+        p, q = form.split("/")
+        return f"{p}/({q}·{denominator})"
+    return f"{form}/{denominator}"
+
+
+def formula_text(key: str) -> str:
+    """The variance rule of initializer ``key`` (gain 1) as plain text for a table cell:
+    "σ² = 2/fan_in", "σ² = 2/(fan_in + fan_out); a = √(6/(fan_in + fan_out))", with the uniform
+    limit a = √(3σ²) and a truncated normal's cut-off (2 parent stds, parent std = σ/0.8796)."""
+    init = get_initializer(key)
+    if init.distribution == "orthogonal":
+        return "WᵀW = I (or WWᵀ = I); σ² = 1/max(fan_in, fan_out)"
+    if init.mode is None:
+        std = math.sqrt(init.scale)
+        return "σ² = 1" if std == 1.0 else f"σ² = {std:g}² = {init.scale:g}"
+    denominators = {"fan_in": "fan_in", "fan_out": "fan_out", "fan_avg": "(fan_in + fan_out)"}
+    coefficient = init.scale * (2.0 if init.mode == "fan_avg" else 1.0)
+    text = f"σ² = {_over(coefficient, denominators[init.mode])}"
+    if init.distribution == "uniform":
+        text += f"; a = √({_over(3.0 * coefficient, denominators[init.mode])})"
+    elif init.distribution == "truncated_normal":
+        text += f"; |w| ≤ 2σ/{TRUNCATED_STD:.4f}"
+    return text
+
+
+# --- the initialization page's scenes -----------------------------------------------------------
+
+# The initialization page's URL parameters and their defaults.
+PAGE_DEFAULTS: dict[str, object] = {
+    "init": DEFAULT_INITIALIZER,
+    "act": "relu",
+    "fan_in": 256,
+    "fan_out": 128,
+    "family": "he",
+    "depth": 20,
+    "width": 256,
+    "b_init": "torch_linear_default",
+    "bias_c": 0.01,
+    "n01": False,
+}
+# What every scene sets, so that it looks the same whatever was on screen before; the layer shape,
+# the width and the constant bias stay as the visitor left them.
+SCENE_KEYS = ("init", "act", "family", "depth", "b_init", "n01")
+
+SCENES: dict[str, dict[str, object]] = {
+    "pytorch_linear": {
+        "label": "PyTorch nn.Linear default",
+        "description": "PyTorch's nn.Linear draws weights and biases from U(±1/√fan_in) "
+        "(torch/nn/modules/linear.py, reset_parameters: kaiming_uniform_ with a = √5): variance "
+        "1/(3·fan_in), a third of LeCun's and a sixth of He's. Shown with ReLU.",
+        "settings": {"init": "torch_linear_default", "act": "relu"},
+    },
+    "keras_dense": {
+        "label": "Keras Dense default",
+        "description": "Keras's Dense layer defaults to kernel_initializer='glorot_uniform' and zero "
+        "biases (keras/src/layers/core/dense.py). Its own default activation is None (linear); shown "
+        "here with ReLU, as a hidden layer would use it.",
+        "settings": {
+            "init": "keras_dense_default",
+            "act": "relu",
+            "family": "glorot",
+            "b_init": "keras_dense_default",
+        },
+    },
+    "sklearn_mlp": {
+        "label": "scikit-learn MLP default",
+        "description": "scikit-learn's MLPClassifier draws weights and biases from "
+        "U(±√(6/(fan_in + fan_out))), Glorot's uniform, and keeps it for its default activation relu "
+        "rather than switching to He (sklearn/neural_network/_multilayer_perceptron.py, _init_coef).",
+        "settings": {
+            "init": "sklearn_mlp_default",
+            "act": "relu",
+            "family": "glorot",
+            "b_init": "sklearn_mlp_default",
+        },
+    },
+    "he_relu": {
+        "label": "He for ReLU",
+        "description": "He et al. 2015: weights of variance 2/fan_in keep a ReLU network's forward "
+        "variance from layer to layer, where Glorot's 1/fan_in (at fan_in = fan_out) halves it at every layer.",
+        "settings": {"init": "he_normal", "act": "relu", "family": "he", "b_init": "he_normal"},
+    },
+    "lecun_selu": {
+        "label": "LeCun for SELU, 50 layers",
+        "description": "Klambauer et al. 2017: SELU with LeCun-normal weights (variance 1/fan_in) keeps "
+        "the activations' mean at 0 and variance at 1 through depth.",
+        "settings": {"init": "lecun_normal", "act": "selu", "family": "lecun", "depth": 50},
+    },
+    "standard_normal": {
+        "label": "N(0, 1): why not",
+        "description": "Weights from N(0, 1) ignore the fan-in: each pre-activation sums fan_in "
+        "products, so its variance is fan_in times its input's. CS231n (2016, lecture 5) shows a tanh "
+        "network saturating with W = 1.0·randn.",
+        "settings": {"init": "standard_normal", "act": "tanh", "n01": True},
+    },
+}
+
+
+def scene_settings(name: str) -> dict[str, object]:
+    """The URL parameters scene ``name`` sets (``SCENE_KEYS``; those it does not name at their
+    defaults); a ValueError names the scenes otherwise."""
+    if name not in SCENES:
+        raise ValueError(f"Unknown scene {name!r}; expected one of {list(SCENES)}")
+    return {**{key: PAGE_DEFAULTS[key] for key in SCENE_KEYS}, **SCENES[name]["settings"]}
+
+
+# --- sentences for the initialization page --------------------------------------------------------
+
+# P(|Z| > 5) for a standard normal: how often a correct sampler lands outside 5 standard errors.
+FIVE_SIGMA_TAIL = float(special.erfc(5.0 / math.sqrt(2.0)))
+
+
+def describe_variance_table(table: pd.DataFrame, activation_label: str) -> list[str]:
+    """Two sentences from ``variance_table``: whether every sample agrees with its formula (the
+    largest gap in standard errors), and which initializers keep the chosen activation's forward
+    second moment (``forward_factor`` within 5% of 1) and the range of that factor."""
+    # 0 / 0 where every sampled w² is the same (an orthogonal 1 × 1 is ±1): no gap at all.
+    gaps = ((table["empirical_variance"] - table["variance"]).abs() / table["standard_error"]).fillna(0.0)
+    worst = int(np.argmax(gaps.to_numpy()))
+    size = int(table["sample_size"].min())
+    failed = table.loc[~table["agrees"], "label"].tolist()
+    if failed:
+        check = (
+            f"{len(failed)} of {len(table)} samples fall outside 5 standard errors ({', '.join(failed)}); a "
+            f"correct sampler does so with probability {FIVE_SIGMA_TAIL:.1e} per draw."
+        )
+    else:
+        check = (
+            f"All {len(table)} freshly drawn matrices (at least {size:,} weights each) agree with their "
+            f"formula: every empirical σ² is within 5 standard errors of σ², the largest gap being "
+            f"{gaps.iloc[worst]:.1f} standard errors ({table['label'].iloc[worst]})."
+        )
+    factor = table["forward_factor"]
+    keep = table.loc[(factor - 1.0).abs() <= 0.05, "label"].tolist()
+    low, high = int(np.argmin(factor.to_numpy())), int(np.argmax(factor.to_numpy()))
+    kept = (
+        f"{', '.join(keep)} keep it (factor within 5% of 1)"
+        if keep
+        else "none of the initializers keeps it within 5% of 1"
+    )
+    scale = (
+        f"With {activation_label}, one layer multiplies the forward second moment by "
+        f"fan_in·σ²·E[f(z)²] (z ~ N(0, 1)): {kept}; it ranges from {factor.iloc[low]:.3g} "
+        f"({table['label'].iloc[low]}) to {factor.iloc[high]:.3g} ({table['label'].iloc[high]})."
+    )
+    return [check, scale]
+
+
+def _decades(value: float, status: str) -> str:
+    """A log10 ratio as a power of ten in Markdown math: $10^{+1.5}$."""
+    if status == "dead":
+        return "exactly 0"
+    if status != "ok":
+        return "beyond float64"
+    return "$10^{0.0}$" if abs(value) < 0.05 else f"$10^{{{value:+.1f}}}$"
+
+
+def describe_travel(grid: pd.DataFrame, depth: int, width: int) -> list[str]:
+    """Sentences from ``network.variance_travel``: how many cells are healthy each way, the
+    initializer with the most activations healthy both ways, and the extremes."""
+    total = len(grid)
+    both = grid["forward_healthy"] & grid["backward_healthy"]
+    per_init = both.groupby(grid["init_label"], sort=False).sum()
+    best = per_init[per_init == per_init.max()]
+    n_acts = grid["activation"].nunique()
+    finite = grid[grid["forward_status"] == "ok"]
+    parts = [
+        f"Over {depth} layers of width {width}, {int(grid['forward_healthy'].sum())} of {total} cells keep the "
+        f"activation variance within one order of magnitude of layer 1's, and "
+        f"{int(grid['backward_healthy'].sum())} keep the gradient's (outlined cells).",
+        f"Most activations healthy both ways: {', '.join(best.index)} ({int(best.iloc[0])} of {n_acts}).",
+    ]
+    if len(finite):
+        high = finite.loc[finite["forward_log10"].idxmax()]
+        low = finite.loc[finite["forward_log10"].idxmin()]
+        parts.append(
+            f"The extremes: {high['init_label']} with {high['activation_label']} multiplies the variance by "
+            f"{_decades(high['forward_log10'], 'ok')}; {low['init_label']} with {low['activation_label']} by "
+            f"{_decades(low['forward_log10'], 'ok')}."
+        )
+    return parts
+
+
+def describe_travel_pair(cell: pd.Series, depth: int) -> str:
+    """One sentence on one ``variance_travel`` row: both ratios, per layer, and the verdict."""
+
+    def part(direction: str) -> str:
+        value, status = cell[f"{direction}_log10"], cell[f"{direction}_status"]
+        if status != "ok":
+            return _decades(value, status)
+        per_layer = 10 ** (value / max(depth - 1, 1))
+        verdict = "healthy" if cell[f"{direction}_healthy"] else "exploding" if value > 0 else "vanishing"
+        return f"{_decades(value, status)} (×{per_layer:.3g} per layer: {verdict})"
+
+    return (
+        f"{cell['init_label']} with {cell['activation_label']}: the activation variance at layer {depth} "
+        f"is {part('forward')} times layer 1's, and the gradient variance at layer 1 is "
+        f"{part('backward')} times layer {depth}'s."
+    )
+
+
+def describe_standard_normal_row(grid: pd.DataFrame, depth: int, width: int) -> list[str]:
+    """Sentences on the ``standard_normal`` row of ``variance_travel``: the activations whose
+    variance explodes (more than one decade up) and the range, and those that stay within one
+    decade (bounded outputs saturate) with the range of their gradient ratio."""
+    row = grid[grid["init"] == "standard_normal"]
+    if row.empty:
+        return []
+    grows = row[(row["forward_status"] != "ok") | (row["forward_log10"] > 1.0)]
+    bounded = row[(row["forward_status"] == "ok") & (row["forward_log10"] <= 1.0)]
+    parts = [
+        f"N(0, 1) weights ignore the fan-in: every pre-activation sums {width} products, so layer 1's "
+        f"pre-activations have variance ≈ {width} (std ≈ {math.sqrt(width):.3g}) instead of ≈ 1."
+    ]
+
+    def span(frame: pd.DataFrame, direction: str) -> str:
+        ok = frame[frame[f"{direction}_status"] == "ok"][f"{direction}_log10"]
+        if ok.empty:
+            return _decades(math.inf, "exploded")
+        low, high = _decades(ok.min(), "ok"), _decades(ok.max(), "ok")
+        return low if low == high else f"{low} to {high}"
+
+    if len(grows):
+        parts.append(
+            f"Over {depth} layers the activation variance grows by {span(grows, 'forward')} for "
+            f"{len(grows)} of {len(row)} activations ({', '.join(grows['activation_label'])})."
+        )
+    if len(bounded):
+        parts.append(
+            f"{', '.join(bounded['activation_label'])} stay within one decade: their outputs are bounded, "
+            "so they saturate instead: their local derivatives f′ are near 0 (the table below counts them)."
+        )
+        up = bounded[(bounded["backward_status"] == "ok") & (bounded["backward_log10"] > 1.0)]
+        if len(up):
+            parts.append(
+                f"Yet the gradient reaching layer 1 is {span(up, 'backward')} times layer {depth}'s for "
+                f"{', '.join(up['activation_label'])}: the weights, {math.sqrt(width):.3g} times too large in "
+                "std, multiply it by more than the flat activation takes away."
+            )
+    return parts

@@ -36,7 +36,16 @@ import pandas as pd
 from .activations import ACTIVATIONS, DEFAULT_ACTIVATIONS, Activation
 from .curves import SATURATION_THRESHOLD
 from .initializers import INITIALIZERS, check_gain, get_initializer
-from .meanfield import as_activation, critical_sigma_w, gradient_curve
+from .meanfield import (
+    Q_FLOOR,
+    Q_LIMIT,
+    activation_moments,
+    as_activation,
+    chi,
+    critical_sigma_w,
+    gradient_curve,
+    variance_map,
+)
 
 MAX_DEPTH = 1000
 MAX_WIDTH = 4096
@@ -109,7 +118,7 @@ def _moments(a: np.ndarray) -> tuple[float, float, str]:
     flat = a.reshape(-1)
     n = flat.size
     with np.errstate(over="ignore", invalid="ignore"):
-        s1 = float(np.sum(flat))
+        s1 = float(np.add.reduce(flat))
         s2 = _sum_of_squares(flat)
     if math.isfinite(s2):
         if s2 == 0.0:
@@ -198,23 +207,87 @@ def _bn_backward(dxhat: np.ndarray, xhat: np.ndarray, inv: np.ndarray) -> np.nda
 
 
 # Buffers for the layers a pass keeps, reused from call to call: fresh memory costs a page fault
-# per 4 KB on first touch, which for a deep network costs more than the arithmetic. One pool for
-# the process; a call that finds it busy (another thread) allocates its own.
-WORKSPACE_BYTES = 512 * 2**20
-_pool: list[np.ndarray] = []
+# per 4 KB on first touch, which for a deep network costs as much as the arithmetic (on this
+# virtual machine, ten times as much: 200 × 512 × 256 took 0.85 s pooled and 7 s fresh). One pool
+# for the process, at most WORKSPACE_BYTES (``set_memory_limits``): a call that needs more takes
+# fresh arrays for the rest and frees them when it returns, and so does a call that finds the
+# pool busy (another thread). 256 MB holds that largest benchmark network; the app sets less.
+DEFAULT_WORKSPACE_BYTES = 256 * 2**20
+WORKSPACE_BYTES = DEFAULT_WORKSPACE_BYTES
+_pool: dict[tuple[tuple[int, ...], str], list[np.ndarray]] = {}
+_pool_bytes = [0]
 _pool_lock = threading.Lock()
 
 
-def _workspace(shape: tuple[int, int], count: int) -> list[np.ndarray] | None:
-    """``count`` reusable float64 arrays of ``shape`` (the caller holds ``_pool_lock``), or None
-    above the budget."""
-    if count * shape[0] * shape[1] * 8 > WORKSPACE_BYTES:
-        return None
-    if _pool and _pool[0].shape != shape:
+class _Buffers:
+    """Arrays for one pass: the pool's while it has room (the caller holds ``_pool_lock``), else
+    fresh ones."""
+
+    def __init__(self, pooled: bool):
+        self.pooled = pooled
+        self.taken: dict[tuple[tuple[int, ...], str], int] = {}
+
+    def get(self, shape: tuple[int, ...], dtype=np.float64) -> np.ndarray:
+        if not self.pooled:
+            return np.empty(shape, dtype)
+        key = (tuple(shape), np.dtype(dtype).str)
+        used = self.taken.get(key, 0)
+        arrays = _pool.setdefault(key, [])
+        if used >= len(arrays):
+            size = math.prod(shape) * np.dtype(dtype).itemsize
+            if _pool_bytes[0] + size > WORKSPACE_BYTES:
+                # Make room from shapes this pass does not use; a pass larger than the pool
+                # takes fresh arrays for the rest.
+                for other in [k for k in _pool if k not in self.taken and k != key]:
+                    _pool_bytes[0] -= sum(a.nbytes for a in _pool.pop(other))
+                if _pool_bytes[0] + size > WORKSPACE_BYTES:
+                    return np.empty(shape, dtype)
+            arrays.append(np.empty(shape, dtype))
+            _pool_bytes[0] += size
+        self.taken[key] = used + 1
+        return arrays[used]
+
+
+def clear_workspace() -> None:
+    """Return the pooled buffers' memory (they are allocated again when next needed)."""
+    with _pool_lock:
         _pool.clear()
-    while len(_pool) < count:
-        _pool.append(np.empty(shape))
-    return _pool[:count]
+        _pool_bytes[0] = 0
+
+
+def set_memory_limits(weights: int | None = None, workspace: int | None = None) -> tuple[int, int]:
+    """Bound the two process-wide stores, in bytes: the cached weight draws (``CACHE_BYTES``)
+    and the reused layer buffers (``WORKSPACE_BYTES``); None keeps a bound. Both are shared by
+    every caller in the process (every session of a Streamlit server), so their sum is the most
+    they hold whatever the number of sessions; what no longer fits is let go at once. Returns the
+    previous (weights, workspace) bounds. Results never depend on them, only speed."""
+    global CACHE_BYTES, WORKSPACE_BYTES
+    previous = (CACHE_BYTES, WORKSPACE_BYTES)
+    for name, value in (("weights", weights), ("workspace", workspace)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise ValueError(f"{name} must be a whole number of bytes, at least 0; got {value!r}.")
+    if weights is not None:
+        with _cache_lock:
+            CACHE_BYTES = weights
+            while _cache and sum(e.nbytes for e in _cache.values()) > CACHE_BYTES:
+                _cache.popitem(last=False)
+    if workspace is not None:
+        with _pool_lock:
+            WORKSPACE_BYTES = workspace
+            if _pool_bytes[0] > WORKSPACE_BYTES:
+                _pool.clear()
+                _pool_bytes[0] = 0
+    return previous
+
+
+def _relu_functions() -> tuple:
+    relu = ACTIVATIONS["relu"]
+    return relu.fn, relu.grad
+
+
+_RELU_FN, _RELU_GRAD = _relu_functions()
+# A pass with ``_RELU_FN``/``_RELU_GRAD`` writes f(z) = max(z, 0) into a reused buffer and keeps
+# f'(z) as a boolean mask (1 byte a value instead of 8): the same numbers, less memory and time.
 
 
 def _propagate(
@@ -241,11 +314,8 @@ def _propagate(
     layer outputs h_1..h_L; ``negative_slopes=False`` (f' ≥ 0 everywhere) skips counting
     f' ≤ -0.01 as saturated.
     """
-    depth = len(weights)
-    square = all(w.shape == (x.shape[1], x.shape[1]) for w in weights)
-    pooled = square and not (keep_activations or collect) and _pool_lock.acquire(blocking=False)
+    pooled = not (keep_activations or collect) and _pool_lock.acquire(blocking=False)
     try:
-        slots = _workspace(x.shape, 2 * depth) if pooled else None
         return _run_layers(
             x,
             weights,
@@ -253,7 +323,7 @@ def _propagate(
             f,
             df,
             top,
-            slots,
+            _Buffers(pooled),
             scale,
             batchnorm,
             residual,
@@ -267,6 +337,17 @@ def _propagate(
             _pool_lock.release()
 
 
+def _kept(a: np.ndarray, buffers: _Buffers) -> np.ndarray:
+    """``a`` copied into a buffer of the pass (its own memory is free again at once)."""
+    slot = buffers.get(a.shape)
+    np.copyto(slot, a)
+    return slot
+
+
+# Below this sum of squares every entry of h·hᵀ is a normal float64 number.
+_GRAM_LIMIT = 1e300
+
+
 def _run_layers(
     x,
     weights,
@@ -274,7 +355,7 @@ def _run_layers(
     f,
     df,
     top,
-    slots,
+    buffers: _Buffers,
     scale,
     batchnorm,
     residual,
@@ -283,26 +364,38 @@ def _run_layers(
     keep_activations,
     negative_slopes,
 ) -> tuple[_Trace, list[np.ndarray] | None]:
-    """The body of ``_propagate``; ``slots`` are buffers to keep the layers in, or None."""
+    """The body of ``_propagate``; ``buffers`` hands out the arrays the layers are kept in."""
     depth = len(weights)
     m = x.shape[0]
+    relu = f is _RELU_FN and df is _RELU_GRAD
+    backward = top is not None
+    # ‖hᵀδ‖² = Σ (h·hᵀ) ⊙ (δ·δᵀ): two symmetric m × m products (m²·n multiply-adds in all) instead
+    # of the n × n product hᵀδ (n²·m), and an m × m matrix kept per layer instead of h. Worth it
+    # for a batch at most half the width. Not with batch norm: its backward pass makes δ's columns
+    # sum to 0, so the constant part of h cancels in hᵀδ, and the Gram sum would lose digits to it.
+    gram = backward and full and not collect and not batchnorm and 2 * m <= x.shape[1]
     # Layers the forward pass never reaches (past an explosion) keep +inf.
     trace = _Trace(depth, *(np.full(depth, math.inf) for _ in range(8)), [EXPLODED] * depth)
-    hs: list[np.ndarray] = [x]
-    ds: list[np.ndarray] = []
+    inputs: list[tuple[str, np.ndarray]] = []  # per layer: h_{l-1}, or h_{l-1}·h_{l-1}ᵀ
+    slopes: list[np.ndarray] = []  # per layer: f'(u_l), a boolean mask for ReLU
+    outputs: list[np.ndarray] = []
     bn_cache: list[tuple[np.ndarray, np.ndarray]] = []
-    # Without batch norm z is only needed until f and f' are taken, so one buffer serves all layers.
+    # Without batch norm z is only needed until f and f' are taken, so one buffer serves all
+    # layers; ReLU's outputs rotate through two buffers when only their Gram matrices are kept.
     zbuf: np.ndarray | None = None
+    rotating: list[np.ndarray] = []
     mask: np.ndarray | None = None
     h = x
+    h_square_sum = _sum_of_squares(x.reshape(-1))
     for i in range(depth):
         W = weights[i]
+        shape = (m, W.shape[1])
         with np.errstate(over="ignore", invalid="ignore"):
             if batchnorm:
-                z = h @ W
+                z = np.matmul(h, W, out=buffers.get(shape))
             else:
-                if zbuf is None or zbuf.shape != (m, W.shape[1]):
-                    zbuf = np.empty((m, W.shape[1]))
+                if zbuf is None or zbuf.shape != shape:
+                    zbuf = buffers.get(shape)
                 z = np.matmul(h, W, out=zbuf)
             if scale != 1.0:
                 z *= scale
@@ -317,16 +410,28 @@ def _run_layers(
             trace.exploded_at = i + 1
             break
         with np.errstate(over="ignore", invalid="ignore"):
-            a = f(z)
-            d = df(z)
-            if slots is not None:
-                # Keep the layer in a reused buffer: f's fresh array is freed at once and its
-                # memory serves the next layer, instead of new pages for every layer.
-                np.copyto(slots[2 * i], a)
-                np.copyto(slots[2 * i + 1], d)
-                a, d = slots[2 * i], slots[2 * i + 1]
-            elif np.may_share_memory(a, z):
-                a = a.copy()
+            if relu:
+                if gram and not keep_activations:
+                    if len(rotating) < 2 or rotating[0].shape != shape:
+                        rotating = [buffers.get(shape), buffers.get(shape)]
+                    a = rotating[i % 2]
+                else:
+                    a = buffers.get(shape)
+                np.maximum(z, 0.0, out=a)
+                d = np.greater(z, 0.0, out=buffers.get(shape, np.bool_))
+            else:
+                a = f(z)
+                d = df(z)
+                if buffers.pooled:
+                    # Keep the layer in reused buffers: f's fresh arrays are freed at once and
+                    # their memory serves the next layer, instead of new pages for every layer.
+                    a = _kept(a, buffers)
+                    d = _kept(d, buffers)
+                else:
+                    if np.may_share_memory(a, z):
+                        a = a.copy()
+                    if np.may_share_memory(d, z):
+                        d = d.copy()
             if residual:
                 a += h
         act_mean, act_std, act_status = _moments(a)
@@ -337,33 +442,85 @@ def _run_layers(
         trace.preact_mean[i], trace.preact_std[i] = pre_mean, pre_std
         trace.act_mean[i], trace.act_std[i] = act_mean, act_std
         trace.forward_status[i] = act_status
-        trace.path_derivative[i] = d.flat[0]
+        trace.path_derivative[i] = float(d.flat[0])
         if full:
-            if mask is None or mask.shape != d.shape:
-                mask = np.empty(d.shape, dtype=bool)
             size = d.size
-            below = np.count_nonzero(np.less(d, SATURATION_THRESHOLD, out=mask))
-            if negative_slopes:
-                below -= np.count_nonzero(np.less_equal(d, -SATURATION_THRESHOLD, out=mask))
-            zeros = np.count_nonzero(np.equal(d, 0.0, out=mask))
+            if relu:
+                # f' is 1 or 0, so a saturated value (|f'| < 0.01) is a zero.
+                zeros = size - np.count_nonzero(d)
+                below = zeros
+                dead_units = 1.0 - np.count_nonzero(d.any(axis=0)) / d.shape[1] if zeros >= m else 0.0
+            else:
+                if mask is None or mask.shape != d.shape:
+                    mask = buffers.get(d.shape, np.bool_)
+                below = np.count_nonzero(np.less(d, SATURATION_THRESHOLD, out=mask))
+                if negative_slopes:
+                    below -= np.count_nonzero(np.less_equal(d, -SATURATION_THRESHOLD, out=mask))
+                zeros = np.count_nonzero(np.equal(d, 0.0, out=mask))
+                # A unit is dead for the batch only if all m of its entries are zero.
+                dead_units = np.count_nonzero(mask.all(axis=0)) / d.shape[1] if zeros >= m else 0.0
             trace.saturated[i] = below / size
             trace.dead[i] = zeros / size
-            # A unit is dead for the batch only if all m of its entries are zero.
-            trace.dead_units[i] = float(np.mean(mask.all(axis=0))) if zeros >= m else 0.0
-        hs.append(a)
-        ds.append(d)
+            trace.dead_units[i] = dead_units
+        if backward:
+            slopes.append(d)
+            if gram and h_square_sum < _GRAM_LIMIT:
+                inputs.append(("gram", np.matmul(h, h.T, out=buffers.get((m, m)))))
+            elif gram and relu and not keep_activations:
+                inputs.append(("h", h.copy()))  # its buffer is reused two layers on
+            else:
+                inputs.append(("h", h))
+        if keep_activations:
+            outputs.append(a)
         h = a
+        h_square_sum = a.size * (act_std * act_std + act_mean * act_mean)
     if trace.exploded_at is not None:
         # Layers after the one that failed were never computed; they carry its status.
         k = trace.exploded_at
         trace.forward_status[k:] = [trace.forward_status[k - 1]] * (depth - k)
-    if trace.exploded_at is not None or top is None:
-        return trace, (hs[1:] if keep_activations else None)
-    _backward(trace, hs, ds, bn_cache, weights, scale, top, residual=residual, full=full, collect=collect)
-    return trace, (hs[1:] if keep_activations else None)
+    if trace.exploded_at is not None or not backward:
+        return trace, (outputs if keep_activations else None)
+    _backward(
+        trace,
+        inputs,
+        slopes,
+        bn_cache,
+        weights,
+        scale,
+        top,
+        buffers,
+        residual=residual,
+        full=full,
+        collect=collect,
+    )
+    return trace, (outputs if keep_activations else None)
 
 
-def _backward(trace, hs, ds, bn_cache, weights, scale, top, *, residual, full, collect) -> None:
+def _gram_log_norm(gram: np.ndarray, delta: np.ndarray, out: np.ndarray) -> float:
+    """ln ‖hᵀδ‖_F from ``gram`` = h·hᵀ: ‖hᵀδ‖² = Σ_ij (h·hᵀ)_ij (δ·δᵀ)_ij, -inf when it is 0;
+    ``out`` (m × m) takes δ·δᵀ."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        # δ·δᵀ with both operands one array: numpy hands it to BLAS as a symmetric product.
+        outer = np.matmul(delta, delta.T, out=out)
+        total = float(np.einsum("ij,ij->", gram, outer))
+    if not math.isfinite(total):
+        # Products beyond float64: scale both factors to at most 1 first.
+        c = float(np.max(np.abs(delta)))
+        if not math.isfinite(c):
+            return math.inf
+        scaled = delta / c
+        outer = np.matmul(scaled, scaled.T)
+        g = float(np.max(np.abs(gram)))
+        total = float(np.einsum("ij,ij->", gram / g, outer))
+        return 0.5 * (math.log(total) + math.log(g)) + math.log(c) if total > 0 else -math.inf
+    # The sum is 0 exactly when every example with h ≠ 0 has δ = 0; it cannot be negative but for
+    # rounding, which without batch norm stays far below the sum itself.
+    return 0.5 * math.log(abs(total)) if total != 0.0 else -math.inf
+
+
+def _backward(
+    trace, inputs, slopes, bn_cache, weights, scale, top, buffers, *, residual, full, collect
+) -> None:
     """Backpropagate ``top`` through the stored forward pass into ``trace``.
 
     The backward pass is linear in ``top``, so it runs on a copy rescaled whenever its RMS leaves
@@ -375,10 +532,12 @@ def _backward(trace, hs, ds, bn_cache, weights, scale, top, *, residual, full, c
     trace.grad_status = [OK] * depth
     collected: dict[str, list[np.ndarray]] = {"weights": [], "biases": [], "hidden": []}
     log_scale = 0.0  # the true gradient is exp(log_scale) times the array g
-    g = np.array(top, dtype=np.float64)
-    spare = np.empty_like(g)  # g and spare swap roles every layer
-    delta_buf = np.empty_like(g)
+    g = buffers.get(top.shape)
+    np.copyto(g, top)
+    spare = buffers.get(top.shape)  # g and spare swap roles every layer
+    delta_buf = buffers.get(top.shape)
     dw_buf: np.ndarray | None = None
+    outer_buf: np.ndarray | None = None
     _, std, status = _moments(g)
     for i in range(depth - 1, -1, -1):
         if status != OK:
@@ -402,18 +561,24 @@ def _backward(trace, hs, ds, bn_cache, weights, scale, top, *, residual, full, c
             collected["hidden"].append(g * math.exp(log_scale))
         W = weights[i]
         with np.errstate(over="ignore", invalid="ignore"):
-            delta = np.multiply(g, ds[i], out=delta_buf)
+            delta = np.multiply(g, slopes[i], out=delta_buf)
             if bn_cache:
                 xhat, inv = bn_cache[i]
                 delta = _bn_backward(delta, xhat, inv)
             if full or collect:
-                if dw_buf is None or dw_buf.shape != W.shape:
-                    dw_buf = np.empty(W.shape)
-                dW = np.matmul(hs[i].T, delta, out=dw_buf)
-                trace.wgrad_ln[i] = _log_norm(dW) + log_scale
-                if collect:
-                    collected["weights"].append(dW * math.exp(log_scale))
-                    collected["biases"].append(delta.sum(axis=0) * math.exp(log_scale))
+                kind, source = inputs[i]
+                if kind == "gram":
+                    if outer_buf is None:
+                        outer_buf = buffers.get(source.shape)
+                    trace.wgrad_ln[i] = _gram_log_norm(source, delta, outer_buf) + log_scale
+                else:
+                    if dw_buf is None or dw_buf.shape != W.shape:
+                        dw_buf = buffers.get(W.shape)
+                    dW = np.matmul(source.T, delta, out=dw_buf)
+                    trace.wgrad_ln[i] = _log_norm(dW) + log_scale
+                    if collect:
+                        collected["weights"].append(dW * math.exp(log_scale))
+                        collected["biases"].append(delta.sum(axis=0) * math.exp(log_scale))
             if spare.shape != (g.shape[0], W.shape[0]):
                 spare = np.empty((g.shape[0], W.shape[0]))
             g_prev = np.matmul(delta, W.T, out=spare)
@@ -481,8 +646,11 @@ class _Draws:
 
 # Drawing N(0, 1) weights costs about as much as the matrix products of the network itself, so
 # the unit draws are kept, keyed by (distribution, width, seed), and a slider that changes depth,
-# activation, gain or initializer of the same distribution reuses them. Read-only; bounded.
-CACHE_BYTES = 512 * 2**20
+# activation, gain or initializer of the same distribution reuses them. Read-only; bounded, and
+# shared by every caller in the process. 512 MB holds the benchmark's 200 layers of 512² (420 MB);
+# a server sets less with ``set_memory_limits`` (the app: 96 MB, see ``explainer/ui.py``).
+DEFAULT_CACHE_BYTES = 512 * 2**20
+CACHE_BYTES = DEFAULT_CACHE_BYTES
 _cache: OrderedDict[tuple[str, int, int], _Draws] = OrderedDict()
 _cache_lock = threading.Lock()
 
@@ -534,6 +702,11 @@ def _biases(bias: str, value: float, depth: int, width: int, seed: int) -> list[
 
 
 def _functions(act: Activation, params: Mapping[str, float] | None):
+    """(f, f') for ``_propagate``: both from one ``value_and_grad`` call where the activation
+    shares work between them (an exponential taken once), else its own functions (ReLU's take
+    the pass's fast path)."""
+    if act.fused is not None:
+        return _paired(act, params)
     resolved = act.resolve(params)
     fn, grad = act.fn, act.grad
     if resolved:
@@ -1061,19 +1234,27 @@ def activation_histograms(
         return pd.DataFrame(columns=["layer", "bin_left", "bin_right", "fraction"])
     low = min(float(hs[k - 1].min()) for k in chosen)
     high = max(float(hs[k - 1].max()) for k in chosen)
-    frames = []
+    fractions, lefts, rights = [], [], []
     for k in chosen:
         h = hs[k - 1].reshape(-1)
         lo, hi = (low, high) if shared_range else (float(h.min()), float(h.max()))
         if hi <= lo:
             lo, hi = lo - 0.5, hi + 0.5
-        counts, edges = np.histogram(h, bins=bins, range=(lo, hi))
-        frames.append(
-            pd.DataFrame(
-                {"layer": k, "bin_left": edges[:-1], "bin_right": edges[1:], "fraction": counts / h.size}
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
+        # The bins' width hi - lo would overflow for values near ±1.8e308: bin a scaled copy.
+        c = max(abs(lo), abs(hi), 1.0) if max(abs(lo), abs(hi)) > 1e300 else 1.0
+        counts, edges = np.histogram(h / c if c != 1.0 else h, bins=bins, range=(lo / c, hi / c))
+        edges = edges * c
+        fractions.append(counts / h.size)
+        lefts.append(edges[:-1])
+        rights.append(edges[1:])
+    return pd.DataFrame(
+        {
+            "layer": np.repeat(np.asarray(chosen, dtype=np.int64), bins),
+            "bin_left": np.concatenate(lefts),
+            "bin_right": np.concatenate(rights),
+            "fraction": np.concatenate(fractions),
+        }
+    )
 
 
 # --- the phase diagram ---------------------------------------------------------------------------
@@ -1114,9 +1295,9 @@ def phase_diagram(
         run = _run_from_trace(trace, act, params, "lecun_normal", width, batch, None)
         g = run.layers["grad_log10"].to_numpy()
         status = run.layers["backward_status"].to_list()
-        predicted = gradient_curve(act, max_depth, float(sigma_w) ** 2, 0.0, 1.0, params)[
-            "grad_log10"
-        ].to_numpy()
+        # The prediction for layer 1 relative to layer d: 0.5 Σ_{m=2..d} log10 χ_m.
+        half_log_chi = 0.5 * _chi_log10(act, float(sigma_w) ** 2, max_depth, params)
+        predicted = -np.concatenate([[0.0], np.cumsum(half_log_chi[1:])])
         for d in depths:
             cell = EXPLODED if trace.exploded_at is not None else OK
             if cell == OK and (status[0] != OK or status[d - 1] != OK):
@@ -1134,11 +1315,40 @@ def phase_diagram(
     return pd.DataFrame(rows)
 
 
+def _chi_log10(act: Activation, sigma_w2: float, depth: int, params) -> np.ndarray:
+    """log10 χ_l for layers 1..depth of the plain network (σ_b = 0, inputs of variance 1), as
+    ``meanfield.gradient_curve`` computes them, with two quadratures a layer instead of four and
+    none once q has settled (|Δq| ≤ 1e-13·q, or q past the floor or the limit where χ is held)."""
+    out = np.empty(depth)
+    q = sigma_w2
+    for i in range(depth):
+        held = min(max(q, Q_FLOOR), Q_LIMIT)
+        value = chi(act, held, sigma_w2, params)
+        out[i] = math.log10(value) if value > 0 else -math.inf
+        if not (math.isfinite(q) and Q_FLOOR <= q <= Q_LIMIT):
+            out[i + 1 :] = out[i]
+            break
+        q_next = variance_map(act, q, sigma_w2, 0.0, params)
+        if not math.isfinite(q_next) or q_next > Q_LIMIT:
+            q_next = math.inf
+        if abs(q_next - q) <= 1e-13 * q:
+            out[i + 1 :] = out[i]
+            break
+        q = q_next
+    return out
+
+
 def critical_line(
     activation: str | Activation = "tanh", params: Mapping[str, float] | None = None
 ) -> float | None:
-    """The σ_w where the mean-field χ = 1 (biases zero): ``meanfield.critical_sigma_w``."""
-    return critical_sigma_w(activation, 0.0, params)
+    """The σ_w where the mean-field χ = 1 (biases zero): ``meanfield.critical_sigma_w``. For
+    identity, ReLU and leaky ReLU χ = σ_w² E[f'(z)²] does not depend on q (f'(cz) = f'(z)), so
+    σ_w = 1/√E[f'(z)²] directly: √2 for ReLU (He et al. 2015)."""
+    act = as_activation(activation)
+    if _homogeneous(act):
+        slope_squared = activation_moments(act, 1.0, params)[2]
+        return 1.0 / math.sqrt(slope_squared) if slope_squared > 0 else None
+    return critical_sigma_w(act, 0.0, params)
 
 
 # --- the initialization page: how variance travels --------------------------------------------------
@@ -1150,6 +1360,77 @@ def _signature(init: str, width: int) -> tuple[str, float]:
     return initializer.distribution, initializer.std(width, width)
 
 
+# Positively homogeneous activations: f(cz) = c·f(z) and f'(cz) = f'(z) for c > 0. Multiplying
+# every weight by c multiplies layer l's pre-activations and outputs by c^l and the gradient
+# reaching layer l by c^(L−l), so both log10 ratios of a heatmap cell move by exactly
+# 2(L−1)·log10 c: one run per distribution serves every std (tested against direct runs).
+_HOMOGENEOUS = frozenset({"identity", "relu", "leaky_relu"})
+# The shortcut is used only while every layer's std stays within 10^±150 in the scaled network:
+# there squares are normal float64 numbers, so no status (dead, exploded) can differ.
+_SHORTCUT_DECADES = 150.0
+
+
+def _homogeneous(act: Activation) -> bool:
+    return act.key in _HOMOGENEOUS and ACTIVATIONS.get(act.key) is act
+
+
+def _paired(act: Activation, params: Mapping[str, float] | None = None):
+    """(f, f') for ``_propagate`` with both taken by one ``value_and_grad`` call: f keeps the
+    derivative for the f' call on the same array that follows it (else f' is computed)."""
+    kept: dict[str, np.ndarray] = {}
+
+    def f(z):
+        value, slope = act.value_and_grad(z, params)
+        kept["z"], kept["slope"] = z, slope
+        return value
+
+    def df(z):
+        if kept.get("z") is z:
+            del kept["z"]
+            return kept.pop("slope")
+        return act.df(z, params)
+
+    return f, df
+
+
+def _scaled_cell(trace: _Trace, factor: float) -> tuple[float, str, float, str] | None:
+    """``_travel_cell`` of the same network with every weight times ``factor``, for a
+    homogeneous activation (see ``_HOMOGENEOUS``); None when the scaled network would leave
+    10^±150 somewhere, where it must be run."""
+    if trace.exploded_at is not None or trace.grad_ln is None:
+        return None
+    depth = trace.depth
+    shift = math.log10(factor)
+    layers = np.arange(1, depth + 1)
+    for std in (trace.preact_std, trace.act_std):
+        live = std > 0
+        if np.any(np.abs(np.log10(std[live]) + layers[live] * shift) > _SHORTCUT_DECADES):
+            return None
+    grad = trace.grad_ln / LN10
+    live = np.isfinite(grad)
+    if np.any(np.abs(grad[live] + (depth - layers[live]) * shift) > _SHORTCUT_DECADES):
+        return None
+    fwd, fwd_status, bwd, bwd_status = _travel_cell(trace)
+    moved = 2.0 * (depth - 1) * shift
+    return (
+        fwd + moved if fwd_status == OK else fwd,
+        fwd_status,
+        bwd + moved if bwd_status == OK else bwd,
+        bwd_status,
+    )
+
+
+def _parallel(function, items: list, workers: int) -> list:
+    """``[function(item) for item in items]`` on ``workers`` threads: numpy releases the GIL in
+    matrix products and element-wise functions, so two networks run on two cores."""
+    if workers <= 1 or len(items) < 2:
+        return [function(item) for item in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(function, items))
+
+
 def variance_travel(
     depth: int = 20,
     width: int = 256,
@@ -1157,6 +1438,7 @@ def variance_travel(
     seed: int = 0,
     initializers: Iterable[str] | None = None,
     activations: Iterable[str | Activation] | None = None,
+    workers: int = 2,
 ) -> pd.DataFrame:
     """Rows = initializers × activations: how the forward and backward variance change over
     ``depth`` layers of the seeded plain network (biases zero).
@@ -1165,30 +1447,62 @@ def variance_travel(
     log10(Var h_L / Var h_1), ``backward_log10`` = log10(Var ∂h_1 / Var ∂h_L) (the gradient at
     layer 1 relative to layer L), ``forward_healthy`` and ``backward_healthy`` (|log10| ≤ 1),
     ``forward_status``/``backward_status`` ("ok", "dead": -inf, "exploded": +inf) and
-    ``forward_text``/``backward_text`` for a cell label. Initializers that draw the same matrices
-    at this width (Glorot and LeCun when fan_in = fan_out, for instance) are computed once.
+    ``forward_text``/``backward_text`` for a cell label. Each cell is the network
+    ``layer_statistics`` measures (up to rounding). Initializers that draw the same matrices at
+    this width (Glorot and LeCun when fan_in = fan_out, for instance) are computed once; for
+    identity, ReLU and leaky ReLU one run per distribution serves every std (``_HOMOGENEOUS``);
+    the networks run on ``workers`` threads, each with one BLAS thread (the app's setting: on a
+    busy two-core machine, two BLAS threads per product made this more than ten times slower).
     """
     depth, width, batch, seed = check_network(depth, width, batch, seed)
+    workers = _whole("workers", workers, 1, 8)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _variance_travel(depth, width, batch, seed, initializers, activations, workers)
+
+
+def _variance_travel(depth, width, batch, seed, initializers, activations, workers) -> pd.DataFrame:
+    """The body of ``variance_travel``, arguments checked."""
     init_keys = list(INITIALIZERS) if initializers is None else list(initializers)
     acts = [as_activation(a) for a in (ACTIVATIONS.values() if activations is None else activations)]
+    names = [act.key if act.key != "typed" else act.label for act in acts]
     x, top = network_inputs(batch, width, seed)
-    computed: dict[tuple[str, float], dict[str, tuple]] = {}
+    signatures = {key: _signature(key, width) for key in init_keys}
+    # Per distribution, the std nearest 1/√width runs for the homogeneous activations.
+    base: dict[str, float] = {}
+    for distribution, std in signatures.values():
+        best = base.get(distribution)
+        if best is None or abs(math.log(std * math.sqrt(width))) < abs(math.log(best * math.sqrt(width))):
+            base[distribution] = std
+    runs: dict[tuple[str, float, str], Activation] = {}
+    for distribution, std in dict.fromkeys(signatures.values()):
+        for act, name in zip(acts, names, strict=True):
+            runs[(distribution, base[distribution] if _homogeneous(act) else std, name)] = act
+    # Drawn before the threads start: the draws are cached per distribution, under a lock.
+    first_key = {sig[0]: key for key, sig in reversed(signatures.items())}
+    weights = {d: _unit_weights(key, depth, width, seed) for d, key in first_key.items()}
+
+    def run(distribution: str, std: float, act: Activation) -> _Trace:
+        f, df = _functions(act, None)
+        return _propagate(x, weights[distribution], None, f, df, top, scale=std, full=False)[0]
+
+    found = _parallel(lambda job: run(job[0], job[1], runs[job]), list(runs), workers)
+    traces = dict(zip(runs, found, strict=True))
+    computed: dict[tuple[str, float, str], tuple[float, str, float, str]] = {}
+    for distribution, std in dict.fromkeys(signatures.values()):
+        for act, name in zip(acts, names, strict=True):
+            job = (distribution, std, name)
+            if job in traces:
+                computed[job] = _travel_cell(traces[job])
+                continue
+            scaled = _scaled_cell(traces[(distribution, base[distribution], name)], std / base[distribution])
+            computed[job] = scaled if scaled is not None else _travel_cell(run(distribution, std, act))
     rows = []
     for key in init_keys:
         initializer = get_initializer(key)
-        signature = _signature(key, width)
-        if signature not in computed:
-            weights = _unit_weights(key, depth, width, seed)
-            results = {}
-            for act in acts:
-                f, df = _functions(act, None)
-                trace, _ = _propagate(x, weights, None, f, df, top, scale=signature[1], full=False)
-                results[act.key if act.key != "typed" else act.label] = _travel_cell(trace)
-            computed[signature] = results
-        for act in acts:
-            fwd, fwd_status, bwd, bwd_status = computed[signature][
-                act.key if act.key != "typed" else act.label
-            ]
+        for act, name in zip(acts, names, strict=True):
+            fwd, fwd_status, bwd, bwd_status = computed[(*signatures[key], name)]
             rows.append(
                 {
                     "init": key,
@@ -1230,7 +1544,7 @@ def _cell_text(value: float, status: str) -> str:
         return "dead"
     if status != OK:
         return status
-    return f"{value:+.1f}"
+    return "0.0" if abs(value) < 0.05 else f"{value:+.1f}"
 
 
 def variance_travel_curve(
@@ -1330,7 +1644,8 @@ def standard_normal_story(
     """Why not N(0, 1): one row per activation for weights drawn from N(0, 1) at this width,
     beside ``compare_with``. Columns: ``activation``, ``label``, ``init``, ``preact_std_1`` (the
     first layer's pre-activation std; √width for N(0, 1) inputs), ``activation_std_last``,
-    ``saturated_last`` (fraction with |f'| < 0.01 at the last layer), ``grad_log10_ratio``
+    ``saturated_last`` (fraction with 0 < |f'| < 0.01 at the last layer: ReLU's exact zeros are
+    inactivity, not saturation), ``grad_log10_ratio``
     (log10 of grad_std at layer 1 / at layer L), ``exploded_at``, ``sentence``."""
     depth, width, batch, seed = check_network(depth, width, batch, seed)
     rows = []
@@ -1351,7 +1666,9 @@ def standard_normal_story(
                     "init": init,
                     "preact_std_1": float(t["preact_std"].iloc[0]),
                     "activation_std_last": float(last["activation_std"]) if last is not None else math.inf,
-                    "saturated_last": float(last["saturated_fraction"]) if last is not None else math.inf,
+                    "saturated_last": float(last["saturated_fraction"] - last["dead_fraction"])
+                    if last is not None
+                    else math.inf,
                     "grad_log10_ratio": ratio,
                     "exploded_at": run.exploded_at,
                     "sentence": _story_sentence(act.label, init, width, depth, t, ratio, run),
@@ -1835,3 +2152,331 @@ def preset_results(key: str, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]
         )
     layers = pd.concat([run.layers.assign(run=label) for label, run in runs.items()], ignore_index=True)
     return pd.DataFrame(rows), layers
+
+
+# --- the depth page: chart data and sentences ----------------------------------------------------
+# Charts draw log10 values on a linear axis labelled in powers of ten: a gradient of 1e-400 is
+# measured exactly in logs but is 0 in float64, which no log axis can show.
+
+RELU_FAMILY = frozenset(
+    {"relu", "leaky_relu", "relu6", "elu", "selu", "gelu", "gelu_tanh", "silu", "mish", "hard_swish"}
+)
+PATH_SERIES = ("∏ f′(z) along one path", "bound: (max |f′|) to the power l")
+GRADIENT_SERIES = ("measured", "mean-field prediction")
+FRACTION_SERIES = ("saturated: |f′| < 0.01", "f′ = 0 exactly", "units dead for the whole batch")
+CLIP_SERIES = ("before clipping", "after clipping")
+
+
+def _power_text(log10_value: float) -> str:
+    """A number given by its log10, as '3.2e-9', or '10^-412.3' beyond float64."""
+    if log10_value == -math.inf:
+        return "0"
+    if log10_value == math.inf:
+        return "beyond float64"
+    if abs(log10_value) < 300:
+        return _sci(10.0**log10_value)
+    return f"10^{log10_value:.1f}"
+
+
+def _log10_rows(layers: Sequence[int], log10_values: Sequence[float], series: str, **extra) -> pd.DataFrame:
+    """Rows layer, series, log10, text for the finite values (a log axis cannot show 0 or overflow)."""
+    frame = pd.DataFrame(
+        {"layer": np.asarray(layers, dtype=int), "log10": np.asarray(log10_values, dtype=float)}
+    )
+    frame = frame[np.isfinite(frame["log10"])]
+    return frame.assign(series=series, text=[_power_text(v) for v in frame["log10"]], **extra)
+
+
+def path_products(run: NetworkRun) -> pd.DataFrame:
+    """The product of the local derivatives f'(u_1)·…·f'(u_l) along one path (the first input,
+    unit 0 of every layer) and its bound (max|f'|)^l, for l = 1..depth. Columns ``layer``,
+    ``series`` (``PATH_SERIES``), ``log10`` (of the absolute value), ``text``; a product that is
+    exactly 0 (a ReLU unit off on the path) has no rows from that layer on."""
+    t = run.layers
+    return pd.concat(
+        [
+            _log10_rows(t["layer"], t["path_log10_product"], PATH_SERIES[0]),
+            _log10_rows(t["layer"], t["bound_log10"], PATH_SERIES[1]),
+        ],
+        ignore_index=True,
+    )
+
+
+def describe_path(run: NetworkRun) -> str:
+    """One sentence on the path product after all layers, against its bound."""
+    t = run.layers
+    depth = len(t)
+    product = float(t["path_log10_product"].iloc[-1])
+    bound = float(t["bound_log10"].iloc[-1])
+    slope = _sci(run.max_slope)
+    if run.exploded_at is not None:
+        return (
+            f"The forward pass exploded at layer {run.exploded_at}, so the path stops there; "
+            f"the bound after {depth} layers is {slope}^{depth} = {_power_text(bound)}."
+        )
+    zero = t.index[t["path_derivative"] == 0.0]
+    if len(zero):
+        k = int(t["layer"].iloc[zero[0]])
+        return (
+            f"Along the path the local derivative is exactly 0 at layer {k} (the unit there is off "
+            f"for this input), so the whole product is 0 from layer {k} on: this input sends no "
+            f"gradient back along this path, whatever the other factors. The bound "
+            f"{slope}^{depth} = {_power_text(bound)}."
+        )
+    return (
+        f"Multiplying the {depth} local derivatives along the path gives {_power_text(product)}; "
+        f"no path can keep more than max|f′|^{depth} = {slope}^{depth} = {_power_text(bound)}, "
+        "whatever the input."
+    )
+
+
+def gradient_profile(run: NetworkRun, prediction: pd.DataFrame | None) -> pd.DataFrame:
+    """Per layer, the measured std of ∂loss/∂h_l and the mean-field prediction anchored at the
+    measured top layer (``meanfield_prediction`` is relative to it). Columns ``layer``,
+    ``series`` (``GRADIENT_SERIES``), ``log10``, ``text``, ``theory`` (True for the prediction)."""
+    t = run.layers
+    measured = _log10_rows(t["layer"], t["grad_log10"], GRADIENT_SERIES[0], theory=False)
+    frames = [measured]
+    top = float(t["grad_log10"].iloc[-1])
+    if prediction is not None and math.isfinite(top):
+        frames.append(
+            _log10_rows(prediction["layer"], prediction["grad_log10"] + top, GRADIENT_SERIES[1], theory=True)
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def describe_prediction(run: NetworkRun, prediction: pd.DataFrame | None) -> str:
+    """How mean field's χ per layer compares with the measured gradient ratio (Schoenholz et al. 2017)."""
+    if prediction is None:
+        return (
+            "Mean field describes the plain network (no batch norm, no residual connections, zero "
+            "biases), so no prediction is drawn for this one."
+        )
+    depth = len(prediction)
+    chi_last = float(prediction["chi"].iloc[-1])
+    regime = (
+        "ordered: gradients vanish"
+        if chi_last < 0.99
+        else "chaotic: gradients explode"
+        if chi_last > 1.01
+        else "near the edge of chaos"
+    )
+    text = (
+        f"Mean field gives χ = {chi_last:.3g} per layer at the last layer ({regime}); the gradient std "
+        f"changes by √χ = {math.sqrt(chi_last):.3g} per layer there."
+    )
+    if depth > 1:
+        predicted = float(prediction["grad_log10"].iloc[0])
+        first, last = (float(v) for v in run.layers["grad_log10"].iloc[[0, -1]])
+        if math.isfinite(first) and math.isfinite(last):
+            measured = first - last
+            text += (
+                f" Layer 1 relative to layer {depth}: predicted {_power_text(predicted)}, "
+                f"measured {_power_text(measured)}."
+            )
+    return text
+
+
+def fraction_profile(run: NetworkRun) -> pd.DataFrame:
+    """Per layer the saturated and dead fractions (of batch × units) and the dead units: columns
+    ``layer``, ``series`` (``FRACTION_SERIES``), ``value`` in [0, 1]; layers the forward pass
+    did not reach are left out."""
+    t = run.layers[run.layers["forward_status"].isin([OK, DEAD])]
+    columns = ("saturated_fraction", "dead_fraction", "dead_unit_fraction")
+    return pd.concat(
+        [
+            pd.DataFrame({"layer": t["layer"], "series": name, "value": t[column]})
+            for name, column in zip(FRACTION_SERIES, columns, strict=True)
+        ],
+        ignore_index=True,
+    )
+
+
+def histogram_layers(depth: int, most: int = 50) -> list[int]:
+    """The layers whose histograms a heatmap shows: all of them up to ``most``, else ``most``
+    evenly spaced from 1 to ``depth``."""
+    if depth <= most:
+        return list(range(1, depth + 1))
+    return sorted({round(float(v)) for v in np.linspace(1, depth, most)})
+
+
+def compare_profile(runs: Mapping[str, NetworkRun], keys: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The measured gradient std per layer of several runs on one chart: columns ``layer``,
+    ``series`` (the run's name), ``key`` (its activation key from ``keys``, else ""), ``log10``, ``text``."""
+    frames = [
+        _log10_rows(run.layers["layer"], run.layers["grad_log10"], name, key=(keys or {}).get(name, ""))
+        for name, run in runs.items()
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _ratio(run: NetworkRun) -> str:
+    """Layer 1's gradient relative to the last layer's, or what happened instead."""
+    if run.exploded_at is not None:
+        return f"exploded at layer {run.exploded_at}"
+    g = run.layers["grad_log10"]
+    if run.grad_dead_at is not None:
+        return f"0 (dead from layer {run.grad_dead_at} down)"
+    return _power_text(float(g.iloc[0] - g.iloc[-1]))
+
+
+def describe_comparison(runs: Mapping[str, NetworkRun]) -> str:
+    """One sentence: each run's gradient at layer 1 relative to its last layer."""
+    if not runs:
+        return "Nothing chosen to compare."
+    depth = next(iter(runs.values())).depth
+    parts = "; ".join(f"{name}: {_ratio(run)}" for name, run in runs.items())
+    return f"Gradient std at layer 1 relative to layer {depth} — {parts}."
+
+
+def fixed_settings(
+    activation: str, init: str, gain: float, relu: bool, init_fix: bool
+) -> tuple[str, str, float]:
+    """(activation, init, gain) after the fixes: ``relu`` swaps an activation outside
+    ``RELU_FAMILY`` for ReLU; ``init_fix`` takes He normal for the ReLU family (He et al. 2015)
+    and LeCun normal for SELU (Klambauer et al. 2017) and the rest (tanh: χ = 1 at σ_w = 1),
+    at gain 1."""
+    if relu and activation not in RELU_FAMILY:
+        activation = "relu"
+    if init_fix:
+        init = "he_normal" if activation in RELU_FAMILY - {"selu"} else "lecun_normal"
+        gain = 1.0
+    return activation, init, gain
+
+
+def _decades(run: NetworkRun) -> float | None:
+    """|log10| of layer 1's gradient over the last layer's, None where it exploded or died."""
+    if run.exploded_at is not None or run.grad_dead_at is not None:
+        return None
+    g = run.layers["grad_log10"]
+    return abs(float(g.iloc[0] - g.iloc[-1]))
+
+
+def describe_fixes(
+    before: NetworkRun, after: NetworkRun, fixes: Sequence[str], clipping: bool = False
+) -> str:
+    """What the chosen fixes did to layer 1's gradient relative to the last layer's, and whether
+    that is further from 1 than without them."""
+    if not fixes:
+        if clipping:
+            return (
+                "Clipping scales the weight gradients only (below), not the gradient flowing through "
+                "the layers: both lines here are the network as set above."
+            )
+        return "No fix is switched on: both lines are the network as set above."
+    text = (
+        f"With {', '.join(fixes)}, layer 1 receives {_ratio(after)} of the last layer's gradient "
+        f"(without: {_ratio(before)})"
+    )
+    worse, better = _decades(after), _decades(before)
+    if worse is not None and better is not None and worse > better + 0.5:
+        text += " — further from 1 than without: on its own, this does not fix this network"
+    return text + "."
+
+
+def clipping_profile(run: NetworkRun) -> pd.DataFrame:
+    """Per layer ‖∂loss/∂W_l‖ before and after clipping by the global norm: columns ``layer``,
+    ``series`` ("before clipping", "after clipping"), ``log10``, ``text``."""
+    t = run.layers
+    with np.errstate(divide="ignore"):
+        after = (
+            t["weight_grad_log10"] + math.log10(run.clip_coefficient)
+            if run.clip_coefficient > 0
+            else t["weight_grad_log10"] * 0 - math.inf
+        )
+    return pd.concat(
+        [
+            _log10_rows(t["layer"], t["weight_grad_log10"], CLIP_SERIES[0]),
+            _log10_rows(t["layer"], after, CLIP_SERIES[1]),
+        ],
+        ignore_index=True,
+    )
+
+
+def describe_clipping(run: NetworkRun, clip_norm: float) -> str:
+    """The global gradient norm before and after clipping to ``clip_norm`` (Pascanu et al. 2013;
+    PyTorch ``clip_grad_norm_``), and what clipping cannot do."""
+    if not math.isfinite(run.grad_norm):
+        return "The gradient norm is beyond float64, so clipping has nothing finite to scale."
+    if run.clip_coefficient >= 1.0:
+        return (
+            f"The global gradient norm √Σ‖∂L/∂W_l‖² is {_sci(run.grad_norm)}, within the threshold "
+            f"{clip_norm:g}: clipping leaves it alone."
+        )
+    return (
+        f"The global gradient norm √Σ‖∂L/∂W_l‖² is {_sci(run.grad_norm)}; clipping to {clip_norm:g} "
+        f"multiplies every layer's gradient by {_sci(run.clip_coefficient)}, giving {_sci(run.clipped_norm)}. "
+        "One factor for all layers: the step can no longer blow up, but the ratio between the first "
+        "and the last layer — the vanishing or exploding itself — is unchanged."
+    )
+
+
+def phase_cells(table: pd.DataFrame, limit: float = 20.0) -> pd.DataFrame:
+    """``phase_diagram`` rows for a heatmap: ``value`` = the measured log10 ratio clipped to
+    ±``limit`` (dead cells at -limit, exploded at +limit) and ``text`` for the tooltip."""
+    value = table["grad_log10_ratio"].clip(-limit, limit)
+    text = [
+        {DEAD: "dead (exactly 0)", EXPLODED: "exploded"}.get(status, _power_text(v))
+        for v, status in zip(table["grad_log10_ratio"], table["status"], strict=True)
+    ]
+    predicted = [_power_text(v) for v in table["meanfield_log10_ratio"]]
+    return table.assign(value=value, text=text, predicted=predicted)
+
+
+def describe_phase(table: pd.DataFrame, critical: float | None, label: str) -> str:
+    """Where the edge of chaos lies for this activation and what the measured cells on either
+    side show, at the deepest row of ``phase_diagram``."""
+    deepest = int(table["depth"].max())
+    row = table[table["depth"] == deepest]
+    low, high = row.iloc[0], row.iloc[-1]
+    ends = (
+        f"At depth {deepest}, σ_w = {low['sigma_w']:g} gives layer 1 {_power_text_or(low)} of the last "
+        f"layer's gradient and σ_w = {high['sigma_w']:g} gives {_power_text_or(high)}."
+    )
+    if critical is None:
+        return f"Mean field finds no σ_w where χ = 1 for {label} (biases zero). " + ends
+    low_end, high_end = float(table["sigma_w"].min()), float(table["sigma_w"].max())
+    if critical > high_end:
+        where = "beyond this chart: every cell here is on its vanishing side"
+    elif critical < low_end:
+        where = "before this chart begins: every cell here is on its exploding side"
+    else:
+        where = "on this chart: to its left gradients vanish with depth, to its right they explode"
+    return f"Mean field puts the edge of chaos (χ = 1) for {label} at σ_w = {critical:.3g}, {where}. " + ends
+
+
+def _power_text_or(row) -> str:
+    if row["status"] == DEAD:
+        return "0 (dead)"
+    if row["status"] == EXPLODED:
+        return "nothing finite (exploded)"
+    return _power_text(float(row["grad_log10_ratio"]))
+
+
+def preset_profile(layers: pd.DataFrame) -> pd.DataFrame:
+    """The activation std per layer of each network of a preset (``preset_results``' layers), for
+    a chart of log10 values: columns ``layer``, ``series`` (the network), ``log10``, ``text``."""
+    frames = []
+    for run, rows in layers.groupby("run", sort=False):
+        std = rows["activation_std"].to_numpy(dtype=float)
+        with np.errstate(divide="ignore"):
+            frames.append(_log10_rows(rows["layer"], np.where(std > 0, np.log10(std), -math.inf), run))
+    return pd.concat(frames, ignore_index=True)
+
+
+def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """``preset_results``' claims as a learner reads them: network, quantity, published,
+    measured here, tolerance, agrees (✓ or ✗)."""
+    return pd.DataFrame(
+        {
+            "network": claims["run"],
+            "quantity": claims["quantity"],
+            "published": claims["published_text"],
+            "measured here": [
+                f"{v:.1%}" if text.endswith("%") else _sci(v)
+                for v, text in zip(claims["measured"], claims["published_text"], strict=True)
+            ],
+            "tolerance": claims["tolerance"],
+            "agrees": claims["agrees"].map({True: "✓", False: "✗"}),
+        }
+    )

@@ -202,16 +202,36 @@ def _describe_shape(row: dict[str, object], x, f, df, f0, far_slope, edges, tole
 
 def evaluation_seconds(item: Chosen, elements: int = 1_000_000, repeats: int = 5) -> float:
     """Median wall time, in seconds, of computing f and f' on ``elements`` float64 inputs."""
+    return evaluation_costs([item], elements, repeats)[0][0]
+
+
+def evaluation_costs(
+    chosen: Sequence[Chosen], elements: int = 1_000_000, repeats: int = 7
+) -> list[tuple[float, float]]:
+    """For each chosen activation, (median seconds for f and f' on ``elements`` float64 inputs,
+    median ratio to ReLU's time). Each timing is paired with a ReLU timing taken right beside
+    it, so a machine busy with something else slows both and the ratio stays honest."""
+    from .activations import ACTIVATIONS
+
     x = np.random.default_rng(0).standard_normal(elements) * 3.0
-    params = item.resolved
-    times = []
+    relu = Chosen(ACTIVATIONS["relu"])
+
+    def once(item: Chosen) -> float:
+        params = item.resolved
+        start = time.perf_counter()
+        item.activation.fn(x, **params)
+        item.activation.grad(x, **params)
+        return time.perf_counter() - start
+
+    results = []
     with np.errstate(all="ignore"):
-        for _ in range(repeats):
-            start = time.perf_counter()
-            item.activation.fn(x, **params)
-            item.activation.grad(x, **params)
-            times.append(time.perf_counter() - start)
-    return float(np.median(times))
+        once(relu)  # warm up allocation
+        for item in chosen:
+            pairs = [(once(item), once(relu)) for _ in range(repeats)]
+            seconds = float(np.median([t for t, _ in pairs]))
+            ratio = float(np.median([t / max(r, 1e-9) for t, r in pairs]))
+            results.append((seconds, ratio))
+    return results
 
 
 def properties_table(chosen: Sequence[Chosen], costs: dict[str, float] | None = None) -> pd.DataFrame:

@@ -23,15 +23,21 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
+from threadpoolctl import threadpool_limits
 
 from . import story
 from .activations import ACTIVATIONS, DEFAULT_ACTIVATIONS
 from .curves import Chosen, CurveSet, activation_curves, describe_slopes
 from .expressions import parse_activation
-from .properties import activation_properties, evaluation_seconds, matmul_seconds
+from .properties import activation_properties, evaluation_costs, matmul_seconds
 
 if TYPE_CHECKING:  # scikit-learn is imported on first use, by the MLP page only
     from .sklearn_mlp import MLPComparison
+
+# One BLAS thread per computation in the app: sessions already run side by side on a small
+# server, and a multi-threaded matrix product competing with them was measured up to 100×
+# slower. (Set once, when the app first imports this module; notebooks keep their setting.)
+threadpool_limits(limits=1, user_api="blas")
 
 _BOUND = "_vp_bound"  # key -> Bound, rebuilt on every run
 _VISIT = "_vp_visit"  # the page of the current visit
@@ -40,6 +46,9 @@ _SETTLING = "_vp_settling"  # True until a run of the visit completes with every
 _PASSES = "_vp_passes"  # reruns spent rewriting link values into the widgets' own forms
 _RAW = "_vp_raw"  # the query parameters of this run while settling, else None
 _MESSAGES = "_vp_link_messages"
+_PRESET = "_vp_preset"  # (picker key, chosen scene, the widget keys it sets) on this run
+_PRESET_SCENE = "_vp_preset_scene"  # (scene, the values its widgets ended up with)
+_PRESET_STALE = "_vp_preset_stale"  # a widget moved away from the chosen scene
 MAX_REWRITES = 12
 # Parameters Streamlit itself understands; never reported as unknown.
 STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
@@ -75,8 +84,10 @@ def start_page(page_id: str) -> None:
         st.session_state[_SETTLING] = True
         st.session_state[_PASSES] = 0
         st.session_state[_MESSAGES] = []
+        st.session_state[_PRESET_SCENE] = None
     st.session_state[_RAW] = current if st.session_state[_SETTLING] else None
     st.session_state[_BOUND] = {}
+    st.session_state[_PRESET] = None
 
 
 def _raw(key: str) -> list[str] | None:
@@ -91,6 +102,7 @@ def finish_page(slot) -> None:
         st.session_state[_SETTLING] = False
         original = st.session_state.get(_ORIGINAL) or {}
         st.session_state[_MESSAGES] = link_problems(original, st.session_state.get(_BOUND, {}))
+    _notice_scene_changes()
     messages = st.session_state.get(_MESSAGES) or []
     if messages:
         slot.warning(
@@ -98,6 +110,29 @@ def finish_page(slot) -> None:
             + "\n".join(f"- {m}" for m in messages),
             icon=":material/warning:",
         )
+
+
+def _notice_scene_changes() -> None:
+    """Once a widget moves away from the scene the picker names, rerun with the picker on
+    "custom": the link then spells out every setting instead of naming a scene it no longer
+    shows (a value moved back to its default would otherwise be re-set by the scene)."""
+    preset = st.session_state.get(_PRESET)
+    if not preset or preset[1] == "custom":
+        st.session_state[_PRESET_SCENE] = None
+        return
+    key, scene, widget_keys = preset
+    bound = st.session_state.get(_BOUND, {})
+    values = {k: _comparable(bound[k].value) for k in widget_keys if k in bound}
+    recorded = st.session_state.get(_PRESET_SCENE)
+    if recorded is None or recorded[0] != scene:
+        st.session_state[_PRESET_SCENE] = (scene, values)
+    elif recorded[1] != values:
+        st.session_state[_PRESET_STALE] = (key, tuple(widget_keys))
+        st.rerun()
+
+
+def _comparable(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple | list) else value
 
 
 def link_problems(raw: Mapping[str, list[str]], bound: Mapping[str, Bound]) -> list[str]:
@@ -498,9 +533,19 @@ def preset_picker(
     all_labels = {"custom": "— your own settings —", **labels}
 
     def apply() -> None:
+        st.session_state[_PRESET_SCENE] = None
         for widget_key, value in presets.get(st.session_state[key], {}).items():
             st.session_state[widget_key] = value
 
+    stale = st.session_state.pop(_PRESET_STALE, None)
+    if stale and stale[0] == key:
+        # Leave the scene: re-assert each of its widgets' current values, which writes them
+        # into the link, and show "custom".
+        st.session_state[key] = "custom"
+        for widget_key in stale[1]:
+            if widget_key in st.session_state:
+                st.session_state[widget_key] = st.session_state[widget_key]
+        st.session_state[_PRESET_SCENE] = None
     values = _raw(key)
     if values is not None:
         name, _ = option_reader(options, all_labels)(values)
@@ -508,7 +553,7 @@ def preset_picker(
         for widget_key, value in presets.get(name, {}).items():
             if widget_key not in raw:
                 st.session_state[widget_key] = value
-    return selectbox(
+    chosen = selectbox(
         "Scene",
         key,
         options,
@@ -519,6 +564,8 @@ def preset_picker(
         help="Named settings that reproduce a published figure or a classroom demonstration. "
         "Each is a link: ?preset=<name>.",
     )
+    st.session_state[_PRESET] = (key, chosen, list(presets.get(chosen, {})))
+    return chosen
 
 
 # --- lecture mode, prose, export ------------------------------------------------------
@@ -527,6 +574,15 @@ def preset_picker(
 def lecture_mode() -> bool:
     """Whether the lecture-mode toggle in the sidebar is on (also ``?lecture=1``)."""
     return bool(st.session_state.get("lecture", False))
+
+
+def lecture_requested() -> bool:
+    """Whether this run will be in lecture mode, known before the toggle renders: the toggle's
+    state once it exists, else what the link says (``?lecture=1``)."""
+    if "lecture" in st.session_state:
+        return bool(st.session_state["lecture"])
+    value, _ = bool_reader(st.query_params.get_all("lecture") or ["false"])
+    return bool(value)
 
 
 def prose(text: str, title: str = "Explanation") -> None:
@@ -549,7 +605,8 @@ def download_csv(frame: pd.DataFrame, name: str, label: str = "Download data (CS
     """A download button with ``frame`` as CSV."""
     st.download_button(
         label,
-        frame.to_csv(index=False).encode("utf-8"),
+        # Written only when clicked: a CSV on every rerun would cost time no one asked for.
+        lambda: frame.to_csv(index=False).encode("utf-8"),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"download_{name}",
@@ -676,28 +733,29 @@ def properties(keys: tuple[str, ...], params_items: tuple, typed: str | None) ->
     """Cached properties table rows, with the measured cost of f + f' relative to ReLU."""
     chosen = _chosen(keys, params_items, typed)
     rows = pd.DataFrame([activation_properties(item) for item in chosen])
-    relu = evaluation_cost("relu", ())
-    rows["f+f′ ms per 10⁶"] = [round(_cost(item) * 1e3, 2) for item in chosen]
-    rows["× ReLU"] = [round(_cost(item) / relu, 1) for item in chosen]
+    costs = [_cost(item) for item in chosen]
+    rows["f+f′ ms per 10⁶"] = [round(seconds * 1e3, 2) for seconds, _ in costs]
+    rows["× ReLU"] = [round(ratio, 1) for _, ratio in costs]
     return rows
 
 
-def _cost(item: Chosen) -> float:
+def _cost(item: Chosen) -> tuple[float, float]:
     if item.activation.key == "typed":
         return typed_evaluation_cost(item.activation.expression)
     return evaluation_cost(item.activation.key, _params_items({item.activation.key: item.params}))
 
 
 @st.cache_data(max_entries=256, show_spinner="Timing f and f′ on a million inputs…")
-def evaluation_cost(key: str, params_items: tuple) -> float:
-    """Seconds for f + f' on a million float64 inputs, measured once per process and setting."""
-    return evaluation_seconds(_chosen((key,), params_items, None)[0])
+def evaluation_cost(key: str, params_items: tuple) -> tuple[float, float]:
+    """(seconds for f + f' on a million float64 inputs, ratio to ReLU timed alongside),
+    measured once per process and setting."""
+    return evaluation_costs(_chosen((key,), params_items, None))[0]
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner="Timing f and f′ on a million inputs…")
-def typed_evaluation_cost(expression: str) -> float:
-    """Seconds for a typed expression's f + numerical f' on a million inputs."""
-    return evaluation_seconds(Chosen(parse_activation(expression)))
+def typed_evaluation_cost(expression: str) -> tuple[float, float]:
+    """(seconds, ratio to ReLU) for a typed expression's f + numerical f' on a million inputs."""
+    return evaluation_costs([Chosen(parse_activation(expression))])[0]
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
@@ -767,3 +825,1641 @@ def initialization_story() -> story.InitializationStory:
 def fixes_story() -> story.FixesStory:
     """Cached ``story.fixes_story``."""
     return story.fixes_story()
+
+
+# --- the MLP comparison page -------------------------------------------------------------
+# scikit-learn loads on first use (``_mlp``), so pages that never train a net do not pay for it.
+
+# The widgets' ranges, inside sklearn_mlp.LIMITS: 100 points leave 75 to train on; a batch below 8
+# makes an epoch hundreds of tiny steps.
+MLP_SAMPLES = (100, 2000, 50)  # min, max, step
+MLP_WIDTH = (1, 64)
+MLP_EPOCHS = (10, 1000, 10)
+MLP_NOISE_STEP = 0.05
+MLP_SEEDS = (0, 9999)
+MLP_BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512)
+# Log-spaced, 1, 2, 3 and 5 per decade from LIMITS' 1e-4 to 10. Rounding makes each the float a
+# preset or a link writes (0.05, where 5 * 0.01 is 0.05000000000000000104).
+MLP_LEARNING_RATES = (*(round(m * 10.0**e, 12) for e in range(-4, 1) for m in (1, 2, 3, 5)), 10.0)
+# A comparison pickles to about 0.6 MB, so the cache holds at most about 10 MB per process.
+MLP_CACHE_ENTRIES = 16
+# Training costs about 0.2 ms per optimizer step per weight layer per net here (measured on this
+# 2-core machine from 2 to 13 layers, widths 16 to 64), so this budget is about a minute. A setting
+# above it trains for fewer epochs, with a warning, so one visitor cannot occupy a server for an hour.
+MLP_LAYER_STEP_BUDGET = 300_000
+MLP_SECONDS_PER_LAYER_STEP = 2e-4
+# Preset settings are fit_mlps' arguments; the page's widgets have short URL keys.
+MLP_WIDGET_KEYS = {
+    "dataset": "data",
+    "noise": "noise",
+    "n_samples": "n",
+    "activations": "act",
+    "solver": "solver",
+    "learning_rate": "lr",
+    "batch_size": "batch",
+    "epochs": "epochs",
+    "seed": "seed",
+}
+
+
+def _mlp():
+    """The ``sklearn_mlp`` module, imported on first use."""
+    from . import sklearn_mlp
+
+    return sklearn_mlp
+
+
+def mlp_activation_labels() -> dict[str, str]:
+    """Registry key → label for the activations scikit-learn's MLPClassifier offers."""
+    return {key: ACTIVATION_LABELS[key] for key in _mlp().SKLEARN_ACTIVATIONS}
+
+
+def mlp_dataset_labels() -> dict[str, str]:
+    """Dataset key → label, in registry order."""
+    from .datasets import DATASETS
+
+    return {key: entry.label for key, entry in DATASETS.items()}
+
+
+def mlp_dataset_description(key: str) -> str:
+    """One sentence on what the dataset ``key`` is."""
+    from .datasets import get_dataset
+
+    return get_dataset(key).description
+
+
+def mlp_defaults() -> dict[str, Any]:
+    """``fit_mlps``' defaults as widget values (the dataset's own default noise)."""
+    return mlp_scene(_mlp().DEFAULTS)
+
+
+def mlp_train_size(n_samples: int) -> int:
+    """Training points out of ``n_samples`` after the comparison's test split (ceil for the test set,
+    as scikit-learn's train_test_split does)."""
+    return n_samples - math.ceil(_mlp().DEFAULTS["test_fraction"] * n_samples)
+
+
+def mlp_batch_sizes(n_samples: int) -> list[int]:
+    """The batch sizes offered for ``n_samples`` points: none larger than the training set."""
+    return [b for b in MLP_BATCH_SIZES if b <= mlp_train_size(n_samples)]
+
+
+def mlp_epoch_budget(n_activations: int, depth: int, n_samples: int, batch_size: int) -> int:
+    """The most epochs (a multiple of 10, at least 10) that stay within MLP_LAYER_STEP_BUDGET."""
+    steps = math.ceil(mlp_train_size(n_samples) / batch_size)
+    per_epoch = max(n_activations, 1) * steps * (depth + 1)
+    return max(10, MLP_LAYER_STEP_BUDGET // per_epoch // 10 * 10)
+
+
+def mlp_training_seconds(
+    n_activations: int, depth: int, n_samples: int, batch_size: int, epochs: int
+) -> float:
+    """The expected training time of a setting on this machine, from the measured cost per step."""
+    steps = math.ceil(mlp_train_size(n_samples) / batch_size)
+    return n_activations * epochs * steps * (depth + 1) * MLP_SECONDS_PER_LAYER_STEP
+
+
+def mlp_scene(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """``fit_mlps`` settings (a preset's) as the page's widget values, keyed by URL parameter.
+
+    A ValueError says what the settings ask for that the widgets cannot show."""
+    from .datasets import get_dataset
+
+    widths = tuple(settings["hidden_layers"])
+    if len(set(widths)) != 1:
+        raise ValueError(f"The page builds hidden layers of one width; the settings ask for {widths}")
+    fraction = _mlp().DEFAULTS["test_fraction"]
+    if settings["test_fraction"] != fraction:
+        raise ValueError(f"The page keeps test_fraction at {fraction}; got {settings['test_fraction']}")
+    scene = {MLP_WIDGET_KEYS[name]: settings[name] for name in MLP_WIDGET_KEYS}
+    if scene["noise"] is None:
+        scene["noise"] = get_dataset(settings["dataset"]).default_noise
+    scene["act"] = list(scene["act"])
+    scene["depth"], scene["width"] = len(widths), widths[0]
+    return scene
+
+
+def mlp_scenes() -> dict[str, dict[str, Any]]:
+    """Every MLP preset as widget values, for ``preset_picker`` (``?preset=dying_relu``)."""
+    return {name: mlp_scene(preset["settings"]) for name, preset in _mlp().PRESETS.items()}
+
+
+def mlp_scene_labels() -> dict[str, str]:
+    """Preset name → its label in the scene picker."""
+    return {name: preset["label"] for name, preset in _mlp().PRESETS.items()}
+
+
+def mlp_scene_description(name: str) -> str | None:
+    """What the preset ``name`` demonstrates; None for the user's own settings."""
+    preset = _mlp().PRESETS.get(name)
+    return preset["description"] if preset else None
+
+
+@st.cache_data(max_entries=MLP_CACHE_ENTRIES, show_spinner=False)
+def mlp_comparison(
+    dataset: str,
+    activations: tuple[str, ...],
+    depth: int,
+    width: int,
+    solver: str,
+    learning_rate: float,
+    batch_size: int,
+    epochs: int,
+    n_samples: int,
+    noise: float,
+    seed: int,
+    _progress: Callable[[float], object] | None = None,
+) -> MLPComparison:
+    """Cached ``fit_mlps`` with ``depth`` hidden layers of ``width`` units; ``_progress`` is not part
+    of the cache key."""
+    return _mlp().fit_mlps(
+        dataset,
+        activations,
+        (width,) * depth,
+        solver=solver,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        epochs=epochs,
+        n_samples=n_samples,
+        noise=noise,
+        seed=seed,
+        progress=_progress,
+    )
+
+
+def train_mlps(**settings: Any) -> tuple[MLPComparison | None, str | None]:
+    """``mlp_comparison(**settings)`` with a progress bar while a new setting trains.
+
+    Returns (the comparison, None), or (None, the reason) when ``fit_mlps`` refuses the input. A
+    cached setting returns at once and draws no bar: only training calls the progress callback.
+    """
+    bar = st.empty()
+    nets, epochs = len(settings["activations"]), settings["epochs"]
+    text = f"Training {nets} network{'s' if nets > 1 else ''} for {epochs} epochs"
+    # st.cache_data records each element drawn while the cached function runs, to replay it on a
+    # cache hit, and a hit then fails for a bar created outside the function. Drawing the bar in
+    # the context captured here, outside the function, keeps it out of the record.
+    outside = contextvars.copy_context()
+
+    def progress(fraction: float) -> None:
+        outside.run(bar.progress, fraction, text=f"{text}: {fraction:.0%}")
+
+    try:
+        return mlp_comparison(**settings, _progress=progress), None
+    except ValueError as error:
+        return None, str(error)
+    finally:
+        bar.empty()
+
+
+# Up to five charts per trained setting; the figures hold references to the comparison's frames,
+# so 96 entries stay within a few tens of MB.
+@st.cache_resource(max_entries=6 * MLP_CACHE_ENTRIES, show_spinner=False)
+def _mlp_figure(key: tuple, _build: Callable[[], alt.TopLevelMixin]) -> alt.TopLevelMixin:
+    """``_build()``, once per ``key`` (settings, chart name, lecture mode)."""
+    return _build()
+
+
+@st.cache_resource(max_entries=6 * MLP_CACHE_ENTRIES, show_spinner=False)
+def _mlp_csv(key: tuple, _data: pd.DataFrame) -> bytes:
+    """``_data`` as CSV bytes, once per ``key`` (settings, chart name)."""
+    return _data.to_csv(index=False).encode("utf-8")
+
+
+def mlp_chart(
+    comparison: MLPComparison,
+    name: str,
+    lecture: bool,
+    build: Callable[[], alt.TopLevelMixin],
+    data: pd.DataFrame,
+) -> None:
+    """``chart(build(), data, name)`` for a chart of ``comparison``, with the chart and its CSV
+    made once per trained setting, chart and layout.
+
+    Building a chart of ten thousand cells and writing its CSV cost more than the rest of a
+    rerun. Both depend only on the comparison, which its settings identify, and on lecture mode,
+    so those are the cache key (``build`` and ``data`` are not hashed). Sessions share the cached
+    chart objects and never modify them."""
+    key = (tuple(comparison.settings.items()), name, lecture)
+    st.altair_chart(_mlp_figure(key, build), key=f"chart_{name}")
+    st.download_button(
+        "Download data (CSV)",
+        _mlp_csv(key[:2], data),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"download_{name}",
+        icon=":material/download:",
+    )
+
+
+def _with_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its ``activation`` column as ``key`` and the activation's label beside it."""
+    labelled = frame.rename(columns={"activation": "key"})
+    labelled.insert(1, "label", labelled["key"].map(ACTIVATION_LABELS))
+    return labelled
+
+
+def mlp_history(comparison: MLPComparison) -> pd.DataFrame:
+    """Loss and accuracies per epoch, labelled, for the learning curves."""
+    return _with_labels(comparison.history)
+
+
+def mlp_updates(comparison: MLPComparison) -> pd.DataFrame:
+    """‖ΔW_l‖/‖W_l‖ per layer and epoch, labelled, for the heatmap."""
+    return _with_labels(comparison.updates)
+
+
+def mlp_gradients(comparison: MLPComparison) -> pd.DataFrame:
+    """Gradient norms per layer and epoch (scikit-learn's private API), labelled."""
+    return _with_labels(comparison.gradients)
+
+
+def mlp_dead_units(comparison: MLPComparison) -> pd.DataFrame:
+    """ReLU's dead fraction per hidden layer and epoch, with a series name per layer."""
+    dead = comparison.dead.drop(columns="activation")
+    dead.insert(0, "hidden layer", "layer " + dead["layer"].astype(str))
+    return dead
+
+
+def mlp_panel_titles(comparison: MLPComparison) -> dict[str, str]:
+    """Registry key → decision-boundary panel title, with the net's test accuracy."""
+    titles = {}
+    for row in comparison.summary.itertuples(index=False):
+        status = f", diverged at epoch {row.diverged_epoch}" if row.diverged else ""
+        titles[row.activation] = f"{row.label}: test accuracy {row.test_accuracy:.2f}{status}"
+    return titles
+
+
+def mlp_summary_table(comparison: MLPComparison) -> pd.DataFrame:
+    """One row per activation, as a learner reads it: words where a number does not apply."""
+    s = comparison.summary
+    reach = f"test ≥ {_mlp().REACHED:g} at"
+    return pd.DataFrame(
+        {
+            "activation": s["label"],
+            "scikit-learn": s["sklearn_name"],
+            "train acc": s["train_accuracy"].round(3),
+            "test acc": s["test_accuracy"].round(3),
+            "loss": s["final_loss"].round(4),
+            "epochs": s["epochs"],
+            "diverged": [
+                f"epoch {e}" if d else "no" for d, e in zip(s["diverged"], s["diverged_epoch"], strict=True)
+            ],
+            reach: ["never" if pd.isna(e) else f"epoch {e}" for e in s["epochs_to_reach"]],
+            "dead units": ["—" if pd.isna(d) else f"{d:.0%}" for d in s["dead_fraction"]],
+            "fit s": s["fit_seconds"].round(2),
+        }
+    )
+
+
+def mlp_messages(comparison: MLPComparison) -> tuple[list[str], list[str]]:
+    """``comparison.messages`` split into (nets that diverged, everything else)."""
+    prefixes = tuple(f"{label} diverged at epoch" for label in comparison.summary["label"])
+    diverged = [m for m in comparison.messages if m.startswith(prefixes)]
+    return diverged, [m for m in comparison.messages if not m.startswith(prefixes)]
+
+
+def mlp_loss_sentence(comparison: MLPComparison) -> str:
+    """Each net's final training loss, lowest first, against ln 2 (a net that always says 1/2)."""
+    rows = list(comparison.summary.sort_values("final_loss").itertuples(index=False))
+    parts = ", ".join(f"{r.label} {r.final_loss:.3g}" for r in rows)
+    flat = [r.label for r in rows if 0.9 * math.log(2) <= r.final_loss <= 1.1 * math.log(2)]
+    tail = (
+        f" Within 10% of ln 2 = {math.log(2):.3f}, the loss of a net that answers 1/2 for every "
+        f"point: {' and '.join(flat)}."
+        if flat
+        else ""
+    )
+    return f"Training loss after the last epoch: {parts}.{tail}"
+
+
+def mlp_layer_sentences(comparison: MLPComparison) -> list[str]:
+    """Per net: how its first layer's relative update compares with its output layer's, early on."""
+    if len(comparison.settings["hidden_layers"]) < 2:
+        return []
+    epochs = min(_mlp().EARLY_EPOCHS, int(comparison.summary["epochs"].max()))
+    out = []
+    for row in comparison.summary.itertuples(index=False):
+        first, last = row.first_layer_update, row.output_layer_update
+        if not (first > 0 and last > 0):
+            continue
+        ratio = last / first
+        if ratio >= 2:
+            compare = f"{ratio:,.0f}× less than its output layer ({last:.1e})"
+        elif ratio <= 0.5:
+            compare = f"{1 / ratio:,.0f}× more than its output layer ({last:.1e})"
+        else:
+            compare = f"about as much as its output layer ({last:.1e})"
+        out.append(
+            f"**{row.label}**: over epochs 1–{epochs} the first layer's weights change by "
+            f"{first:.1e} of their size per epoch (median), {compare}."
+        )
+    return out
+
+
+def mlp_gradient_sentence(comparison: MLPComparison) -> str | None:
+    """Each net's gradient norm at the output layer divided by the one at the first layer, early on."""
+    g = comparison.gradients
+    if g.empty:
+        return None
+    epoch = int(g.loc[g["epoch"] >= min(10, int(g["epoch"].max())), "epoch"].min())
+    at = g[g["epoch"] == epoch].pivot(index="activation", columns="layer", values="gradient_norm")
+    last = int(at.columns.max())
+    parts = [
+        f"{ACTIVATION_LABELS[key]} {at.loc[key, last] / at.loc[key, 1]:,.3g}"
+        for key in comparison.summary["activation"]
+        if key in at.index and at.loc[key, 1] > 0
+    ]
+    if not parts:
+        return None
+    return (
+        f"At epoch {epoch}, the gradient norm at the output layer divided by the one at the first "
+        f"layer is: {', '.join(parts)}. The larger the ratio, the more the gradient shrank on its "
+        "way back to the first layer."
+    )
+
+
+def mlp_linear_boundary(comparison: MLPComparison) -> float | None:
+    """For the identity net: the largest gap between its log-odds over the grid and the best plane.
+
+    A linear net's log-odds are exactly a plane in (x0, x1), so its boundary P = 1/2 is a straight
+    line; this measures that on the trained net. None without identity, or where its probabilities
+    are too near 0 or 1 for the log-odds to be computed exactly."""
+    grid = comparison.grid[comparison.grid["activation"] == "identity"]
+    p = grid["probability"].to_numpy()
+    if len(p) == 0 or not ((p > 1e-9) & (p < 1 - 1e-9)).all():
+        return None
+    log_odds = np.log(p) - np.log1p(-p)
+    design = np.column_stack([grid["x0"].to_numpy(), grid["x1"].to_numpy(), np.ones(len(p))])
+    coefficients, *_ = np.linalg.lstsq(design, log_odds, rcond=None)
+    return float(np.max(np.abs(design @ coefficients - log_odds)))
+
+
+# --- the training page -------------------------------------------------------------------------
+# Each section's computation is cached on its own, so a control in one section recomputes only it.
+
+# training.SCENE_DEFAULTS names → the page's URL parameters.
+TRAINING_WIDGET_KEYS = {
+    "dataset": "data",
+    "seed": "seed",
+    "trials": "trials",
+    "gradient_at": "sg_at",
+    "examples": "budget",
+    "race_learning_rate": "lr1",
+    "activations": "acts",
+    "depth": "depth",
+    "init": "init",
+    "learning_rate": "lr",
+    "steps": "steps",
+    "normal_learning_rate": "lr_ok",
+    "high_learning_rate": "lr_hi",
+    "bn_activation": "bn_act",
+    "bn_depth": "bn_depth",
+    "bn_learning_rate": "bn_lr",
+    "gain": "gain",
+    "value_threshold": "clip_v",
+    "norm_threshold": "clip_n",
+    "patience": "patience",
+    "es_noise": "es_noise",
+    "es_steps": "es_steps",
+}
+# Log-spaced, 1, 2, 3 and 5 per decade from 0.001 to 10 (rounded to the floats a link writes).
+TRAINING_LEARNING_RATES = (*(round(m * 10.0**e, 12) for e in range(-3, 1) for m in (1, 2, 3, 5)), 10.0)
+TRAINING_TRIALS = (25, 50, 100, 200, 400)
+TRAINING_EXAMPLES = (1_200, 2_400, 4_800, 9_600)
+TRAINING_VALUE_THRESHOLDS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
+TRAINING_NORM_THRESHOLDS = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
+TRAINING_GAINS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
+TRAINING_STEPS = (100, 200, 300, 500, 1_000, 2_000)
+# Each entry pickles to at most a few hundred kB; seven caches of 16 stay within tens of MB.
+TRAINING_CACHE_ENTRIES = 16
+
+
+def _training():
+    """The ``training`` module (numpy only; imported on first use like ``sklearn_mlp``)."""
+    from . import training
+
+    return training
+
+
+def training_defaults() -> dict[str, Any]:
+    """The page's default widget values, keyed by URL parameter."""
+    return training_scene(_training().SCENE_DEFAULTS)
+
+
+def training_scene(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Scene settings (``training.SCENE_DEFAULTS`` names) as widget values keyed by URL parameter."""
+    return {
+        TRAINING_WIDGET_KEYS[name]: list(value) if isinstance(value, tuple) else value
+        for name, value in settings.items()
+    }
+
+
+def training_scenes() -> dict[str, dict[str, Any]]:
+    """Every training preset as widget values, for ``preset_picker`` (``?preset=deep_sigmoid``)."""
+    return {name: training_scene(p["settings"]) for name, p in _training().PRESETS.items()}
+
+
+def training_scene_labels() -> dict[str, str]:
+    """Preset name → its label in the scene picker."""
+    return {name: p["label"] for name, p in _training().PRESETS.items()}
+
+
+def training_scene_description(name: str) -> str | None:
+    """What the preset ``name`` shows; None for the user's own settings."""
+    preset = _training().PRESETS.get(name)
+    return preset["description"] if preset else None
+
+
+def training_dataset_labels() -> dict[str, str]:
+    """Dataset key → label, in registry order."""
+    from .datasets import DATASETS
+
+    return {key: entry.label for key, entry in DATASETS.items()}
+
+
+def training_initializer_labels() -> dict[str, str]:
+    """Initializer key → label, in registry order."""
+    from .initializers import INITIALIZERS
+
+    return {key: entry.label for key, entry in INITIALIZERS.items()}
+
+
+def training_compute(function: Callable[..., Any], text: str, **kwargs: Any) -> tuple[Any, str | None]:
+    """``function(**kwargs)`` (a cached training computation) with a progress bar while it runs.
+
+    Returns (the result, None), or (None, the reason) when the explainer refuses the input. A cache
+    hit returns at once and draws no bar: only a computation calls the progress callback."""
+    bar = st.empty()
+    # Drawn in the context captured outside the cached function, so st.cache_data does not record
+    # the bar as one of the function's elements (see train_mlps).
+    outside = contextvars.copy_context()
+
+    def progress(fraction: float) -> None:
+        shown = min(1.0, max(0.0, fraction))
+        outside.run(bar.progress, shown, text=f"{text}: {shown:.0%}")
+
+    try:
+        return function(**kwargs, _progress=progress), None
+    except ValueError as error:
+        return None, str(error)
+    finally:
+        bar.empty()
+
+
+@st.cache_data(max_entries=TRAINING_CACHE_ENTRIES, show_spinner=False)
+def training_minibatch(
+    dataset: str, seed: int, trials: int, trained: bool, _progress: Callable[[float], object] | None = None
+) -> pd.DataFrame:
+    """Cached ``minibatch_gradient_error`` at ``minibatch_state(dataset, trained, seed)``."""
+    t = _training()
+    state = t.minibatch_state(dataset, trained=trained, seed=seed)
+    return t.minibatch_gradient_error(dataset, state, t.BATCH_SIZES, trials, seed, progress=_progress)
+
+
+@st.cache_data(max_entries=TRAINING_CACHE_ENTRIES, show_spinner=False)
+def training_race(
+    dataset: str,
+    seed: int,
+    examples: int,
+    learning_rate: float,
+    _progress: Callable[[float], object] | None = None,
+):
+    """Cached ``batch_size_race`` (b = 1, 16, 128 and the full batch)."""
+    return _training().batch_size_race(
+        dataset, examples=examples, learning_rate=learning_rate, seed=seed, progress=_progress
+    )
+
+
+@st.cache_data(max_entries=TRAINING_CACHE_ENTRIES, show_spinner=False)
+def training_gradients(
+    dataset: str,
+    seed: int,
+    activations: tuple[str, ...],
+    depth: int,
+    init: str,
+    learning_rate: float,
+    steps: int,
+    _progress: Callable[[float], object] | None = None,
+):
+    """Cached ``gradient_comparison`` with ``depth`` hidden layers of 32 units."""
+    return _training().gradient_comparison(
+        dataset,
+        activations,
+        (32,) * depth,
+        init,
+        learning_rate=learning_rate,
+        steps=steps,
+        seed=seed,
+        progress=_progress,
+    )
+
+
+@st.cache_data(max_entries=TRAINING_CACHE_ENTRIES, show_spinner=False)
+def training_dying(
+    dataset: str,
+    seed: int,
+    learning_rate: float,
+    high_learning_rate: float,
+    _progress: Callable[[float], object] | None = None,
+):
+    """Cached ``dying_relu``."""
+    return _training().dying_relu(
+        dataset,
+        learning_rate=learning_rate,
+        high_learning_rate=high_learning_rate,
+        seed=seed,
+        progress=_progress,
+    )
+
+
+@st.cache_data(max_entries=TRAINING_CACHE_ENTRIES, show_spinner=False)
+def training_batchnorm(
+    dataset: str,
+    seed: int,
+    activation: str,
+    depth: int,
+    learning_rate: float,
+    _progress: Callable[[float], object] | None = None,
+):
+    """Cached ``batchnorm_comparison`` with ``depth`` hidden layers of 32 units."""
+    return _training().batchnorm_comparison(
+        dataset, activation, (32,) * depth, learning_rate=learning_rate, seed=seed, progress=_progress
+    )
+
+
+@st.cache_data(max_entries=TRAINING_CACHE_ENTRIES, show_spinner=False)
+def training_clipping(
+    dataset: str,
+    seed: int,
+    gain: float,
+    value_threshold: float,
+    norm_threshold: float,
+    _progress: Callable[[float], object] | None = None,
+):
+    """Cached ``clipping_comparison``."""
+    return _training().clipping_comparison(
+        dataset,
+        gain=gain,
+        value_threshold=value_threshold,
+        norm_threshold=norm_threshold,
+        seed=seed,
+        progress=_progress,
+    )
+
+
+@st.cache_data(max_entries=TRAINING_CACHE_ENTRIES, show_spinner=False)
+def _overfitting_run(
+    dataset: str, seed: int, noise: float, steps: int, _progress: Callable[[float], object] | None = None
+):
+    """Cached run of ``early_stopping_run``'s network (patience does not retrain it)."""
+    return (
+        _training().early_stopping_run(dataset, noise=noise, steps=steps, seed=seed, progress=_progress).run
+    )
+
+
+@st.cache_data(max_entries=TRAINING_CACHE_ENTRIES, show_spinner=False)
+def training_early_stopping(
+    dataset: str,
+    seed: int,
+    noise: float,
+    steps: int,
+    patience: int,
+    _progress: Callable[[float], object] | None = None,
+):
+    """Cached ``early_stopping`` of the cached overfitting run (a new patience does not retrain)."""
+    return _training().early_stopping(_overfitting_run(dataset, seed, noise, steps, _progress), patience)
+
+
+def training_divergences(comparison) -> list[str]:
+    """ "<run> diverged at step k: …" for each run of a comparison that diverged."""
+    return [
+        f"**{name}** {run.message}." for name, run in comparison.runs.items() if run.diverged_at is not None
+    ]
+
+
+def training_minibatch_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The minibatch-error rows as a learner reads them."""
+    return pd.DataFrame(
+        {
+            "batch size b": frame["batch_size"],
+            "relative error ‖g_b − g‖/‖g‖": frame["relative_error"].round(3),
+            "1/√b law": frame["law"].round(3),
+            "mean cosine with g": frame["cosine"].round(3),
+            "µs per step": (frame["seconds_per_step"] * 1e6).round(0),
+        }
+    )
+
+
+def training_race_table(race) -> pd.DataFrame:
+    """The batch-size race summary as a learner reads it."""
+    s = race.summary
+    return pd.DataFrame(
+        {
+            "run": s["run"],
+            "steps": s["steps"],
+            "final training loss": s["final_loss"].round(4),
+            f"examples to reach {s['target_loss'].iloc[0]:.3f}": [
+                "never" if pd.isna(e) else f"{e:,}" for e in s["examples_to_target"]
+            ],
+            "seconds (all steps)": s["seconds"].round(3),
+        }
+    )
+
+
+def training_gradient_frame(comparison) -> pd.DataFrame:
+    """run, step, layer, grad_norm for the heatmap."""
+    return comparison.layers[["run", "key", "label", "step", "layer", "grad_norm"]]
+
+
+def training_zero_gradients(comparison) -> str | None:
+    """A sentence naming runs with exactly-zero layer gradients (blank on the log heatmap)."""
+    zero = comparison.layers[comparison.layers["grad_norm"] == 0]
+    if zero.empty:
+        return None
+    parts = [f"{run} ({len(rows)} cells)" for run, rows in zero.groupby("run", sort=False)]
+    return (
+        f"Blank cells are layers whose gradient is exactly 0 (a log scale cannot show 0): {', '.join(parts)}."
+    )
+
+
+def training_summary_table(comparison) -> pd.DataFrame:
+    """One row per run of a comparison, as a learner reads it."""
+    s = comparison.summary
+    return pd.DataFrame(
+        {
+            "run": s["run"],
+            "training loss": [
+                f"{a:.3g} → {b:.3g}" for a, b in zip(s["initial_loss"], s["final_loss"], strict=True)
+            ],
+            "test accuracy": s["test_accuracy"].round(3),
+            "dead units": [f"{d:.0%}" for d in s["dead_fraction"]],
+            "layer 1 ÷ last layer gradient": [f"{r:.3g}" for r in s["first_over_last"]],
+            "steps": s["steps_done"],
+            "diverged": ["no" if pd.isna(d) else f"at step {d}" for d in s["diverged_at"]],
+        }
+    )
+
+
+def training_dead_frame(dying) -> pd.DataFrame:
+    """run, step, layer, dead_fraction of the three dying-ReLU runs."""
+    return dying.comparison.layers[["run", "step", "layer", "dead_fraction"]]
+
+
+def training_batchnorm_frames(comparison) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(loss curves: run, step, train_loss; per-layer spread: run, step, layer, activation_std;
+    the two modes: step, mode, loss on the validation points) for the batch-norm section."""
+    losses = comparison.history[["run", "step", "train_loss"]]
+    spread = comparison.layers[["run", "step", "layer", "activation_std", "saturated_fraction"]]
+    on = comparison.runs["with batch norm"].history
+    modes = on.melt(
+        id_vars="step", value_vars=["val_loss", "train_mode_val_loss"], var_name="mode", value_name="loss"
+    ).replace(
+        {
+            "mode": {
+                "val_loss": "inference mode (running statistics)",
+                "train_mode_val_loss": "training mode (the batch's statistics)",
+            }
+        }
+    )
+    return losses, spread, modes
+
+
+def training_clipping_frames(comparison) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(loss curves: run, step, train_loss; the angle per step between clipped and raw gradient,
+    for the clipped runs: run, step, angle)."""
+    losses = comparison.history[["run", "step", "train_loss"]]
+    angles = comparison.steps[comparison.steps["run"] != "no clipping"][
+        ["run", "step", "angle", "grad_norm", "clipped_norm"]
+    ]
+    return losses, angles
+
+
+def training_stopping_table(stopping) -> pd.DataFrame:
+    """The early-stopping policies as a learner reads them."""
+    s = stopping.summary
+    return pd.DataFrame(
+        {
+            "policy": s["policy"],
+            "weights from step": s["step"],
+            "validation loss": s["val_loss"].round(3),
+            "test loss": s["test_loss"].round(3),
+            "test accuracy": s["test_accuracy"].round(3),
+        }
+    )
+
+
+# The clipping chart's loss axis stops here, so a diverging run does not squash the others.
+TRAINING_LOSS_CAP = 100.0
+
+
+def training_minibatch_sentence(frame: pd.DataFrame) -> str:
+    """``describe_minibatch_error`` of the section's table."""
+    return _training().describe_minibatch_error(frame)
+
+
+def training_plane_limit() -> float:
+    """Half the side of the input-plane panels."""
+    return _training().PLANE_LIMIT
+
+
+def training_plane_sentences(dying) -> list[str]:
+    """What the input-plane panels show, in numbers, one sentence per run."""
+    return dying.plane_sentences
+
+
+def training_setup(comparison, name: str | None = None) -> str:
+    """The network and training of a comparison's run (default the first), in one line."""
+    runs = comparison.runs
+    return _training().describe_setup(runs[name] if name else next(iter(runs.values())))
+
+
+def training_loss_cap_caption(losses: pd.DataFrame) -> str | None:
+    """For runs whose loss passes ``TRAINING_LOSS_CAP``: where, and the largest value reached."""
+    over = losses[losses["train_loss"] > TRAINING_LOSS_CAP]
+    if over.empty:
+        return None
+    parts = [
+        f"{run}'s training loss passes {TRAINING_LOSS_CAP:g} at step {rows['step'].min():,} and reaches "
+        f"{rows['train_loss'].max():.2g}"
+        for run, rows in over.groupby("run", sort=False)
+    ]
+    return "; ".join(parts) + ". Above that the line runs along the top edge of the chart."
+
+
+def training_run_setup(run) -> str:
+    """One run's network and training, in one line."""
+    return _training().describe_setup(run)
+
+
+def training_race_setup(race) -> str:
+    """The batch-size race's shared network and training, in one line (the batch varies)."""
+    return race.setup
+
+
+# Chart specs (with their data as Arrow) and CSV bytes, by builder and arguments: about 130 charts.
+TRAINING_CHART_ENTRIES = 128
+
+
+def _plain(value: Any) -> Any:
+    """``value`` for a cache key: a DataFrame stands in as its shape, everything else as itself."""
+    return ("frame", value.shape) if isinstance(value, pd.DataFrame) else value
+
+
+@st.cache_data(max_entries=TRAINING_CHART_ENTRIES, show_spinner=False)
+def _training_chart_parts(
+    name: str,
+    builder: str,
+    source: tuple,
+    plain_args: tuple,
+    plain_kwargs: tuple,
+    _data: pd.DataFrame,
+    _args: tuple,
+    _kwargs: dict,
+) -> tuple[dict, bytes]:
+    """The Vega-Lite spec of ``charts.<builder>(*_args, **_kwargs)`` as ``st.altair_chart`` would
+    send it, and ``_data`` as CSV bytes. The DataFrames are not hashed: ``source``, the settings
+    they were computed from, identifies them, with the plain arguments."""
+    # Streamlit's own Altair-to-spec conversion (streamlit 1.67, pinned in requirements.txt), so the
+    # spec is exactly what st.altair_chart sends: theme "none", datasets as Arrow bytes, under the
+    # lock that guards Altair's global data transformers.
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    from . import charts
+
+    figure = getattr(charts, builder)(*_args, **_kwargs)
+    return _convert_altair_to_vega_lite_spec(figure), _data.to_csv(index=False).encode("utf-8")
+
+
+def training_chart(
+    name: str, data: pd.DataFrame, builder: str, *args: Any, source: Mapping[str, Any], **kwargs: Any
+) -> None:
+    """``chart`` for the training page: ``charts.<builder>(*args, **kwargs)`` with ``data`` as
+    CSV, its spec cached. Building and validating an Altair chart costs 10–600 ms here and hashing
+    its tables several ms, more than the page's rerun budget for eleven charts allows; so the cache
+    key is ``source`` — the settings of the cached computation the tables come from, which fix them
+    — plus the builder's other arguments."""
+    spec, csv = _training_chart_parts(
+        name,
+        builder,
+        tuple(sorted(source.items())),
+        tuple(_plain(a) for a in args),
+        tuple(sorted((k, _plain(v)) for k, v in kwargs.items())),
+        data,
+        args,
+        kwargs,
+    )
+    st.vega_lite_chart(spec=spec, key=f"chart_{name}")
+    st.download_button(
+        "Download data (CSV)",
+        csv,
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"download_{name}",
+        icon=":material/download:",
+    )
+
+
+# --- the initialization page ---------------------------------------------------------------
+
+INIT_DEPTH = (2, 100)  # min, max of the depth slider
+INIT_WIDTHS = (16, 32, 64, 128, 256)
+INIT_BATCH = 256  # issue 3 fixes the batch of random inputs
+INIT_FAMILIES = {"lecun": "LeCun", "glorot": "Glorot", "he": "He"}
+INIT_BIAS = (0.0, 0.5, 0.01)  # min, max, step of the constant bias
+# A heatmap grid is a 272-row frame and a chart spec tens of kB; both caches stay within a few MB.
+INIT_CACHE_ENTRIES = 32
+INIT_CHART_ENTRIES = 96
+
+
+def _inits():
+    """The ``initializers`` module (the page's registry, scenes and sentences)."""
+    from . import initializers
+
+    return initializers
+
+
+def _net():
+    """The ``network`` module (the page's networks)."""
+    from . import network
+
+    return network
+
+
+def init_labels() -> dict[str, str]:
+    """Initializer key → label, in registry order."""
+    return {key: entry.label for key, entry in _inits().INITIALIZERS.items()}
+
+
+def init_defaults() -> dict[str, Any]:
+    """The page's widget defaults, keyed by URL parameter."""
+    return dict(_inits().PAGE_DEFAULTS)
+
+
+def init_scenes() -> dict[str, dict[str, Any]]:
+    """Every scene as widget values keyed by URL parameter, for ``preset_picker``."""
+    return {name: _inits().scene_settings(name) for name in _inits().SCENES}
+
+
+def init_scene_labels() -> dict[str, str]:
+    """Scene name → its label in the scene picker."""
+    return {name: scene["label"] for name, scene in _inits().SCENES.items()}
+
+
+def init_scene_description(name: str) -> str | None:
+    """What scene ``name`` shows; None for the user's own settings."""
+    scene = _inits().SCENES.get(name)
+    return scene["description"] if scene else None
+
+
+def init_compute(function: Callable[..., Any], *args: Any) -> tuple[Any, str | None]:
+    """(``function(*args)``, None), or (None, the reason) when the explainer refuses the input."""
+    try:
+        return function(*args), None
+    except ValueError as error:
+        return None, str(error)
+
+
+@st.cache_data(max_entries=INIT_CACHE_ENTRIES, show_spinner=False)
+def init_variance_table(fan_in: int, fan_out: int, activation: str) -> pd.DataFrame:
+    """Cached ``variance_table`` (gain 1, seed 0)."""
+    return _inits().variance_table(fan_in, fan_out, activation)
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def init_gains() -> pd.DataFrame:
+    """Cached ``gains_table`` of every registered activation."""
+    return _inits().gains_table()
+
+
+@st.cache_data(max_entries=INIT_CACHE_ENTRIES, show_spinner=False)
+def init_distributions(family: str, fan_in: int, fan_out: int):
+    """Cached ``distribution_comparison`` (gain 1, seed 0)."""
+    return _inits().distribution_comparison(family, fan_in, fan_out)
+
+
+@st.cache_data(
+    max_entries=INIT_CACHE_ENTRIES,
+    show_spinner="Running every initializer × activation network forward and backward…",
+)
+def init_travel(depth: int, width: int) -> pd.DataFrame:
+    """Cached ``variance_travel`` over every initializer and registered activation (batch 256)."""
+    return _net().variance_travel(depth, width, INIT_BATCH)
+
+
+@st.cache_data(max_entries=INIT_CACHE_ENTRIES, show_spinner=False)
+def init_travel_curve(init: str, activation: str, depth: int, width: int) -> pd.DataFrame:
+    """Cached ``variance_travel_curve`` of one heatmap cell."""
+    return _net().variance_travel_curve(init, activation, depth, width, INIT_BATCH)
+
+
+@st.cache_data(max_entries=INIT_CACHE_ENTRIES, show_spinner=False)
+def init_biases(init: str, depth: int, width: int, constant: float) -> pd.DataFrame:
+    """Cached ``bias_comparison`` for ReLU."""
+    return _net().bias_comparison("relu", init, depth, width, INIT_BATCH, constant=constant)
+
+
+@st.cache_data(max_entries=INIT_CACHE_ENTRIES, show_spinner=False)
+def init_standard_normal(depth: int, width: int) -> pd.DataFrame:
+    """Cached ``standard_normal_story`` for ReLU, tanh and sigmoid beside He normal."""
+    return _net().standard_normal_story(("relu", "tanh", "sigmoid"), depth, width, INIT_BATCH)
+
+
+def init_variance_display(table: pd.DataFrame, activation_label: str) -> pd.DataFrame:
+    """The variance table as a learner reads it: the check beside the formula, 4 significant
+    digits, the largest possible |w| (uniform limit a, truncation point, or unbounded)."""
+    inits = _inits()
+    sig = lambda v: "" if pd.isna(v) else f"{v:.4g}"
+    # 0 / 0 where every sampled w² is the same (an orthogonal 1 × 1 is ±1): no gap at all.
+    gap = ((table["empirical_variance"] - table["variance"]).abs() / table["standard_error"]).fillna(0.0)
+    largest = [
+        f"a = {b:.4g}" if not pd.isna(b) else (f"{t:.4g} (cut)" if not pd.isna(t) else "unbounded")
+        for b, t in zip(table["bound"], table["truncated_at"], strict=True)
+    ]
+    # An orthonormal matrix's entries are at most 1 in size (each column has norm 1).
+    largest = [
+        "1 (WᵀW = I)" if k == "orthogonal" else text for k, text in zip(table["key"], largest, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "initializer": table["label"],
+            "formula": [inits.formula_text(k) for k in table["key"]],
+            "σ²": table["variance"].map(sig),
+            "sampled σ²": table["empirical_variance"].map(sig),
+            "gap in std. errors": gap.map("{:.1f}".format),
+            "within 5": table["agrees"].map({True: "✓", False: "✗"}),
+            "weights drawn": [
+                f"{n:,}" if k == 1 else f"{n:,} ({k:,} matrices)"
+                for n, k in zip(table["sample_size"], table["matrices"], strict=True)
+            ],
+            "std σ": table["std"].map(sig),
+            "largest |w|": largest,
+            f"forward ×/layer, {activation_label}": table["forward_factor"].map(sig),
+            f"backward ×/layer, {activation_label}": table["backward_factor"].map(sig),
+        }
+    )
+
+
+def _gain_text(value: float | None) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    form = _inits().closed_form(value)
+    return f"{form} ≈ {value:.4g}" if form and not form.isdigit() else f"{value:.4g}"
+
+
+def init_gains_display(gains: pd.DataFrame) -> pd.DataFrame:
+    """The gains table as a learner reads it (exact forms beside decimals; — where PyTorch has none)."""
+    return pd.DataFrame(
+        {
+            "activation": gains["label"],
+            "PyTorch calculate_gain": [_gain_text(v) for v in gains["torch_gain"]],
+            "forward gain 1/√E[f(z)²]": [_gain_text(v) for v in gains["forward_gain"]],
+            "backward gain 1/√E[f′(z)²]": [_gain_text(v) for v in gains["backward_gain"]],
+            "E[f(z)]": gains["mean"].map(lambda v: f"{v + 0.0:.3f}" if abs(v) >= 5e-4 else "0.000"),
+            "χ at PyTorch's gain": ["—" if pd.isna(v) else f"{v:.3g}" for v in gains["torch_chi"]],
+        }
+    )
+
+
+def init_gain_sentences(gains: pd.DataFrame) -> dict[str, str]:
+    """Activation key → the gains table's sentence about it."""
+    return dict(zip(gains["key"], gains["sentence"], strict=True))
+
+
+def init_distribution_display(summary: pd.DataFrame) -> pd.DataFrame:
+    """``distribution_comparison(...).summary`` as a learner reads it."""
+    return pd.DataFrame(
+        {
+            "initializer": summary["label"],
+            "σ²": summary["variance"].map("{:.4g}".format),
+            "sampled σ²": summary["empirical_variance"].map("{:.4g}".format),
+            "largest |w| drawn": summary["max_abs"].map("{:.4g}".format),
+            "largest |w| possible": ["unbounded" if math.isinf(b) else f"{b:.4g}" for b in summary["bound"]],
+            "share beyond 2σ": summary["beyond_2std"].map("{:.2%}".format),
+            "kurtosis E[w⁴]/σ⁴": summary["kurtosis"].map("{:.3f}".format),
+        }
+    )
+
+
+def init_row(grid: pd.DataFrame, init: str) -> pd.DataFrame:
+    """The heatmap rows of initializer ``init``."""
+    return grid[grid["init"] == init]
+
+
+def init_cell(grid: pd.DataFrame, init: str, activation: str) -> pd.Series:
+    """The heatmap cell of one initializer and activation."""
+    return grid[(grid["init"] == init) & (grid["activation"] == activation)].iloc[0]
+
+
+def init_row_display(grid: pd.DataFrame, init: str) -> pd.DataFrame:
+    """One initializer's heatmap row, one line per activation: both log10 ratios, ✓ where healthy."""
+    row = init_row(grid, init)
+    mark = lambda text, healthy: f"{text} {'✓' if healthy else '✗'}"
+    return pd.DataFrame(
+        {
+            "activation": row["activation_label"],
+            "log10 Var h_L ÷ Var h_1": list(map(mark, row["forward_text"], row["forward_healthy"])),
+            "log10 Var ∂h_1 ÷ Var ∂h_L": list(map(mark, row["backward_text"], row["backward_healthy"])),
+        }
+    )
+
+
+def init_story_display(story: pd.DataFrame) -> pd.DataFrame:
+    """``standard_normal_story`` as a learner reads it."""
+    labels = init_labels()
+    return pd.DataFrame(
+        {
+            "activation": story["label"],
+            "weights": story["init"].map(labels),
+            "layer-1 pre-act. std": story["preact_std_1"].map("{:.3g}".format),
+            "last-layer std": story["activation_std_last"].map("{:.3g}".format),
+            "saturated, last layer": story["saturated_last"].map("{:.0%}".format),
+            "log10 grad. std, 1 ÷ L": story["grad_log10_ratio"].map("{:+.1f}".format),
+        }
+    )
+
+
+def init_story_sentences(story: pd.DataFrame) -> list[str]:
+    """The sentences of ``standard_normal_story``'s N(0, 1) rows (the table holds the rest)."""
+    return story.loc[story["init"] == "standard_normal", "sentence"].tolist()
+
+
+def init_table(display: pd.DataFrame, data: pd.DataFrame, name: str) -> None:
+    """``display`` as a table, every row shown, with ``data`` (full precision) as its CSV download."""
+    st.dataframe(display, hide_index=True, height="content")
+    download_csv(data, name, "Download table (CSV)")
+
+
+def _travel_chart(settings: Mapping[str, Any], lecture: bool):
+    grid = init_travel(settings["depth"], settings["width"])
+    direction = settings["direction"]
+    figure = _charts().travel_heatmap(
+        grid,
+        direction,
+        chosen=(settings["init"], settings["act"]),
+        emphasis="standard_normal" if settings["n01"] else None,
+        lecture=lecture,
+    )
+    columns = ["init", "activation", f"{direction}_log10", f"{direction}_status", f"{direction}_healthy"]
+    return grid[columns], figure
+
+
+def _curve_chart(settings: Mapping[str, Any], lecture: bool):
+    curve = init_travel_curve(settings["init"], settings["act"], settings["depth"], settings["width"])
+    figure = _charts().travel_curve(curve, settings["depth"], lecture=lecture)
+    return curve[["layer", "forward_log10", "backward_log10", "activation_std", "grad_std"]], figure
+
+
+def _histogram_chart(settings: Mapping[str, Any], lecture: bool):
+    comparison = init_distributions(settings["family"], settings["fan_in"], settings["fan_out"])
+    return comparison.histogram, _charts().weight_histograms(comparison.histogram, lecture=lecture)
+
+
+def _bias_chart(settings: Mapping[str, Any], lecture: bool):
+    table = init_biases(settings["b_init"], settings["depth"], settings["width"], settings["bias_c"])
+    return table, _charts().bias_panels(table, lecture=lecture)
+
+
+def _charts():
+    from . import charts
+
+    return charts
+
+
+_INIT_CHARTS = {
+    "travel": _travel_chart,
+    "curve": _curve_chart,
+    "histogram": _histogram_chart,
+    "bias": _bias_chart,
+}
+
+
+@st.cache_data(max_entries=INIT_CHART_ENTRIES, show_spinner=False)
+def _init_chart_parts(kind: str, settings: tuple, lecture: bool) -> tuple[dict, bytes]:
+    """The Vega-Lite spec of one of the page's charts as ``st.altair_chart`` would send it, and
+    its data as CSV bytes; keyed by the plain settings the chart's data is computed from."""
+    # Streamlit's own Altair-to-spec conversion (streamlit 1.67, pinned), as the training page does.
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    data, figure = _INIT_CHARTS[kind](dict(settings), lecture)
+    return _convert_altair_to_vega_lite_spec(figure), data.to_csv(index=False).encode("utf-8")
+
+
+def init_chart(kind: str, name: str, lecture: bool, *, clickable: bool = False, **settings: Any) -> None:
+    """One of the page's charts (``kind``: "travel", "curve", "histogram", "bias") with a CSV
+    download. Building an Altair chart costs tens of ms, the page's whole rerun budget, so the
+    spec is cached on ``settings``. A ``clickable`` heatmap makes a clicked cell the page's pair
+    (``init``, ``act``)."""
+    spec, csv = _init_chart_parts(kind, tuple(sorted(settings.items())), lecture)
+    if clickable:
+        # A new key per pair: the chart starts with no selection whenever the pair changes, so a
+        # click on the cell that was clicked before (since replaced by the selectboxes) still counts.
+        key = f"chart_{name}_{settings['init']}_{settings['act']}"
+        st.vega_lite_chart(spec=spec, key=key, on_select=_cell_picker(key), selection_mode="cell")
+    else:
+        st.vega_lite_chart(spec=spec, key=f"chart_{name}")
+    st.download_button(
+        "Download data (CSV)",
+        csv,
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"download_{name}",
+        icon=":material/download:",
+    )
+
+
+def _cell_picker(key: str) -> Callable[[], None]:
+    """The callback of heatmap ``key``: the clicked cell's initializer and activation become the
+    page's ``init`` and ``act`` (it runs before the widgets are drawn, so they show them)."""
+
+    def pick() -> None:
+        state = st.session_state.get(key)
+        chosen = (state or {}).get("selection", {}).get("cell") or []
+        if not chosen:
+            return
+        init, activation = chosen[0].get("init"), chosen[0].get("activation")
+        if init in _inits().INITIALIZERS and activation in ACTIVATIONS:
+            st.session_state["init"] = init
+            st.session_state["act"] = activation
+
+    return pick
+
+
+# --- the depth page ----------------------------------------------------------------------------
+# Each section's numbers come from one cached function of plain values, so a control recomputes
+# only its own section; each chart is compiled once per template and gets its rows by name
+# (``depth_chart``), so moving a slider costs no Altair work at all.
+
+DEPTH_RANGE = (1, 200)  # the depth slider
+DEPTH_WIDTH = (4, 1000, 4)  # min, max, step of the width slider (500 and 1000 for the presets)
+DEPTH_BATCHES = (16, 32, 64, 128, 256, 500, 1000)
+DEPTH_GAIN = (0.1, 4.0, 0.05)  # min, max, step of the gain slider (the phase diagram's σ_w range)
+DEPTH_CLIPS = (0.01, 0.1, 1.0, 10.0, 100.0)
+# What one network of the page may hold: depth × width² weights (8 bytes each: at most 64 MB,
+# within the weight store below) and depth × width × batch values (a pass keeps two arrays of them,
+# ReLU one and a byte mask: at most 64 MB, within the workspace below). Above either, the page
+# takes a smaller width or batch and says so.
+DEPTH_MAX_WEIGHTS = 2**23
+DEPTH_MAX_VALUES = 2**22
+# The network's two process-wide stores, shared by every session of the server (see
+# ``network.set_memory_limits``): 96 MB of weight draws (the page's default networks for every
+# distribution, its phase diagram, the presets' 30 × 500²) and 96 MB of reused buffers (the
+# largest network above). 192 MB of a 1 GiB server, however many sessions; the library's own
+# defaults (512 MB and 256 MB) suit a notebook.
+DEPTH_STORE_BYTES = 96 * 2**20
+DEPTH_DEFAULTS: dict[str, Any] = {
+    "act": "sigmoid",
+    "init": "glorot_normal",
+    "gain": 1.0,
+    "depth": 30,
+    "width": 128,
+    "batch": 128,
+    "seed": 0,
+    "cmp": "act",
+    "cmp_act": ["sigmoid", "tanh", "relu", "selu"],
+    "cmp_init": ["small_normal", "glorot_normal", "he_normal", "standard_normal"],
+    "fix_relu": False,
+    "fix_init": False,
+    "bn": False,
+    "res": False,
+    "clip": False,
+    "clip_at": 1.0,
+}
+DEPTH_COMPARE = {"act": "activations", "init": "initializers"}
+# The phase diagram: σ_w from 0.3 to 3.5 by 0.1 (on the gain slider's steps), depth 10 to 200.
+PHASE_SIGMAS = tuple(round(0.3 + 0.1 * i, 10) for i in range(33))
+PHASE_DEPTHS = tuple(range(10, 201, 10))
+PHASE_SIZE = 64  # width and batch of its networks: 33 of them, 200 layers deep, in about a second
+PHASE_LIMIT = 20.0  # decades at which its colour scale stops
+# A run pickles to about 30 kB and a phase diagram to 60 kB: these caches stay within a few MB.
+DEPTH_CACHE_ENTRIES = 48
+DEPTH_SPEC_ENTRIES = 32
+
+
+def _bound_network_stores() -> None:
+    """Bound the network's process-wide stores for a public server, once per process."""
+    from . import network
+
+    network.set_memory_limits(weights=DEPTH_STORE_BYTES, workspace=DEPTH_STORE_BYTES)
+
+
+_bound_network_stores()
+
+
+@dataclass(frozen=True)
+class DepthPanel:
+    """What one section of the depth page draws and says: its rows, the series in the order of
+    the legend with their colours and dashes, and sentences written from the numbers."""
+
+    frame: pd.DataFrame
+    sentences: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    colors: tuple[str, ...] = ()
+    dashes: tuple[tuple[int, ...], ...] = ()
+    extra: pd.DataFrame | None = None
+
+
+def _depth_net():
+    """The ``network`` module, where the page's numbers and sentences come from."""
+    from . import network
+
+    return network
+
+
+def _styles(keys: Sequence[str]) -> tuple[tuple[str, ...], tuple[tuple[int, ...], ...]]:
+    """Each activation's colour and dash, as on every page."""
+    from . import charts
+
+    styles = [charts.ACTIVATION_STYLES.get(k, charts.ACTIVATION_STYLES["typed"]) for k in keys]
+    return tuple(color for color, _ in styles), tuple(tuple(dash) for _, dash in styles)
+
+
+def _categories(count: int) -> tuple[str, ...]:
+    """The first ``count`` colours of the palette for categories that are not activations."""
+    from . import charts
+
+    return tuple(charts.CATEGORY_COLORS[i % len(charts.CATEGORY_COLORS)] for i in range(count))
+
+
+def depth_labels() -> tuple[dict[str, str], dict[str, str]]:
+    """(activation key → label, initializer key → label), in registry order."""
+    return ACTIVATION_LABELS, {key: entry.label for key, entry in _depth_net().INITIALIZERS.items()}
+
+
+def depth_fit(depth: int, width: int, batch: int) -> tuple[int, int, str | None]:
+    """(width, batch, message): the width and batch the page runs — the asked ones, or the largest
+    within ``DEPTH_MAX_WEIGHTS`` weights and ``DEPTH_MAX_VALUES`` values — and, when either had to
+    shrink, a sentence saying so."""
+    step = DEPTH_WIDTH[2]
+    used_width = width
+    if depth * width * width > DEPTH_MAX_WEIGHTS:
+        used_width = max(DEPTH_WIDTH[0], int(math.sqrt(DEPTH_MAX_WEIGHTS / depth)) // step * step)
+    fits = [b for b in DEPTH_BATCHES if b <= batch and depth * used_width * b <= DEPTH_MAX_VALUES]
+    used_batch = batch if depth * used_width * batch <= DEPTH_MAX_VALUES else (fits or DEPTH_BATCHES[:1])[-1]
+    if (used_width, used_batch) == (width, batch):
+        return width, batch, None
+    changes = []
+    if used_width != width:
+        changes.append(f"a width of {used_width}")
+    if used_batch != batch:
+        changes.append(f"a batch of {used_batch}")
+    return (
+        used_width,
+        used_batch,
+        f"{depth} layers of {width} units with a batch of {batch} is more than this page computes at "
+        f"once (at most {DEPTH_MAX_WEIGHTS:,} weights and {DEPTH_MAX_VALUES:,} values in all); it uses "
+        f"{' and '.join(changes)} instead.",
+    )
+
+
+def depth_sigma_w(init: str, width: int, gain: float) -> float:
+    """σ_w = √(width · Var W) of these weights: the phase diagram's x axis (1 for LeCun at gain 1)."""
+    return _depth_net().get_initializer(init).std(width, width, gain) * math.sqrt(width)
+
+
+def depth_scene(key: str) -> dict[str, Any]:
+    """A published preset (``network.PRESETS``) as the page's widget values: its first network,
+    the largest batch within the page's budget, and its runs side by side in the compare section."""
+    preset = _depth_net().PRESETS[key]
+    runs = preset.runs
+    first = runs[0]
+    depth = max(r.depth for r in runs)
+    width, batch, _ = depth_fit(depth, first.width, first.batch)
+    inits = list(dict.fromkeys(r.init for r in runs))
+    acts = list(dict.fromkeys(r.activation for r in runs))
+    return {
+        **DEPTH_DEFAULTS,
+        "act": first.activation,
+        "init": first.init,
+        "depth": depth,
+        "width": width,
+        "batch": batch,
+        "cmp": "init" if len(inits) > 1 else "act",
+        "cmp_init": inits if len(inits) > 1 else DEPTH_DEFAULTS["cmp_init"],
+        "cmp_act": acts
+        if len(acts) > 1
+        else list(dict.fromkeys([first.activation, *DEPTH_DEFAULTS["cmp_act"]])),
+    }
+
+
+def depth_scenes() -> dict[str, dict[str, Any]]:
+    """Every published preset as widget values, for ``preset_picker`` (``?preset=cs231n_tanh``)."""
+    return {key: depth_scene(key) for key in _depth_net().PRESETS}
+
+
+def depth_scene_labels() -> dict[str, str]:
+    """Preset key → its title."""
+    return {key: preset.title for key, preset in _depth_net().PRESETS.items()}
+
+
+def depth_preset_source(key: str) -> str | None:
+    """The source a preset reproduces; None for the user's own settings."""
+    preset = _depth_net().PRESETS.get(key)
+    return preset.source if preset else None
+
+
+def depth_apply_scene(key: str) -> None:
+    """Button callback: show the preset ``key`` (as choosing it in the scene picker does)."""
+    st.session_state["preset"] = key
+    for widget_key, value in depth_scene(key).items():
+        st.session_state[widget_key] = value
+
+
+@st.cache_data(max_entries=DEPTH_CACHE_ENTRIES, show_spinner=False)
+def depth_run(
+    activation: str,
+    depth: int,
+    width: int,
+    init: str,
+    gain: float,
+    batch: int,
+    seed: int,
+    batchnorm: bool = False,
+    residual: bool = False,
+    clip: float | None = None,
+):
+    """Cached ``network_run`` (zero biases)."""
+    return _depth_net().network_run(
+        activation, depth, width, init, gain, batch, seed, batchnorm, residual, clip_norm=clip
+    )
+
+
+@st.cache_data(max_entries=DEPTH_CACHE_ENTRIES, show_spinner=False)
+def depth_path(
+    activation: str, depth: int, width: int, init: str, gain: float, batch: int, seed: int
+) -> DepthPanel:
+    """Section 1: the product of local derivatives along one path, and its bound."""
+    net = _depth_net()
+    run = depth_run(activation, depth, width, init, gain, batch, seed)
+    colors, _ = _styles([activation])
+    return DepthPanel(
+        net.path_products(run),
+        (net.describe_path(run),),
+        net.PATH_SERIES,
+        (colors[0], "#999999"),
+        ((1, 0), (8, 4)),
+    )
+
+
+@st.cache_data(max_entries=DEPTH_CACHE_ENTRIES, show_spinner=False)
+def depth_gradients(
+    activation: str, depth: int, width: int, init: str, gain: float, batch: int, seed: int
+) -> DepthPanel:
+    """Section 2: the measured gradient std per layer beside the mean-field prediction."""
+    net = _depth_net()
+    run = depth_run(activation, depth, width, init, gain, batch, seed)
+    prediction = net.meanfield_prediction(activation, depth, width, init, gain)
+    colors, _ = _styles([activation])
+    return DepthPanel(
+        net.gradient_profile(run, prediction),
+        (run.sentence, net.describe_prediction(run, prediction)),
+        net.GRADIENT_SERIES,
+        (colors[0], "#555555"),
+        ((1, 0), (6, 4)),
+    )
+
+
+@st.cache_data(max_entries=DEPTH_CACHE_ENTRIES, show_spinner=False)
+def depth_activations(
+    activation: str, depth: int, width: int, init: str, gain: float, batch: int, seed: int
+) -> DepthPanel:
+    """Section 3: the layer × value histogram (``frame``) and the saturated and dead shares
+    (``extra``); ``names`` holds half the spacing of the layers shown, as text."""
+    net = _depth_net()
+    run = depth_run(activation, depth, width, init, gain, batch, seed)
+    layers = net.histogram_layers(depth)
+    histograms = net.activation_histograms(activation, depth, width, init, gain, batch, seed, layers=layers)
+    histograms = histograms[histograms["fraction"] > 0].reset_index(drop=True)
+    half = 0.5 if len(layers) < 2 else (layers[-1] - layers[0]) / (len(layers) - 1) / 2
+    return DepthPanel(
+        histograms,
+        (net.describe_activations(run.layers),),
+        (f"{half:.6g}",),
+        extra=net.fraction_profile(run),
+    )
+
+
+def _compare_runs(by: str, choices: Sequence[str], activation, depth, width, init, gain, batch, seed):
+    """Label → cached run, one per chosen activation (``by="act"``) or initializer."""
+    activations, inits = depth_labels()
+    if by == "act":
+        return {activations[k]: depth_run(k, depth, width, init, gain, batch, seed) for k in choices}
+    return {inits[k]: depth_run(activation, depth, width, k, gain, batch, seed) for k in choices}
+
+
+@st.cache_data(max_entries=DEPTH_CACHE_ENTRIES, show_spinner=False)
+def depth_compare(
+    by: str,
+    choices: tuple[str, ...],
+    activation: str,
+    depth: int,
+    width: int,
+    init: str,
+    gain: float,
+    batch: int,
+    seed: int,
+) -> DepthPanel:
+    """Section 4: one line per activation (``by="act"``, with ``init``) or per initializer
+    (``by="init"``, with ``activation``) on the same axes."""
+    net = _depth_net()
+    runs = _compare_runs(by, choices, activation, depth, width, init, gain, batch, seed)
+    names = tuple(runs)
+    if by == "act":
+        colors, dashes = _styles(choices)
+        keys = dict(zip(names, choices, strict=True))
+    else:
+        colors, dashes, keys = _categories(len(names)), tuple((1, 0) for _ in names), None
+    return DepthPanel(
+        net.compare_profile(runs, keys), (net.describe_comparison(runs),), names, colors, dashes
+    )
+
+
+def _sigma_change(init: str, gain: float, fixed_init: str, width: int) -> str:
+    before, after = depth_sigma_w(init, width, gain), depth_sigma_w(fixed_init, width, 1.0)
+    if math.isclose(before, after, rel_tol=1e-9):
+        return f"σ_w stays {after:.3g}: the weights already had this scale"
+    return f"σ_w {before:.3g} → {after:.3g}"
+
+
+@st.cache_data(max_entries=DEPTH_CACHE_ENTRIES, show_spinner=False)
+def depth_fixes(
+    activation: str,
+    depth: int,
+    width: int,
+    init: str,
+    gain: float,
+    batch: int,
+    seed: int,
+    relu: bool,
+    init_fix: bool,
+    batchnorm: bool,
+    residual: bool,
+    clip: float | None,
+) -> DepthPanel:
+    """Section 5: the network as set above beside the fixed one (``frame``), and with clipping
+    the weight-gradient norms before and after it (``extra``)."""
+    net = _depth_net()
+    activations, inits = depth_labels()
+    before = depth_run(activation, depth, width, init, gain, batch, seed)
+    fixed_act, fixed_init, fixed_gain = net.fixed_settings(activation, init, gain, relu, init_fix)
+    fixed = (fixed_act, depth, width, fixed_init, fixed_gain, batch, seed)
+    # Called with the arguments as the other sections call it, so an unchanged network is a cache hit.
+    if batchnorm or residual or clip is not None:
+        after = depth_run(*fixed, batchnorm, residual, clip)
+    else:
+        after = depth_run(*fixed)
+    fixes = [
+        text
+        for on, text in (
+            (
+                relu and fixed_act != activation,
+                f"{activations[fixed_act]} instead of {activations[activation]}",
+            ),
+            (
+                init_fix,
+                f"{inits[fixed_init]} weights at gain 1 ({_sigma_change(init, gain, fixed_init, width)})",
+            ),
+            (batchnorm, "batch norm"),
+            (residual, "residual connections"),
+        )
+        if on
+    ]
+    names = ("as set above", "with the fixes")
+    colors, _ = _styles([fixed_act])
+    sentences = [net.describe_fixes(before, after, fixes, clip is not None)]
+    sigma_w = depth_sigma_w(init, width, gain)
+    if relu and not init_fix and fixed_act in net.RELU_FAMILY - {"selu"} and sigma_w < 1.3:
+        sentences[0] += (
+            f" ReLU keeps σ_w²/2 = {sigma_w**2 / 2:.2g} of a layer's variance at σ_w = {sigma_w:.3g}; "
+            "He initialization (σ_w = √2, the next switch) keeps all of it."
+        )
+    extra = None
+    if clip is not None:
+        sentences.append(net.describe_clipping(after, clip))
+        extra = net.clipping_profile(after)
+    # The reference line last, so it is drawn over the other where the two coincide.
+    frame = net.compare_profile({names[1]: after, names[0]: before})
+    return DepthPanel(frame, tuple(sentences), names, ("#999999", colors[0]), ((8, 4), (1, 0)), extra)
+
+
+@st.cache_data(
+    max_entries=DEPTH_CACHE_ENTRIES, show_spinner="Measuring 33 networks of 200 layers for the phase diagram…"
+)
+def depth_phase(activation: str, seed: int) -> tuple[pd.DataFrame, float | None, str]:
+    """Section 6: (``phase_cells`` of ``phase_diagram`` over ``PHASE_SIGMAS`` × ``PHASE_DEPTHS``
+    at width and batch ``PHASE_SIZE``, the critical σ_w or None, a sentence)."""
+    net = _depth_net()
+    table = net.phase_diagram(activation, PHASE_SIGMAS, PHASE_DEPTHS, PHASE_SIZE, PHASE_SIZE, seed)
+    critical = net.critical_line(activation)
+    return (
+        net.phase_cells(table, PHASE_LIMIT),
+        critical,
+        net.describe_phase(table, critical, ACTIVATION_LABELS[activation]),
+    )
+
+
+def depth_phase_layout() -> dict[str, Any]:
+    """The phase heatmap's fixed geometry, for ``charts.phase_heatmap``."""
+    sigma_step, depth_step = 0.1, 10
+    return {
+        "sigma_range": (PHASE_SIGMAS[0] - sigma_step / 2, PHASE_SIGMAS[-1] + sigma_step / 2),
+        "depth_range": (PHASE_DEPTHS[0] - depth_step / 2, PHASE_DEPTHS[-1] + depth_step / 2),
+        "sigma_step": sigma_step,
+        "depth_step": depth_step,
+        "limit": PHASE_LIMIT,
+    }
+
+
+def depth_fraction_series() -> tuple[str, ...]:
+    """The shares section 3 draws, in legend order."""
+    return _depth_net().FRACTION_SERIES
+
+
+def depth_clip_series() -> tuple[str, ...]:
+    """The clipping chart's two lines, in legend order."""
+    return _depth_net().CLIP_SERIES
+
+
+def depth_clip_colors() -> tuple[str, str]:
+    """Grey before clipping, vermillion after."""
+    from . import charts
+
+    return charts.GREY, charts.VERMILLION
+
+
+def depth_phase_marks(critical: float | None, sigma_w: float, depth: int) -> pd.DataFrame:
+    """The phase diagram's marks: the critical line and this page's network."""
+    rows = [{"kind": "here", "sigma_w": sigma_w, "depth": depth}]
+    if critical is not None:
+        rows.append({"kind": "critical", "sigma_w": critical, "depth": 0})
+    return pd.DataFrame(rows)
+
+
+def depth_pick() -> None:
+    """The phase diagram's on_select callback: a clicked cell's σ_w and depth become the page's
+    network, with LeCun normal weights (whose σ_w is the gain)."""
+    state = st.session_state.get("chart_depth_phase")
+    try:
+        point = state["selection"]["pick"][0]
+        sigma_w, depth = float(point["sigma_w"]), int(point["depth"])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return
+    low, high, _ = DEPTH_GAIN
+    if not (low <= sigma_w <= high and DEPTH_RANGE[0] <= depth <= DEPTH_RANGE[1]):
+        return
+    st.session_state["init"] = "lecun_normal"
+    st.session_state["gain"] = sigma_w
+    st.session_state["depth"] = depth
+
+
+@st.cache_data(max_entries=8, show_spinner="Running the published networks…")
+def depth_preset(key: str) -> DepthPanel:
+    """Section 7: the preset's published numbers beside the measured ones (``extra``, as a
+    learner reads them) and the activation std per layer of each of its networks (``frame``)."""
+    net = _depth_net()
+    claims, layers = net.preset_results(key)
+    preset = net.PRESETS[key]
+    runs = tuple(dict.fromkeys(layers["run"]))
+    frame, table = net.preset_profile(layers), net.claims_table(claims)
+    agreed = int(claims["agrees"].sum())
+    sentences = [
+        f"{agreed} of {len(claims)} published numbers are reproduced within their tolerance.",
+        preset.source,
+    ]
+    if preset.note:
+        sentences.append(preset.note)
+    return DepthPanel(
+        frame, tuple(sentences), runs, _categories(len(runs)), tuple((1, 0) for _ in runs), table
+    )
+
+
+@st.cache_data(max_entries=DEPTH_SPEC_ENTRIES, show_spinner=False)
+def _depth_spec(builder: str, arguments: tuple) -> dict:
+    """The Vega-Lite spec of ``charts.<builder>(**arguments)`` as ``st.altair_chart`` sends it."""
+    # Streamlit's own conversion (theme "none", under the lock guarding Altair's globals), as the
+    # training page does; streamlit is pinned in requirements.txt.
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    from . import charts
+
+    return _convert_altair_to_vega_lite_spec(getattr(charts, builder)(**dict(arguments)))
+
+
+def depth_chart(
+    name: str,
+    builder: str,
+    data: Mapping[str, pd.DataFrame],
+    *,
+    on_select: Callable[[], None] | None = None,
+    **arguments: Any,
+) -> None:
+    """The chart ``charts.<builder>(**arguments)`` with ``data`` as its named datasets, and the
+    first of them as CSV. The spec is compiled once per builder and arguments; ``on_select``
+    makes its "pick" selection call back."""
+    spec = _depth_spec(builder, tuple(sorted(arguments.items())))
+    spec["datasets"] = dict(data)
+    if on_select is None:
+        st.vega_lite_chart(spec=spec, key=f"chart_{name}")
+    else:
+        st.vega_lite_chart(spec=spec, key=f"chart_{name}", on_select=on_select, selection_mode="pick")
+    download_csv(next(iter(data.values())), name)

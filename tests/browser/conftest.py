@@ -4,84 +4,15 @@ Chromium must be installed (the README's test command installs Debian's package)
 these tests fail with a message rather than skip, so a missing tool cannot hide.
 """
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
+from benchmarks.live import CHROMIUM, CHROMIUM_ARGS, IDLE, ROOT, Server
+
 SCREENSHOTS = ROOT / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-sync",
-]
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """A streamlit server running app.py in a subprocess."""
-
-    def __init__(self, extra_args: tuple[str, ...] = ()):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        SCREENSHOTS.mkdir(exist_ok=True)
-        log = open(ROOT / "screenshots" / f"server-{self.port}.log", "w")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless=true",
-                f"--server.port={self.port}",
-                "--server.address=127.0.0.1",
-                "--browser.gatherUsageStats=false",
-                "--server.fileWatcherType=none",
-                *extra_args,
-            ],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONWARNINGS": "error::RuntimeWarning"},
-        )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-            if self.process.poll() is not None:
-                break
-        self.stop()
-        raise RuntimeError(f"streamlit did not become healthy on port {self.port}; see screenshots/server-{self.port}.log")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 @pytest.fixture(scope="session")
@@ -109,7 +40,9 @@ class Visit:
         self.requests: list[str] = []
         self.console_errors: list[str] = []
         page.on("request", lambda request: self.requests.append(request.url))
-        page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
+        page.on(
+            "console", lambda message: message.type == "error" and self.console_errors.append(message.text)
+        )
 
     def open(self, url: str) -> Page:
         self.page.goto(url)
@@ -147,7 +80,9 @@ def shot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     viewport = page.viewport_size
     height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": viewport["width"], "height": min(max(height, viewport["height"]), 16000)})
+    page.set_viewport_size(
+        {"width": viewport["width"], "height": min(max(height, viewport["height"]), 16000)}
+    )
     page.wait_for_timeout(400)
     page.screenshot(path=str(path))
     page.set_viewport_size(viewport)

@@ -1,5 +1,7 @@
 """Every page in real Chromium: it renders without an exception, offline, and answers a slider."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.pages.conftest import registered_pages
@@ -72,3 +74,28 @@ def test_deep_link_on_a_fresh_server_runs_through_the_app_shell(browser):
         context.close()
     finally:
         fresh.stop()
+
+
+@pytest.mark.browser
+def test_chart_toolbar_downloads_a_png_and_the_button_a_csv(server, visit: Visit):
+    page = visit.open(f"{server.url}/activations")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.hover()
+    with page.expect_download() as png:
+        page.get_by_role("button", name="Download as PNG").first.click()
+    assert png.value.suggested_filename.endswith(".png")
+    assert Path(png.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with page.expect_download() as csv:
+        page.get_by_role("button", name="Download data (CSV)").first.click()
+    header = Path(csv.value.path()).read_text(encoding="utf-8").splitlines()[0]
+    assert header == "key,label,x,panel,value"
+
+
+@pytest.mark.browser
+def test_dark_theme_renders_the_charts(server, visit: Visit):
+    page = visit.open(f"{server.url}/activations?embed=true&embed_options=dark_theme")
+    background = page.evaluate("getComputedStyle(document.querySelector('.stApp')).backgroundColor")
+    channels = [int(c) for c in background[background.index("(") + 1 : background.index(")")].split(",")[:3]]
+    assert sum(channels) < 200, background
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shot(page, "activations-dark")

@@ -62,7 +62,9 @@ def test_typed_activation_joins_the_chart_and_the_table(page):
     assert page.dataframe[0].value["activation"].iloc[-1] == "typed: x * tanh(softplus(x))"
 
 
-@pytest.mark.parametrize("text", [t for t in REFUSED if len(t) <= 200 and t.strip()], ids=lambda t: repr(t[:25]))
+@pytest.mark.parametrize(
+    "text", [t for t in REFUSED if len(t) <= 200 and t.strip()], ids=lambda t: repr(t[:25])
+)
 def test_refused_typed_activation_shows_an_error_and_the_page_keeps_working(page, text):
     page.text_input(key="expr").set_value(text).run()
     assert_clean(page)
@@ -110,7 +112,9 @@ def test_which_one_where_links_each_rule_to_a_page(page):
 
 
 def test_link_restores_the_scene():
-    at = open_page(PAGE, {"act": ["relu", "ELU"], "x": ["-2", "2"], "elu_alpha": "2.5", "expr": "x*sigmoid(x)"})
+    at = open_page(
+        PAGE, {"act": ["relu", "ELU"], "x": ["-2", "2"], "elu_alpha": "2.5", "expr": "x*sigmoid(x)"}
+    )
     assert_clean(at)
     assert at.multiselect(key="act").value == ["relu", "elu"]
     assert at.slider(key="elu_alpha").value == 2.5

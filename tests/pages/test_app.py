@@ -45,3 +45,16 @@ def test_share_link_lists_only_changed_settings():
 
 def test_pages_directory_holds_only_page_scripts():
     assert not (Path(ROOT) / "app_pages" / "__init__.py").exists()
+
+
+def test_moving_a_widget_away_from_a_scene_turns_the_picker_to_custom():
+    at = open_page("app_pages/mlp.py", {"preset": "deep_sigmoid_stalls", "epochs": "10"}, timeout=120)
+    assert_clean(at)
+    assert at.selectbox(key="preset").value == "deep_sigmoid_stalls"
+    assert at.slider(key="depth").value == 8
+    at.slider(key="depth").set_value(2).run(timeout=120)
+    assert_clean(at)
+    assert at.selectbox(key="preset").value == "custom"
+    assert at.slider(key="depth").value == 2
+    at.slider(key="depth").set_value(3).run(timeout=120)
+    assert at.selectbox(key="preset").value == "custom"

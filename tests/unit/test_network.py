@@ -1,22 +1,34 @@
 """The numpy MLP: exact gradients, the claims of issue 4 as seeded tests, published numbers,
 and overflow that never turns into NaN or a RuntimeWarning."""
 
+import dataclasses
 import math
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from explainer import ACTIVATIONS, parse_activation
 from explainer.initializers import INITIALIZERS
 from explainer.network import (
+    PATH_SERIES,
     PRESETS,
     activation_comparison,
     activation_histograms,
     bias_comparison,
+    claims_table,
+    clipping_profile,
     critical_line,
     describe_activations,
+    describe_clipping,
     describe_gradient_flow,
+    describe_path,
+    describe_phase,
+    describe_prediction,
+    fixed_settings,
+    gradient_profile,
+    histogram_layers,
     initializer_comparison,
     layer_statistics,
     max_slope,
@@ -25,6 +37,8 @@ from explainer.network import (
     network_inputs,
     network_run,
     network_weights,
+    path_products,
+    phase_cells,
     phase_diagram,
     preset_results,
     standard_normal_story,
@@ -409,3 +423,184 @@ def test_why_not_standard_normal_shows_relu_exploding_and_tanh_saturating():
     assert relu.activation_std_last > 1e8
     assert tanh.saturated_last > 0.5
     assert f"{tanh.saturated_last:.0%}" in tanh.sentence
+
+
+# --- the engine's shortcuts give the numbers of the plain computation ------------------------------
+
+
+@pytest.mark.parametrize("key", ["relu", "tanh", "sigmoid", "selu", "gelu"])
+@pytest.mark.parametrize("residual", [False, True])
+def test_weight_gradient_norms_from_gram_matrices_match_the_products_themselves(key, residual):
+    # A batch at most half the width takes ‖hᵀδ‖² = Σ (h·hᵀ) ⊙ (δ·δᵀ); compare with hᵀδ itself.
+    depth, width, batch = 6, 64, 16
+    frame = layer_statistics(
+        key, depth, width, "he_normal", batch=batch, seed=4, residual=residual, bias="torch_uniform"
+    )
+    x, top = network_inputs(batch, width, seed=4)
+    weights = network_weights("he_normal", depth, width, seed=4)
+    bound = 1.0 / math.sqrt(width)
+    rng = np.random.default_rng(np.random.SeedSequence(4).spawn(3)[2])
+    biases = [rng.uniform(-bound, bound, width) for _ in range(depth)]
+    exact = network_gradients(x, weights, top, key, biases, residual=residual)
+    norms = [np.linalg.norm(w) for w in exact["weights"]]
+    np.testing.assert_allclose(frame["weight_grad_norm"], norms, rtol=1e-9)
+    np.testing.assert_allclose(frame["grad_std"], [np.std(g) for g in exact["hidden"]], rtol=1e-12)
+
+
+def test_relu_takes_a_fast_path_with_the_numbers_of_the_general_one():
+    relu = ACTIVATIONS["relu"]
+    # The same functions behind new names: the pass cannot tell them from any other activation.
+    general = dataclasses.replace(relu, fn=lambda x: relu.fn(x), grad=lambda x: relu.grad(x))
+    for batch in (16, 128):  # with and without Gram matrices
+        fast = layer_statistics(relu, 12, 64, "glorot_normal", batch=batch, seed=2)
+        slow = layer_statistics(general, 12, 64, "glorot_normal", batch=batch, seed=2)
+        for column in (
+            "preact_std",
+            "activation_std",
+            "dead_fraction",
+            "dead_unit_fraction",
+            "saturated_fraction",
+        ):
+            np.testing.assert_allclose(fast[column], slow[column], rtol=1e-12, err_msg=column)
+        np.testing.assert_allclose(fast["grad_log10"], slow["grad_log10"], rtol=1e-9)
+        np.testing.assert_allclose(fast["weight_grad_log10"], slow["weight_grad_log10"], rtol=1e-9)
+
+
+def test_the_buffer_pool_stays_within_its_budget_and_results_do_not_depend_on_it():
+    from explainer import network
+
+    small = layer_statistics("tanh", 10, 64, "he_normal", batch=32)
+    layer_statistics("relu", 40, 256, "he_normal", batch=256)  # 40 × 256 × 256 values: beyond the pool
+    assert network._pool_bytes[0] <= network.WORKSPACE_BYTES
+    assert sum(a.nbytes for arrays in network._pool.values() for a in arrays) == network._pool_bytes[0]
+    network.clear_workspace()
+    assert layer_statistics("tanh", 10, 64, "he_normal", batch=32).equals(small)
+
+
+# --- the depth page's chart data and sentences ------------------------------------------------------
+
+
+def test_critical_line_of_relu_is_root_two_and_of_tanh_one():
+    assert critical_line("relu") == pytest.approx(math.sqrt(2.0), rel=1e-12)
+    assert critical_line("leaky_relu", {"negative_slope": 0.5}) == pytest.approx(
+        math.sqrt(2 / 1.25), rel=1e-12
+    )
+    assert critical_line("tanh") == pytest.approx(1.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("key", ["tanh", "sigmoid", "relu", "selu", "gelu"])
+@pytest.mark.parametrize("sigma_w2", [0.25, 1.0, 2.0, 9.0])
+def test_the_phase_diagrams_chi_per_layer_is_mean_fields(key, sigma_w2):
+    from explainer.meanfield import gradient_curve
+    from explainer.network import _chi_log10
+
+    expected = np.log10(gradient_curve(key, 120, sigma_w2)["chi"].to_numpy())
+    np.testing.assert_allclose(
+        _chi_log10(ACTIVATIONS[key], sigma_w2, 120, None), expected, rtol=1e-9, atol=1e-9
+    )
+
+
+def test_path_products_stop_where_a_relu_unit_on_the_path_is_off():
+    run = network_run("relu", 40, 32, "he_normal", batch=8)
+    frame = path_products(run)
+    product = frame[frame["series"] == PATH_SERIES[0]]
+    k = int(run.layers.loc[run.layers["path_derivative"] == 0, "layer"].min())
+    # Before the first unit that is off, every factor on the path is exactly 1.
+    assert list(product["layer"]) == list(range(1, k)) and (product["log10"] == 0).all()
+    assert f"exactly 0 at layer {k}" in describe_path(run)
+
+
+def test_gradient_profile_anchors_the_prediction_at_the_measured_top_and_drops_what_exploded():
+    run = network_run("tanh", 20, 64, "glorot_normal", batch=32)
+    prediction = meanfield_prediction("tanh", 20, 64, "glorot_normal")
+    frame = gradient_profile(run, prediction)
+    top = frame[frame["layer"] == 20].set_index("series")["log10"]
+    assert top["measured"] == pytest.approx(top["mean-field prediction"])
+    assert "predicted" in describe_prediction(run, prediction)
+    exploded = network_run("relu", 200, 512, "standard_normal", 4.0, batch=8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        frame = gradient_profile(exploded, meanfield_prediction("relu", 200, 512, "standard_normal", 4.0))
+        text = describe_prediction(exploded, None)
+    assert set(frame["series"]) == {"mean-field prediction"} or frame.empty
+    assert np.isfinite(frame["log10"]).all() and "no prediction" in text
+
+
+def test_fixes_swap_in_relu_and_the_matching_initializer_at_gain_one():
+    assert fixed_settings("sigmoid", "small_normal", 3.0, True, True) == ("relu", "he_normal", 1.0)
+    assert fixed_settings("selu", "small_normal", 3.0, True, True) == ("selu", "lecun_normal", 1.0)
+    assert fixed_settings("gelu", "glorot_normal", 2.0, True, False) == ("gelu", "glorot_normal", 2.0)
+
+
+def test_clipping_profile_moves_every_layer_by_the_same_factor():
+    run = network_run("relu", 10, 32, "standard_normal", batch=8, clip_norm=1.0)
+    frame = clipping_profile(run)
+    before = frame[frame["series"] == "before clipping"].set_index("layer")["log10"]
+    after = frame[frame["series"] == "after clipping"].set_index("layer")["log10"]
+    np.testing.assert_allclose(before - after, -math.log10(run.clip_coefficient), rtol=1e-12)
+    assert "unchanged" in describe_clipping(run, 1.0)
+
+
+def test_phase_cells_clip_the_colour_and_name_dead_and_exploded_cells():
+    table = pd.DataFrame(
+        {
+            "sigma_w": [0.5, 1.0, 3.0],
+            "depth": [10, 10, 10],
+            "grad_log10_ratio": [-math.inf, -0.5, 400.0],
+            "meanfield_log10_ratio": [-30.0, -0.4, 350.0],
+            "status": ["dead", "ok", "exploded"],
+        }
+    )
+    cells = phase_cells(table, 20.0)
+    assert list(cells["value"]) == [-20.0, -0.5, 20.0]
+    assert list(cells["text"]) == ["dead (exactly 0)", "0.316", "exploded"]
+    assert "σ_w = 1" in describe_phase(table, 1.0, "tanh")
+
+
+def test_histogram_layers_keep_every_layer_up_to_fifty_then_spread_fifty():
+    assert histogram_layers(30) == list(range(1, 31))
+    spread = histogram_layers(200)
+    assert len(spread) == 50 and spread[0] == 1 and spread[-1] == 200
+
+
+def test_claims_table_shows_a_percentage_beside_a_published_percentage():
+    claims, _ = preset_results("cs231n_tanh")
+    table = claims_table(claims)
+    row = table[table["published"] == "90.6%"].iloc[0]
+    assert row["measured here"].endswith("%") and row["agrees"] == "✓"
+
+
+# --- the initialization page's heatmap: shortcuts that change no cell --------------------------
+
+
+@pytest.mark.parametrize(("depth", "width"), [(6, 32), (100, 16)])
+def test_variance_travel_shortcuts_and_threads_give_exactly_the_cells_of_direct_runs(
+    monkeypatch, depth, width
+):
+    import explainer.network as network
+
+    kwargs = dict(
+        depth=depth,
+        width=width,
+        batch=16,
+        initializers=["small_normal", "lecun_normal", "he_uniform", "standard_normal", "orthogonal"],
+        activations=["identity", "relu", "leaky_relu", "tanh"],
+    )
+    fast = variance_travel(**kwargs)
+    # Direct: every (initializer, activation) network run on its own, one thread.
+    monkeypatch.setattr(network, "_HOMOGENEOUS", frozenset())
+    direct = variance_travel(**kwargs, workers=1)
+    for column in ("forward_status", "backward_status", "forward_healthy", "backward_healthy"):
+        assert fast[column].tolist() == direct[column].tolist()
+    for column in ("forward_log10", "backward_log10"):
+        np.testing.assert_allclose(fast[column], direct[column], rtol=1e-9, atol=1e-9)
+
+
+def test_a_heatmap_cell_is_the_network_of_its_curve():
+    grid = variance_travel(
+        8, 32, 16, initializers=["he_normal", "small_normal"], activations=["relu", "gelu"]
+    )
+    for cell in grid.itertuples():
+        curve = variance_travel_curve(cell.init, cell.activation, 8, 32, 16)
+        assert cell.forward_log10 == pytest.approx(curve["forward_log10"].iloc[-1], abs=1e-9)
+        assert cell.backward_log10 == pytest.approx(curve["backward_log10"].iloc[0], abs=1e-9)

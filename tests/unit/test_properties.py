@@ -168,7 +168,12 @@ def _expressions():
     def extend(children):
         return st.one_of(
             st.builds(lambda f, a: f"{f}({a})", st.sampled_from(UNARY), children),
-            st.builds(lambda a, op, b: f"({a}) {op} ({b})", children, st.sampled_from(["+", "-", "*", "/", "**"]), children),
+            st.builds(
+                lambda a, op, b: f"({a}) {op} ({b})",
+                children,
+                st.sampled_from(["+", "-", "*", "/", "**"]),
+                children,
+            ),
             st.builds(lambda a, b: f"maximum({a}, {b})", children, children),
             st.builds(lambda a, b, c: f"where({a} > 0, {b}, {c})", children, children, children),
         )

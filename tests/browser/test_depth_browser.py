@@ -1,0 +1,73 @@
+"""The Depth page in real Chromium: the depth slider redraws the charts, a click on the phase
+diagram sets the network, lecture mode renders; screenshots go to screenshots/."""
+
+import re
+
+import pytest
+
+from .conftest import Visit, shot, wait_idle
+
+CHART = '[data-testid="stVegaLiteChart"]'
+
+
+def depth_slider(page):
+    # Streamlit 1.67's slider is a react-aria input[type=range]; its value is in aria-valuetext.
+    return (
+        page.locator('[data-testid="stSlider"]')
+        .filter(has_text="Depth (layers)")
+        .locator('input[type="range"]')
+    )
+
+
+@pytest.mark.browser
+def test_depth_slider_moves_and_the_gradient_chart_changes(server, visit: Visit):
+    page = visit.open(f"{server.url}/depth")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    gradients = page.locator(CHART).nth(1)
+    before = gradients.screenshot()
+    thumb = depth_slider(page)
+    assert thumb.get_attribute("aria-valuetext") == "30"
+    thumb.focus()
+    for _ in range(5):
+        thumb.press("ArrowRight")
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    assert thumb.get_attribute("aria-valuetext") == "35"
+    assert "depth=35" in page.url
+    assert gradients.screenshot() != before
+    assert "relative to layer 35" in page.locator('[data-testid="stMarkdown"]').all_inner_texts().__str__()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shot(page, "depth-after-slider")
+    assert visit.foreign_requests() == []
+
+
+@pytest.mark.browser
+def test_clicking_a_phase_cell_sets_the_network(server, visit: Visit):
+    page = visit.open(f"{server.url}/depth?act=tanh")
+    phase = page.locator(CHART).nth(6)
+    phase.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    box = phase.locator("canvas, svg").first.bounding_box()
+    # Upper right of the plot: a large σ_w, a deep network (the legend takes the right fifth).
+    page.mouse.click(box["x"] + box["width"] * 0.62, box["y"] + box["height"] * 0.2)
+    # The address bar follows the widgets by history.replaceState: poll it rather than wait for a load.
+    page.wait_for_function(
+        "() => /init=LeCun/.test(location.search) && /depth=/.test(location.search)", timeout=30_000
+    )
+    wait_idle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    depth = int(re.search(r"depth=(\d+)", page.url).group(1))
+    gain = float(re.search(r"gain=([\d.]+)", page.url).group(1))
+    assert depth >= 100 and gain > 1.0
+    assert depth_slider(page).get_attribute("aria-valuetext") == str(depth)
+    shot(page, "depth-after-phase-click")
+
+
+@pytest.mark.browser
+def test_lecture_mode_and_a_preset_link_render(server, visit: Visit):
+    page = visit.open(f"{server.url}/depth?lecture=1&preset=relu_xavier_vs_he")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("Presenter notes").count() == 1
+    table = page.locator('[data-testid="stDataFrame"]')
+    assert table.count() == 1
+    shot(page, "depth-lecture-preset")

@@ -1,0 +1,100 @@
+"""The MLP comparison page in real Chromium: training shows a progress bar, finishes, and draws the
+decision-boundary panels; a setting seen before comes back from the cache without a bar."""
+
+import io
+import time
+
+import pytest
+from PIL import Image
+
+from explainer.charts import PROBABILITY_RANGE
+
+from .conftest import IDLE, SCREENSHOTS, Server, Visit, shot, wait_idle
+
+PROGRESS = '[data-testid="stProgress"]'
+CHARTS = '[data-testid="stVegaLiteChart"]'
+# A seed no other test uses, so the first visit trains instead of hitting the server's cache.
+FRESH = "seed=4242"
+
+
+def share_of_colour(png: bytes, rgb: tuple[int, int, int], tolerance: int = 24) -> float:
+    """The share of a screenshot's pixels within ``tolerance`` of ``rgb`` in every channel."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    pixels = list(image.get_flattened_data())
+    near = sum(all(abs(a - b) <= tolerance for a, b in zip(p, rgb, strict=True)) for p in pixels)
+    return near / len(pixels)
+
+
+def hex_rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+@pytest.mark.browser
+def test_training_shows_progress_then_draws_one_boundary_panel_per_activation(server: Server, visit: Visit):
+    page = visit.page
+    page.goto(f"{server.url}/mlp?{FRESH}")
+    page.wait_for_selector(PROGRESS, timeout=60_000)
+    assert "Training 4 networks for 200 epochs" in page.locator(PROGRESS).first.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "mlp-progress.png"))
+    wait_idle(page, timeout=120_000)
+    assert page.locator(PROGRESS).count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    for heading in ("Decision boundaries", "Learning curves", "Which layers learn", "Summary"):
+        assert page.get_by_role("heading", name=heading).count() == 1
+    # The panels are drawn on a canvas: read them from the pixels. Four panels of circles show
+    # both classes' probability colours over a large part of the picture.
+    chart = page.locator(CHARTS).first
+    box = chart.bounding_box()
+    assert box["width"] > 400 and box["height"] > 400
+    png = chart.screenshot()
+    low, _, high = (hex_rgb(c) for c in PROBABILITY_RANGE)
+    assert share_of_colour(png, low) > 0.05 and share_of_colour(png, high) > 0.02
+    assert page.locator(CHARTS).count() == 4
+    shot(page, "mlp-trained")
+    assert visit.foreign_requests() == []
+
+
+@pytest.mark.browser
+def test_a_setting_seen_before_returns_from_the_cache_without_a_progress_bar(server: Server, visit: Visit):
+    page = visit.open(f"{server.url}/mlp?{FRESH}&epochs=30&act=relu&act=tanh")
+    epochs = page.locator('[data-testid="stSlider"]').filter(has_text="Epochs").get_by_role("slider")
+    epochs.focus()
+    epochs.press("ArrowRight")  # 40 epochs: not trained yet
+    page.wait_for_selector(PROGRESS, timeout=30_000)
+    wait_idle(page)
+    assert "epochs=40" in page.url
+    epochs.focus()
+    epochs.press("ArrowLeft")  # back to 30: cached
+    started = time.monotonic()
+    page.wait_for_timeout(100)
+    page.wait_for_selector(IDLE, timeout=30_000)
+    assert page.locator(PROGRESS).count() == 0
+    assert time.monotonic() - started < 5
+    assert "epochs=30" in page.url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("layout", ["centred", "lecture"])
+def test_every_chart_fits_the_page_in_the_normal_and_the_lecture_layout(server: Server, visit: Visit, layout):
+    # Values already in the widgets' own form (true, not 1), so no link rewrite reruns the page.
+    lecture = "lecture=true&" if layout == "lecture" else ""
+    page = visit.open(f"{server.url}/mlp?{lecture}depth=3&grads=true")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()["width"]
+    # The app shell switches lecture mode to the wide layout; if this fails, so did that switch.
+    assert (main > 1000) == (layout == "lecture"), f"main area {main:.0f} px wide in the {layout} layout"
+    assert page.locator(CHARTS).count() == 5
+    for i in range(page.locator(CHARTS).count()):
+        assert page.locator(CHARTS).nth(i).bounding_box()["width"] <= main, f"chart {i} overflows the page"
+    shot(page, f"mlp-{layout}")
+
+
+@pytest.mark.browser
+def test_a_preset_link_opens_its_scene_with_presenter_notes(server: Server, visit: Visit):
+    page = visit.open(f"{server.url}/mlp?preset=deep_sigmoid_stalls&lecture=1")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("Presenter notes").count() == 1
+    assert "preset=Deep+sigmoid+stalls" in page.url
+    assert "8" in page.locator('[data-testid="stSlider"]').filter(has_text="Hidden layers").inner_text()
+    assert page.get_by_text("sigmoid stalls: after 200 epochs").count() >= 1  # findings, notes
+    shot(page, "mlp-preset-deep-sigmoid")

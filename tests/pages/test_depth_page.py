@@ -1,0 +1,321 @@
+"""The Depth page: every control and preset, the chart data each section draws, bad links, and
+exploding settings that stay free of NaN and RuntimeWarnings.
+
+Caches are cleared once per module, not per test (the phase diagram and the presets cost seconds
+cold); each test opens its own session from a link, so no test depends on another's clicks.
+"""
+
+import math
+import warnings
+
+import pytest
+import streamlit as st
+
+from explainer import DEPTH_PRESETS
+from explainer.network import CLIP_SERIES, FRACTION_SERIES, GRADIENT_SERIES, PATH_SERIES
+
+from .conftest import assert_clean, chart_frames, open_page
+
+PAGE = "app_pages/depth.py"
+# A small network for tests that move many controls.
+SMALL = {"depth": "12", "width": "32", "batch": "32"}
+CHARTS = ["path", "gradients", "histograms", "fractions", "compare", "fixes", "phase"]
+
+
+@pytest.fixture(autouse=True)
+def clear_caches():
+    """Overrides conftest's per-test clearing: sessions here share warm caches."""
+    yield
+
+
+@pytest.fixture(scope="module", autouse=True)
+def clear_once():
+    st.cache_data.clear()
+    yield
+
+
+def charts(at) -> dict[str, object]:
+    """Chart name → its data, read in page order (names from the CSV buttons after each chart)."""
+    names = [
+        b.proto.id.split("download_depth_")[-1]
+        for b in at.get("download_button")
+        if b.proto.label == "Download data (CSV)"
+    ]
+    return dict(zip(names, chart_frames(at), strict=True))
+
+
+def text(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def captions(at) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def link_warning(at) -> str:
+    found = [w.value for w in at.warning if "could not be used" in w.value]
+    assert len(found) == 1, [w.value for w in at.warning]
+    return found[0]
+
+
+def test_default_page_draws_every_section_from_the_default_network():
+    at = open_page(PAGE, timeout=120)
+    assert_clean(at)
+    assert [h.value for h in at.header] == [
+        "1. The product of local derivatives",
+        "2. The real network: gradient per layer",
+        "3. Activations through depth",
+        "4. Compare on the same axes",
+        "5. Fixes",
+        "6. Phase diagram: the edge of chaos",
+        "7. Published results, reproduced",
+    ]
+    data = charts(at)
+    assert list(data) == CHARTS
+    path = data["path"]
+    assert set(path["series"]) == set(PATH_SERIES) and path["layer"].max() == 30
+    bound = path[path["series"] == PATH_SERIES[1]].set_index("layer")["log10"]
+    assert bound[30] == pytest.approx(30 * math.log10(0.25))
+    product = path[path["series"] == PATH_SERIES[0]].set_index("layer")["log10"]
+    assert (product <= bound + 1e-12).all()
+    gradients = data["gradients"]
+    assert set(gradients["series"]) == set(GRADIENT_SERIES)
+    measured = gradients[gradients["series"] == "measured"].set_index("layer")["log10"]
+    # Sigmoid with Glorot weights: well over ten orders of magnitude lost over 30 layers.
+    assert measured[1] - measured[30] < -10
+    assert "orders of magnitude" in text(at) and "Mean field gives χ" in text(at)
+    assert set(data["fractions"]["series"]) == set(FRACTION_SERIES)
+    assert data["histograms"]["fraction"].between(0, 1, inclusive="right").all()
+    assert set(data["compare"]["series"]) == {"sigmoid", "tanh", "ReLU", "SELU"}
+    marks = data["phase"].dropna(subset=["kind"]).set_index("kind")
+    assert marks.loc["critical", "sigma_w"] > 3.5  # sigmoid's edge of chaos lies beyond the chart
+    assert "beyond this chart" in text(at)
+
+
+def test_depth_slider_sets_the_layers_of_every_chart():
+    at = open_page(PAGE, SMALL)
+    at.slider(key="depth").set_value(17).run()
+    assert_clean(at)
+    data = charts(at)
+    for name in ("path", "gradients", "fractions", "compare", "fixes"):
+        assert data[name]["layer"].max() == 17, name
+    assert data["histograms"]["layer"].max() == 17
+    assert "relative to layer 17" in text(at)
+
+
+def test_depth_200_shows_50_layers_of_histograms_and_every_layer_of_gradients():
+    at = open_page(PAGE, {"depth": "200", "width": "16", "batch": "16"})
+    assert_clean(at)
+    data = charts(at)
+    assert data["histograms"]["layer"].nunique() == 50
+    assert data["gradients"]["layer"].max() == 200
+
+
+def test_activation_initializer_gain_width_batch_and_seed_change_the_network():
+    at = open_page(PAGE, SMALL)
+    before = charts(at)["gradients"]
+    for key, value in (("act", "relu"), ("init", "he_normal")):
+        at.selectbox(key=key).set_value(value).run()
+        assert_clean(at)
+    relu_he = charts(at)["gradients"]
+    measured = relu_he[relu_he["series"] == "measured"]["log10"]
+    assert abs(measured.iloc[0] - measured.iloc[-1]) < 1.5  # He keeps ReLU's gradient
+    assert not relu_he.equals(before)
+    at.slider(key="gain").set_value(2.0).run()
+    assert "σ_w = √(width · Var W) = 2.83" in captions(at)  # He: √2 × 2
+    exploding = charts(at)["gradients"]
+    grown = exploding[exploding["series"] == "measured"]["log10"]
+    assert grown.iloc[0] - grown.iloc[-1] > 3
+    at.slider(key="width").set_value(64).run()
+    at.select_slider(key="batch").set_value(64).run()
+    at.number_input(key="seed").set_value(7).run()
+    assert_clean(at)
+    assert "12 layers of 64 units" in captions(at)
+
+
+def test_compare_by_activations_and_by_initializers():
+    at = open_page(PAGE, SMALL)
+    at.multiselect(key="cmp_act").set_value(["tanh", "gelu"]).run()
+    compare = charts(at)["compare"]
+    assert set(compare["series"]) == {"tanh", "GELU"} and set(compare["key"]) == {"tanh", "gelu"}
+    at.segmented_control(key="cmp").set_value("init").run()
+    assert_clean(at)
+    at.multiselect(key="cmp_init").set_value(["small_normal", "he_normal"]).run()
+    compare = charts(at)["compare"]
+    assert set(compare["series"]) == {"N(0, 0.01²)", "He (Kaiming) normal"}
+    assert "Gradient std at layer 1 relative to layer 12" in text(at)
+    at.multiselect(key="cmp_init").set_value([]).run()
+    assert "compare" not in charts(at) and "Choose at least one" in at.info[0].value
+
+
+@pytest.mark.parametrize(
+    ("query", "toggle", "phrase"),
+    [
+        ({}, "fix_relu", "ReLU instead of sigmoid"),
+        ({"act": "relu"}, "fix_init", "He (Kaiming) normal weights at gain 1 (σ_w 1 → 1.41)"),
+        ({}, "bn", "With batch norm"),
+        ({}, "res", "With residual connections"),
+    ],
+)
+def test_each_fix_redraws_the_fixed_line_beside_the_original(query, toggle, phrase):
+    at = open_page(PAGE, {**SMALL, **query})
+    at.toggle(key=toggle).set_value(True).run()
+    assert_clean(at)
+    fixes = charts(at)["fixes"]
+    fixed = fixes[fixes["series"] == "with the fixes"].set_index("layer")["log10"]
+    original = fixes[fixes["series"] == "as set above"].set_index("layer")["log10"]
+    assert phrase in text(at)
+    # Each fix leaves layer 1 at least ten times more of the last layer's gradient.
+    assert fixed[1] - fixed[12] > original[1] - original[12] + 1
+
+
+def test_relu_alone_on_glorot_weights_says_it_is_worse_and_points_to_he():
+    at = open_page(PAGE, {**SMALL, "act": "tanh", "fix_relu": "1"})
+    assert "on its own, this does not fix this network" in text(at)
+    assert "ReLU keeps σ_w²/2 = 0.5 of a layer's variance at σ_w = 1" in text(at)
+
+
+def test_clipping_alone_says_the_layer_gradients_are_unchanged():
+    at = open_page(PAGE, {**SMALL, "clip": "1"})
+    assert "Clipping scales the weight gradients only" in text(at)
+
+
+def test_an_initialization_fix_that_changes_nothing_says_so():
+    at = open_page(PAGE, {**SMALL, "fix_init": "1"})
+    assert "σ_w stays 1: the weights already had this scale" in text(at)
+
+
+def test_clipping_shows_the_norm_before_and_after_with_one_factor_for_every_layer():
+    at = open_page(PAGE, {**SMALL, "act": "relu", "init": "standard_normal"})
+    at.toggle(key="clip").set_value(True).run()
+    at.select_slider(key="clip_at").set_value(0.1).run()
+    assert_clean(at)
+    clipping = charts(at)["clipping"]
+    before = clipping[clipping["series"] == CLIP_SERIES[0]].set_index("layer")["log10"]
+    after = clipping[clipping["series"] == CLIP_SERIES[1]].set_index("layer")["log10"]
+    shift = before - after
+    assert shift.max() - shift.min() < 1e-9 and shift.iloc[0] > 0
+    assert "clipping to 0.1 multiplies every layer's gradient by" in text(at)
+
+
+def test_phase_diagram_marks_the_edge_of_chaos_and_this_network():
+    at = open_page(PAGE, {**SMALL, "act": "tanh", "init": "lecun_normal", "gain": "1.5"})
+    assert_clean(at)
+    phase = charts(at)["phase"]
+    marks = phase.dropna(subset=["kind"]).set_index("kind")
+    assert marks.loc["critical", "sigma_w"] == pytest.approx(1.0, abs=1e-6)
+    assert marks.loc["here", "sigma_w"] == pytest.approx(1.5) and marks.loc["here", "depth"] == 12
+    cells = phase.dropna(subset=["value"])
+    deep = cells[cells["depth"] == 200].set_index("sigma_w")["value"]
+    assert deep[0.5] < -5 and deep[3.0] > 5  # ordered left of χ = 1, chaotic right of it
+    spec = at.get("vega_lite_chart")[-1].proto.spec
+    assert '"pick"' in spec and "for tanh at σ_w = 1" in text(at)
+
+
+def test_choosing_a_phase_cell_sets_initializer_gain_and_depth(monkeypatch):
+    from explainer import ui
+
+    state = {"chart_depth_phase": {"selection": {"pick": [{"sigma_w": 2.3, "depth": 70}]}}}
+    monkeypatch.setattr(st, "session_state", state)
+    ui.depth_pick()
+    assert state["init"] == "lecun_normal" and state["gain"] == 2.3 and state["depth"] == 70
+    state = {"chart_depth_phase": {"selection": {"pick": []}}}
+    monkeypatch.setattr(st, "session_state", state)
+    ui.depth_pick()
+    assert "depth" not in state
+
+
+@pytest.mark.parametrize("key", list(DEPTH_PRESETS))
+def test_each_preset_link_sets_the_scene_and_puts_published_beside_measured(key):
+    at = open_page(PAGE, {"preset": key}, timeout=180)
+    assert_clean(at)
+    preset = DEPTH_PRESETS[key]
+    first = preset.runs[0]
+    assert at.selectbox(key="act").value == first.activation
+    assert at.selectbox(key="init").value == first.init
+    assert at.slider(key="width").value == first.width
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["network", "quantity", "published", "measured here", "tolerance", "agrees"]
+    assert (table["agrees"] == "✓").all(), table
+    layers = charts(at)[f"{key}_layers"]
+    assert set(layers["series"]) == {run.label for run in preset.runs}
+    assert preset.source.split(":")[0] in text(at)
+    assert not [w for w in at.warning if "could not be used" in w.value]
+
+
+def test_a_preset_button_sets_the_scene_in_one_click():
+    at = open_page(PAGE, SMALL)
+    at.button(key="go_selu_lecun_depth100").click().run(timeout=180)
+    assert_clean(at)
+    assert at.selectbox(key="preset").value == "selu_lecun_depth100"
+    assert at.selectbox(key="act").value == "selu" and at.slider(key="depth").value == 100
+    assert "published numbers are reproduced" in text(at)
+
+
+@pytest.mark.parametrize(
+    ("query", "named", "expected"),
+    [
+        ({"depth": "0"}, "`depth` = `0` is below the minimum 1", ("depth", 1)),
+        ({"depth": "10000"}, "`depth` = `10000` is above the maximum 200", ("depth", 200)),
+        ({"width": "0"}, "`width` = `0` is below the minimum 4", ("width", 4)),
+        ({"gain": "1e6"}, "`gain` = `1e6` is above the maximum 4", ("gain", 4.0)),
+        ({"depth": "NaN"}, "`depth` = `NaN` is not a number", ("depth", 30)),
+    ],
+)
+def test_bad_link_values_are_clamped_with_the_shared_warning(query, named, expected):
+    at = open_page(PAGE, {**{"width": "16", "batch": "16"}, **query})
+    assert_clean(at)
+    assert named in link_warning(at)
+    key, value = expected
+    assert at.slider(key=key).value == value
+
+
+def test_a_network_too_large_for_the_page_takes_a_smaller_width_and_batch_and_says_so():
+    at = open_page(PAGE, {"depth": "200", "width": "1000", "batch": "1000", "act": "relu"}, timeout=180)
+    assert_clean(at)
+    # 200 × 204² weights and 200 × 204 × 64 values stay within 2^23 and 2^22.
+    assert "it uses a width of 204 and a batch of 64 instead" in at.info[0].value
+    assert "200 layers of 204 units" in captions(at)
+    assert at.slider(key="width").value == 1000  # the link keeps what was asked
+
+
+EXPLODING = {"init": "standard_normal", "gain": "4", "depth": "200", "batch": "16"}
+
+
+@pytest.mark.parametrize(
+    ("query", "phrase"),
+    [
+        ({"act": "relu", "width": "512"}, "The forward pass exploded at layer"),
+        ({"act": "tanh", "width": "64"}, "times the gradient the last layer receives"),
+        (
+            {"act": "elu", "width": "64", "res": "1", "depth": "150"},
+            "times the gradient the last layer receives",
+        ),
+    ],
+)
+def test_exploding_settings_say_so_in_words_and_warn_nothing(query, phrase):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        at = open_page(PAGE, {**EXPLODING, **query}, timeout=120)
+    assert_clean(at)
+    assert phrase in text(at)
+    for name, frame in charts(at).items():
+        numbers = frame.select_dtypes("number")
+        assert not (numbers.abs() == math.inf).any(axis=None), name
+
+
+def test_lecture_mode_folds_the_prose_and_shows_presenter_notes_from_the_numbers():
+    at = open_page(PAGE, {**SMALL, "lecture": "1"})
+    assert_clean(at)
+    labels = [e.label for e in at.expander]
+    assert "Presenter notes" in labels and labels.count("Explanation") == 7
+    notes = at.expander[labels.index("Presenter notes")]
+    assert "orders of magnitude" in "\n".join(m.value for m in notes.markdown)
+
+
+def test_every_chart_has_a_csv_download_and_the_link_lists_only_changed_settings():
+    at = open_page(PAGE, SMALL)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("Download data (CSV)") == len(CHARTS)
+    link = at.code[-1].value
+    assert "depth=12" in link and "act=" not in link

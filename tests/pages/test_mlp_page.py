@@ -1,0 +1,440 @@
+"""The MLP comparison page: every control and preset, the chart data, the issue's claims, bad links.
+
+Most tests open the page with SMALL settings (100 points, one hidden layer of 4 units, 10 epochs),
+so each run trains in well under a second; the claims about circles use the page's defaults.
+"""
+
+import json
+import math
+
+import pandas as pd
+import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+from explainer import ui
+from explainer.datasets import DATASETS
+from explainer.sklearn_mlp import DEFAULTS, LIMITS, PRESETS, SKLEARN_ACTIVATIONS
+
+from .conftest import assert_clean, chart_frames, open_page
+
+PAGE = "app_pages/mlp.py"
+SMALL = {"n": "100", "epochs": "10", "depth": "1", "width": "4"}
+TIMEOUT = 60
+
+
+def open_mlp(query: dict | None = None):
+    return open_page(PAGE, query, timeout=TIMEOUT)
+
+
+def frame_with(at, column: str) -> pd.DataFrame:
+    """The data of the one chart on the page whose data has ``column``."""
+    [frame] = [f for f in chart_frames(at) if column in f.columns]
+    return frame
+
+
+def grid(at) -> pd.DataFrame:
+    frame = frame_with(at, "probability")
+    return frame[frame["probability"].notna()]
+
+
+def points(at) -> pd.DataFrame:
+    frame = frame_with(at, "probability")
+    return frame[frame["split"].notna()]
+
+
+def datasets(at) -> list[pd.DataFrame]:
+    """Every dataset of every chart, separately (a chart may carry several, e.g. grid and points)."""
+    return [
+        convert_arrow_bytes_to_pandas_df(d.data.data)
+        for element in at.get("vega_lite_chart")
+        for d in element.proto.datasets
+    ]
+
+
+def widget(at, kind: str, key: str):
+    return getattr(at, kind)(key=key)
+
+
+def summary(at) -> pd.DataFrame:
+    return at.dataframe[0].value.set_index("activation")
+
+
+def link_warning(at) -> str:
+    [warning] = [w.value for w in at.warning if "could not be used" in w.value]
+    return warning
+
+
+def texts(at) -> str:
+    return "\n".join(e.value for e in [*at.markdown, *at.caption, *at.info, *at.warning, *at.error])
+
+
+@pytest.fixture(autouse=True)
+def clear_chart_caches():
+    # conftest clears st.cache_data; the page also keeps built charts in st.cache_resource.
+    ui._mlp_figure.clear()
+    ui._mlp_csv.clear()
+
+
+@pytest.fixture
+def small():
+    at = open_mlp(SMALL)
+    assert_clean(at)
+    return at
+
+
+# --- the issue's claims, on the page's own data -------------------------------------------
+
+
+def test_with_the_defaults_identity_stays_at_chance_on_circles_while_relu_and_tanh_pass_095():
+    at = open_mlp()
+    assert_clean(at)
+    table = summary(at)
+    assert table.loc["identity", "test acc"] <= 0.6
+    assert table.loc["ReLU", "test acc"] >= 0.95 and table.loc["tanh", "test acc"] >= 0.95
+    assert "identity reaches 0.42 test accuracy on circles: chance (0.50), as a linear model must" in texts(
+        at
+    )
+    # The straight-line claim is measured: the identity net's log-odds are a plane to rounding.
+    assert "its boundary is a straight line, however many layers it has — 2 here" in texts(at)
+    assert set(grid(at)["activation"]) == set(SKLEARN_ACTIVATIONS)
+    assert len(grid(at)) == 4 * 50 * 50
+    assert points(at)["split"].value_counts().to_dict() == {"train": 375, "test": 125}
+    history = frame_with(at, "test_accuracy").dropna(subset=["epoch"])
+    assert history.groupby("label")["epoch"].max().to_dict() == {
+        "identity": 200,
+        "sigmoid": 200,
+        "tanh": 200,
+        "ReLU": 200,
+    }
+    assert not [w for w in at.warning if "ConvergenceWarning" in w.value or "Stochastic" in w.value]
+
+
+def test_deep_sigmoid_preset_shows_the_first_layers_barely_moving_and_sigmoid_stalling():
+    at = open_mlp({"preset": "deep_sigmoid_stalls"})
+    assert_clean(at)
+    updates = frame_with(at, "relative_update")
+    early = updates[updates["epoch"] <= 10].groupby(["label", "layer"])["relative_update"].median()
+    # Over the first ten epochs the sigmoid net's first layer moves over 100× less than its output layer.
+    assert early[("sigmoid", 9)] >= 100 * early[("sigmoid", 1)]
+    assert early[("ReLU", 1)] >= 100 * early[("sigmoid", 1)]
+    assert any(t.startswith("sigmoid stalls") for t in texts(at).split("\n- "))
+    assert summary(at).loc["sigmoid", "test acc"] <= 0.6
+
+
+# --- every control ------------------------------------------------------------------------
+
+
+def test_small_settings_draw_every_section(small):
+    assert [h.value for h in small.header] == [
+        "Decision boundaries",
+        "Learning curves",
+        "Which layers learn",
+        "Summary",
+    ]
+    assert len(chart_frames(small)) == 4  # boundaries, curves, layer updates, dead ReLU units
+    assert sorted(b.key for b in small.get("download_button")) == sorted(
+        f"download_{name}"
+        for name in (
+            "mlp_boundaries",
+            "mlp_points",
+            "mlp_history",
+            "mlp_layer_updates",
+            "mlp_summary",
+            "mlp_dead_units",
+        )
+    )
+    for frame in datasets(small):
+        assert not frame.isna().any().any()
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "value"),
+    [("selectbox", "data", "xor"), ("slider", "noise", 0.3), ("number_input", "seed", 3)],
+)
+def test_data_controls_change_the_points(small, kind, key, value):
+    before = points(small)[["x0", "x1"]].to_numpy()
+    widget(small, kind, key).set_value(value).run()
+    assert_clean(small)
+    after = points(small)[["x0", "x1"]].to_numpy()
+    assert before.shape == after.shape and not (before == after).all()
+
+
+def test_dataset_choice_shows_its_description(small):
+    small.selectbox(key="data").set_value("spiral").run()
+    assert DATASETS["spiral"].description in texts(small)
+
+
+def test_points_slider_sets_the_number_of_points_and_the_batch_choices(small):
+    small.slider(key="n").set_value(300).run()
+    assert len(points(small)) == 300
+    assert small.select_slider(key="batch").options == ["8", "16", "32", "64", "128"]
+
+
+def test_depth_slider_adds_layers_to_the_heatmap(small):
+    small.slider(key="depth").set_value(3).run()
+    assert sorted(set(frame_with(small, "relative_update")["layer"])) == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "value"),
+    [
+        ("slider", "width", 8),
+        ("button_group", "solver", "sgd"),
+        ("select_slider", "lr", 0.1),
+        ("select_slider", "batch", 16),
+    ],
+)
+def test_network_and_training_controls_change_the_learning_curves(small, kind, key, value):
+    before = frame_with(small, "loss")["loss"].to_numpy()
+    widget(small, kind, key).set_value(value).run()
+    assert_clean(small)
+    after = frame_with(small, "loss")["loss"].to_numpy()
+    assert len(before) == len(after) and not (before == after).all()
+
+
+def test_batch_size_sets_the_steps_per_epoch(small):
+    small.select_slider(key="batch").set_value(16).run()
+    assert "An epoch is 5 minibatch steps here" in texts(small)  # ceil(75 / 16)
+
+
+def test_epochs_slider_sets_how_long_every_net_trains(small):
+    small.slider(key="epochs").set_value(30).run()
+    history = frame_with(small, "test_accuracy").dropna(subset=["epoch"])
+    assert history.groupby("label")["epoch"].max().eq(30).all()
+    assert (summary(small)["epochs"] == 30).all()
+
+
+def test_activation_choice_sets_the_panels_and_rows(small):
+    small.multiselect(key="act").set_value(["relu", "sigmoid"]).run()
+    assert list(summary(small).index) == ["ReLU", "sigmoid"]  # in the order chosen
+    assert set(grid(small)["activation"]) == {"relu", "sigmoid"}
+    assert summary(small).loc["sigmoid", "scikit-learn"] == "logistic"
+
+
+def test_choosing_no_activation_says_what_to_do(small):
+    small.multiselect(key="act").set_value([]).run()
+    assert_clean(small)
+    assert "Choose at least one activation" in small.info[0].value
+    assert not chart_frames(small)
+
+
+def test_gradient_norms_appear_only_when_asked_and_are_labelled_private(small):
+    assert "private `_backprop` method" in texts(small)
+    assert not [f for f in chart_frames(small) if "gradient_norm" in f.columns]
+    small.toggle(key="grads").set_value(True).run()
+    gradients = frame_with(small, "gradient_norm")
+    assert (gradients["gradient_norm"] > 0).all() and set(gradients["layer"]) == {1, 2}
+    assert "gradient norm at the output layer divided by the one at the first layer" in texts(small)
+
+
+def test_lecture_mode_enlarges_charts_folds_prose_and_adds_presenter_notes():
+    at = open_mlp({**SMALL, "lecture": "1"})
+    assert_clean(at)
+    labels = [e.label for e in at.expander]
+    assert "Presenter notes" in labels and "How to read the heatmap" in labels
+    for element in at.get("vega_lite_chart"):
+        assert json.loads(element.proto.spec)["config"]["axis"]["labelFontSize"] == 18
+
+
+# --- caching and progress -----------------------------------------------------------------
+
+
+def test_returning_to_a_setting_reuses_the_cached_result_and_progress_reaches_one(small, monkeypatch):
+    import explainer.sklearn_mlp as sklearn_mlp
+
+    calls: list[list[float]] = []
+    real = sklearn_mlp.fit_mlps
+
+    def counted(*args, progress=None, **kwargs):
+        seen: list[float] = []
+        calls.append(seen)
+        return real(*args, progress=lambda f: (seen.append(f), progress(f)), **kwargs)
+
+    monkeypatch.setattr(sklearn_mlp, "fit_mlps", counted)
+    small.slider(key="epochs").set_value(20).run()
+    small.slider(key="epochs").set_value(10).run()
+    small.slider(key="epochs").set_value(20).run()
+    assert_clean(small)
+    assert len(calls) == 1 and calls[0][-1] == 1.0
+    assert not small.get("progress")
+
+
+def test_the_page_caches_are_bounded():
+    assert ui.mlp_comparison._info.max_entries == ui.MLP_CACHE_ENTRIES <= 32
+    # Five charts (and their CSVs) per trained setting, in each layout.
+    assert ui._mlp_figure._info.max_entries == ui._mlp_csv._info.max_entries <= 10 * ui.MLP_CACHE_ENTRIES
+
+
+def test_a_setting_beyond_the_time_budget_trains_fewer_epochs_and_says_so(monkeypatch):
+    monkeypatch.setattr(ui, "MLP_LAYER_STEP_BUDGET", 600)
+    at = open_mlp({**SMALL, "epochs": "100"})
+    assert_clean(at)
+    budget = ui.mlp_epoch_budget(4, 1, 100, 64)
+    assert budget < 100
+    assert any(f"each net trains for {budget} epochs" in w.value for w in at.warning)
+    assert (summary(at)["epochs"] == budget).all()
+
+
+def test_the_epoch_budget_is_a_minute_of_training_at_the_slowest_widget_settings():
+    slowest = ui.mlp_epoch_budget(4, 12, ui.MLP_SAMPLES[1], ui.MLP_BATCH_SIZES[0])
+    seconds = ui.mlp_training_seconds(4, 12, ui.MLP_SAMPLES[1], ui.MLP_BATCH_SIZES[0], slowest)
+    assert 10 <= slowest < 100 and seconds <= 65
+    assert ui.mlp_epoch_budget(4, 2, 500, 64) >= ui.MLP_EPOCHS[1]  # the defaults never hit it
+
+
+# --- presets ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_every_preset_fits_the_widgets(name):
+    scene = ui.mlp_scene(PRESETS[name]["settings"])
+    assert scene["lr"] in ui.MLP_LEARNING_RATES
+    assert scene["batch"] in ui.mlp_batch_sizes(scene["n"])
+    assert 1 <= scene["depth"] <= 12 and ui.MLP_WIDTH[0] <= scene["width"] <= ui.MLP_WIDTH[1]
+    assert math.isclose(scene["noise"] / ui.MLP_NOISE_STEP, round(scene["noise"] / ui.MLP_NOISE_STEP))
+    low, high, step = ui.MLP_SAMPLES
+    assert low <= scene["n"] <= high and (scene["n"] - low) % step == 0
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_every_preset_is_a_link_and_explicit_link_values_win(name):
+    at = open_mlp({"preset": name, "epochs": "10", "n": "100"})
+    assert_clean(at)
+    assert not [w for w in at.warning if "could not be used" in w.value]
+    scene = ui.mlp_scene(PRESETS[name]["settings"])
+    assert at.selectbox(key="preset").value == name
+    assert at.slider(key="depth").value == scene["depth"] and at.slider(key="width").value == scene["width"]
+    assert at.multiselect(key="act").value == scene["act"]
+    assert at.select_slider(key="lr").value == scene["lr"]
+    assert at.slider(key="epochs").value == 10 and at.slider(key="n").value == 100
+    assert PRESETS[name]["description"] in texts(at)
+
+
+def test_picking_the_dying_relu_preset_sets_its_widgets_and_kills_units(small):
+    small.selectbox(key="preset").set_value("dying_relu").run()
+    assert_clean(small)
+    assert small.select_slider(key="lr").value == 0.3 and small.slider(key="depth").value == 3
+    assert list(summary(small).index) == ["ReLU"]
+    dead = summary(small).loc["ReLU", "dead units"]
+    assert int(dead.rstrip("%")) >= 50
+    units = frame_with(small, "dead_fraction")
+    assert units["epoch"].max() == 200
+
+
+# --- bad input ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "named", "used"),
+    [
+        ({"n": "0"}, "`n` = `0` is below the minimum 100", ("slider", "n", 100)),
+        ({"n": "10000000"}, "`n` = `10000000` is above the maximum 2,000", ("slider", "n", 2000)),
+        ({"lr": "0"}, "`lr` = `0` is below the minimum 0.0001", ("select_slider", "lr", 0.0001)),
+        ({"lr": "100"}, "`lr` = `100` is above the maximum 10", ("select_slider", "lr", 10.0)),
+        ({"batch": "100000"}, "`batch` = `100000` is above the maximum 64", ("select_slider", "batch", 64)),
+        ({"depth": "99"}, "`depth` = `99` is above the maximum 12", ("slider", "depth", 12)),
+        ({"width": "-3"}, "`width` = `-3` is below the minimum 1", ("slider", "width", 1)),
+        ({"epochs": "nan"}, "`epochs` = `nan` is not a number", ("slider", "epochs", 200)),
+        ({"seed": "1e400"}, "`seed` = `1e400` is above the maximum 9,999", ("number_input", "seed", 9999)),
+        ({"data": "ring"}, "`data` = `ring` is not one of the options", ("selectbox", "data", "circles")),
+        ({"act": ["gelu", "relu"]}, "`act` = `gelu, relu` includes `gelu`", ("multiselect", "act", ["relu"])),
+        (
+            {"solver": "lbfgs"},
+            "`solver` = `lbfgs` is not one of the options",
+            ("button_group", "solver", "adam"),
+        ),
+        (
+            {"preset": "nope"},
+            "`preset` = `nope` is not one of the options",
+            ("selectbox", "preset", "custom"),
+        ),
+        ({"zzz": "1"}, "`zzz`: not a setting of this page", None),
+    ],
+)
+def test_a_bad_link_value_is_clamped_or_replaced_with_one_warning(query, named, used):
+    base = {**SMALL, "act": "relu"}
+    at = open_mlp({**base, **query})
+    assert_clean(at)
+    assert named in link_warning(at)
+    if used:
+        kind, key, value = used
+        assert widget(at, kind, key).value == value
+    assert at.get("vega_lite_chart"), "the page still trains and draws"
+
+
+def test_a_diverging_net_shows_the_epoch_it_diverged_at_never_nan():
+    at = open_mlp(
+        {"solver": "sgd", "lr": "1", "act": ["identity", "relu"], "n": "200", "epochs": "30", "depth": "2"}
+    )
+    assert_clean(at)
+    [warning] = [w.value for w in at.warning if "diverged at epoch" in w.value]
+    k = int(warning.split("diverged at epoch ")[1].split(":")[0])
+    assert warning.startswith(f"identity diverged at epoch {k}")
+    assert summary(at).loc["identity", "diverged"] == f"epoch {k}"
+    assert summary(at).loc["identity", "epochs"] == k - 1 and summary(at).loc["ReLU", "epochs"] == 30
+    assert "nan" not in texts(at).lower().replace("infinity or nan", "")
+    assert "nan" not in at.dataframe[0].value.to_string().lower()
+    for frame in datasets(at):
+        assert not frame.isna().any().any()
+    titles = grid(at).drop_duplicates("activation").set_index("activation")["title"]
+    assert titles["identity"].endswith(f"diverged at epoch {k}")
+
+
+def test_limits_of_the_widgets_stay_inside_the_librarys():
+    assert LIMITS["n_samples"][0] <= ui.MLP_SAMPLES[0] and ui.MLP_SAMPLES[1] <= LIMITS["n_samples"][1]
+    assert LIMITS["width"][0] <= ui.MLP_WIDTH[0] and ui.MLP_WIDTH[1] <= LIMITS["width"][1]
+    assert LIMITS["epochs"][0] <= ui.MLP_EPOCHS[0] and ui.MLP_EPOCHS[1] <= LIMITS["epochs"][1]
+    assert (min(ui.MLP_LEARNING_RATES), max(ui.MLP_LEARNING_RATES)) == LIMITS["learning_rate"]
+    assert ui.mlp_train_size(ui.MLP_SAMPLES[0]) >= ui.mlp_batch_sizes(ui.MLP_SAMPLES[0])[-1]
+    assert ui.mlp_defaults()["batch"] == DEFAULTS["batch_size"]
+
+
+def test_a_changed_private_backprop_reaches_the_page_as_a_note_not_a_traceback(monkeypatch):
+    from sklearn.neural_network import MLPClassifier
+
+    original = MLPClassifier._backprop
+
+    def changed(self, X, y, *rest):
+        # scikit-learn's own training passes boolean targets; the page's call, float ones.
+        if y.dtype != bool:
+            raise TypeError("_backprop() takes 6 positional arguments but 8 were given")
+        return original(self, X, y, *rest)
+
+    monkeypatch.setattr(MLPClassifier, "_backprop", changed)
+    at = open_mlp({**SMALL, "grads": "1"})
+    assert_clean(at)
+    assert any("Per-layer gradient norms are unavailable" in i.value for i in at.info)
+    assert any("No gradient norms" in i.value for i in at.info)
+    assert not [f for f in chart_frames(at) if "gradient_norm" in f.columns]
+    assert summary(at).loc["ReLU", "epochs"] == 10
+
+
+def test_input_the_library_refuses_shows_its_reason_not_a_traceback(monkeypatch):
+    import explainer.sklearn_mlp as sklearn_mlp
+
+    def refuse(*args, **kwargs):
+        raise ValueError("Unknown dataset 'ring'; expected one of [...]")
+
+    monkeypatch.setattr(sklearn_mlp, "fit_mlps", refuse)
+    at = open_mlp(SMALL)
+    assert_clean(at)
+    assert "These settings were not trained. Unknown dataset 'ring'" in at.error[0].value
+    assert not chart_frames(at)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"n": "inf", "lr": "1e400", "seed": "-1"},
+        {"data": "ÇİRCLES😀", "solver": ""},
+        {"act": ["x" * 10_000, "relu"]},
+        {"noise": "NaN", "depth": "3.7", "grads": "maybe"},
+        {"preset": ["dying_relu", "linear_vs_nonlinear"], "batch": ["8", "16"]},
+        {"lecture": "yes", "preset": "DEEP SIGMOID STALLS", "epochs": "10", "n": "100"},
+    ],
+    ids=["numbers", "unicode", "ten-kilobytes", "not-numbers", "repeated", "preset-by-label"],
+)
+def test_a_hostile_link_never_raises_and_the_page_still_trains(query):
+    at = open_mlp({**SMALL, **query})
+    assert_clean(at)
+    assert at.get("vega_lite_chart") and at.dataframe

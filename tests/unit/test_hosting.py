@@ -1,0 +1,59 @@
+"""What a public server relies on: bounded caches, telemetry off, no tracebacks for visitors."""
+
+import ast
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _cache_decorators(path: Path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                name = ast.unparse(target)
+                if name.endswith(("cache_data", "cache_resource")):
+                    yield node.name, decorator
+
+
+def test_every_streamlit_cache_is_bounded():
+    found = list(_cache_decorators(ROOT / "explainer" / "ui.py"))
+    for page in (ROOT / "app_pages").glob("*.py"):
+        found += list(_cache_decorators(page))
+    assert found, "the app caches its computations"
+    unbounded = [
+        name
+        for name, decorator in found
+        if not isinstance(decorator, ast.Call) or "max_entries" not in {k.arg for k in decorator.keywords}
+    ]
+    assert unbounded == []
+
+
+def test_public_server_configuration():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["client"]["toolbarMode"] == "viewer"
+
+
+def test_dockerfile_runs_as_non_root_on_port_env_with_a_health_check():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert dockerfile.startswith("#") and "FROM python:3.11-slim" in dockerfile
+    assert "pip install -r requirements.txt" in dockerfile
+    assert "\nUSER " in dockerfile and "USER root" not in dockerfile
+    assert "HEALTHCHECK" in dockerfile and "/_stcore/health" in dockerfile
+    assert "${PORT}" in dockerfile
+
+
+def test_requirements_are_pinned():
+    for name in ("requirements.txt", "requirements-test.txt"):
+        lines = [line for line in (ROOT / name).read_text().splitlines() if line and not line.startswith("#")]
+        assert lines and all("==" in line for line in lines), name
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    assert "bash tools/test.sh" in readme
+    assert "bash tools/test.sh\n" in (ROOT / ".ci" / "run").read_text()
