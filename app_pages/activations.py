@@ -42,14 +42,22 @@ else:
     for message in curve_set.messages:
         st.warning(message)
     st.subheader("f(x) and f′(x)")
-    ui.chart(charts.curves_chart(curve_set.curves, lecture), curve_set.curves, "activation_curves")
+    # Everything the charts show follows from these settings, so their built specs are cached on them.
+    scene = (tuple(keys), items, x_min, x_max, typed, lecture)
+    ui.cached_chart(
+        "activation_curves", scene, lambda: charts.curves_chart(curve_set.curves, lecture), curve_set.curves
+    )
     slope_text = ui.slope_sentence(tuple(keys), items, typed)
     st.markdown(slope_text)
 
     st.subheader("Where the derivative vanishes")
     labels = list(dict.fromkeys(curve_set.curves["label"]))
-    zones = charts.zones_chart(curve_set.zones, labels, x_min, x_max, lecture)
-    ui.chart(zones, curve_set.zones, "derivative_zones")
+    ui.cached_chart(
+        "derivative_zones",
+        scene,
+        lambda: charts.zones_chart(curve_set.zones, labels, x_min, x_max, lecture),
+        curve_set.zones,
+    )
     zone_text = describe_zones(curve_set)
     st.markdown("\n".join(f"- {sentence}" for sentence in zone_text) or "No chosen function saturates here.")
 

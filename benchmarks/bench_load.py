@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from tests.pages.conftest import registered_pages
+from tests.pages.conftest import page_url_paths
 
 from .common import Case
 from .live import Server, VisitorReport, run_visitors
@@ -23,7 +23,8 @@ MIB = 2**20
 
 
 def url_paths() -> list[str]:
-    return [p.removeprefix("app_pages/").removesuffix(".py") for p in registered_pages()]
+    """The URL path of every registered page ("" for the home page, served at the root)."""
+    return list(page_url_paths().values())
 
 
 @cache
@@ -95,6 +96,14 @@ def cases() -> list[Case]:
             per=MIB,
             unit="MiB",
             value=lambda: (crowd()[0].peak_rss - crowd()[1]) / (CROWD - 1),
+        ),
+        Case(
+            "latency, 12 visitors",
+            "server's share of busy CPU",
+            lambda: None,
+            per=0.01,
+            unit="%",
+            value=lambda: crowd()[0].server_cpu_share,
         ),
         Case(
             "memory, 12 visitors",

@@ -35,7 +35,19 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 # Streamlit 1.67's slider thumbs are input[type=range] elements whose role is implicit, so a
 # [role="slider"] selector matches nothing; the value shown is in aria-valuetext.
 SLIDERS = '[data-testid="stSlider"] input[type="range"]'
+# Streamlit lazy-loads the code of sliders, charts and other elements: until it arrives, an element
+# is an "stSkeleton" placeholder, even when the script has finished. A page is drawn when the
+# script is idle and no placeholder is left.
+DRAWN = (
+    '() => document.querySelector(\'[data-testid="stApp"][data-test-script-state="notRunning"]\')'
+    " !== null && document.querySelector('[data-testid=\"stSkeleton\"]') === null"
+)
 LOGS = ROOT / "screenshots"
+VISITOR_CONTEXT = {"viewport": {"width": 1400, "height": 1000}}
+# How long a visitor waits for a page to draw or a rerun to finish before counting a stall or a
+# timeout. Generous: on two cores a dozen headless Chromium pages take about 70% of the CPU, so
+# the server runs several times slower than it would for visitors on their own machines.
+VISITOR_TIMEOUT_MS = 120_000
 
 
 def free_port() -> int:
@@ -93,6 +105,11 @@ class Server:
                 return int(line.split()[1]) * 1024
         return 0
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far (user + system, Linux /proc)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -115,6 +132,7 @@ class PeakMemory:
             time.sleep(self.every)
 
     def __enter__(self) -> PeakMemory:
+        self._cpu, self._busy = self.server.cpu_seconds(), _machine_busy_seconds()
         self._thread.start()
         return self
 
@@ -122,23 +140,34 @@ class PeakMemory:
         self._stop.set()
         self._thread.join()
         self.peak = max(self.peak, self.server.rss_bytes())
+        busy = _machine_busy_seconds() - self._busy
+        # The server's share of all the CPU the machine used meanwhile (browsers included).
+        self.server_share = (self.server.cpu_seconds() - self._cpu) / busy if busy > 0 else 0.0
+
+
+def _machine_busy_seconds() -> float:
+    """CPU time all cores have spent busy since boot (Linux /proc/stat: everything but idle)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle and iowait
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 # Installed before a key press: records when the script starts and finishes its rerun, then
 # waits two animation frames so the charts have repainted.
-_WATCH = """() => {
+WATCH_RERUN = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   const state = {running: false, done: 0};
   window.__vpRerun = state;
-  const observer = new MutationObserver(() => {
+  const observer = new MutationObserver((records) => {
     const s = app.getAttribute('data-test-script-state');
-    if (s === 'running') state.running = true;
+    // A quick rerun can start and finish between two callbacks: the records' old values show it.
+    if (s === 'running' || records.some((r) => r.oldValue === 'running')) state.running = true;
     if (state.running && s === 'notRunning') {
       observer.disconnect();
       requestAnimationFrame(() => requestAnimationFrame(() => { state.done = performance.now(); }));
     }
   });
-  observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  observer.observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
   return performance.now();
 }"""
 
@@ -150,8 +179,11 @@ class VisitorReport:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     renders: dict[str, int] = field(default_factory=dict)
     exceptions: list[str] = field(default_factory=list)
+    stalls: list[str] = field(default_factory=list)  # pages not drawn within the timeout
     timeouts: int = 0
+    missed: int = 0  # key presses that left the slider where it was
     peak_rss: int = 0
+    server_cpu_share: float = 0.0  # of the machine's busy CPU time during the run
 
     def percentile(self, page: str | None, q: float) -> float:
         values = sorted(v for p, vs in self.latencies.items() if page in (None, p) for v in vs)
@@ -165,8 +197,19 @@ class VisitorReport:
 
 
 async def _wait_idle(page, timeout: float = 60_000) -> None:
+    """The async twin of the browser tests' ``wait_idle``: the script has finished, every element
+    is drawn (``DRAWN``) and their number has held still for half a second."""
     await page.wait_for_selector("h1", timeout=timeout)
-    await page.wait_for_selector(IDLE, timeout=timeout)
+    elements = page.locator('[data-testid="stElementContainer"]')
+    deadline = time.monotonic() + timeout / 1000
+    previous = -1
+    while time.monotonic() < deadline:
+        await page.wait_for_function(DRAWN, timeout=timeout)
+        count = await elements.count()
+        if count == previous and count > 0 and await page.evaluate(DRAWN):
+            return
+        previous = count
+        await page.wait_for_timeout(500)
 
 
 async def _interact(page, path: str, report: VisitorReport, rng: random.Random, moves: int) -> None:
@@ -179,10 +222,20 @@ async def _interact(page, path: str, report: VisitorReport, rng: random.Random, 
     slider = sliders.nth(rng.randrange(min(count, 3)))
     await slider.focus()
     for _ in range(moves):
-        started = await page.evaluate(_WATCH)
-        await slider.press(rng.choice(["ArrowRight", "ArrowLeft"]))
+        # A slider at an end ignores the key that would push it further: no rerun would come.
+        position = await slider.evaluate("e => [Number(e.value), Number(e.min), Number(e.max)]")
+        value, low, high = position
+        keys = ["ArrowRight"] * (value < high) + ["ArrowLeft"] * (value > low)
+        if not keys:
+            return
+        started = await page.evaluate(WATCH_RERUN)
+        await slider.press(rng.choice(keys))
+        moved = await slider.evaluate("e => Number(e.value)")
+        if moved == value:  # the key did not reach the slider: nothing to wait for
+            report.missed += 1
+            continue
         try:
-            await page.wait_for_function("window.__vpRerun.done > 0", timeout=30_000)
+            await page.wait_for_function("window.__vpRerun.done > 0", timeout=VISITOR_TIMEOUT_MS)
         except PlaywrightTimeout:  # a rerun that never finished counts as a timeout
             report.timeouts += 1
             continue
@@ -193,8 +246,10 @@ async def _interact(page, path: str, report: VisitorReport, rng: random.Random, 
 async def _visitor(
     browser, base: str, paths: list[str], deadline: float, report: VisitorReport, seed: int, moves: int
 ):
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
     rng = random.Random(seed)
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = await browser.new_context(**VISITOR_CONTEXT)
     page = await context.new_page()
     order = paths[seed % len(paths) :] + paths[: seed % len(paths)]
     try:
@@ -202,8 +257,23 @@ async def _visitor(
             for path in order:
                 if time.monotonic() >= deadline:
                     break
-                await page.goto(f"{base}/{path}")
-                await _wait_idle(page)
+                # The first page is opened by its address; after that the visitor clicks the
+                # sidebar's link, as people do: the page switches without reloading the frontend,
+                # which costs a headless Chromium seconds of CPU per load on a two-core machine.
+                link = page.locator(f'[data-testid="stSidebarNav"] a[href="{base}/{path}"]')
+                if await link.count():
+                    await link.click()
+                else:
+                    await page.goto(f"{base}/{path}")
+                try:
+                    await _wait_idle(page, VISITOR_TIMEOUT_MS)
+                except PlaywrightTimeout:  # a page that never finished drawing
+                    skeletons = await page.locator('[data-testid="stSkeleton"]').count()
+                    state = await page.locator('[data-testid="stApp"]').get_attribute(
+                        "data-test-script-state"
+                    )
+                    report.stalls.append(f"{path}: script {state}, {skeletons} elements not drawn")
+                    continue
                 boxes = page.locator('[data-testid="stException"]')
                 if await boxes.count():
                     report.exceptions.append(f"{path}: {(await boxes.first.inner_text())[:200]}")
@@ -211,6 +281,18 @@ async def _visitor(
                 await _interact(page, path, report, rng, moves)
     finally:
         await context.close()
+
+
+async def _warm(browser, base: str, paths: list[str]) -> None:
+    """One visit to every page before the clock starts, as a server that has been up a while has
+    had: its caches hold the default scenes, so the run measures what a visitor meets then (a
+    cold start is the page benchmarks' business)."""
+    context = await browser.new_context(**VISITOR_CONTEXT)
+    page = await context.new_page()
+    for path in paths:
+        await page.goto(f"{base}/{path}")
+        await _wait_idle(page)
+    await context.close()
 
 
 async def _run(server: Server, paths: list[str], users: int, seconds: float, moves: int) -> VisitorReport:
@@ -221,6 +303,7 @@ async def _run(server: Server, paths: list[str], users: int, seconds: float, mov
         browser = await playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
+        await _warm(browser, server.url, paths)
         deadline = time.monotonic() + seconds
         with PeakMemory(server) as memory:
             await asyncio.gather(
@@ -230,6 +313,7 @@ async def _run(server: Server, paths: list[str], users: int, seconds: float, mov
                 )
             )
         report.peak_rss = memory.peak
+        report.server_cpu_share = memory.server_share
         await browser.close()
     return report
 
@@ -238,5 +322,21 @@ def run_visitors(
     server: Server, paths: list[str], users: int, seconds: float, moves: int = 3
 ) -> VisitorReport:
     """``users`` browser contexts at once for ``seconds``, each cycling ``paths`` (url paths of
-    pages) and pressing arrow keys on a slider ``moves`` times per page."""
-    return asyncio.run(_run(server, paths, users, seconds, moves))
+    pages) and pressing arrow keys on a slider ``moves`` times per page.
+
+    The event loop runs in a thread of its own: a test session that already holds Playwright's
+    sync API has a loop running in the main thread, where ``asyncio.run`` refuses to start."""
+    outcome: dict[str, object] = {}
+
+    def drive() -> None:
+        try:
+            outcome["report"] = asyncio.run(_run(server, paths, users, seconds, moves))
+        except BaseException as error:  # re-raised in the caller's thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=drive, name="visitors")
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["report"]

@@ -58,7 +58,9 @@ CATEGORY_COLORS = [BLUE, ORANGE, GREEN, VERMILLION, SKY, PINK, OLIVE, WINE, GREY
 ZONE_COLORS = {"saturated": "#F4A582", "dead": "#B2182B"}
 
 CHART_HEIGHT = {False: 300, True: 420}
-PANEL_WIDTH = {False: 290, True: 560}
+# Widths fit two panels with their axes and legend in the centred layout (about 720 px) and, for a
+# lecture, in the wide layout of a 1280-px laptop screen with the sidebar open (about 900 px).
+PANEL_WIDTH = {False: 290, True: 370}
 
 
 def activation_color(key: str) -> str:
@@ -77,11 +79,17 @@ def activation_scales(keys: Sequence[str], labels: Sequence[str]) -> tuple[alt.S
     )
 
 
+# Drawn on a canvas rather than as SVG (Streamlit reads vega-embed's options from usermeta): the
+# MLP page's decision boundaries made 94,000 SVG nodes, and every rerun then cost the browser
+# over a second of CPU on the laptop that also runs the server.
+CANVAS = {"embedOptions": {"renderer": "canvas"}}
+
+
 def style(chart: alt.TopLevelMixin, lecture: bool = False) -> alt.TopLevelMixin:
     """Font sizes and line widths for the screen (lecture=False) or a lecture hall (True)."""
     size = 18 if lecture else 12
     # One configure call: each Altair method deep-copies the whole chart.
-    return chart.configure(
+    styled = chart.configure(
         axis=alt.AxisConfig(labelFontSize=size, titleFontSize=size + 2, labelLimit=260),
         legend=alt.LegendConfig(
             labelFontSize=size, titleFontSize=size + 1, symbolStrokeWidth=3 if lecture else 2, labelLimit=320
@@ -91,6 +99,8 @@ def style(chart: alt.TopLevelMixin, lecture: bool = False) -> alt.TopLevelMixin:
         text=alt.MarkConfig(fontSize=size),
         line=alt.LineConfig(strokeWidth=4 if lecture else 2),
     )
+    styled.usermeta = CANVAS
+    return styled
 
 
 def _field(name: str) -> str:
@@ -260,8 +270,8 @@ def line_chart(
 CLASS_COLORS = (BLUE, VERMILLION)
 PROBABILITY_RANGE = ("#3B8FCB", "#F2F2F2", "#E8844A")
 CELL_SCHEME = "viridis"  # perceptually uniform and readable on light and dark backgrounds
-BOUNDARY_PANEL = {False: 250, True: 380}
-CURVE_PANEL = {False: 270, True: 360}  # two side by side in the centred or wide layout
+BOUNDARY_PANEL = {False: 250, True: 360}
+CURVE_PANEL = {False: 250, True: 300}  # two side by side in the centred or wide layout
 HEATMAP_WIDTH = {False: 470, True: 600}
 
 
@@ -534,8 +544,8 @@ def share_lines(
 # Mid-luminance hues that read on the planes' light and dark cells alike.
 DEAD_COLOR, ALIVE_COLOR = WINE, GREEN
 STOP_COLOR, BEST_COLOR = VERMILLION, GREY
-FACET_WIDTH = {False: 600, True: 780}  # all panels of a small-multiples chart together
-PLANE_PANEL = {False: 200, True: 280}
+FACET_WIDTH = {False: 580, True: 680}  # all panels of a small-multiples chart together
+PLANE_PANEL = {False: 190, True: 250}
 
 
 def log_log_chart(
@@ -861,7 +871,7 @@ TRAVEL_CLIP = 10.0
 HEALTHY_STROKE = "#1A1A1A"
 CHOSEN_STROKE = PINK
 # Two bias panels side by side fit the centred layout (704 px) and a wide one on a 1400 px screen.
-BIAS_PANEL = {False: 270, True: 360}
+BIAS_PANEL = {False: 250, True: 300}
 
 
 def _cell_label(value: float) -> str:

@@ -620,6 +620,49 @@ def chart(figure: alt.TopLevelMixin, data: pd.DataFrame, name: str) -> None:
     download_csv(data, name)
 
 
+# Built chart specs by name and key, across every page: a few hundred kB each at most.
+CHART_SPEC_ENTRIES = 256
+
+
+@st.cache_data(max_entries=CHART_SPEC_ENTRIES, show_spinner=False)
+def _chart_spec(name: str, key: tuple, _build: Callable[[], alt.TopLevelMixin]) -> dict:
+    """The Vega-Lite spec of ``_build()`` exactly as ``st.altair_chart`` would send it (theme
+    "none", datasets as Arrow), built once per ``name`` and ``key``."""
+    # Streamlit's own conversion, under the lock that guards Altair's global data transformers.
+    # It is private API: requirements.txt pins streamlit, and a unit test checks it is there.
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    return _convert_altair_to_vega_lite_spec(_build())
+
+
+def cached_chart(
+    name: str,
+    key: tuple,
+    build: Callable[[], alt.TopLevelMixin],
+    data: pd.DataFrame,
+    *,
+    datasets: Mapping[str, pd.DataFrame] | None = None,
+    chart_key: str | None = None,
+    on_select: Callable[[], None] | None = None,
+    selection_mode: str | None = None,
+) -> None:
+    """``chart(build(), data, name)``, with the built spec cached under ``(name, key)``.
+
+    Building and validating an Altair chart costs 10–600 ms, often more than the rest of a
+    rerun, so a page passes ``key``: plain values that fix everything the chart shows (the
+    settings its data was computed from, lecture mode, …); ``build`` and ``data`` are not
+    hashed. A chart built on named data (``alt.NamedData``) can be cached on its layout alone
+    and given fresh ``datasets`` each run. ``on_select`` and ``selection_mode`` make a selection
+    call back, as in ``st.altair_chart``.
+    """
+    spec = _chart_spec(name, key, build)
+    if datasets is not None:
+        spec["datasets"] = dict(datasets)
+    selection = {} if on_select is None else {"on_select": on_select, "selection_mode": selection_mode}
+    st.vega_lite_chart(spec=spec, key=chart_key or f"chart_{name}", **selection)
+    download_csv(data, name)
+
+
 def table(frame: pd.DataFrame, name: str, *, hide: Sequence[str] = ()) -> None:
     """A table with a CSV download of the same rows."""
     st.dataframe(frame.drop(columns=list(hide)), hide_index=True)
@@ -1012,20 +1055,6 @@ def train_mlps(**settings: Any) -> tuple[MLPComparison | None, str | None]:
         bar.empty()
 
 
-# Up to five charts per trained setting; the figures hold references to the comparison's frames,
-# so 96 entries stay within a few tens of MB.
-@st.cache_resource(max_entries=6 * MLP_CACHE_ENTRIES, show_spinner=False)
-def _mlp_figure(key: tuple, _build: Callable[[], alt.TopLevelMixin]) -> alt.TopLevelMixin:
-    """``_build()``, once per ``key`` (settings, chart name, lecture mode)."""
-    return _build()
-
-
-@st.cache_resource(max_entries=6 * MLP_CACHE_ENTRIES, show_spinner=False)
-def _mlp_csv(key: tuple, _data: pd.DataFrame) -> bytes:
-    """``_data`` as CSV bytes, once per ``key`` (settings, chart name)."""
-    return _data.to_csv(index=False).encode("utf-8")
-
-
 def mlp_chart(
     comparison: MLPComparison,
     name: str,
@@ -1033,23 +1062,9 @@ def mlp_chart(
     build: Callable[[], alt.TopLevelMixin],
     data: pd.DataFrame,
 ) -> None:
-    """``chart(build(), data, name)`` for a chart of ``comparison``, with the chart and its CSV
-    made once per trained setting, chart and layout.
-
-    Building a chart of ten thousand cells and writing its CSV cost more than the rest of a
-    rerun. Both depend only on the comparison, which its settings identify, and on lecture mode,
-    so those are the cache key (``build`` and ``data`` are not hashed). Sessions share the cached
-    chart objects and never modify them."""
-    key = (tuple(comparison.settings.items()), name, lecture)
-    st.altair_chart(_mlp_figure(key, build), key=f"chart_{name}")
-    st.download_button(
-        "Download data (CSV)",
-        _mlp_csv(key[:2], data),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"download_{name}",
-        icon=":material/download:",
-    )
+    """``chart(build(), data, name)`` for a chart of ``comparison``, built once per trained
+    setting, chart and layout: the comparison's settings identify everything it shows."""
+    cached_chart(name, (tuple(comparison.settings.items()), lecture), build, data)
 
 
 def _with_labels(frame: pd.DataFrame) -> pd.DataFrame:
@@ -1597,67 +1612,24 @@ def training_race_setup(race) -> str:
     return race.setup
 
 
-# Chart specs (with their data as Arrow) and CSV bytes, by builder and arguments: about 130 charts.
-TRAINING_CHART_ENTRIES = 128
-
-
 def _plain(value: Any) -> Any:
     """``value`` for a cache key: a DataFrame stands in as its shape, everything else as itself."""
     return ("frame", value.shape) if isinstance(value, pd.DataFrame) else value
-
-
-@st.cache_data(max_entries=TRAINING_CHART_ENTRIES, show_spinner=False)
-def _training_chart_parts(
-    name: str,
-    builder: str,
-    source: tuple,
-    plain_args: tuple,
-    plain_kwargs: tuple,
-    _data: pd.DataFrame,
-    _args: tuple,
-    _kwargs: dict,
-) -> tuple[dict, bytes]:
-    """The Vega-Lite spec of ``charts.<builder>(*_args, **_kwargs)`` as ``st.altair_chart`` would
-    send it, and ``_data`` as CSV bytes. The DataFrames are not hashed: ``source``, the settings
-    they were computed from, identifies them, with the plain arguments."""
-    # Streamlit's own Altair-to-spec conversion (streamlit 1.67, pinned in requirements.txt), so the
-    # spec is exactly what st.altair_chart sends: theme "none", datasets as Arrow bytes, under the
-    # lock that guards Altair's global data transformers.
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-
-    from . import charts
-
-    figure = getattr(charts, builder)(*_args, **_kwargs)
-    return _convert_altair_to_vega_lite_spec(figure), _data.to_csv(index=False).encode("utf-8")
 
 
 def training_chart(
     name: str, data: pd.DataFrame, builder: str, *args: Any, source: Mapping[str, Any], **kwargs: Any
 ) -> None:
     """``chart`` for the training page: ``charts.<builder>(*args, **kwargs)`` with ``data`` as
-    CSV, its spec cached. Building and validating an Altair chart costs 10–600 ms here and hashing
-    its tables several ms, more than the page's rerun budget for eleven charts allows; so the cache
-    key is ``source`` — the settings of the cached computation the tables come from, which fix them
-    — plus the builder's other arguments."""
-    spec, csv = _training_chart_parts(
-        name,
+    CSV, built once per ``source`` — the settings of the cached computation the tables come
+    from, which fix them — and the builder's other arguments."""
+    key = (
         builder,
         tuple(sorted(source.items())),
         tuple(_plain(a) for a in args),
         tuple(sorted((k, _plain(v)) for k, v in kwargs.items())),
-        data,
-        args,
-        kwargs,
     )
-    st.vega_lite_chart(spec=spec, key=f"chart_{name}")
-    st.download_button(
-        "Download data (CSV)",
-        csv,
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"download_{name}",
-        icon=":material/download:",
-    )
+    cached_chart(name, key, lambda: getattr(_charts(), builder)(*args, **kwargs), data)
 
 
 # --- the initialization page ---------------------------------------------------------------
@@ -1667,9 +1639,8 @@ INIT_WIDTHS = (16, 32, 64, 128, 256)
 INIT_BATCH = 256  # issue 3 fixes the batch of random inputs
 INIT_FAMILIES = {"lecun": "LeCun", "glorot": "Glorot", "he": "He"}
 INIT_BIAS = (0.0, 0.5, 0.01)  # min, max, step of the constant bias
-# A heatmap grid is a 272-row frame and a chart spec tens of kB; both caches stay within a few MB.
+# A heatmap grid is a 272-row frame: this cache stays within a few MB.
 INIT_CACHE_ENTRIES = 32
-INIT_CHART_ENTRIES = 96
 
 
 def _inits():
@@ -1893,31 +1864,30 @@ def init_table(display: pd.DataFrame, data: pd.DataFrame, name: str) -> None:
 def _travel_chart(settings: Mapping[str, Any], lecture: bool):
     grid = init_travel(settings["depth"], settings["width"])
     direction = settings["direction"]
-    figure = _charts().travel_heatmap(
+    columns = ["init", "activation", f"{direction}_log10", f"{direction}_status", f"{direction}_healthy"]
+    return grid[columns], lambda: _charts().travel_heatmap(
         grid,
         direction,
         chosen=(settings["init"], settings["act"]),
         emphasis="standard_normal" if settings["n01"] else None,
         lecture=lecture,
     )
-    columns = ["init", "activation", f"{direction}_log10", f"{direction}_status", f"{direction}_healthy"]
-    return grid[columns], figure
 
 
 def _curve_chart(settings: Mapping[str, Any], lecture: bool):
     curve = init_travel_curve(settings["init"], settings["act"], settings["depth"], settings["width"])
-    figure = _charts().travel_curve(curve, settings["depth"], lecture=lecture)
-    return curve[["layer", "forward_log10", "backward_log10", "activation_std", "grad_std"]], figure
+    columns = ["layer", "forward_log10", "backward_log10", "activation_std", "grad_std"]
+    return curve[columns], lambda: _charts().travel_curve(curve, settings["depth"], lecture=lecture)
 
 
 def _histogram_chart(settings: Mapping[str, Any], lecture: bool):
     comparison = init_distributions(settings["family"], settings["fan_in"], settings["fan_out"])
-    return comparison.histogram, _charts().weight_histograms(comparison.histogram, lecture=lecture)
+    return comparison.histogram, lambda: _charts().weight_histograms(comparison.histogram, lecture=lecture)
 
 
 def _bias_chart(settings: Mapping[str, Any], lecture: bool):
     table = init_biases(settings["b_init"], settings["depth"], settings["width"], settings["bias_c"])
-    return table, _charts().bias_panels(table, lecture=lecture)
+    return table, lambda: _charts().bias_panels(table, lecture=lecture)
 
 
 def _charts():
@@ -1934,37 +1904,20 @@ _INIT_CHARTS = {
 }
 
 
-@st.cache_data(max_entries=INIT_CHART_ENTRIES, show_spinner=False)
-def _init_chart_parts(kind: str, settings: tuple, lecture: bool) -> tuple[dict, bytes]:
-    """The Vega-Lite spec of one of the page's charts as ``st.altair_chart`` would send it, and
-    its data as CSV bytes; keyed by the plain settings the chart's data is computed from."""
-    # Streamlit's own Altair-to-spec conversion (streamlit 1.67, pinned), as the training page does.
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-
-    data, figure = _INIT_CHARTS[kind](dict(settings), lecture)
-    return _convert_altair_to_vega_lite_spec(figure), data.to_csv(index=False).encode("utf-8")
-
-
 def init_chart(kind: str, name: str, lecture: bool, *, clickable: bool = False, **settings: Any) -> None:
     """One of the page's charts (``kind``: "travel", "curve", "histogram", "bias") with a CSV
-    download. Building an Altair chart costs tens of ms, the page's whole rerun budget, so the
-    spec is cached on ``settings``. A ``clickable`` heatmap makes a clicked cell the page's pair
-    (``init``, ``act``)."""
-    spec, csv = _init_chart_parts(kind, tuple(sorted(settings.items())), lecture)
-    if clickable:
-        # A new key per pair: the chart starts with no selection whenever the pair changes, so a
-        # click on the cell that was clicked before (since replaced by the selectboxes) still counts.
-        key = f"chart_{name}_{settings['init']}_{settings['act']}"
-        st.vega_lite_chart(spec=spec, key=key, on_select=_cell_picker(key), selection_mode="cell")
-    else:
-        st.vega_lite_chart(spec=spec, key=f"chart_{name}")
-    st.download_button(
-        "Download data (CSV)",
-        csv,
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"download_{name}",
-        icon=":material/download:",
+    download, built once per ``settings`` and layout. A ``clickable`` heatmap makes a clicked cell
+    the page's pair (``init``, ``act``)."""
+    data, build = _INIT_CHARTS[kind](settings, lecture)
+    key = (kind, tuple(sorted(settings.items())), lecture)
+    if not clickable:
+        cached_chart(name, key, build, data)
+        return
+    # A new key per pair: the chart starts with no selection whenever the pair changes, so a
+    # click on the cell that was clicked before (since replaced by the selectboxes) still counts.
+    chart_key = f"chart_{name}_{settings['init']}_{settings['act']}"
+    cached_chart(
+        name, key, build, data, chart_key=chart_key, on_select=_cell_picker(chart_key), selection_mode="cell"
     )
 
 
@@ -2033,7 +1986,6 @@ PHASE_SIZE = 64  # width and batch of its networks: 33 of them, 200 layers deep,
 PHASE_LIMIT = 20.0  # decades at which its colour scale stops
 # A run pickles to about 30 kB and a phase diagram to 60 kB: these caches stay within a few MB.
 DEPTH_CACHE_ENTRIES = 48
-DEPTH_SPEC_ENTRIES = 32
 
 
 def _bound_network_stores() -> None:
@@ -2433,18 +2385,6 @@ def depth_preset(key: str) -> DepthPanel:
     )
 
 
-@st.cache_data(max_entries=DEPTH_SPEC_ENTRIES, show_spinner=False)
-def _depth_spec(builder: str, arguments: tuple) -> dict:
-    """The Vega-Lite spec of ``charts.<builder>(**arguments)`` as ``st.altair_chart`` sends it."""
-    # Streamlit's own conversion (theme "none", under the lock guarding Altair's globals), as the
-    # training page does; streamlit is pinned in requirements.txt.
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-
-    from . import charts
-
-    return _convert_altair_to_vega_lite_spec(getattr(charts, builder)(**dict(arguments)))
-
-
 def depth_chart(
     name: str,
     builder: str,
@@ -2454,12 +2394,14 @@ def depth_chart(
     **arguments: Any,
 ) -> None:
     """The chart ``charts.<builder>(**arguments)`` with ``data`` as its named datasets, and the
-    first of them as CSV. The spec is compiled once per builder and arguments; ``on_select``
-    makes its "pick" selection call back."""
-    spec = _depth_spec(builder, tuple(sorted(arguments.items())))
-    spec["datasets"] = dict(data)
-    if on_select is None:
-        st.vega_lite_chart(spec=spec, key=f"chart_{name}")
-    else:
-        st.vega_lite_chart(spec=spec, key=f"chart_{name}", on_select=on_select, selection_mode="pick")
-    download_csv(next(iter(data.values())), name)
+    first of them as CSV. The spec is built once per builder and arguments and gets its rows by
+    name each run; ``on_select`` makes its "pick" selection call back."""
+    cached_chart(
+        name,
+        (builder, tuple(sorted(arguments.items()))),
+        lambda: getattr(_charts(), builder)(**arguments),
+        next(iter(data.values())),
+        datasets=data,
+        on_select=on_select,
+        selection_mode=None if on_select is None else "pick",
+    )

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from benchmarks.live import CHROMIUM, CHROMIUM_ARGS, IDLE, ROOT, Server
+from benchmarks.live import CHROMIUM, CHROMIUM_ARGS, DRAWN, ROOT, WATCH_RERUN, Server
 
 SCREENSHOTS = ROOT / "screenshots"
 
@@ -62,14 +63,39 @@ def visit(browser: Browser) -> Iterator[Visit]:
 
 
 def wait_idle(page: Page, timeout: float = 60_000) -> None:
-    """Wait until the script has run and charts have drawn."""
+    """Wait until the script has run, the page has stopped growing and its charts have drawn.
+
+    The frontend can still be adding elements, or loading the code that draws them (an
+    ``stSkeleton`` stands in meanwhile), after the script reports it is idle: so the page must be
+    ``DRAWN`` while the element count stays the same for half a second."""
     page.wait_for_selector("h1", timeout=timeout)
-    page.wait_for_selector(IDLE, timeout=timeout)
-    page.wait_for_timeout(300)
-    page.wait_for_selector(IDLE, timeout=timeout)
+    elements = page.locator('[data-testid="stElementContainer"]')
+    deadline = page.evaluate("performance.now()") + timeout
+    previous = -1
+    while page.evaluate("performance.now()") < deadline:
+        page.wait_for_function(DRAWN, timeout=timeout)
+        count = elements.count()
+        if count == previous and count > 0 and page.evaluate(DRAWN):
+            break
+        previous = count
+        page.wait_for_timeout(500)
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     for i in range(charts.count()):
         charts.nth(i).locator("canvas, svg").first.wait_for(timeout=timeout)
+
+
+def press(page: Page, element, key: str, timeout: float = 30_000) -> bool:
+    """Press ``key`` on ``element`` and wait for the rerun it causes to finish and paint;
+    False when no rerun came (a slider already at its end), after a short grace period."""
+    page.evaluate(WATCH_RERUN)
+    element.press(key)
+    try:
+        page.wait_for_function("window.__vpRerun.running", timeout=3_000)
+    except PlaywrightTimeout:
+        return False
+    page.wait_for_function("window.__vpRerun.done > 0", timeout=timeout)
+    wait_idle(page)
+    return True
 
 
 def shot(page: Page, name: str) -> Path:

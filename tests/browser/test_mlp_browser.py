@@ -7,9 +7,10 @@ import time
 import pytest
 from PIL import Image
 
+from benchmarks.live import IDLE
 from explainer.charts import PROBABILITY_RANGE
 
-from .conftest import IDLE, SCREENSHOTS, Server, Visit, shot, wait_idle
+from .conftest import SCREENSHOTS, Server, Visit, shot, wait_idle
 
 PROGRESS = '[data-testid="stProgress"]'
 CHARTS = '[data-testid="stVegaLiteChart"]'

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pages.conftest import registered_pages
+from tests.pages.conftest import page_url_paths, registered_pages
 
 from .conftest import Server, Visit, shot, wait_idle
 
@@ -12,7 +12,7 @@ PAGES = registered_pages()
 
 
 def url_path(page_file: str) -> str:
-    return page_file.removeprefix("app_pages/").removesuffix(".py")
+    return page_url_paths()[page_file]
 
 
 @pytest.mark.browser
@@ -21,8 +21,34 @@ def test_page_renders_without_exception_and_without_leaving_the_machine(server, 
     page = visit.open(f"{server.url}/{url_path(page_file)}")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stSidebar"]').get_by_text("Lecture mode").count() == 1
-    shot(page, f"page-{url_path(page_file)}")
+    shot(page, f"page-{url_path(page_file) or 'home'}")
     assert visit.foreign_requests() == []
+
+
+# Each chart's drawing, measured against the page's content column: how far its right edge sticks out.
+CHART_OVERHANG = """() => {
+  const column = document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect();
+  return Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"] canvas'))
+    .map((canvas) => Math.round(canvas.getBoundingClientRect().right - column.right));
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("layout", ["centred", "lecture"])
+@pytest.mark.parametrize("page_file", PAGES)
+def test_every_chart_fits_a_laptop_screen_in_both_layouts(server, browser, page_file, layout):
+    # 1280 px with the sidebar open: a lecturer's laptop. The chart's frame never overflows (it
+    # clips), so the drawing inside it is what is measured.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/{url_path(page_file)}{'?lecture=true' if layout == 'lecture' else ''}")
+        wait_idle(page)
+        overhang = page.evaluate(CHART_OVERHANG)
+        assert overhang, "the page draws its charts on canvases"
+        assert max(overhang) <= 0, f"charts stick out of the page by {overhang} px"
+    finally:
+        context.close()
 
 
 @pytest.mark.browser

@@ -26,6 +26,20 @@ def registered_pages() -> list[str]:
     ]
 
 
+def page_url_paths() -> dict[str, str]:
+    """Each registered page script → the URL path a browser opens it at ("" for the default
+    page, which Streamlit serves at the app's root whatever its url_path)."""
+    tree = ast.parse(APP.read_text())
+    paths = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page" and node.args:
+            keywords = {k.arg: k.value for k in node.keywords}
+            default = isinstance(keywords.get("default"), ast.Constant) and keywords["default"].value is True
+            url = keywords["url_path"].value if "url_path" in keywords else Path(node.args[0].value).stem
+            paths[node.args[0].value] = "" if default else url
+    return paths
+
+
 def open_page(path: str | None = None, query: dict | None = None, timeout: float = 60) -> AppTest:
     """Open ``path`` (default: the home page) in a new session, as a link with ``query`` would.
 

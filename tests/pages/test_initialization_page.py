@@ -420,6 +420,6 @@ def test_the_page_caches_are_bounded():
         ui.init_travel_curve,
         ui.init_biases,
         ui.init_standard_normal,
-        ui._init_chart_parts,
     ):
-        assert 0 < function._info.max_entries <= ui.INIT_CHART_ENTRIES
+        assert 0 < function._info.max_entries <= ui.INIT_CACHE_ENTRIES
+    assert ui._chart_spec._info.max_entries == ui.CHART_SPEC_ENTRIES

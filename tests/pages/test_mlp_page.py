@@ -68,13 +68,6 @@ def texts(at) -> str:
     return "\n".join(e.value for e in [*at.markdown, *at.caption, *at.info, *at.warning, *at.error])
 
 
-@pytest.fixture(autouse=True)
-def clear_chart_caches():
-    # conftest clears st.cache_data; the page also keeps built charts in st.cache_resource.
-    ui._mlp_figure.clear()
-    ui._mlp_csv.clear()
-
-
 @pytest.fixture
 def small():
     at = open_mlp(SMALL)
@@ -261,8 +254,8 @@ def test_returning_to_a_setting_reuses_the_cached_result_and_progress_reaches_on
 
 def test_the_page_caches_are_bounded():
     assert ui.mlp_comparison._info.max_entries == ui.MLP_CACHE_ENTRIES <= 32
-    # Five charts (and their CSVs) per trained setting, in each layout.
-    assert ui._mlp_figure._info.max_entries == ui._mlp_csv._info.max_entries <= 10 * ui.MLP_CACHE_ENTRIES
+    # Built charts share one bounded cache with every other page's.
+    assert ui._chart_spec._info.max_entries == ui.CHART_SPEC_ENTRIES <= 256
 
 
 def test_a_setting_beyond_the_time_budget_trains_fewer_epochs_and_says_so(monkeypatch):

@@ -57,3 +57,16 @@ def test_ci_runs_exactly_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "bash tools/test.sh" in readme
     assert "bash tools/test.sh\n" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_streamlits_private_chart_conversion_still_exists_and_keeps_data_as_arrow():
+    # explainer.ui.cached_chart caches specs built by this private function (streamlit pinned).
+    import altair as alt
+    import pandas as pd
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    spec = _convert_altair_to_vega_lite_spec(
+        alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(x="x:Q")
+    )
+    assert spec["mark"]["type"] == "point"
+    assert all(isinstance(data, bytes) for data in spec["datasets"].values())
