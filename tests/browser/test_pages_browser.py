@@ -1,5 +1,6 @@
 """Every page in real Chromium: it renders without an exception, offline, and answers a slider."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,23 @@ def test_deep_link_on_a_fresh_server_runs_through_the_app_shell(browser):
         context.close()
     finally:
         fresh.stop()
+
+
+@pytest.mark.browser
+def test_a_headless_server_on_every_interface_asks_no_one_for_its_address():
+    # Without browser.serverAddress, Streamlit's headless start asks checkip.amazonaws.com for the
+    # machine's external IP (and, offline, logs that it could not).
+    listening = Server(extra_args=("--server.address=0.0.0.0",))
+    try:
+        deadline = time.monotonic() + 15
+        while "You can now view" not in listening.log_path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(3)  # the address lookup, when made, comes after the banner's first line
+        log = listening.log_path.read_text()
+    finally:
+        listening.stop()
+    assert "You can now view your Streamlit app" in log
+    assert "external IP" not in log and "External URL" not in log, log
 
 
 @pytest.mark.browser
