@@ -79,14 +79,19 @@ def activation_scales(keys: Sequence[str], labels: Sequence[str]) -> tuple[alt.S
     )
 
 
-# Drawn on a canvas rather than as SVG (Streamlit reads vega-embed's options from usermeta): the
-# MLP page's decision boundaries made 94,000 SVG nodes, and every rerun then cost the browser
-# over a second of CPU on the laptop that also runs the server.
-CANVAS = {"embedOptions": {"renderer": "canvas"}}
+# Charts are drawn on a canvas rather than as SVG (Streamlit reads vega-embed's options from
+# usermeta): as SVG the MLP page's decision boundaries made 94,000 nodes, and every rerun then cost
+# the browser over a second of CPU on the laptop that also runs the server. SVG stays where each
+# mark must be found by its label: the initialization heatmaps' cells (272 each), which screen
+# readers read and the browser tests click.
+RENDERERS = ("canvas", "svg")
 
 
-def style(chart: alt.TopLevelMixin, lecture: bool = False) -> alt.TopLevelMixin:
-    """Font sizes and line widths for the screen (lecture=False) or a lecture hall (True)."""
+def style(chart: alt.TopLevelMixin, lecture: bool = False, renderer: str = "canvas") -> alt.TopLevelMixin:
+    """Font sizes and line widths for the screen (lecture=False) or a lecture hall (True), and
+    the renderer the browser draws it with (one of ``RENDERERS``)."""
+    if renderer not in RENDERERS:
+        raise ValueError(f"Unknown renderer {renderer!r}; expected one of {list(RENDERERS)}")
     size = 18 if lecture else 12
     # One configure call: each Altair method deep-copies the whole chart.
     styled = chart.configure(
@@ -99,7 +104,7 @@ def style(chart: alt.TopLevelMixin, lecture: bool = False) -> alt.TopLevelMixin:
         text=alt.MarkConfig(fontSize=size),
         line=alt.LineConfig(strokeWidth=4 if lecture else 2),
     )
-    styled.usermeta = CANVAS
+    styled.usermeta = {"embedOptions": {"renderer": renderer}}
     return styled
 
 
@@ -1000,7 +1005,9 @@ def travel_heatmap(
         )
     )
     chart = alt.layer(*layers).properties(height=alt.Step(30 if lecture else 21))
-    return style(chart, lecture).configure_axis(labelFontSize=size + 2 if lecture else 11, labelLimit=260)
+    return style(chart, lecture, renderer="svg").configure_axis(
+        labelFontSize=size + 2 if lecture else 11, labelLimit=260
+    )
 
 
 def travel_curve(curve: pd.DataFrame, depth: int, *, lecture: bool = False) -> alt.LayerChart:

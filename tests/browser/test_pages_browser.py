@@ -29,8 +29,8 @@ def test_page_renders_without_exception_and_without_leaving_the_machine(server, 
 # Each chart's drawing, measured against the page's content column: how far its right edge sticks out.
 CHART_OVERHANG = """() => {
   const column = document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect();
-  return Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"] canvas'))
-    .map((canvas) => Math.round(canvas.getBoundingClientRect().right - column.right));
+  return Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"] :is(canvas, svg.marks)'))
+    .map((drawing) => Math.round(drawing.getBoundingClientRect().right - column.right));
 }"""
 
 
@@ -46,7 +46,7 @@ def test_every_chart_fits_a_laptop_screen_in_both_layouts(server, browser, page_
         page.goto(f"{server.url}/{url_path(page_file)}{'?lecture=true' if layout == 'lecture' else ''}")
         wait_idle(page)
         overhang = page.evaluate(CHART_OVERHANG)
-        assert overhang, "the page draws its charts on canvases"
+        assert overhang, "the page draws charts"
         assert max(overhang) <= 0, f"charts stick out of the page by {overhang} px"
     finally:
         context.close()
