@@ -227,6 +227,9 @@ def evaluation_costs(
     with np.errstate(all="ignore"):
         once(relu)  # warm up allocation
         for item in chosen:
+            if item.activation.key == "relu":  # the yardstick itself: 1 by definition, not a noisy 0.9
+                results.append((float(np.median([once(relu) for _ in range(repeats)])), 1.0))
+                continue
             pairs = [(once(item), once(relu)) for _ in range(repeats)]
             seconds = float(np.median([t for t, _ in pairs]))
             ratio = float(np.median([t / max(r, 1e-9) for t, r in pairs]))

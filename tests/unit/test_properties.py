@@ -204,3 +204,15 @@ def test_any_typed_expression_gives_a_row_and_curves_without_a_warning():
         assert np.isfinite(values).all()
 
     check()
+
+
+def test_evaluation_costs_are_relative_to_relu_timed_alongside():
+    from explainer.properties import evaluation_costs
+
+    (relu_seconds, relu_ratio), (sigmoid_seconds, sigmoid_ratio) = evaluation_costs(
+        [Chosen(ACTIVATIONS["relu"]), Chosen(ACTIVATIONS["sigmoid"])], elements=200_000, repeats=5
+    )
+    assert relu_ratio == 1.0  # the yardstick, exactly
+    assert relu_seconds > 0 and sigmoid_seconds > 0
+    # An exp per element (and a division) against a max and a comparison: measured about 8× here.
+    assert sigmoid_ratio > 2.0
