@@ -182,6 +182,7 @@ class VisitorReport:
     stalls: list[str] = field(default_factory=list)  # pages not drawn within the timeout
     timeouts: int = 0
     missed: int = 0  # key presses that left the slider where it was
+    unobserved: int = 0  # moves after which the app was idle but no rerun was seen
     peak_rss: int = 0
     server_cpu_share: float = 0.0  # of the machine's busy CPU time during the run
 
@@ -236,8 +237,12 @@ async def _interact(page, path: str, report: VisitorReport, rng: random.Random, 
             continue
         try:
             await page.wait_for_function("window.__vpRerun.done > 0", timeout=VISITOR_TIMEOUT_MS)
-        except PlaywrightTimeout:  # a rerun that never finished counts as a timeout
-            report.timeouts += 1
+        except PlaywrightTimeout:
+            state = await page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
+            if state == "notRunning":  # idle again: no rerun came, or it came unseen; none hangs
+                report.unobserved += 1
+            else:  # still running after the timeout: a rerun that never finished
+                report.timeouts += 1
             continue
         finished = await page.evaluate("window.__vpRerun.done")
         report.latencies.setdefault(path, []).append((finished - started) / 1000.0)
