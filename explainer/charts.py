@@ -81,9 +81,10 @@ def activation_scales(keys: Sequence[str], labels: Sequence[str]) -> tuple[alt.S
 
 # Charts are drawn on a canvas rather than as SVG (Streamlit reads vega-embed's options from
 # usermeta): as SVG the MLP page's decision boundaries made 94,000 nodes, and every rerun then cost
-# the browser over a second of CPU on the laptop that also runs the server. SVG stays where each
-# mark must be found by its label: the initialization heatmaps' cells (272 each), which screen
-# readers read and the browser tests click.
+# the browser over a second of CPU on the laptop that also runs the server. The initialization
+# heatmaps too (272 cells each): as SVG each redraw wrote ~12,000 DOM changes and cost ~360 ms of
+# the browser's main thread; their cells are found by the chart's fixed geometry
+# (``travel_cell_centre``) and say what they are in a tooltip. SVG remains available to style().
 RENDERERS = ("canvas", "svg")
 
 
@@ -873,6 +874,26 @@ def early_stopping_chart(
 
 # The heatmaps' colour stops at ±10 decades; the cell labels carry the exact value.
 TRAVEL_CLIP = 10.0
+# The travel heatmaps' geometry in pixels, per layout (lecture False/True): the axes have fixed
+# extents, so a cell sits at the same place in every drawing (``travel_cell_centre``).
+TRAVEL_PADDING = 5  # Vega's default padding around the drawing
+TRAVEL_LABEL_ROOM = {False: 205, True: 300}  # the initializer names, left of the cells
+TRAVEL_HEADER_ROOM = {False: 105, True: 140}  # the slanted activation names, above the cells
+TRAVEL_ROW_STEP = {False: 21, True: 30}
+
+
+def travel_cell_centre(
+    row: int, column: int, *, columns: int, drawing_width: float, lecture: bool = False
+) -> tuple[float, float]:
+    """(x, y) of the centre of the cell in ``row`` (initializer) and ``column`` (activation), in
+    pixels from the top left corner of a ``travel_heatmap`` drawing ``drawing_width`` wide with
+    ``columns`` columns (the chart stretches to its container; the cells share what is left of
+    the width beside the names). The last column's slanted name overhangs the grid by a few
+    pixels, so the far columns come out a little right of their centres."""
+    step = (drawing_width - 2 * TRAVEL_PADDING - TRAVEL_LABEL_ROOM[lecture]) / columns
+    x = TRAVEL_PADDING + TRAVEL_LABEL_ROOM[lecture] + (column + 0.5) * step
+    y = TRAVEL_PADDING + TRAVEL_HEADER_ROOM[lecture] + (row + 0.5) * TRAVEL_ROW_STEP[lecture]
+    return x, y
 HEALTHY_STROKE = "#1A1A1A"
 CHOSEN_STROKE = PINK
 # Two bias panels side by side fit the centred layout (704 px) and a wide one on a 1400 px screen.
@@ -941,13 +962,13 @@ def travel_heatmap(
             orient="top",
             labelOverlap=False,
             labelLimit=150,
-            minExtent=140 if lecture else 105,
-            maxExtent=140 if lecture else 105,
+            minExtent=TRAVEL_HEADER_ROOM[lecture],
+            maxExtent=TRAVEL_HEADER_ROOM[lecture],
         ),
     )
     # Fixed axis extents: the cells then sit at the same pixels whatever the label font measured
     # when the chart was first drawn (a link reopened elsewhere draws identical pixels).
-    label_room = 300 if lecture else 205
+    label_room = TRAVEL_LABEL_ROOM[lecture]
     y = alt.Y(
         "initializer:N",
         sort=rows,
@@ -971,12 +992,6 @@ def travel_heatmap(
                     orient="bottom", gradientLength=300, titleLimit=600, direction="horizontal"
                 ),
             ),
-            tooltip=[
-                alt.Tooltip("initializer:N"),
-                alt.Tooltip("activation_label:N", title="activation"),
-                alt.Tooltip("cell:N", title=f"log10 {title}"),
-                alt.Tooltip("healthy:N", title="within one decade"),
-            ],
         )
         .add_params(pick)
     )
@@ -986,11 +1001,6 @@ def travel_heatmap(
     labels = base.mark_text(fontSize=size).encode(
         text="cell:N",
         color=alt.condition("abs(datum.shade) > 6", alt.value("white"), alt.value("black")),
-        tooltip=[
-            alt.Tooltip("initializer:N"),
-            alt.Tooltip("activation_label:N", title="activation"),
-            alt.Tooltip("cell:N", title=f"log10 {title}"),
-        ],
     )
     layers = [tiles, healthy, labels]
     if emphasis is not None:
@@ -1004,8 +1014,23 @@ def travel_heatmap(
             fillOpacity=0, stroke=CHOSEN_STROKE, strokeWidth=4.5 if lecture else 3.5
         )
     )
-    chart = alt.layer(*layers).properties(height=alt.Step(30 if lecture else 21))
-    return style(chart, lecture, renderer="svg").configure_axis(
+    # Every layer says what its cell holds: the pointer finds the topmost mark, which over an
+    # outlined cell is the outline or the printed number, not the tile.
+    tooltip = [
+        alt.Tooltip("initializer:N"),
+        alt.Tooltip("activation_label:N", title="activation"),
+        alt.Tooltip("cell:N", title=f"log10 {title}"),
+        alt.Tooltip("healthy:N", title="within one decade"),
+    ]
+    healthy_count = int(cells["healthy"].sum())
+    chart = alt.layer(*(layer.encode(tooltip=tooltip) for layer in layers)).properties(
+        height=alt.Step(TRAVEL_ROW_STEP[lecture]),
+        # Drawn on a canvas (the browser's work per redraw is a fraction of 1,200 SVG marks'), so
+        # a screen reader gets this summary; every cell's number is in the CSV beside the chart.
+        description=f"Heatmap of log10 {title} for {len(rows)} initializers by {len(columns)} "
+        f"activations; {healthy_count} of {len(cells)} cells stay within one order of magnitude.",
+    )
+    return style(chart, lecture).configure_axis(
         labelFontSize=size + 2 if lecture else 11, labelLimit=260
     )
 

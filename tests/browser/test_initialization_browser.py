@@ -3,6 +3,9 @@ makes that initializer and activation the page's pair (selectboxes, curve and li
 
 import pytest
 
+from explainer import ACTIVATIONS, INITIALIZERS
+from explainer.charts import travel_cell_centre
+
 from .conftest import Visit, shot, wait_idle
 
 # Small networks keep each click's recomputation short; the defaults are covered by the first test.
@@ -14,19 +17,30 @@ def heatmap(page, which: str):
     return page.locator('[data-testid="stVegaLiteChart"]').nth({"forward": 1, "backward": 2}[which])
 
 
-def click_cell(page, which: str, initializer: str, activation: str) -> None:
-    """Click the centre of one heatmap cell, found by the accessible label Vega gives each mark."""
-    rect = heatmap(page, which).locator(
-        f'path[aria-roledescription="rect mark"][aria-label*="initializer: {initializer};"]'
-        f'[aria-label^="activation_label: {activation};"]'
-    )
-    assert rect.count() == 1, (initializer, activation)
-    rect.scroll_into_view_if_needed()
+def hover_cell(page, which: str, initializer: str, activation: str) -> dict[str, float]:
+    """Point at one heatmap cell, placed by the chart's fixed geometry, and return where; the
+    tooltip Vega shows there must name that cell (the heatmaps are drawn on a canvas)."""
+    row = [i.label for i in INITIALIZERS.values()].index(initializer)
+    column = [a.label for a in ACTIVATIONS.values()].index(activation)
+    canvas = heatmap(page, which).locator("canvas")
+    canvas.scroll_into_view_if_needed()
     page.mouse.wheel(0, 200)  # away from the app's header bar
     page.wait_for_timeout(300)
-    box = rect.bounding_box()
-    # The cell's label sits on top; Vega reads the clicked mark's data, which is the cell's.
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    box = canvas.bounding_box()
+    x, y = travel_cell_centre(row, column, columns=len(ACTIVATIONS), drawing_width=box["width"])
+    point = {"x": box["x"] + x, "y": box["y"] + y}
+    page.mouse.move(point["x"], point["y"])
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible")
+    lines = [line.strip() for line in tooltip.inner_text().splitlines() if line.strip()]
+    assert lines[:4] == ["initializer", initializer, "activation", activation], lines
+    return point
+
+
+def click_cell(page, which: str, initializer: str, activation: str) -> None:
+    """Click the centre of one heatmap cell (checked by its tooltip first)."""
+    point = hover_cell(page, which, initializer, activation)
+    page.mouse.click(point["x"], point["y"])
     page.wait_for_timeout(300)
     wait_idle(page)
 
@@ -37,12 +51,13 @@ def test_page_opens_without_exception_and_draws_both_heatmaps(server, visit: Vis
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text("Forward: activation variance, layer 20 ÷ layer 1 (log10)").count() == 1
     for which in ("forward", "backward"):
-        chart = heatmap(page, which)
-        cells = chart.locator('path[aria-roledescription="rect mark"][aria-label^="activation_label: "]')
-        # 16 initializers × 17 activations, plus the outlines of healthy and chosen cells.
-        cells.nth(16 * 17 - 1).wait_for(state="attached")
-        box = chart.bounding_box()
-        assert box and box["height"] > 16 * 20
+        box = heatmap(page, which).locator("canvas").bounding_box()
+        # 16 initializers × 17 activations, rows 21 pixels high, beside their names.
+        assert box and box["height"] > 16 * 21 and box["width"] > 17 * 20
+        # Cells are where the chart's geometry puts them: the first, the last row, a middle column.
+        hover_cell(page, which, "N(0, 1)", "identity")
+        hover_cell(page, which, list(INITIALIZERS.values())[-1].label, "identity")
+        hover_cell(page, which, "He (Kaiming) normal", "GELU")
     shot(page, "initialization")
     assert visit.foreign_requests() == []
 
