@@ -763,12 +763,18 @@ def typed_activation(text: str) -> tuple[str | None, str | None]:
     return text.strip(), None
 
 
+# Points per curve on the Activations page: 201 is under two pixels a segment on the widest panel.
+# Each point is a datum the browser's chart evaluates on every redraw; with 401 a cached rerun
+# cost the browser 300–435 ms of main thread, with 201 190–320 ms (CDP Performance metrics).
+CURVE_POINTS = 201
+
+
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 def curves(
     keys: tuple[str, ...], params_items: tuple, x_min: float, x_max: float, typed: str | None
 ) -> CurveSet:
     """Cached ``activation_curves`` for registry keys, parameter values and a typed expression."""
-    return activation_curves(_chosen(keys, params_items, typed), x_min, x_max)
+    return activation_curves(_chosen(keys, params_items, typed), x_min, x_max, CURVE_POINTS)
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
