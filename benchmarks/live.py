@@ -39,8 +39,8 @@ SLIDERS = '[data-testid="stSlider"] input[type="range"]'
 # is an "stSkeleton" placeholder, even when the script has finished. A page is drawn when the
 # script is idle and no placeholder is left.
 DRAWN = (
-    '() => document.querySelector(\'[data-testid="stApp"][data-test-script-state="notRunning"]\')'
-    " !== null && document.querySelector('[data-testid=\"stSkeleton\"]') === null"
+    f"() => document.querySelector('{IDLE}') !== null"
+    " && document.querySelector('[data-testid=\"stSkeleton\"]') === null"
 )
 LOGS = ROOT / "screenshots"
 VISITOR_CONTEXT = {"viewport": {"width": 1400, "height": 1000}}

@@ -880,6 +880,10 @@ TRAVEL_PADDING = 5  # Vega's default padding around the drawing
 TRAVEL_LABEL_ROOM = {False: 205, True: 300}  # the initializer names, left of the cells
 TRAVEL_HEADER_ROOM = {False: 105, True: 140}  # the slanted activation names, above the cells
 TRAVEL_ROW_STEP = {False: 21, True: 30}
+HEALTHY_STROKE = "#1A1A1A"
+CHOSEN_STROKE = PINK
+# Two bias panels side by side fit the centred layout (704 px) and a wide one on a 1400 px screen.
+BIAS_PANEL = {False: 250, True: 300}
 
 
 def travel_cell_centre(
@@ -894,10 +898,6 @@ def travel_cell_centre(
     x = TRAVEL_PADDING + TRAVEL_LABEL_ROOM[lecture] + (column + 0.5) * step
     y = TRAVEL_PADDING + TRAVEL_HEADER_ROOM[lecture] + (row + 0.5) * TRAVEL_ROW_STEP[lecture]
     return x, y
-HEALTHY_STROKE = "#1A1A1A"
-CHOSEN_STROKE = PINK
-# Two bias panels side by side fit the centred layout (704 px) and a wide one on a 1400 px screen.
-BIAS_PANEL = {False: 250, True: 300}
 
 
 def _cell_label(value: float) -> str:
@@ -1025,14 +1025,12 @@ def travel_heatmap(
     healthy_count = int(cells["healthy"].sum())
     chart = alt.layer(*(layer.encode(tooltip=tooltip) for layer in layers)).properties(
         height=alt.Step(TRAVEL_ROW_STEP[lecture]),
-        # Drawn on a canvas (the browser's work per redraw is a fraction of 1,200 SVG marks'), so
-        # a screen reader gets this summary; every cell's number is in the CSV beside the chart.
+        # On a canvas the cells have no labels of their own: a screen reader gets this summary,
+        # and every cell's number is in the CSV beside the chart.
         description=f"Heatmap of log10 {title} for {len(rows)} initializers by {len(columns)} "
         f"activations; {healthy_count} of {len(cells)} cells stay within one order of magnitude.",
     )
-    return style(chart, lecture).configure_axis(
-        labelFontSize=size + 2 if lecture else 11, labelLimit=260
-    )
+    return style(chart, lecture).configure_axis(labelFontSize=size + 2 if lecture else 11, labelLimit=260)
 
 
 def travel_curve(curve: pd.DataFrame, depth: int, *, lecture: bool = False) -> alt.LayerChart:
