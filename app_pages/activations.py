@@ -27,7 +27,7 @@ with right:
         "",
         placeholder="x * tanh(softplus(x))",
         help="Use x, numbers, + − * / **, and exp, log, sqrt, abs, tanh, sigmoid, softplus, erf, sin, "
-        "cos, maximum, minimum, where(x > 0, a, b). Its derivative is computed numerically.",
+        "cos, tan, max(a, b), min(a, b), where(x > 0, a, b). Its derivative is computed numerically.",
     )
 params = ui.parameter_sliders(keys)
 typed, typed_error = ui.typed_activation(typed_text)
@@ -47,11 +47,11 @@ else:
     ui.cached_chart(
         "activation_curves", scene, lambda: charts.curves_chart(curve_set.curves, lecture), curve_set.curves
     )
-    slope_text = ui.slope_sentence(tuple(keys), items, typed)
+    slope_text = ui.slope_sentence(tuple(keys), items, typed, x_min, x_max)
     st.markdown(slope_text)
 
     st.subheader("Where the derivative vanishes")
-    labels = list(dict.fromkeys(curve_set.curves["label"]))
+    labels = curve_set.labels
     ui.cached_chart(
         "derivative_zones",
         scene,

@@ -274,10 +274,10 @@ if fixes.extra is not None:
 
 st.header("6. Phase diagram: the edge of chaos")
 ui.prose(
-    "Weight scale against depth, LeCun-normal weights scaled to σ_w, zero biases, at width and batch "
-    f"{ui.PHASE_SIZE}. Blue cells: the first layer gets far less gradient than layer d; orange: far "
-    "more. The dashed line is where mean field's χ equals 1. Click a cell to make it the network of "
-    "sections 1–5."
+    "Weight scale against depth: one cell per network, LeCun-normal weights scaled to σ_w, zero "
+    f"biases, width and batch {ui.PHASE_SIZE}, coloured by layer 1's gradient over layer d's. The "
+    "text under the chart says which colours and lines this activation gives. Click a cell to make "
+    "it the network of sections 1–5."
 )
 cells, critical, phase_text = ui.depth_phase(activation, seed)
 ui.depth_chart(
@@ -293,8 +293,16 @@ notes.append(phase_text)
 
 st.header("7. Published results, reproduced")
 ui.prose(
-    "Each button sets the page to a published experiment; the table puts the published number "
-    "beside the one measured here, and the chart shows the activation std per layer of each network."
+    "Each button sets the page to a published experiment; "
+    + (
+        "the table below sets each number its source prints, with where it is printed, beside our "
+        f"re-run's median and range over {ui.depth_preset_seed_count()} seeds, and the chart shows the "
+        "activation std per layer of each network."
+        if scene in ui.depth_scene_labels()
+        else "once one is chosen, a table sets each number its source prints, with where it is printed, "
+        f"beside our re-run's median and range over {ui.depth_preset_seed_count()} seeds, and a chart "
+        "shows the activation std per layer of each network."
+    )
 )
 for key, label in ui.depth_scene_labels().items():
     st.button(label, key=f"go_{key}", on_click=ui.depth_apply_scene, args=(key,), icon=":material/replay:")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from explainer import charts, ui
+from explainer.story import scientific_columns
 
 lecture = ui.lecture_mode()
 st.title("Why deep networks stop learning")
@@ -87,7 +88,8 @@ st.markdown(
     f"learn. Push every bias "
     f"down by {-dead.shift:g} — one oversized update can — and {silent_at_shift:.1%} of outputs are 0 "
     f"and **{dead.dead_at_shift:.0%} of the units are dead**: 0 for every input, so no gradient "
-    "reaches their weights and nothing moves them back."
+    "reaches their weights, and nothing moves them back while their inputs stay the same (in a deeper "
+    "layer, a change upstream can still wake one)."
 )
 ui.chart(
     charts.line_chart(
@@ -130,7 +132,7 @@ ui.page_link("app_pages/initialization.py", "Initialization: variance tables and
 st.header("6. The fixes")
 fixes = ui.fixes_story()
 st.markdown(fixes.sentence)
-ui.table(fixes.table, "fixes_story")
+ui.init_table(scientific_columns(fixes.table, ("layer 1 ÷ layer L gradient",)), fixes.table, "fixes_story")
 gated, squashed = ui.gated_versus_squashed()
 st.markdown(
     f"Recurrent networks multiply through time instead of depth. An LSTM's cell adds to its state "

@@ -9,7 +9,7 @@ from explainer.initializers import (
     describe_travel_pair,
     describe_variance_table,
 )
-from explainer.network import describe_biases
+from explainer.network import HEALTHY_SATURATION, describe_biases
 
 lecture = ui.lecture_mode()
 st.title("Initialization: how large should the first weights be?")
@@ -152,8 +152,10 @@ with travel_section:
         "Every initializer (rows) with every activation (columns), in a plain network of L layers "
         "fed 256 random inputs (seeded, biases 0). The first heatmap is log10 of the activations' "
         "variance at layer L over layer 1; the second, log10 of the gradient's variance at layer 1 "
-        "over layer L. 0 means kept, −3 a thousandth, +3 a thousandfold. Outlined cells stay within "
-        "one order of magnitude. Click a cell to draw it layer by layer below."
+        "over layer L. 0 means kept, −3 a thousandth, +3 a thousandfold. Outlined cells (the same on "
+        "both heatmaps) are healthy: both ratios stay within one order of magnitude and less than "
+        f"{HEALTHY_SATURATION:.0%} of layer L's unit-inputs are saturated (|f′| < 0.01) — a flat "
+        "variance from saturated units does not count. Click a cell to draw it layer by layer below."
     )
     depth_column, width_column = st.columns(2)
     depth = ui.slider("Depth L (layers)", "depth", *ui.INIT_DEPTH, defaults["depth"], container=depth_column)

@@ -210,9 +210,11 @@ else:
 st.header("3. Dying ReLU")
 ui.prose(
     "A ReLU unit whose input is negative for every example outputs 0 and passes back a gradient of "
-    "exactly 0, so no update can revive it: it is dead. A large step can push a unit's bias there in "
-    "one go. Three runs from the same weights and minibatches: ReLU at a normal and at a too-high "
-    "learning rate, and Leaky ReLU at the high one."
+    "exactly 0, so its own weights and bias stop changing: it is dead. In the first layer, whose "
+    "inputs are the fixed data, that is for good; a dead unit deeper in comes back if the layers "
+    "before it move its inputs. A large step can push a unit's bias below zero in one go. Three runs "
+    "from the same weights and minibatches: ReLU at a normal and at a too-high learning rate, and "
+    "Leaky ReLU at the high one."
 )
 ok_column, high_column = st.columns(2)
 normal_lr = ui.select_slider(
@@ -256,11 +258,13 @@ else:
     )
     st.markdown("\n".join(f"- {line}" for line in dying.sentences))
     st.subheader("Where the dead units are on the input plane")
+    shade = ui.training_plane_shades()
     ui.prose(
         "Each panel shades the plane by the share of all hidden units that pass a gradient there "
-        "after training (f′ > 0; white: all of them, black: none), and draws each first-layer unit as "
-        "its line w·x + b = 0: the unit is active on one side only. A dead first-layer unit has every "
-        "training point on its inactive side. Leaky ReLU's slope is never 0, so its panel is white.",
+        f"after training (f′ > 0; {shade['all']}: all of them, {shade['none']}: none), and draws each "
+        "first-layer unit whose line crosses the panel as that line, w·x + b = 0: the unit is active "
+        "on one side only. A dead first-layer unit has every training point on its inactive side. "
+        f"Leaky ReLU's slope is never 0, so its panel is {shade['all']} throughout.",
         title="How to read the planes",
     )
     ui.training_chart(

@@ -117,7 +117,8 @@ def _field(name: str) -> str:
 def curves_chart(curves: pd.DataFrame, lecture: bool = False) -> alt.FacetChart:
     """f(x) and f'(x) side by side, one line per activation, one hover rule shared by both.
 
-    ``curves`` is ``activation_curves(...).curves``: key, label, x, panel, value.
+    ``curves`` is ``activation_curves(...).curves``: key, label, x, panel, value, segment. Each
+    segment is drawn as its own line, so a curve breaks where f is undefined or jumps.
     """
     labels = list(dict.fromkeys(curves["label"]))
     keys = [curves.loc[curves["label"] == label, "key"].iloc[0] for label in labels]
@@ -132,6 +133,7 @@ def curves_chart(curves: pd.DataFrame, lecture: bool = False) -> alt.FacetChart:
         y=alt.Y("value:Q", title=None),
         color=alt.Color("label:N", scale=color, legend=legend, title="activation"),
         strokeDash=alt.StrokeDash("label:N", scale=dash, legend=legend, title="activation"),
+        detail="segment:N",
     )
     tooltip = [alt.Tooltip("x:Q", format=".3f")] + [
         alt.Tooltip(field=_field(label), type="quantitative", title=label, format=".4g") for label in labels
@@ -552,6 +554,9 @@ DEAD_COLOR, ALIVE_COLOR = WINE, GREEN
 STOP_COLOR, BEST_COLOR = VERMILLION, GREY
 FACET_WIDTH = {False: 580, True: 680}  # all panels of a small-multiples chart together
 PLANE_PANEL = {False: 190, True: 250}
+# The input planes shade the share of hidden units passing a gradient from "none" to "all" with
+# these colours (the ends of Vega's "greys" scheme), named as the page's prose names them.
+PLANE_SHADES = {"none": ("near-black", "#1E1E1E"), "all": ("light grey", "#E2E2E2")}
 
 
 def log_log_chart(
@@ -757,7 +762,7 @@ def unit_planes(
             color=alt.Color(
                 "active_share:Q",
                 title="units with f′ > 0",
-                scale=alt.Scale(domain=[0, 1], scheme="greys", reverse=True),
+                scale=alt.Scale(domain=[0, 1], range=[PLANE_SHADES["none"][1], PLANE_SHADES["all"][1]]),
                 legend=alt.Legend(orient="bottom", format=".0%", gradientLength=size),
             ),
             tooltip=[
@@ -928,7 +933,7 @@ def _travel_cells(grid: pd.DataFrame, direction: str, chosen: tuple[str, str] | 
             "status": status,
             "shade": shade,
             "cell": label,
-            "healthy": grid[f"{direction}_healthy"],
+            "healthy": grid["healthy"],
             "chosen": [p == chosen for p in pair],
         }
     )
@@ -945,7 +950,8 @@ def travel_heatmap(
     """Initializers (rows) × activations (columns) from ``network.variance_travel``: colour and
     label = log10 of the ``direction`` ("forward" or "backward") variance ratio, blue where it
     vanishes and orange where it explodes (clipped at ±10 decades; −∞ dead, +∞ beyond float64).
-    Healthy cells (within one decade) are outlined dark, the ``chosen`` (init, activation) pair
+    Healthy cells (``healthy``: both ratios within one decade and the last layer less than half
+    saturated — the same cells on both heatmaps) are outlined dark, the ``chosen`` (init, activation) pair
     in pink, the cells of initializer ``emphasis`` dashed. A click selects a cell: the point
     selection ``cell`` carries its ``init`` and ``activation``."""
     cells = _travel_cells(grid, direction, chosen)
@@ -1020,7 +1026,7 @@ def travel_heatmap(
         alt.Tooltip("initializer:N"),
         alt.Tooltip("activation_label:N", title="activation"),
         alt.Tooltip("cell:N", title=f"log10 {title}"),
-        alt.Tooltip("healthy:N", title="within one decade"),
+        alt.Tooltip("healthy:N", title="healthy (both ways, not saturated)"),
     ]
     healthy_count = int(cells["healthy"].sum())
     chart = alt.layer(*(layer.encode(tooltip=tooltip) for layer in layers)).properties(
@@ -1028,7 +1034,8 @@ def travel_heatmap(
         # On a canvas the cells have no labels of their own: a screen reader gets this summary,
         # and every cell's number is in the CSV beside the chart.
         description=f"Heatmap of log10 {title} for {len(rows)} initializers by {len(columns)} "
-        f"activations; {healthy_count} of {len(cells)} cells stay within one order of magnitude.",
+        f"activations; {healthy_count} of {len(cells)} cells are healthy (outlined): both variances within "
+        "one order of magnitude, and less than half of the last layer saturated.",
     )
     return style(chart, lecture).configure_axis(labelFontSize=size + 2 if lecture else 11, labelLimit=260)
 

@@ -35,8 +35,12 @@ FUNCTIONS: dict[str, tuple[Callable[..., np.ndarray], int, str]] = {
     "erf": (special.erf, 1, r"\operatorname{{erf}}\left({0}\right)"),
     "sin": (np.sin, 1, r"\sin\left({0}\right)"),
     "cos": (np.cos, 1, r"\cos\left({0}\right)"),
+    "tan": (np.tan, 1, r"\tan\left({0}\right)"),
     "maximum": (np.maximum, 2, r"\max\left({0}, {1}\right)"),
     "minimum": (np.minimum, 2, r"\min\left({0}, {1}\right)"),
+    # The names people write for the elementwise two-argument maximum and minimum (max(0, x) is ReLU).
+    "max": (np.maximum, 2, r"\max\left({0}, {1}\right)"),
+    "min": (np.minimum, 2, r"\min\left({0}, {1}\right)"),
     "where": (np.where, 3, r"\begin{{cases}} {1} & {0} \\ {2} & \text{{otherwise}} \end{{cases}}"),
 }
 
@@ -222,11 +226,29 @@ def _wrap_low(node: ast.AST, tex: str) -> str:
     return rf"\left({tex}\right)" if low else tex
 
 
+# One-sided slopes differing by more than this share of their size mark a kink (max(0, x) at 0);
+# a smooth f's differ by about h·|f''|, far less.
+KINK_SLACK = 1e-2
+# A one-sided slope this many times the other's steps across a jump of f (where(x >= 0, 1, 0)).
+JUMP_FACTOR = 1e4
+
+
 def central_difference(fn: Compiled, x: np.ndarray) -> np.ndarray:
-    """f'(x) by a central difference with a step scaled to |x| (relative step eps**(1/3))."""
+    """f'(x) by differences with a step h scaled to |x| (relative step eps**(1/3)).
+
+    Central where f is smooth. At a kink, where the slopes to the left and to the right of x
+    disagree, the one from the left, the registry's convention (so max(0, x) has f'(0) = 0 as
+    ReLU does) — unless that step crosses a jump of f, when the one from the right: no spike.
+    NaN where f(x) itself is not finite (1/x at 0): f' is undefined where f is.
+    """
     h = 6e-6 * np.maximum(1.0, np.abs(x))
     with np.errstate(all="ignore"):
-        return (fn(x + h) - fn(x - h)) / (2.0 * h)
+        below, here, above = fn(x - h), fn(x), fn(x + h)
+        left, right = (here - below) / h, (above - here) / h
+        central = (above - below) / (2.0 * h)
+        kink = np.abs(right - left) > KINK_SLACK * (1.0 + np.abs(left) + np.abs(right))
+        one_sided = np.where(np.abs(left) > JUMP_FACTOR * (1.0 + np.abs(right)), right, left)
+        return np.where(np.isfinite(here), np.where(kink, one_sided, central), np.nan)
 
 
 def parse_activation(text: str) -> Activation:
@@ -269,7 +291,7 @@ def parse_activation(text: str) -> Activation:
         fn=fn,
         grad=grad,
         latex=f"f(x) = {latex}",
-        grad_latex=r"f'(x) \approx \frac{f(x + h) - f(x - h)}{2h}\ \text{(numerical, } h = 6\times10^{-6}\max(1, |x|)\text{)}",
+        grad_latex=r"f'(x) \approx \frac{f(x + h) - f(x - h)}{2h}\ \text{(numerical, } h = 6\times10^{-6}\max(1, |x|)\text{; from the left at a kink)}",
         numerical_grad=True,
         expression=stripped,
         note="Typed by you; its derivative is numerical.",

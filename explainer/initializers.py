@@ -553,6 +553,13 @@ def gains_table(
 # --- the variance table ---------------------------------------------------------------------
 
 
+def row_generators(seed: int, count: int) -> list[np.random.Generator]:
+    """``count`` independent generators, the children of ``np.random.SeedSequence(seed)``: one per
+    sampled matrix, so that two initializers of one distribution do not draw the same numbers
+    (with one shared seed every normal row's gap, in standard errors, was the same number)."""
+    return [np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(count)]
+
+
 def variance_table(
     fan_in: int = 256,
     fan_out: int = 128,
@@ -568,7 +575,9 @@ def variance_table(
     Columns: ``key``, ``label``, ``distribution``, ``mode``, ``formula`` (LaTeX), ``variance``,
     ``std``, ``bound`` (uniform limit; NaN, i.e. not applicable, otherwise), ``truncated_at``
     (|w| cut-off of a truncated normal; NaN otherwise), ``empirical_variance`` = mean(w²) of a
-    matrix drawn with ``np.random.default_rng(seed)`` (every initializer here has mean 0), its
+    matrix drawn from its own generator — row i's is the i-th child of
+    ``np.random.SeedSequence(seed)`` (``row_generators``), so the rows' sampling errors are
+    independent and the check is a check (every initializer here has mean 0), its
     ``sample_size`` (the whole matrix, or its leading block of at most ``max_entries`` entries) and
     ``matrices`` (1, or as many independent matrices as reach ``MIN_SAMPLE_ENTRIES`` weights for a
     small shape), ``standard_error`` of that estimate (std of w² over √n), ``agrees`` (within 5
@@ -581,11 +590,11 @@ def variance_table(
     gain = check_gain(gain)
     _, second, slope2 = activation_moments(activation, 1.0, params)
     rows = []
-    for key in INITIALIZERS if initializers is None else initializers:
+    keys = list(INITIALIZERS if initializers is None else initializers)
+    for key, rng in zip(keys, row_generators(seed, len(keys)), strict=True):
         init = get_initializer(key)
         variance = init.variance(fan_in, fan_out, gain)
         bound = init.bound(fan_in, fan_out, gain)
-        rng = np.random.default_rng(seed)
         matrices = max(1, -(-MIN_SAMPLE_ENTRIES // (fan_in * fan_out)))
         w = np.concatenate(
             [
@@ -662,7 +671,8 @@ def distribution_comparison(
 ) -> DistributionComparison:
     """The normal, uniform and truncated-normal initializers of one ``family`` ("lecun",
     "glorot", "he") at the same variance, each sampled as a (fan_in, fan_out) matrix (at most
-    ``MAX_SAMPLE_ENTRIES``) with ``np.random.default_rng(seed)``; see ``DistributionComparison``.
+    ``MAX_SAMPLE_ENTRIES``), each from its own child of ``np.random.SeedSequence(seed)``
+    (``row_generators``); see ``DistributionComparison``.
     """
     members = [i for i in INITIALIZERS.values() if i.family == family]
     if not members:
@@ -670,10 +680,8 @@ def distribution_comparison(
         raise ValueError(f"Unknown initializer family {family!r}; expected one of {families}.")
     fan_in, fan_out = check_fans(fan_in, fan_out)
     samples = {
-        i.key: i.sample(
-            fan_in, fan_out, np.random.default_rng(seed), gain, max_entries=MAX_SAMPLE_ENTRIES
-        ).ravel()
-        for i in members
+        i.key: i.sample(fan_in, fan_out, rng, gain, max_entries=MAX_SAMPLE_ENTRIES).ravel()
+        for i, rng in zip(members, row_generators(seed, len(members)), strict=True)
     }
     std = members[0].std(fan_in, fan_out, gain)
     edge = max(float(np.max(np.abs(s))) for s in samples.values())
@@ -904,21 +912,39 @@ def _decades(value: float, status: str) -> str:
     return "$10^{0.0}$" if abs(value) < 0.05 else f"$10^{{{value:+.1f}}}$"
 
 
+def _within(grid: pd.DataFrame, direction: str) -> pd.Series:
+    """Cells whose ``direction`` variance ratio stays within one order of magnitude."""
+    return (grid[f"{direction}_status"] == "ok") & (grid[f"{direction}_log10"].abs() <= 1.0)
+
+
 def describe_travel(grid: pd.DataFrame, depth: int, width: int) -> list[str]:
-    """Sentences from ``network.variance_travel``: how many cells are healthy each way, the
-    initializer with the most activations healthy both ways, and the extremes."""
+    """Sentences from ``network.variance_travel``: how many cells keep each variance within one
+    decade, how many of those are saturated, how many are healthy (outlined), the initializer with
+    the most healthy activations, and the extremes."""
+    from .network import HEALTHY_SATURATION
+
     total = len(grid)
-    both = grid["forward_healthy"] & grid["backward_healthy"]
-    per_init = both.groupby(grid["init_label"], sort=False).sum()
+    per_init = grid["healthy"].groupby(grid["init_label"], sort=False).sum()
     best = per_init[per_init == per_init.max()]
     n_acts = grid["activation"].nunique()
     finite = grid[grid["forward_status"] == "ok"]
+    forward, backward = _within(grid, "forward"), _within(grid, "backward")
+    flat_but_saturated = int((forward & ~grid["forward_healthy"]).sum())
     parts = [
-        f"Over {depth} layers of width {width}, {int(grid['forward_healthy'].sum())} of {total} cells keep the "
-        f"activation variance within one order of magnitude of layer 1's, and "
-        f"{int(grid['backward_healthy'].sum())} keep the gradient's (outlined cells).",
-        f"Most activations healthy both ways: {', '.join(best.index)} ({int(best.iloc[0])} of {n_acts}).",
+        f"Over {depth} layers of width {width}, {int(forward.sum())} of {total} cells keep the activation "
+        f"variance within one order of magnitude of layer 1's, and {int(backward.sum())} keep the "
+        f"gradient's. {int(grid['healthy'].sum())} of the {total} are healthy (outlined): both within one "
+        "order of magnitude, and "
+        f"less than {HEALTHY_SATURATION:.0%} of layer {depth}'s unit-inputs saturated (|f′| < 0.01, not "
+        "counting units switched off at 0 as on ReLU's negative side)"
+        + (
+            f"; {flat_but_saturated} keep a flat activation variance only because their units saturate."
+            if flat_but_saturated
+            else "."
+        ),
     ]
+    if int(best.iloc[0]):
+        parts.append(f"Most activations healthy: {', '.join(best.index)} ({int(best.iloc[0])} of {n_acts}).")
     if len(finite):
         high = finite.loc[finite["forward_log10"].idxmax()]
         low = finite.loc[finite["forward_log10"].idxmin()]
@@ -938,13 +964,30 @@ def describe_travel_pair(cell: pd.Series, depth: int) -> str:
         if status != "ok":
             return _decades(value, status)
         per_layer = 10 ** (value / max(depth - 1, 1))
-        verdict = "healthy" if cell[f"{direction}_healthy"] else "exploding" if value > 0 else "vanishing"
+        verdict = "kept" if abs(value) <= 1.0 else "exploding" if value > 0 else "vanishing"
         return f"{_decades(value, status)} (×{per_layer:.3g} per layer: {verdict})"
 
+    from .network import HEALTHY_SATURATION
+
+    saturated = float(cell["saturated_fraction"])
+    problems = []
+    if saturated >= HEALTHY_SATURATION:
+        problems.append(f"{saturated:.0%} of layer {depth}'s unit-inputs are saturated (|f′| < 0.01)")
+    for direction, what in (("forward", "activation variance"), ("backward", "gradient")):
+        value, status = cell[f"{direction}_log10"], cell[f"{direction}_status"]
+        if status != "ok" or abs(value) > 1.0:
+            trend = "is exactly 0" if status == "dead" else "explodes" if value > 0 else "vanishes"
+            problems.append(f"the {what} {trend}")
+    verdict = (
+        f"Healthy: both stay within one order of magnitude and {saturated:.0%} of layer {depth}'s "
+        "unit-inputs are saturated."
+        if cell["healthy"]
+        else "Not healthy: " + "; ".join(problems) + "."
+    )
     return (
         f"{cell['init_label']} with {cell['activation_label']}: the activation variance at layer {depth} "
         f"is {part('forward')} times layer 1's, and the gradient variance at layer 1 is "
-        f"{part('backward')} times layer {depth}'s."
+        f"{part('backward')} times layer {depth}'s. {verdict}"
     )
 
 
@@ -975,9 +1018,13 @@ def describe_standard_normal_row(grid: pd.DataFrame, depth: int, width: int) -> 
             f"{len(grows)} of {len(row)} activations ({', '.join(grows['activation_label'])})."
         )
     if len(bounded):
+        shares = ", ".join(
+            f"{row['activation_label']} {row['saturated_fraction']:.0%}" for _, row in bounded.iterrows()
+        )
         parts.append(
             f"{', '.join(bounded['activation_label'])} stay within one decade: their outputs are bounded, "
-            "so they saturate instead: their local derivatives f′ are near 0 (the table below counts them)."
+            f"so they saturate instead — the share of layer {depth}'s unit-inputs with |f′| < 0.01 (units "
+            f"switched off at 0 not counted): {shares}. A flat variance is not a healthy network."
         )
         up = bounded[(bounded["backward_status"] == "ok") & (bounded["backward_log10"] > 1.0)]
         if len(up):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -16,8 +17,15 @@ from scipy import optimize
 
 from .activations import Activation, get_activation
 
-Z_LIMIT = 12.0  # the normal density beyond 12 standard deviations is below 1e-31
+Z_LIMIT = 12.0  # the first range, in standard deviations: the normal density beyond is below 1e-31
+# The range grows past Z_LIMIT while its outermost piece still carries weight (an integrand such
+# as exp(x) peaks at z = sqrt(q)); at 37.5 standard deviations the density times a weight nears
+# float64's smallest number, so every node keeps a weight above 0.
+Z_MAX = 37.5
+PIECE_WIDTH = 3.0  # pieces of at most 3 standard deviations keep the 64-point rule exact
 NODES_PER_PIECE = 64
+Z_STEP = PIECE_WIDTH  # the range grows one piece at a time, so it stops soon after the mass ends
+TAIL_TOLERANCE = 1e-16  # an outer piece below this share of the integral ends the range
 
 
 @lru_cache(maxsize=4)
@@ -47,24 +55,69 @@ def gaussian_expectation(
 ) -> float:
     """E[g(x)] for x ~ N(0, q), to about 1e-14, without sampling.
 
-    Gauss–Legendre quadrature on each smooth piece of the Gaussian-weighted integrand over
-    |z| <= 12 (z = x / sqrt(q)), with pieces split at the ``kinks`` of g (in x units). A kink
-    inside a single Gauss–Hermite rule costs it about three digits; splitting there does not.
+    Gauss–Legendre quadrature on each smooth piece of the Gaussian-weighted integrand, with
+    pieces split at the ``kinks`` of g (in x units): a kink inside a single Gauss–Hermite rule
+    costs it about three digits; splitting there does not. The range starts at |z| <= 12
+    (z = x / sqrt(q)) and grows by one piece on each side whose outermost piece still carries more
+    than 1e-16 of the integral, up to |z| = 37.5 where the density nears float64's smallest number:
+    E[exp(x)] = exp(q/2) holds to 1e-14 for q up to 100 and to 5e-14 up to 460 (exponents in the
+    hundreds cost rounding). Where g itself overflows float64 at a node the result is ±inf (nan
+    if both signs), without a RuntimeWarning: E[exp(x)] is inf from q ≈ 465.
     """
     scale = math.sqrt(max(q, 0.0))
     if scale == 0.0:
-        return float(np.asarray(g(np.zeros(1)), dtype=np.float64)[0])
-    breaks = sorted({-Z_LIMIT, Z_LIMIT, *(k / scale for k in kinks if abs(k / scale) < Z_LIMIT)})
-    # Pieces no longer than 3 standard deviations keep the 64-point rule in its exact regime.
-    edges = [breaks[0]]
-    for end in breaks[1:]:
-        pieces = max(1, math.ceil((end - edges[-1]) / 3.0))
-        edges.extend(np.linspace(edges[-1], end, pieces + 1)[1:].tolist())
+        return float(np.asarray(g(np.zeros(1)), dtype=np.float64).ravel()[0])
+    kink_zs = tuple(k / scale for k in kinks)
+    low, high = -Z_LIMIT, Z_LIMIT
+    total, size, outer_left, outer_right = _range_sums(g, scale, low, high, kink_zs)
+    while math.isfinite(size):
+        grow_left = low > -Z_MAX and outer_left > TAIL_TOLERANCE * size
+        grow_right = high < Z_MAX and outer_right > TAIL_TOLERANCE * size
+        if not (grow_left or grow_right):
+            break
+        if grow_left:
+            start, low = low, max(low - Z_STEP, -Z_MAX)
+            part, part_size, outer_left, _ = _range_sums(g, scale, low, start, kink_zs)
+            total, size = total + part, size + part_size
+        if grow_right:
+            start, high = high, min(high + Z_STEP, Z_MAX)
+            part, part_size, _, outer_right = _range_sums(g, scale, start, high, kink_zs)
+            total, size = total + part, size + part_size
+    return total
+
+
+def _range_sums(
+    g: Callable[[np.ndarray], np.ndarray], scale: float, start: float, end: float, kink_zs: tuple[float, ...]
+) -> tuple[float, float, float, float]:
+    """∫ g(scale·z) φ(z) dz from ``start`` to ``end`` (z units), the same of |g|, and the |g|
+    integral over its first and its last piece, by Gauss–Legendre on the pieces of ``_nodes``."""
+    z, w = _nodes(start, end, tuple(b for b in kink_zs if start < b < end))
+    with np.errstate(over="ignore", invalid="ignore"):
+        terms = w * np.asarray(g(scale * z), dtype=np.float64)
+        sizes = np.abs(terms)
+        return (
+            float(terms.sum()),
+            float(sizes.sum()),
+            float(sizes[:NODES_PER_PIECE].sum()),
+            float(sizes[-NODES_PER_PIECE:].sum()),
+        )
+
+
+@lru_cache(maxsize=256)
+def _nodes(start: float, end: float, breaks: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss–Legendre nodes z and weights w·φ(z) from ``start`` to ``end``, on pieces split at
+    ``breaks`` and at most ``PIECE_WIDTH`` wide, where the 64-point rule is exact."""
+    edges = [start]
+    for point in (*sorted(set(breaks)), end):
+        pieces = max(1, math.ceil((point - edges[-1]) / PIECE_WIDTH))
+        first = edges[-1]
+        edges.extend([*(first + (point - first) * i / pieces for i in range(1, pieces)), point])
     nodes, weights = _legendre(NODES_PER_PIECE)
-    left, right = np.array(edges[:-1])[:, None], np.array(edges[1:])[:, None]
-    z = (0.5 * (right - left) * nodes + 0.5 * (right + left)).ravel()
-    w = (0.5 * (right - left) * weights).ravel() * np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
-    return float(np.dot(w, np.asarray(g(scale * z), dtype=np.float64)))
+    bounds = np.array(edges)
+    half = 0.5 * (bounds[1:] - bounds[:-1])[:, None]
+    z = (half * nodes + 0.5 * (bounds[1:] + bounds[:-1])[:, None]).ravel()
+    w = (half * weights).ravel() * np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
+    return z, w
 
 
 # --- the mean-field variance map and gradient factor -------------------------------------
@@ -75,6 +128,7 @@ Q_LIMIT = 1e250
 # Below this the variance has collapsed; chi at q = 0 is taken as the limit q -> 0+, which
 # for ReLU is 1/2 (half the units pass), not relu'(0)^2 = 0.
 Q_FLOOR = 1e-30
+BRACKET_FACTOR = 1e4  # the largest step by which fixed_point moves q while bracketing
 
 
 def as_activation(activation: str | Activation) -> Activation:
@@ -169,10 +223,10 @@ def fixed_point(
     """q*, the pre-activation variance that ``variance_map`` settles to when iterated from q0.
 
     Iterates up to ``max_iter`` steps; near the critical point the approach is algebraic, not
-    geometric, so it then brackets the fixed point the iteration is heading to (doubling or
-    halving q until V(q) - q changes sign) and finishes with Brent's method. Returns 0.0 when
-    the variance collapses below 1e-30 (the ordered phase of an odd f with σ_b² = 0) and
-    ``math.inf`` when it grows past 1e250 (ReLU with σ_w² > 2).
+    geometric, so it then brackets the fixed point the iteration is heading to (multiplying or
+    dividing q by 2, 4, 16, 256, then 1e4 until V(q) - q changes sign) and finishes with Brent's
+    method. Returns 0.0 when the variance collapses below 1e-30 (the ordered phase of an odd f
+    with σ_b² = 0) and ``math.inf`` when it grows past 1e250 (ReLU with σ_w² > 2).
     """
 
     def excess(q: float) -> float:
@@ -189,19 +243,19 @@ def fixed_point(
             return q_next
         q = q_next
     h = excess(q)
-    step = 2.0 if h > 0 else 0.5
+    factor = 2.0
     while True:
-        nxt = q * step
-        if nxt > Q_LIMIT:
-            return math.inf
-        if nxt < Q_FLOOR:
-            return 0.0
+        # The last step lands on the limit itself, so a fixed point just inside it is still found.
+        nxt = min(q * factor, Q_LIMIT) if h > 0 else max(q / factor, Q_FLOOR)
+        if nxt == q:
+            return math.inf if h > 0 else 0.0
         h_next = excess(nxt)
         if not math.isfinite(h_next):
             return math.inf
         if (h_next > 0) != (h > 0) or h_next == 0.0:
             return float(optimize.brentq(excess, min(q, nxt), max(q, nxt), xtol=Q_FLOOR, rtol=1e-13))
-        q, h = nxt, h_next
+        # A variance on its way to 0 or to 1e250 is bracketed in dozens of steps, not hundreds.
+        q, h, factor = nxt, h_next, min(factor * factor, BRACKET_FACTOR)
 
 
 def gradient_curve(
@@ -260,6 +314,101 @@ def gradient_curve(
     )
 
 
+def chi_at_fixed_point(
+    activation: str | Activation,
+    sigma_w: float,
+    sigma_b2: float = 0.0,
+    params: Mapping[str, float] | None = None,
+    input_variance: float = 1.0,
+) -> tuple[float, float]:
+    """(q*, χ(q*)) for weights of scale σ_w: the variance the plain network settles to from its
+    first layer's q_1 = σ_w²·input_variance + σ_b² (as ``gradient_curve`` starts), and χ there.
+    Where the map has two attractors (GELU, SiLU, Mish, hard-swish: 0 and ∞), q_1 picks one."""
+    act = as_activation(activation)
+    sigma_w2 = sigma_w * sigma_w
+    q_star = fixed_point(
+        act, sigma_w2, sigma_b2, q0=sigma_w2 * input_variance + sigma_b2, params=params, tol=1e-10
+    )
+    return q_star, chi(act, q_star, sigma_w2, params)
+
+
+def chi_curve(
+    activation: str | Activation,
+    sigma_ws: Iterable[float],
+    sigma_b2: float = 0.0,
+    params: Mapping[str, float] | None = None,
+    input_variance: float = 1.0,
+) -> pd.DataFrame:
+    """χ at the fixed point as σ_w varies: columns ``sigma_w``, ``q_star``, ``chi``
+    (``chi_at_fixed_point`` for each σ_w)."""
+    act = as_activation(activation)
+    rows = [
+        (float(s), *chi_at_fixed_point(act, float(s), sigma_b2, params, input_variance)) for s in sigma_ws
+    ]
+    return pd.DataFrame(rows, columns=["sigma_w", "q_star", "chi"])
+
+
+# χ(q*) within this of 1 at a σ_w counts as χ = 1 there; a jump misses 1 by far more (GELU: 0.46).
+CHI_ONE_TOLERANCE = 1e-9
+JUMP_SIDE = 1e-6  # relative distance from a jump at which its two sides are read
+
+
+@dataclass(frozen=True)
+class EdgeOfChaos:
+    """Where χ at the fixed point q* reaches 1 as σ_w grows, for one activation (σ_b² given).
+
+    ``sigma_w``: where χ(q*) = 1 (to 1e-9) with χ(q*) continuous through it, else None.
+    ``jump_at``: where χ(q*) instead jumps over 1 because q* jumps (GELU, SiLU, Mish and
+    hard-swish: from 0 to ∞, the variance map having both as attractors and the inputs' variance
+    choosing one), with (q*, χ) just below and just above it; None where there is no jump.
+    Both None when χ(q*) - 1 keeps one sign over the σ_w range searched.
+    """
+
+    sigma_w: float | None
+    jump_at: float | None = None
+    below: tuple[float, float] | None = None
+    above: tuple[float, float] | None = None
+
+
+def edge_of_chaos(
+    activation: str | Activation,
+    sigma_b2: float = 0.0,
+    params: Mapping[str, float] | None = None,
+    low: float = 0.05,
+    high: float = 20.0,
+    input_variance: float = 1.0,
+) -> EdgeOfChaos:
+    """Where χ(q*) crosses 1 between σ_w = ``low`` and ``high``, or where it jumps over 1.
+
+    Brent's method on log χ(q*(σ_w)) finds the σ_w where the sign changes (Schoenholz et al.
+    2017); it is a crossing only if χ(q*) = 1 there or at the next point on either side within
+    the root's tolerance (softplus reaches 1 only as q* → ∞, at σ_w = √2, so one side may miss).
+    Otherwise χ(q*) jumps there, and the jump is returned with χ just below and above it.
+    """
+    act = as_activation(activation)
+
+    def state(sigma_w: float) -> tuple[float, float]:
+        return chi_at_fixed_point(act, sigma_w, sigma_b2, params, input_variance)
+
+    def log_chi(sigma_w: float) -> float:
+        value = state(sigma_w)[1]
+        return math.log(value) if value > 0 and math.isfinite(value) else -math.inf
+
+    a, b = log_chi(low), log_chi(high)
+    if not (math.isfinite(a) and math.isfinite(b)) or a * b > 0:
+        return EdgeOfChaos(None)
+    xtol = 1e-12
+    root = float(optimize.brentq(log_chi, low, high, xtol=xtol))
+    # Brent's answer lies within xtol + 4 eps |root| of the sign change: look on both sides.
+    step = 2.0 * (xtol + 4.0 * np.finfo(float).eps * abs(root))
+    for sigma_w in (root, root - step, root + step):
+        if abs(state(sigma_w)[1] - 1.0) <= CHI_ONE_TOLERANCE:
+            return EdgeOfChaos(sigma_w)
+    # At a jump q_1 sits on the repelling fixed point between the two attractors; a relative
+    # 1e-6 away the iteration leaves it for the attractor on that side.
+    return EdgeOfChaos(None, root, state(root * (1.0 - JUMP_SIDE)), state(root * (1.0 + JUMP_SIDE)))
+
+
 def critical_sigma_w(
     activation: str | Activation,
     sigma_b2: float = 0.0,
@@ -267,21 +416,11 @@ def critical_sigma_w(
     low: float = 0.05,
     high: float = 20.0,
 ) -> float | None:
-    """The weight scale σ_w at which χ(q*) = 1 (the edge of chaos), or None if χ(q*) - 1 does
-    not change sign between ``low`` and ``high``.
+    """The weight scale σ_w at which χ(q*) = 1 (the edge of chaos), or None if χ(q*) does not
+    pass through 1 between ``low`` and ``high``: neither where it keeps one side of 1 nor where
+    it jumps over 1 as q* jumps (GELU, SiLU, Mish, hard-swish; see ``edge_of_chaos``).
 
-    Found by Brent's method on log χ(q*(σ_w)) (Schoenholz et al. 2017). ReLU: √2 (He init);
-    tanh with σ_b² = 0: 1.
+    ``edge_of_chaos(...).sigma_w`` (Schoenholz et al. 2017). ReLU: √2 (He init); tanh with
+    σ_b² = 0: 1.
     """
-    act = as_activation(activation)
-
-    def log_chi(sigma_w: float) -> float:
-        sigma_w2 = sigma_w * sigma_w
-        q_star = fixed_point(act, sigma_w2, sigma_b2, params=params, tol=1e-10)
-        value = chi(act, q_star, sigma_w2, params)
-        return math.log(value) if value > 0 and math.isfinite(value) else -math.inf
-
-    a, b = log_chi(low), log_chi(high)
-    if not (math.isfinite(a) and math.isfinite(b)) or a * b > 0:
-        return None
-    return float(optimize.brentq(log_chi, low, high, xtol=1e-10))
+    return edge_of_chaos(activation, sigma_b2, params, low, high).sigma_w

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .curves import SATURATION_THRESHOLD, Chosen, intervals
+from .curves import SATURATION_THRESHOLD, Chosen, find_breaks, intervals, markdown_escape, slope_grows_towards
 from .meanfield import gaussian_expectation
 
 GRID_LIMIT = 20.0
@@ -88,12 +88,28 @@ def _saturation_side(x: np.ndarray, slope: np.ndarray, side: str) -> str:
     return f"{region} ({'dead: f′ = 0' if edge == 0.0 else f'|f′| < {SATURATION_THRESHOLD}'})"
 
 
-def _max_slope(x, slope, far_slope, edges: tuple[str, str], tolerance: float) -> tuple[float, str]:
+def _grows(slopes: np.ndarray) -> bool:
+    """Whether |f'| at x = ±1e3, ±1e6, ±1e9 (one side) keeps growing: no largest slope there."""
+    return bool(np.isposinf(slopes[-1]) or (slopes[1] > slopes[0] * 1.001 and slopes[2] > slopes[1] * 1.001))
+
+
+def _max_slope(
+    x,
+    slope,
+    far_slope,
+    edges: tuple[str, str],
+    tolerance: float,
+    unbounded: tuple[bool, bool] = (False, False),
+) -> tuple[float, str]:
     """The largest |f'| and where: a point, an interval, or a limit towards an edge.
 
     ``edges`` names what lies beyond each end of the grid: "−∞" and "∞", or the x where f
-    stops being finite.
+    stops being finite; ``unbounded`` says where |f'| grows without bound (towards a pole of f,
+    or out to ±∞), where the largest slope is ∞.
     """
+    growing = [edge for edge, grows in zip(edges, unbounded, strict=True) if grows]
+    if growing:
+        return math.inf, "as x → " + ("±∞" if growing == ["−∞", "∞"] else " and ".join(growing))
     peak = float(np.max(slope))
     far_peak = float(np.max(far_slope)) if far_slope.size and np.isfinite(far_slope).all() else peak
     if far_peak > peak * (1.0 + tolerance):
@@ -119,7 +135,10 @@ def _max_slope(x, slope, far_slope, edges: tuple[str, str], tolerance: float) ->
 
 
 def _smoothness(x: np.ndarray, f: np.ndarray, slope: np.ndarray) -> str:
-    """'smooth', or where f jumps or f' has a kink, found from steps between grid points."""
+    """'smooth', or where f jumps or f' has a kink, found from steps between grid points.
+
+    ``slope`` is f' with its sign (abs(x) turns from −1 to 1 at its kink, |f'| stays 1); near an
+    edge of the grid, where one side's steps are missing, no kink is claimed."""
     # A jump in f is a step much larger than the gentler of the two neighbouring slopes allows.
     jump_f = np.abs(np.diff(f)) > 10 * GRID_STEP * (1.0 + np.minimum(np.abs(slope[:-1]), np.abs(slope[1:])))
     if jump_f.any():
@@ -128,7 +147,7 @@ def _smoothness(x: np.ndarray, f: np.ndarray, slope: np.ndarray) -> str:
     # A kink is a change in f' far larger than the changes two grid steps either side: a
     # steep but smooth f' (exp(1000x)) changes by similar factors from step to step.
     change = np.abs(np.diff(slope))
-    padded = np.pad(change, 2)
+    padded = np.pad(change, 2, constant_values=np.inf)
     kinks = (change > KINK_JUMP) & (0.1 * change > np.maximum(padded[:-4], padded[4:]))
     if kinks.any():
         where = [_fmt(_boundary(x, int(i) + 1)) for i, _ in intervals(np.arange(x.size - 1), kinks)]
@@ -152,17 +171,23 @@ def activation_properties(item: Chosen) -> dict[str, object]:
         f_far = (activation.fn(-FAR, **params), activation.fn(FAR, **params))
         f0 = float(activation.grad(np.array([0.0]), **params)[0])
         far_slope = np.abs(activation.grad(np.concatenate([-FAR, FAR]), **params))
+        # Where f itself overflows far out (exp(x) at 1e3), its slope is beyond float64 too.
+        far_slope = np.where(np.isnan(far_slope) & np.isinf(np.concatenate(f_far)), np.inf, far_slope)
         mean = gaussian_expectation(lambda z: activation.fn(z, **params), kinks=kinks)
         second = gaussian_expectation(lambda z: activation.fn(z, **params) ** 2, kinks=kinks)
+    if activation.numerical_grad:
+        f, df = _mark_poles(activation, params, x, f, df)
     row: dict[str, object] = {"key": activation.key, "activation": item.label}
     finite = np.isfinite(f) & np.isfinite(df)
     if finite.all():
         with np.errstate(all="ignore"):  # far values of a typed f may overflow; handled as ±∞
             row["output range"] = output_range(f, df, *f_far)
         edges = ("−∞", "∞")
+        unbounded = (_grows(far_slope[: FAR.size]), _grows(far_slope[FAR.size :]))
     else:
         bad = intervals(x, ~finite)
         row["output range"] = "not finite for " + ", ".join(_describe_closed(a, b) for a, b in bad[:2])
+        row["output range"] += " …" if len(bad) > 2 else ""
     if finite.all() and math.isfinite(mean) and math.isfinite(second):
         std = math.sqrt(max(second - mean * mean, 0.0))
         centred = abs(mean) <= 0.1 * max(std, 1e-12)
@@ -174,28 +199,53 @@ def activation_properties(item: Chosen) -> dict[str, object]:
         if not runs:
             return row
         start, end = (int(i) for i in max(runs, key=lambda run: run[1] - run[0]))
-        edges = ("−∞" if start == 0 else _fmt(x[start]), "∞" if end == x.size - 1 else _fmt(x[end]))
+        # Each edge is the first grid point beyond the stretch; at a pole of f (f = ±∞ there,
+        # as 1/x at 0 or log(x) at 0) |f'| grows without bound towards it.
+        edges = ("−∞" if start == 0 else _fmt(x[start - 1]), "∞" if end == x.size - 1 else _fmt(x[end + 1]))
+        grad = lambda z: activation.grad(z, **params)
+        unbounded = tuple(
+            0 <= outside < x.size
+            and bool(np.isinf(f[outside]) or slope_grows_towards(grad, float(x[inside]), float(x[outside])))
+            for inside, outside in ((start, start - 1), (end, end + 1))
+        )
         x, f, df = x[start : end + 1], f[start : end + 1], df[start : end + 1]
         far_slope = far_slope[:0]
     # A numerical derivative carries rounding noise, so "equal to the peak" needs slack.
     tolerance = 1e-6 if activation.numerical_grad else 1e-12
     with np.errstate(all="ignore"):  # a typed f may be finite yet near overflow
-        _describe_shape(row, x, f, df, f0, far_slope, edges, tolerance)
+        _describe_shape(row, x, f, df, f0, far_slope, edges, tolerance, unbounded)
     return row
+
+
+def _mark_poles(
+    activation, params, x: np.ndarray, f: np.ndarray, df: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """f and f' with ±∞ and NaN at the grid point nearest each pole of a typed f that falls
+    between grid points (tan at π/2): the row then treats it as 1/x at 0, never as a huge value."""
+    breaks = find_breaks(lambda z: activation.fn(z, **params), x, f)
+    if not breaks.poles.any():
+        return f, df
+    steps, where = np.flatnonzero(breaks.steps)[breaks.poles], breaks.where[breaks.poles]
+    nearest = np.where(np.abs(x[steps] - where) <= np.abs(x[steps + 1] - where), steps, steps + 1)
+    f, df = f.copy(), df.copy()
+    f[nearest], df[nearest] = np.inf, np.nan
+    return f, df
 
 
 def _describe_closed(a: float, b: float) -> str:
     return f"x = {_fmt(a)}" if a == b else f"{_fmt(a)} ≤ x ≤ {_fmt(b)}"
 
 
-def _describe_shape(row: dict[str, object], x, f, df, f0, far_slope, edges, tolerance: float) -> None:
+def _describe_shape(
+    row: dict[str, object], x, f, df, f0, far_slope, edges, tolerance: float, unbounded: tuple[bool, bool]
+) -> None:
     slope = np.abs(df)
     row["monotonic"] = "yes" if np.all(df >= -1e-12) else "no"
-    row["smoothness"] = _smoothness(x, f, slope)
+    row["smoothness"] = _smoothness(x, f, df)
     row["saturates left"] = _saturation_side(x, slope, "left") if edges[0] == "−∞" else "—"
     row["saturates right"] = _saturation_side(x, slope, "right") if edges[1] == "∞" else "—"
     row["f′(0)"] = _fmt(f0)
-    peak, where = _max_slope(x, slope, far_slope, edges, tolerance)
+    peak, where = _max_slope(x, slope, far_slope, edges, tolerance, unbounded)
     row["max |f′|"] = _fmt(peak)
     row["max |f′| at"] = where
 
@@ -209,8 +259,8 @@ def evaluation_costs(
     chosen: Sequence[Chosen], elements: int = 1_000_000, repeats: int = 7
 ) -> list[tuple[float, float]]:
     """For each chosen activation, (median seconds for f and f' on ``elements`` float64 inputs,
-    median ratio to ReLU's time). Each timing is paired with a ReLU timing taken right beside
-    it, so a machine busy with something else slows both and the ratio stays honest."""
+    median seconds for ReLU timed in turn with it in the same runs). A machine busy with
+    something else slows both, so their ratio stays honest; print the two beside it."""
     from .activations import ACTIVATIONS
 
     x = np.random.default_rng(0).standard_normal(elements) * 3.0
@@ -227,13 +277,12 @@ def evaluation_costs(
     with np.errstate(all="ignore"):
         once(relu)  # warm up allocation
         for item in chosen:
-            if item.activation.key == "relu":  # the yardstick itself: 1 by definition, not a noisy 0.9
-                results.append((float(np.median([once(relu) for _ in range(repeats)])), 1.0))
+            if item.activation.key == "relu":  # the yardstick itself: the same runs, ratio 1 exactly
+                seconds = float(np.median([once(relu) for _ in range(repeats)]))
+                results.append((seconds, seconds))
                 continue
             pairs = [(once(item), once(relu)) for _ in range(repeats)]
-            seconds = float(np.median([t for t, _ in pairs]))
-            ratio = float(np.median([t / max(r, 1e-9) for t, r in pairs]))
-            results.append((seconds, ratio))
+            results.append((float(np.median([t for t, _ in pairs])), float(np.median([r for _, r in pairs]))))
     return results
 
 
@@ -267,25 +316,51 @@ def matmul_seconds(size: int = 1000, repeats: int = 3) -> float:
     return float(np.median(times))
 
 
+COST = "f+f′ ms per 10⁶"
+RELU_SAME_RUNS = "ReLU ms, same runs"
+RATIO = "× ReLU"
+
+
+def cost_columns(costs: Sequence[tuple[float, float]]) -> dict[str, list]:
+    """The table's cost columns from ``evaluation_costs``: ms for f + f', ms for ReLU in the same
+    runs, and their ratio, computed from the two rounded numbers printed beside it."""
+    ms = [round(seconds * 1e3, 2) for seconds, _ in costs]
+    relu_ms = [round(relu * 1e3, 2) for _, relu in costs]
+    ratio = [round(a / b, 1) if b > 0 else None for a, b in zip(ms, relu_ms, strict=True)]
+    return {COST: ms, RELU_SAME_RUNS: relu_ms, RATIO: ratio}
+
+
 def describe_costs(table: pd.DataFrame, matmul_ms: float | None = None) -> str:
     """Sentences comparing the measured cost of f + f' with ReLU's and with a layer's matrix
-    product, from ``table``'s cost columns."""
-    if "× ReLU" not in table or table.empty:
+    product, from ``table``'s cost columns; each ratio stands beside the two times it divides."""
+    if RATIO not in table or table.empty:
         return ""
-    ordered = table.sort_values("× ReLU")
-    parts = [
-        f"{row['activation']} {row['f+f′ ms per 10⁶']:.2f} ms ({row['× ReLU']:.1f}× ReLU)"
-        for _, row in ordered.iterrows()
-    ]
+    ordered = table.sort_values(RATIO)
+    parts = []
+    for _, row in ordered.iterrows():
+        label = markdown_escape(str(row["activation"]))
+        if RELU_SAME_RUNS not in table:
+            parts.append(f"{label} {row[COST]:.2f} ms ({row[RATIO]:.1f}× ReLU)")
+        elif row.get("key") == "relu":
+            parts.append(f"{label} {row[COST]:.2f} ms")
+        else:
+            parts.append(
+                f"{label} {row[COST]:.2f} ms, {row[RATIO]:.1f}× the {row[RELU_SAME_RUNS]:.2f} ms ReLU took in the same runs"
+            )
     text = (
         f"Measured on this machine, f and f′ together on a million float64 inputs take: {'; '.join(parts)}."
     )
+    if RELU_SAME_RUNS in table:
+        text += (
+            " Each function is timed in turn with ReLU, so other work on the machine slows both alike and "
+            "the ratio stays fair; that is why ReLU's own time differs from run to run."
+        )
     if matmul_ms:
         dearest = ordered.iloc[-1]
-        share = dearest["f+f′ ms per 10⁶"] / (dearest["f+f′ ms per 10⁶"] + matmul_ms)
+        share = dearest[COST] / (dearest[COST] + matmul_ms)
         text += (
             f" For scale, one 1000-unit dense layer on a batch of 1000 (also a million outputs) spends "
-            f"{matmul_ms:.1f} ms in its matrix product, so even {dearest['activation']} would be "
+            f"{matmul_ms:.1f} ms in its matrix product, so even {markdown_escape(str(dearest['activation']))} would be "
             f"{share:.0%} of that layer's time."
         )
     return text

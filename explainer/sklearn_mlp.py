@@ -63,6 +63,8 @@ REACHED = 0.9  # the test accuracy whose first epoch the sentences compare ("rea
 # Layer updates are compared over the first epochs, while every net is still learning: a net that
 # has converged moves little, and over all epochs that would look like a layer that cannot learn.
 EARLY_EPOCHS = 10
+# A test accuracy at most this far above chance counts as "at chance" in the sentences.
+AT_CHANCE_MARGIN = 0.1
 # Gradient norms cost a full-batch backward pass each; about this many epochs per net suffice for a
 # heatmap, at a quarter of the cost of every epoch in the default run.
 GRADIENT_EPOCHS = 50
@@ -662,6 +664,20 @@ def _join(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def _loss_value(loss: float) -> str:
+    """A loss with three decimals, or two significant digits below 0.001 (never "0.000" for a loss above 0)."""
+    return f"{loss:.3f}" if loss >= 1e-3 or loss == 0 else f"{loss:.1e}"
+
+
+def against_chance(accuracy: float, chance: float) -> str:
+    """How a test accuracy compares with chance, from the two values as printed (two decimals):
+    "0.08 below chance (0.50)", "equal to chance (0.50)" or "0.06 above chance (0.50)"."""
+    gap = round(accuracy, 2) - round(chance, 2)
+    if abs(gap) < 0.005:
+        return f"equal to chance ({chance:.2f})"
+    return f"{abs(gap):.2f} {'above' if gap > 0 else 'below'} chance ({chance:.2f})"
+
+
 def _sentences(summary: pd.DataFrame, settings: dict, entry) -> list[str]:
     """Sentences a learner reads beside the table, each written from the numbers in it."""
     out: list[str] = []
@@ -678,12 +694,13 @@ def _sentences(summary: pd.DataFrame, settings: dict, entry) -> list[str]:
             )
 
     for r in healthy:
-        at_chance = r.test_accuracy <= chance + 0.1
+        at_chance = r.test_accuracy <= chance + AT_CHANCE_MARGIN
+        versus = against_chance(r.test_accuracy, chance)
         if r.activation == "identity" and at_chance and not entry.linearly_separable:
             out.append(
-                f"identity reaches {r.test_accuracy:.2f} test accuracy on {entry.key}: chance "
-                f"({chance:.2f}), as a linear model must. Without a nonlinearity the layers compose "
-                f"to one linear map, and no straight line separates the two classes of {entry.key}."
+                f"identity reaches {r.test_accuracy:.2f} test accuracy on {entry.key}, {versus}, the "
+                "accuracy of always answering the larger class. Without a nonlinearity the layers "
+                f"compose to one linear map, and no straight line separates the two classes of {entry.key}."
             )
         elif r.activation == "identity" and entry.linearly_separable and not at_chance:
             out.append(
@@ -691,9 +708,14 @@ def _sentences(summary: pd.DataFrame, settings: dict, entry) -> list[str]:
                 "line is all this dataset needs, so a linear model suffices."
             )
         elif at_chance:
+            verdict = (
+                f"at most {AT_CHANCE_MARGIN:.2f} better than"
+                if round(r.test_accuracy, 2) > round(chance, 2)
+                else "no better than"
+            )
             out.append(
-                f"{r.label} reaches {r.test_accuracy:.2f} test accuracy on {entry.key}: no better "
-                f"than chance ({chance:.2f})."
+                f"{r.label} reaches {r.test_accuracy:.2f} test accuracy on {entry.key}, {versus}: "
+                f"{verdict} always answering the larger class."
             )
 
     # A net "learned" if its training loss fell to under half its starting value.
@@ -710,7 +732,7 @@ def _sentences(summary: pd.DataFrame, settings: dict, entry) -> list[str]:
             )
         elif ratio > 0.9:
             contrast = (
-                f", while {best.label}'s fell from {best.initial_loss:.3f} to {best.final_loss:.3f}"
+                f", while {best.label}'s fell from {best.initial_loss:.3f} to {_loss_value(best.final_loss)}"
                 if best is not None
                 else ""
             )
@@ -747,9 +769,15 @@ def _sentences(summary: pd.DataFrame, settings: dict, entry) -> list[str]:
             if r.dead_fraction == 0.0:
                 out.append("No ReLU unit is dead: every hidden unit is active for some training point.")
             else:
+                revived = (
+                    " Fewer than at initialisation: a dead unit gets no gradient itself, but one in "
+                    "layer 2 or deeper comes back when the layers before it change its inputs."
+                    if round(100 * r.dead_fraction) < round(100 * r.dead_fraction_initial)
+                    else ""
+                )
                 out.append(
                     f"{r.dead_fraction:.0%} of ReLU's hidden units are dead at epoch {r.epochs}, "
                     f"against {r.dead_fraction_initial:.0%} at initialisation: they output 0 for every "
-                    "training point, so no gradient reaches their incoming weights."
+                    f"training point, so no gradient reaches their incoming weights.{revived}"
                 )
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -171,6 +172,21 @@ def initialization_story(depth: int = 10, width: int = 256, seed: int = 0) -> In
     return InitializationStory(curves, sentence)
 
 
+def _scientific(value: float) -> str:
+    """A number as the home page prints it: 3 significant digits, in scientific notation below
+    0.001 or from 10,000 up (1.3e-12, never 0.000000000001)."""
+    if value != 0.0 and not 1e-3 <= abs(value) < 1e4:
+        mantissa, exponent = f"{value:.2e}".split("e")
+        return f"{mantissa}e{int(exponent)}"
+    return f"{value:.3g}"
+
+
+def scientific_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """``frame`` with ``columns`` as text in ``_scientific``'s notation, for a table on screen (a
+    table widget prints 1.3e-12 as 0.000000000001)."""
+    return frame.assign(**{column: frame[column].map(_scientific) for column in columns})
+
+
 @dataclass(frozen=True)
 class FixesStory:
     """The gradient reaching the first layer, relative to the last, with and without each fix."""
@@ -218,12 +234,17 @@ def fixes_story(depth: int = 20, width: int = 128, seed: int = 0) -> FixesStory:
     clipped_norm = float(np.sqrt(np.sum(exploding["clipped_weight_grad_norm"].to_numpy() ** 2)))
     base = table.iloc[0]["layer 1 ÷ layer L gradient"]
     best = table.iloc[1:].loc[lambda t: (t["orders of magnitude"].abs()).idxmin()]
+    farthest = table.iloc[1:].loc[lambda t: (t["orders of magnitude"].abs()).idxmax()]
+    # The bound is rounded up, so that it bounds the number it stands for (0.2108 → 0.22).
+    bound = math.ceil(abs(farthest["orders of magnitude"]) * 100.0) / 100.0
     sentence = (
         f"In a {depth}-layer sigmoid network ({width} units, Glorot init) the first layer receives "
         f"{base:.1e} of the gradient the last one does. ReLU with He init, batch normalization and "
-        f"residual connections each bring that ratio back near 1 (within "
-        f"{table.iloc[1:]['orders of magnitude'].abs().max():.1f} orders of magnitude; closest: "
-        f"{best['setting']}, {best['layer 1 ÷ layer L gradient']:.2f}). Exploding gradients get a cap "
+        f"residual connections each bring that ratio back near 1 (within {bound:.2f} orders of "
+        f"magnitude, the farthest being {farthest['setting']} at "
+        f"{_scientific(farthest['layer 1 ÷ layer L gradient'])}; closest: "
+        f"{best['setting']}, {_scientific(best['layer 1 ÷ layer L gradient'])}). Exploding gradients get a "
+        "cap "
         f"instead: a tanh network with N(0, 1) weights has a weight gradient of norm {raw_norm:.1e}; "
         f"clipping by global norm rescales it to {clipped_norm:.2f}, the same direction, a bounded step."
     )

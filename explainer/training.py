@@ -301,6 +301,7 @@ class _Pass:
     batch_means: list[np.ndarray]
     batch_vars: list[np.ndarray]  # biased, over the batch
     logits: np.ndarray
+    training: bool = True  # batch statistics (True) or the running ones, constants (False)
 
 
 def _functions(state: ModelState):
@@ -326,7 +327,7 @@ def _forward(state: ModelState, X: np.ndarray, training: bool, slopes: bool = Tr
     """Forward pass; ``training`` normalises with the batch's statistics, else the running ones;
     ``slopes`` keeps f′(u) per layer (for a backward pass or the dead and saturated counts)."""
     f, both = _functions(state)
-    p = _Pass([X], [], [], [], [], [], np.empty(0))
+    p = _Pass([X], [], [], [], [], [], np.empty(0), training)
     h = X
     with np.errstate(all="ignore"):
         for i in range(state.depth):
@@ -379,8 +380,12 @@ def _backward(state: ModelState, p: _Pass, y: np.ndarray) -> list[np.ndarray]:
                 dgamma = np.einsum("ij,ij->j", du, xhat)
                 dbeta = du.sum(axis=0)
                 dxhat = du * state.gammas[i]
-                # Ioffe & Szegedy (2015), Algorithm 1 backward, with the batch mean and biased variance.
-                dz = inv * (dxhat - dxhat.mean(axis=0) - xhat * (np.einsum("ij,ij->j", dxhat, xhat) / m))
+                if p.training:
+                    # Ioffe & Szegedy (2015), Algorithm 1 backward, with the batch mean and biased variance.
+                    dz = inv * (dxhat - dxhat.mean(axis=0) - xhat * (np.einsum("ij,ij->j", dxhat, xhat) / m))
+                else:
+                    # Inference mode: the running mean and variance are constants, so BN is affine in z.
+                    dz = inv * dxhat
                 layer = [p.inputs[i].T @ dz, dgamma, dbeta]
             else:
                 dz = du
@@ -395,7 +400,8 @@ def loss_and_gradients(
     state: ModelState, X: np.ndarray, y: np.ndarray, training: bool = True
 ) -> tuple[float, list[np.ndarray]]:
     """(mean cross-entropy, its exact gradient per array of ``state.parameters()``) on (X, y);
-    ``training`` uses the batch's statistics in batch norm, as a training step does."""
+    ``training`` uses the batch's statistics in batch norm, as a training step does (the gradient
+    flows through the batch mean and variance); otherwise the running statistics, constants."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     p = _forward(state, X, training)
@@ -426,6 +432,17 @@ def global_norm(arrays: Sequence[np.ndarray]) -> float:
         return math.inf
     c = max(float(np.max(np.abs(a))) for a in arrays if a.size)
     return c * math.sqrt(_sum_squares([a / c for a in arrays]))
+
+
+def overflow_safe_std(a: np.ndarray) -> float:
+    """``np.std(a)`` without overflow for finite entries: activations near 1e190 square past
+    float64, so then the entries are divided by the largest |entry| first. Not finite if an entry is not."""
+    with np.errstate(all="ignore"):
+        std = float(np.std(a))
+    if math.isfinite(std) or not np.isfinite(a).all():
+        return std
+    c = float(np.max(np.abs(a)))
+    return c * float(np.std(a / c))
 
 
 def clip_gradients(grads: Sequence[np.ndarray], clip: tuple[str, float] | None) -> list[np.ndarray]:
@@ -531,12 +548,20 @@ class TrainingRun:
 
     @property
     def message(self) -> str | None:
-        """ "diverged at step k" with what left float64, or None for a run that did not diverge."""
+        """ "diverged at step k" with what left float64 and the step the curves stop at (the last
+        row of ``history``), or None for a run that did not diverge."""
         if self.diverged_at is None:
             return None
+        if self.history.empty:
+            return (
+                f"diverged at step {self.diverged_at}: the network's loss or gradient overflowed float64 "
+                "before any finite evaluation, so there are no curves"
+            )
+        last = int(self.history["step"].iloc[-1])
+        cause = "the initial network" if self.diverged_at == 0 else "after that update the network"
         return (
-            f"diverged at step {self.diverged_at}: after that update the loss overflowed float64, so the "
-            f"curves stop at step {self.diverged_at - 1}, the last finite state"
+            f"diverged at step {self.diverged_at}: {cause}'s loss or gradient overflowed float64, so the "
+            f"curves stop at step {last:,}, the last finite evaluation"
         )
 
     @property
@@ -558,7 +583,7 @@ def _record_layers(state: ModelState, full: _Pass, grads: list[np.ndarray], step
                 "grad_norm": global_norm([grads[i * per_layer]]),
                 "dead_fraction": float(np.mean(np.all(slope == 0.0, axis=0))),
                 "activation_mean": float(np.mean(h)),
-                "activation_std": float(np.std(h)),
+                "activation_std": overflow_safe_std(h),
                 "saturated_fraction": float(np.mean(np.abs(slope) < SATURATION_THRESHOLD)),
             }
             if state.batchnorm:
@@ -1302,7 +1327,9 @@ def dying_relu(
     """Three runs from the same weights and batches with plain SGD: ReLU at ``learning_rate``,
     ReLU at ``high_learning_rate``, Leaky ReLU (slope 0.01) at ``high_learning_rate``. CS231n:
     "with a proper setting of the learning rate this is less frequently an issue"; a unit whose
-    pre-activation is negative on every input gets no gradient, so nothing revives it."""
+    pre-activation is negative on every input gets no gradient, so its own weights stop moving; in
+    layer 1, whose inputs are the fixed data, it stays dead, while a deeper one can come back when the
+    layers before it change its inputs (``dead_units`` counts both)."""
     common = dict(
         dataset=dataset,
         hidden_layers=hidden_layers,
@@ -1352,15 +1379,58 @@ def _plane_sentences(comparison: Comparison, lines: pd.DataFrame, plane: pd.Data
     parts = []
     for name, run in comparison.runs.items():
         width = run.settings["hidden_layers"][0]
-        dead = int(lines.loc[lines["run"] == name, "dead"].sum())
+        counts = dead_units(run)
+        dead = int(counts.loc[counts["step"] == counts["step"].max(), 1].iloc[0])
+        drawn = lines[lines["run"] == name]
+        # Only units whose line crosses the panel are drawn; the count covers every unit.
+        shown = (
+            ""
+            if len(drawn) == width or dead == 0
+            else f" ({int(drawn['dead'].sum())} of the {len(drawn)} whose lines cross the panel)"
+        )
         silent = float(np.mean(plane.loc[plane["run"] == name, "active_share"].to_numpy() == 0))
         where = (
             f"on {silent:.0%} of the plane no hidden unit passes a gradient"
             if silent > 0
             else "every point of the plane has units passing a gradient"
         )
-        parts.append(f"**{name}**: {dead} of the {width} first-layer units are dead, and {where}")
+        parts.append(f"**{name}**: {dead} of the {width} first-layer units are dead{shown}, and {where}")
     return [f"{part}." for part in parts]
+
+
+def dead_units(run: TrainingRun) -> pd.DataFrame:
+    """The number of dead units per hidden layer at each evaluation of ``run``: one row per step,
+    a column ``step`` and one column per layer (1 = nearest the input), from ``layers.dead_fraction``."""
+    widths = pd.Series(run.settings["hidden_layers"], index=range(1, len(run.settings["hidden_layers"]) + 1))
+    share = run.layers.pivot(index="step", columns="layer", values="dead_fraction")
+    counts = (share * widths).round().astype(int)
+    counts.columns = list(counts.columns)
+    return counts.reset_index()
+
+
+def _revival_sentence(run: TrainingRun) -> str:
+    """How many dead units came back between evaluations, and the largest fall in one layer's dead
+    share; "" if the dead count never fell."""
+    counts = dead_units(run).set_index("step")
+    falls = (-counts.diff()).clip(lower=0).fillna(0)
+    revived = int(falls.to_numpy().sum())
+    if revived == 0:
+        return ""
+    widths = run.settings["hidden_layers"]
+    step, layer = falls.stack().idxmax()
+    before = counts.index[counts.index.get_loc(step) - 1]
+    layers = [int(c) for c in falls.columns if falls[c].sum() > 0]
+    where = (
+        f"layer {layers[0]}"
+        if len(layers) == 1
+        else f"layers {', '.join(map(str, layers[:-1]))} and {layers[-1]}"
+    )
+    return (
+        f" Dead is not always final: between evaluations, dead units in {where} came back at least "
+        f"{revived} time{'s' if revived > 1 else ''}, as the layers before them moved their inputs (layer {layer}'s dead share "
+        f"went from {counts.loc[before, layer] / widths[layer - 1]:.0%} at step {before:,} to "
+        f"{counts.loc[step, layer] / widths[layer - 1]:.0%} at step {step:,})."
+    )
 
 
 def _dying_sentences(comparison: Comparison, normal: str, high: str, leaky: str) -> list[str]:
@@ -1369,14 +1439,17 @@ def _dying_sentences(comparison: Comparison, normal: str, high: str, leaky: str)
     out = []
     for name in (normal, high):
         run = comparison.runs[name]
+        counts = dead_units(run).set_index("step")
+        start = int(counts.iloc[0].sum())
         layers = run.layers[run.layers["step"] == run.layers["step"].max()]
         worst = layers.loc[layers["dead_fraction"].idxmax()]
         status = f" It {run.message}." if run.diverged_at is not None else ""
         out.append(
             f"**{name}**: {s.loc[name, 'dead_fraction']:.0%} of the {units} hidden units are dead after "
             f"step {s.loc[name, 'steps_done']:,} (most in layer {int(worst['layer'])}: "
-            f"{worst['dead_fraction']:.0%}); training loss {_number(s.loc[name, 'final_loss'])}, test accuracy "
-            f"{s.loc[name, 'test_accuracy']:.0%}.{status}"
+            f"{worst['dead_fraction']:.0%}), against {start / units:.0%} at step 0; training loss "
+            f"{_number(s.loc[name, 'final_loss'])}, test accuracy "
+            f"{s.loc[name, 'test_accuracy']:.0%}.{_revival_sentence(run)}{status}"
         )
     out.append(
         f"**{leaky}**: {s.loc[leaky, 'dead_fraction']:.0%} dead — its slope on the left is 0.01, never 0, so "
@@ -1650,16 +1723,74 @@ def early_stopping(run: TrainingRun, patience: int) -> EarlyStopping:
     )
 
 
+def _percent(share: float) -> str:
+    """A share as a percentage with the decimal it needs: "75%", "72.5%"."""
+    return f"{share:.0%}" if abs(100 * share - round(100 * share)) < 1e-9 else f"{share:.1%}"
+
+
+def _went(start: float, end: float) -> str:
+    """ "fell from a to b", "rose from a to b" or "stayed at a", as the three-decimal values read."""
+    a, b = f"{start:.3f}", f"{end:.3f}"
+    if a == b:
+        return f"stayed at {a}"
+    return f"{'fell' if float(b) < float(a) else 'rose'} from {a} to {b}"
+
+
+def _stop_against_best(run: TrainingRun, stopped: pd.Series, kept: pd.Series) -> str:
+    """Whether restoring the best weights beat the weights at the stop on the test points, from the
+    two summary rows as printed; when the stop wins, why a validation minimum can lose on test."""
+    n_samples = run.settings["n_samples"]
+    n_val = round(SPLIT[1] * n_samples)
+    n_test = n_samples - run.settings["n_train"] - n_val
+    acc_s, acc_k = _percent(stopped["test_accuracy"]), _percent(kept["test_accuracy"])
+    loss_s, loss_k = f"{stopped['test_loss']:.3f}", f"{kept['test_loss']:.3f}"
+    accuracy = np.sign(
+        round(stopped["test_accuracy"] - kept["test_accuracy"], 6)
+    )  # +1: the stop scores higher
+    loss = np.sign(float(loss_k) - float(loss_s))  # +1: the stop's test loss is lower
+    at_stop = f"the weights at the stop (step {int(stopped['step']):,})"
+    scores = f"test accuracy {acc_s} against {acc_k}, test loss {loss_s} against {loss_k}"
+    if accuracy == 0 and loss == 0:
+        return f"Restoring changes nothing on the test points: {at_stop} score the same, {acc_s} (test loss {loss_s})."
+    if accuracy <= 0 and loss <= 0:
+        return (
+            f"Restoring the best weights pays on the test points: {at_stop} score {acc_s} (test loss "
+            f"{loss_s}) against the restored {acc_k} ({loss_k})."
+        )
+    if accuracy >= 0 and loss >= 0:
+        return (
+            f"Here {at_stop} do better on the test points than the restored best: {scores}. The validation "
+            f"loss chose step {int(kept['step']):,} ({kept['val_loss']:.3f} against {stopped['val_loss']:.3f}), "
+            f"but it is an average over only {n_val} points, so its lowest value partly picks the step that "
+            f"happened to suit those points; the {n_test} test points disagree."
+        )
+    # Split verdicts: a higher accuracy with a higher loss, or a lower accuracy with a lower loss.
+    both = "a higher" if accuracy > 0 else "a lower"
+    return (
+        f"{at_stop[0].upper()}{at_stop[1:]} score {both} test accuracy but {both} test loss than the "
+        f"restored best ({scores}): accuracy counts only which side of ½ each of the {n_test} test points "
+        f"falls (one point is {_percent(1 / n_test)}), while the loss also weighs how confident the net is."
+    )
+
+
 def _stopping_sentences(
     run: TrainingRun, patience: int, best: int, stop: int | None, summary: pd.DataFrame
 ) -> list[str]:
     h = run.history.set_index("step")
     last = int(run.history["step"].iloc[-1])
     full = summary.iloc[0]
+    lowest = int(h["val_loss"].idxmin())
+    later = (
+        f" It goes lower after the stop, to {h.loc[lowest, 'val_loss']:.3f} at step {lowest:,}, which early "
+        "stopping with this patience never sees."
+        if h.loc[lowest, "val_loss"] < h.loc[best, "val_loss"]
+        else ""
+    )
+    where = "Before the stop the validation loss" if later else "The validation loss"
     out = [
-        f"The validation loss is lowest at step {best:,} ({h.loc[best, 'val_loss']:.3f}); after all {last:,} steps "
-        f"it is {full['val_loss']:.3f}, while the training loss fell from {h.loc[best, 'train_loss']:.3f} to "
-        f"{h.loc[last, 'train_loss']:.3f}."
+        f"{where} is lowest at step {best:,} ({h.loc[best, 'val_loss']:.3f}); after all {last:,} steps "
+        f"it is {full['val_loss']:.3f}, while the training loss "
+        f"{_went(h.loc[best, 'train_loss'], h.loc[last, 'train_loss'])}.{later}"
     ]
     if stop is None:
         out.append(
@@ -1667,12 +1798,12 @@ def _stopping_sentences(
             f"the validation loss last improved at step {best:,}, fewer than {patience:,} steps before the end."
         )
         return out
-    kept = summary.iloc[2]
+    stopped, kept = summary.iloc[1], summary.iloc[2]
     out.append(
         f"With a patience of {patience:,} steps, training stops at step {stop:,} and keeps the weights of step "
-        f"{best:,}: test accuracy {kept['test_accuracy']:.0%} (test loss {kept['test_loss']:.3f}) against "
-        f"{full['test_accuracy']:.0%} (test loss {full['test_loss']:.3f}) after all {last:,} steps, "
-        f"for {stop / last:.0%} of the training steps."
+        f"{best:,}: test accuracy {_percent(kept['test_accuracy'])} (test loss {kept['test_loss']:.3f}) against "
+        f"{_percent(full['test_accuracy'])} (test loss {full['test_loss']:.3f}) after all {last:,} steps, "
+        f"for {stop / last:.0%} of the training steps. {_stop_against_best(run, stopped, kept)}"
     )
     return out
 

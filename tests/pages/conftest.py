@@ -32,7 +32,12 @@ def page_url_paths() -> dict[str, str]:
     tree = ast.parse(APP.read_text())
     paths = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page" and node.args:
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", None) == "Page"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
             keywords = {k.arg: k.value for k in node.keywords}
             default = isinstance(keywords.get("default"), ast.Constant) and keywords["default"].value is True
             url = keywords["url_path"].value if "url_path" in keywords else Path(node.args[0].value).stem

@@ -1,9 +1,12 @@
 """The Activations page: every widget, the chart data it draws, typed activations, bad links."""
 
+import re
+
 import numpy as np
 import pytest
 
 from tests.unit.test_expressions import REFUSED
+from tests.unit.test_properties import assert_printed_ratios_match_printed_times
 
 from .conftest import assert_clean, chart_frames, open_page
 
@@ -83,8 +86,55 @@ def test_overflowing_typed_activation_is_clipped_with_a_message(page):
 def test_log_of_negative_numbers_is_a_gap_with_a_message(page):
     page.text_input(key="expr").set_value("log(x)").run()
     assert any("undefined (NaN)" in w.value and "gap" in w.value for w in page.warning)
-    typed = curves(page).query("key == 'typed' and panel == 'f(x)' and x < 0")
-    assert typed["value"].isna().all()
+    typed = curves(page).query("key == 'typed' and panel == 'f(x)'")
+    assert typed["x"].min() > 0  # no points where log is undefined, and no NaN sent to the chart
+    assert not chart_frames(page)[0]["value"].isna().any()
+
+
+def test_a_pole_is_a_gap_with_a_message_not_a_spike(page):
+    page.text_input(key="expr").set_value("1/x").run()
+    assert_clean(page)
+    assert any("f is infinite (undefined) at x ≈ 0" in w.value for w in page.warning)
+    typed = chart_frames(page)[0].query("key == 'typed'")
+    assert 0.0 not in set(typed["x"]) and (typed.query('panel == "f\'(x)"')["value"] < 0).all()
+    assert typed.groupby("panel")["segment"].nunique().tolist() == [2, 2]  # the line breaks at the pole
+
+
+def rendered_text(at) -> str:
+    """All the Markdown, captions and alerts of the page as sent to the browser."""
+    return "\n".join(
+        e.value for kind in ("markdown", "caption", "warning", "info", "error") for e in at.get(kind)
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["x**2", "1/x", "log(x)", "sqrt(x)", "exp(x)", "max(0, x)", "abs(x)", "tan(x)"]
+)
+def test_typed_activation_text_has_no_nan_no_empty_zone_and_keeps_its_stars(page, text):
+    page.text_input(key="expr").set_value(text).run()
+    assert_clean(page)
+    shown = rendered_text(page)
+    assert "typed: " + text.replace("*", "\\*") in shown  # Markdown shows x**2, not x2 in bold
+    assert "*" not in text or "typed: " + text not in shown
+    assert "nan" not in shown.lower().replace("nan)", "")  # "undefined (NaN)" says it in words
+    assert not re.search(r"([-−]?[\d.]+) < x < \1\b", shown)
+    table = page.dataframe[0].value
+    assert "nan" not in table.astype(str).to_string().lower().replace("none", "")
+
+
+def test_slope_sentence_speaks_of_the_range_on_screen(page):
+    page.text_input(key="expr").set_value("exp(x)").run()
+    sentence = next(m.value for m in page.markdown if "peak slope" in m.value)
+    assert "x from −6 to 6" in sentence and "403^10" in sentence and "5.18e+21" not in sentence
+
+
+def test_a_reversed_range_in_the_link_is_put_in_order():
+    at = open_page(PAGE, {"x": ["5", "-5"]})
+    assert_clean(at)
+    assert at.slider(key="x").value == (-5.0, 5.0)
+    assert not [w for w in at.warning if "could not be used" in w.value]
+    data = curves(at)
+    assert (data["x"].min(), data["x"].max()) == (-5.0, 5.0)
 
 
 def test_nothing_chosen_says_what_to_do(page):
@@ -105,6 +155,12 @@ def test_cost_columns_are_measured_relative_to_relu(page):
     table = page.dataframe[0].value
     assert table.loc[table["activation"] == "ReLU", "× ReLU"].iloc[0] == 1.0
     assert (table["f+f′ ms per 10⁶"] > 0).all()
+    assert (table["× ReLU"] == (table["f+f′ ms per 10⁶"] / table["ReLU ms, same runs"]).round(1)).all()
+
+
+def test_cost_sentence_ratios_are_the_ratios_of_the_times_beside_them(page):
+    sentence = next(m.value for m in page.markdown if "Measured on this machine" in m.value)
+    assert_printed_ratios_match_printed_times(sentence)
 
 
 def test_which_one_where_links_each_rule_to_a_page(page):

@@ -235,8 +235,19 @@ def test_each_preset_link_sets_the_scene_and_puts_published_beside_measured(key)
     assert at.selectbox(key="init").value == first.init
     assert at.slider(key="width").value == first.width
     table = at.dataframe[0].value
-    assert list(table.columns) == ["network", "quantity", "published", "measured here", "tolerance", "agrees"]
-    assert (table["agrees"] == "✓").all(), table
+    assert list(table.columns) == [
+        "network",
+        "quantity",
+        "published",
+        "where printed",
+        "our re-run: median (seeds 0–7)",
+        "our re-run: range",
+        "agrees",
+    ]
+    printed = table["published"] != "—"
+    assert (table.loc[printed, "agrees"] == "✓").all() and (table.loc[~printed, "agrees"] == "—").all(), table
+    assert (table.loc[printed, "where printed"] != "—").all()
+    assert "REFERENCE" not in text(at)
     layers = charts(at)[f"{key}_layers"]
     assert set(layers["series"]) == {run.label for run in preset.runs}
     assert preset.source.split(":")[0] in text(at)
@@ -249,7 +260,10 @@ def test_a_preset_button_sets_the_scene_in_one_click():
     assert_clean(at)
     assert at.selectbox(key="preset").value == "selu_lecun_depth100"
     assert at.selectbox(key="act").value == "selu" and at.slider(key="depth").value == 100
-    assert "published numbers are reproduced" in text(at)
+    assert (
+        "2 of the 2 numbers are printed in the source, and all 2 lie within the range of our re-run"
+        in text(at)
+    )
 
 
 @pytest.mark.parametrize(
@@ -319,3 +333,57 @@ def test_every_chart_has_a_csv_download_and_the_link_lists_only_changed_settings
     assert labels.count("Download data (CSV)") == len(CHARTS)
     link = at.code[-1].value
     assert "depth=12" in link and "act=" not in link
+
+
+def phase_view(at) -> tuple[object, object]:
+    """The phase diagram's cells and its marks (kind → row) as drawn."""
+    phase = charts(at)["phase"]
+    return phase.dropna(subset=["value"]), phase.dropna(subset=["kind"]).set_index("kind")
+
+
+def test_phase_text_counts_the_colours_drawn_and_says_why_the_default_has_no_chi_one_line():
+    from explainer import ui
+
+    at = open_page(PAGE, SMALL)
+    assert_clean(at)
+    cells, marks = phase_view(at)
+    low, high = ui.depth_phase_layout()["sigma_range"]
+    assert not low <= marks.loc["critical", "sigma_w"] <= high  # sigmoid's χ = 1 is off the chart
+    words = text(at)
+    assert "The dashed line is where" not in words and "orange: far more" not in words
+    assert "No dashed line is drawn" in words and "beyond this chart's σ_w of 0.3 to 3.5" in words
+    blue, orange = int((cells["value"] < -1).sum()), int((cells["value"] > 1).sum())
+    assert f"Of the chart's {len(cells)} cells, {blue} are blue" in words
+    assert ("none is orange" if orange == 0 else f"{orange} are orange") in words
+
+
+def test_phase_text_says_where_the_drawn_chi_one_line_is_for_tanh():
+    at = open_page(PAGE, {**SMALL, "act": "tanh"})
+    cells, marks = phase_view(at)
+    assert marks.loc["critical", "sigma_w"] == pytest.approx(1.0, abs=1e-6)
+    orange = int((cells["value"] > 1).sum())
+    assert orange > 0 and f"{orange} are orange" in text(at)
+    assert "The dashed line marks the edge of chaos for tanh at σ_w = 1," in text(at)
+
+
+def test_gelu_phase_diagram_draws_no_chi_one_line_and_says_chi_jumps_over_one():
+    at = open_page(PAGE, {**SMALL, "act": "gelu"})
+    assert_clean(at)
+    cells, marks = phase_view(at)
+    assert list(marks.index) == ["here"]  # no χ = 1 line: χ(q*) never equals 1 for GELU
+    words = text(at)
+    assert "No dashed line is drawn: for GELU χ at the fixed point never equals 1" in words
+    assert "below σ_w = 1.47, where χ = 0.539" in words and "above it, where χ = 1.08" in words
+    # The measured cells change side where mean field's q* jumps: blue at 1.4, orange at 1.5.
+    deep = cells[cells["depth"] == 200].set_index("sigma_w")["value"]
+    assert deep[1.4] < -1 and deep[1.5] > 1
+
+
+def test_section_7_speaks_of_a_table_only_when_one_is_shown():
+    at = open_page(PAGE, SMALL)
+    assert not at.dataframe
+    assert "once one is chosen, a table puts its published numbers" in text(at)
+    assert "the table below" not in text(at)
+    at = open_page(PAGE, {"preset": "selu_lecun_depth100"}, timeout=180)
+    assert_clean(at)
+    assert at.dataframe and "the table below puts its published numbers" in text(at)

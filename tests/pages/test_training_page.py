@@ -5,6 +5,8 @@ control and checks what its section redraws. Caches are cleared once per module,
 a control recomputes only its own section.
 """
 
+import json
+
 import pytest
 import streamlit as st
 
@@ -134,6 +136,24 @@ def test_dying_relu_high_rate_kills_units_and_leaky_relu_keeps_them(page):
     assert share["Leaky ReLU, learning rate 3"] == 0
     text = markdown(page)
     assert "first-layer units are dead" in text and "its slope on the left is 0.01, never 0" in text
+    # Dead is not forever beyond layer 1: the prose no longer says no update can revive a unit.
+    assert "no update can revive" not in text and "a dead unit deeper in comes back" in text
+
+
+def test_the_planes_prose_names_the_colours_the_chart_draws(page):
+    from explainer.charts import PLANE_SHADES
+
+    [spec] = [json.loads(c.proto.spec) for c in page.get("vega_lite_chart") if "active_share" in c.proto.spec]
+    ranges = [
+        layer["encoding"]["color"]["scale"]["range"]
+        for layer in spec["spec"]["layer"]
+        if "color" in layer.get("encoding", {})
+    ]
+    assert ranges == [[PLANE_SHADES["none"][1], PLANE_SHADES["all"][1]]]
+    text = markdown(page)
+    all_word, none_word = PLANE_SHADES["all"][0], PLANE_SHADES["none"][0]
+    assert f"{all_word}: all of them, {none_word}: none" in text
+    assert f"so its panel is {all_word} throughout" in text and "white" not in text
 
 
 def test_dying_relu_learning_rates_are_controls(page):
@@ -194,6 +214,15 @@ def test_early_stopping_patience_moves_the_stop_without_retraining(page):
     assert_clean(page)
     table = page.dataframe[-1].value
     assert table["policy"].iloc[0] == "train all steps"
+    # The stop-against-restore sentence follows the table's test numbers, whichever wins.
+    stopped, kept = table.iloc[1], table.iloc[2]
+    said = markdown(page)
+    if stopped["test accuracy"] > kept["test accuracy"] and stopped["test loss"] < kept["test loss"]:
+        assert "do better on the test points than the restored best" in said
+    elif stopped["test accuracy"] <= kept["test accuracy"] and stopped["test loss"] >= kept["test loss"]:
+        assert "Restoring the best weights pays" in said or "Restoring changes nothing" in said
+    else:
+        assert "test accuracy but a" in said and "test loss than the restored best" in said
     page.slider(key="es_noise").set_value(0.3).run()
     page.select_slider(key="es_steps").set_value(300).run()
     assert_clean(page)

@@ -1,16 +1,28 @@
 """Curves, zones and the sentences written from them."""
 
+import math
+import re
+
 import numpy as np
 import pytest
 
 from explainer import ACTIVATIONS, Chosen, activation_curves, parse_activation
-from explainer.curves import CLIP_LIMIT, describe_slopes, describe_zones, intervals, power_text, sanitize
+from explainer.curves import (
+    CLIP_LIMIT,
+    describe_slopes,
+    describe_zones,
+    intervals,
+    markdown_escape,
+    power_text,
+    sanitize,
+)
 
 
 def test_curves_are_tidy_with_both_panels_for_each_activation():
     chosen = [Chosen(ACTIVATIONS[k]) for k in ("sigmoid", "relu")]
     curves = activation_curves(chosen, -4, 4, points=81).curves
-    assert list(curves.columns) == ["key", "label", "x", "panel", "value"]
+    assert list(curves.columns) == ["key", "label", "x", "panel", "value", "segment"]
+    assert (curves["segment"] == 1).all()  # continuous: one unbroken line each
     assert len(curves) == 2 * 2 * 81
     relu_grad = curves[(curves["key"] == "relu") & (curves["panel"] == "f'(x)")]
     np.testing.assert_array_equal(relu_grad["value"], (relu_grad["x"] > 0).astype(float))
@@ -37,7 +49,7 @@ def test_x_range_is_ordered_and_clamped():
     assert degenerate["x"].max() > degenerate["x"].min()
 
 
-def test_overflow_is_clipped_with_a_message_and_nan_left_as_a_gap():
+def test_overflow_is_clipped_with_a_message_and_undefined_values_are_a_gap_without_nan():
     curve_set = activation_curves(
         [Chosen(parse_activation("exp(1000*x)")), Chosen(parse_activation("log(x)"))], -2, 2
     )
@@ -48,7 +60,7 @@ def test_overflow_is_clipped_with_a_message_and_nan_left_as_a_gap():
     log_f = curve_set.curves[
         (curve_set.curves["label"] == "typed: log(x)") & (curve_set.curves["panel"] == "f(x)")
     ]
-    assert log_f.loc[log_f["x"] < 0, "value"].isna().all()
+    assert log_f["x"].min() > 0 and not curve_set.curves["value"].isna().any()
 
 
 def test_sanitize_counts():
@@ -66,6 +78,87 @@ def test_intervals_finds_runs():
 def test_slope_sentence_is_written_from_the_peak_slopes():
     text = describe_slopes([Chosen(ACTIVATIONS["sigmoid"]), Chosen(ACTIVATIONS["tanh"])], depth=10)
     assert "max |f'| = 0.25" in text and "0.25^10 = 9.5e-07" in text and "tanh allows up to 1^10 = 1" in text
+
+
+def test_slope_sentence_is_computed_on_the_range_shown_and_names_it():
+    text = describe_slopes(
+        [Chosen(ACTIVATIONS["sigmoid"]), Chosen(parse_activation("exp(x)"))], x_min=-6, x_max=6
+    )
+    assert "x from −6 to 6" in text
+    assert f"up to {math.exp(6):.3g}^10" in text  # 403: the chart's top, not e^50 = 5.18e+21
+    assert "5.18e+21" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("1/x", "next to x ≈ 0, where f is infinite"),
+        ("tan(x)", "next to x ≈ −4.712, −1.571"),
+        ("sqrt(x)", "towards x ≈ 0, where f' stops being defined"),
+    ],
+)
+def test_slope_sentence_says_a_slope_that_grows_without_bound_has_no_peak(text, where):
+    sentence = describe_slopes([Chosen(parse_activation(text))], x_min=-6, x_max=6)
+    assert where in sentence and "grows without bound" in sentence
+    assert "^10" not in sentence  # no number raised to the depth for it
+
+
+def test_typed_labels_are_escaped_for_markdown_in_every_sentence():
+    chosen = [Chosen(parse_activation("x**2"))]
+    curve_set = activation_curves(chosen, -6, 6, points=201)
+    for sentence in [*describe_zones(curve_set), describe_slopes(chosen, x_min=-6, x_max=6)]:
+        assert "x\\*\\*2" in sentence
+    assert markdown_escape("where(x < 0, x, $1)") == "where(x \\< 0, x, \\$1)"
+
+
+def test_a_pole_is_a_gap_in_both_panels_with_a_message_not_a_spike():
+    curve_set = activation_curves([Chosen(parse_activation("1/x"))], -6, 6, points=201)
+    curves = curve_set.curves
+    assert 0.0 not in set(curves["x"])  # no point drawn at the pole, in either panel
+    slope = curves[curves["panel"] == "f'(x)"]
+    assert (slope["value"] < 0).all()  # -1/x², never the old +2.8e10 spike across the pole
+    for panel in ("f(x)", "f'(x)"):
+        line = curves[curves["panel"] == panel]
+        assert sorted(line["segment"].unique()) == [1, 2]
+        assert (
+            line.loc[line["x"] < 0, "segment"].nunique() == 1
+            and line.loc[line["x"] > 0, "segment"].nunique() == 1
+        )
+    assert any("f is infinite (undefined) at x ≈ 0" in m and "gap" in m for m in curve_set.messages)
+
+
+def test_a_pole_between_grid_points_and_a_jump_break_the_line_too():
+    tan = activation_curves([Chosen(parse_activation("tan(x)"))], -3, 3, points=200)
+    assert tan.curves.groupby("panel")["segment"].nunique().tolist() == [3, 3]  # poles at ±π/2
+    assert any("x ≈ −1.571, 1.571" in m for m in tan.messages)
+    step = activation_curves([Chosen(parse_activation("where(x >= 0, 1, -1)"))], -6, 6, points=201)
+    assert step.curves.groupby("panel")["segment"].nunique().tolist() == [2, 2]
+    assert any("f jumps at x ≈ 0" in m for m in step.messages)
+    assert (step.curves.loc[step.curves["panel"] == "f'(x)", "value"] == 0).all()  # no spike at the jump
+
+
+def test_continuous_functions_are_not_broken_even_when_steep_or_kinked():
+    texts = ["exp(x)", "sin(1e10*x)", "max(0, x)", "abs(x)", "sigmoid(1000*x)", "x**2"]
+    curve_set = activation_curves([Chosen(parse_activation(t)) for t in texts], -6, 6, points=201)
+    assert (curve_set.curves["segment"] == 1).all() and not curve_set.messages
+
+
+@pytest.mark.parametrize("text", ["x**2", "abs(x)", "x**3", "0*x", "log(x)", "1/x"])
+def test_zones_and_sentences_have_no_degenerate_interval_and_no_nan(text):
+    curve_set = activation_curves([Chosen(parse_activation(text))], -6, 6, points=201)
+    assert (curve_set.zones["x_end"] > curve_set.zones["x_start"]).all()
+    for sentence in describe_zones(curve_set):
+        assert not re.search(r"([-−]?[\d.]+) < x < \1\b", sentence), sentence
+        assert "nan" not in sentence.lower() and "for everywhere" not in sentence
+
+
+def test_zone_sentence_for_a_function_undefined_on_the_whole_range():
+    curve_set = activation_curves([Chosen(parse_activation("log(x)"))], -6, -1, points=51)
+    (sentence,) = describe_zones(curve_set)
+    assert "undefined everywhere shown" in sentence and "nan" not in sentence.lower()
+    assert "undefined on the whole range shown" in describe_slopes(
+        [Chosen(parse_activation("log(x)"))], x_min=-6, x_max=-1
+    )
 
 
 @pytest.mark.parametrize(

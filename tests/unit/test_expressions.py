@@ -78,6 +78,9 @@ def test_length_limit_is_two_hundred_characters():
         ("0.5 * x * (1 + erf(x / sqrt(2)))", "gelu"),
         ("minimum(maximum(x, -1), 1)", "hard_tanh"),
         ("x / (1 + abs(x))", "softsign"),
+        ("max(0, x)", "relu"),
+        ("max(x, 0.01 * x)", "leaky_relu"),
+        ("min(max(x, -1), 1)", "hard_tanh"),
     ],
 )
 def test_typed_formula_equals_the_registered_function(text, registered):
@@ -132,3 +135,21 @@ def test_redundant_parentheses_do_not_count_as_nesting():
 def test_latex_is_built_from_the_expression():
     assert parse_activation("x / (1 + abs(x))").latex == r"f(x) = \frac{x}{1 + \left|x\right|}"
     assert r"\begin{cases}" in parse_activation("where(x > 0, x, 0.1*x)").latex
+
+
+@pytest.mark.parametrize(("text", "registered"), [("max(0, x)", "relu"), ("min(max(x, -1), 1)", "hard_tanh")])
+def test_max_and_min_have_the_registered_derivative_kinks_included(text, registered):
+    x = np.concatenate([np.linspace(-3, 3, 61), [-1.0, 0.0, 1.0]])
+    np.testing.assert_allclose(parse_activation(text).df(x), ACTIVATIONS[registered].df(x), atol=1e-8)
+
+
+def test_max_and_min_take_exactly_two_arguments_and_print_as_max_and_min():
+    with pytest.raises(ValueError, match=r"max\(\) takes 2 argument"):
+        parse_activation("max(x)")
+    assert parse_activation("min(0, x)").latex == r"f(x) = \min\left(0, x\right)"
+
+
+def test_a_jump_gives_no_derivative_spike_and_a_pole_an_undefined_derivative():
+    step = parse_activation("where(x >= 0, 1, -1)").df(np.array([-1e-7, 0.0, 1e-7]))
+    np.testing.assert_array_equal(step, 0.0)
+    assert np.isnan(parse_activation("1/x").df(np.array([0.0]))).all()

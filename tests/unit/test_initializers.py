@@ -401,8 +401,16 @@ def test_a_sample_outside_five_standard_errors_is_named_with_the_chance_of_that(
 def _grid(rows):
     base = {"init_label": "", "activation_label": "", "backward_log10": 0.0, "backward_status": "ok"}
     frame = pd.DataFrame([{**base, **row} for row in rows])
-    frame["forward_healthy"] = (frame["forward_status"] == "ok") & (frame["forward_log10"].abs() <= 1)
+    if "saturated_fraction" not in frame:
+        frame["saturated_fraction"] = 0.0
+    frame["saturated_fraction"] = frame["saturated_fraction"].fillna(0.0)
+    frame["forward_healthy"] = (
+        (frame["forward_status"] == "ok")
+        & (frame["forward_log10"].abs() <= 1)
+        & (frame["saturated_fraction"] < 0.5)
+    )
     frame["backward_healthy"] = (frame["backward_status"] == "ok") & (frame["backward_log10"].abs() <= 1)
+    frame["healthy"] = frame["forward_healthy"] & frame["backward_healthy"]
     return frame
 
 
@@ -446,7 +454,8 @@ def test_travel_sentences_count_healthy_cells_and_name_the_extremes():
     counts, best, extremes = describe_travel(grid, 10, 32)
     assert counts.startswith("Over 10 layers of width 32, 1 of 4 cells keep the activation variance")
     assert "and 4 keep the gradient's" in counts
-    assert best == "Most activations healthy both ways: A (1 of 2)."
+    assert "1 of the 4 are healthy (outlined)" in counts
+    assert best == "Most activations healthy: A (1 of 2)."
     assert "B with X multiplies the variance by $10^{+12.0}$; A with Y by $10^{-3.0}$" in extremes
 
 
@@ -467,7 +476,8 @@ def test_a_pair_sentence_gives_both_ratios_per_layer_and_a_verdict():
     assert text.startswith(
         "A with X: the activation variance at layer 10 is $10^{-9.0}$ (×0.1 per layer: vanishing)"
     )
-    assert "the gradient variance at layer 1 is $10^{0.0}$ (×1 per layer: healthy) times layer 10's" in text
+    assert "the gradient variance at layer 1 is $10^{0.0}$ (×1 per layer: kept) times layer 10's" in text
+    assert text.endswith("Not healthy: the activation variance vanishes.")
     dead = cell.copy()
     dead["forward_status"], dead["forward_log10"] = "dead", -math.inf
     assert "is exactly 0 times layer 1's" in describe_travel_pair(dead, 10)
@@ -490,6 +500,7 @@ def test_the_standard_normal_sentences_split_exploding_from_saturating_activatio
                 "forward_log10": 0.0,
                 "forward_status": "ok",
                 "backward_log10": 17.8,
+                "saturated_fraction": 0.85,
             },
             {
                 "init": "he_normal",
@@ -506,5 +517,51 @@ def test_the_standard_normal_sentences_split_exploding_from_saturating_activatio
         grows == "Over 20 layers the activation variance grows by $10^{+40.1}$ for 1 of 2 activations (ReLU)."
     )
     assert bounded.startswith("tanh stay within one decade")
+    assert "tanh 85%" in bounded and bounded.endswith("A flat variance is not a healthy network.")
     assert "$10^{+17.8}$ times layer 20's for tanh" in gradient
     assert describe_standard_normal_row(grid[grid["init"] == "he_normal"], 20, 256) == []
+
+
+def _gaps_in_standard_errors(table: pd.DataFrame) -> np.ndarray:
+    """(empirical σ² − σ²) / standard error per row, without orthogonal (its Σw² is exact)."""
+    rows = table[table["key"] != "orthogonal"]
+    return ((rows["empirical_variance"] - rows["variance"]) / rows["standard_error"]).to_numpy()
+
+
+def test_every_variance_check_draws_its_own_matrix_so_the_gaps_differ_and_spread_like_a_normal():
+    gaps = _gaps_in_standard_errors(variance_table(seed=0))
+    # One shared seed gave every normal row one gap and every uniform row another (0.6 and 1.2).
+    assert len(np.unique(np.round(gaps, 6))) == len(gaps), gaps
+    pooled = np.concatenate([_gaps_in_standard_errors(variance_table(seed=seed)) for seed in range(10)])
+    assert abs(pooled.mean()) < 0.3 and 0.75 < pooled.std() < 1.25, (pooled.mean(), pooled.std())
+    assert stats.kstest(pooled, "norm").pvalue > 0.001
+    assert np.abs(pooled).max() < 5.0
+
+
+def test_the_family_comparison_draws_each_variant_independently():
+    comparison = distribution_comparison("glorot", 256, 256)
+    # Glorot normal and uniform at fan_in = fan_out have the same variance; independent draws
+    # give different sample variances (one seed gave the normal and truncated ones one error).
+    spread = comparison.summary["empirical_variance"]
+    assert spread.nunique() == len(spread)
+
+
+def test_a_flat_but_saturated_cell_is_called_saturated_not_healthy():
+    cell = _grid(
+        [
+            {
+                "init": "standard_normal",
+                "init_label": "N(0, 1)",
+                "activation": "tanh",
+                "activation_label": "tanh",
+                "forward_log10": 0.0,
+                "forward_status": "ok",
+                "saturated_fraction": 0.85,
+            }
+        ]
+    )
+    text = describe_travel_pair(cell.iloc[0], 20)
+    assert "healthy" not in text.replace("Not healthy", "")
+    assert text.endswith("Not healthy: 85% of layer 20's unit-inputs are saturated (|f′| < 0.01).")
+    counts = describe_travel(cell, 20, 256)[0]
+    assert "0 of the 1 are healthy" in counts and "1 keep a flat activation variance only because" in counts

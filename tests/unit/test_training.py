@@ -2,6 +2,8 @@
 ReLU, divergence, early stopping and refused input."""
 
 import math
+import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -24,17 +26,17 @@ def perturbed_state(activation: str, batchnorm: bool, seed: int = 3) -> T.ModelS
     return state
 
 
-def finite_difference(state: T.ModelState, X, y, h: float = 1e-6) -> list[np.ndarray]:
-    """Central differences of the training-mode loss in every parameter."""
+def finite_difference(state: T.ModelState, X, y, h: float = 1e-6, training: bool = True) -> list[np.ndarray]:
+    """Central differences of the loss (in batch norm's training or inference mode) in every parameter."""
     grads = []
     for a in state.parameters():
         g = np.zeros_like(a)
         for idx in np.ndindex(a.shape):
             old = a[idx]
             a[idx] = old + h
-            plus, _ = T.loss_and_gradients(state, X, y)
+            plus, _ = T.loss_and_gradients(state, X, y, training=training)
             a[idx] = old - h
-            minus, _ = T.loss_and_gradients(state, X, y)
+            minus, _ = T.loss_and_gradients(state, X, y, training=training)
             a[idx] = old
             g[idx] = (plus - minus) / (2 * h)
         grads.append(g)
@@ -56,13 +58,14 @@ def data():
 # --- exact gradients ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("training", [True, False], ids=["training_mode", "inference_mode"])
 @pytest.mark.parametrize("batchnorm", [False, True], ids=["plain", "batchnorm"])
 @pytest.mark.parametrize("activation", ACTS)
-def test_backward_pass_agrees_with_finite_differences(data, activation, batchnorm):
+def test_backward_pass_agrees_with_finite_differences(data, activation, batchnorm, training):
     X, y = data
     state = perturbed_state(activation, batchnorm)
-    _, exact = T.loss_and_gradients(state, X, y)
-    assert max_relative_error(exact, finite_difference(state, X, y)) < 1e-5
+    _, exact = T.loss_and_gradients(state, X, y, training=training)
+    assert max_relative_error(exact, finite_difference(state, X, y, training=training)) < 1e-5
 
 
 def reference_clip(grads, clip):
@@ -305,6 +308,50 @@ def test_dead_first_layer_units_have_every_training_point_on_their_inactive_side
     assert dying.plane["active_share"].between(0, 1).all()
 
 
+def test_dead_units_revive_only_beyond_layer_one_and_the_sentence_counts_them():
+    dying = T.dying_relu("circles", high_learning_rate=3.0)
+    high = dying.comparison.runs["ReLU, learning rate 3"]
+    counts = T.dead_units(high).set_index("step")
+    falls = (-counts.diff()).clip(lower=0).fillna(0)
+    # Layer 1 sees the fixed data: a unit dead there gets no gradient and never comes back.
+    for run in dying.comparison.runs.values():
+        assert (T.dead_units(run).set_index("step")[1].diff().dropna() >= 0).all()
+    revived = int(falls.to_numpy().sum())
+    assert revived > 0 and falls[1].sum() == 0
+    [sentence] = [line for line in dying.sentences if line.startswith("**ReLU, learning rate 3**")]
+    assert f"came back at least {revived} times" in sentence
+    assert "no update can revive" not in " ".join(dying.sentences)
+    start = counts.iloc[0].sum() / sum(high.settings["hidden_layers"])
+    assert f"against {start:.0%} at step 0" in sentence
+
+
+def test_a_run_whose_dead_count_never_falls_claims_no_revival():
+    run = fake_run([1.0, 0.9, 0.8])
+    widths = run.settings["hidden_layers"]
+    layers = pd.DataFrame({"step": [0, 1, 2], "layer": 1, "dead_fraction": [0.0, 0.25, 0.5]})
+    assert widths == (4,)
+    assert T._revival_sentence(T.TrainingRun(run.settings, run.history, layers, *fake_parts(run))) == ""
+    layers["dead_fraction"] = [0.5, 0.25, 0.75]
+    said = T._revival_sentence(T.TrainingRun(run.settings, run.history, layers, *fake_parts(run)))
+    assert "came back at least 1 time," in said and "from 50% at step 0 to 25% at step 1" in said
+
+
+def test_plane_sentences_count_every_dead_first_layer_unit_not_only_the_drawn_lines():
+    dying = T.dying_relu("circles", high_learning_rate=5.0)
+    for name, run in dying.comparison.runs.items():
+        last = run.layers[(run.layers["step"] == run.layers["step"].max()) & (run.layers["layer"] == 1)]
+        dead = round(float(last["dead_fraction"].iloc[0]) * run.settings["hidden_layers"][0])
+        [sentence] = [line for line in dying.plane_sentences if line.startswith(f"**{name}**")]
+        assert f"{dead} of the {run.settings['hidden_layers'][0]} first-layer units are dead" in sentence
+    # At learning rate 5 most dead units' lines lie outside the panel: the count must not shrink to the drawn ones.
+    high = dying.lines[dying.lines["run"] == "ReLU, learning rate 5"]
+    assert int(high["dead"].sum()) < dead_first_layer(dying.comparison.runs["ReLU, learning rate 5"])
+
+
+def dead_first_layer(run: T.TrainingRun) -> int:
+    return int(T.dead_units(run).iloc[-1][1])
+
+
 # --- divergence -----------------------------------------------------------------------------------
 
 
@@ -320,6 +367,35 @@ def test_divergence_is_reported_as_a_step_without_nan():
     # The update that diverged is in the step table; the curves end at the last finite state.
     assert run.steps["step"].max() == 6 and run.history["step"].max() == 5
     assert all(np.isfinite(a).all() for a in run.state.parameters())
+
+
+def test_divergence_message_names_the_last_step_of_the_curves_without_warnings():
+    # Activations near 1e157 at the last finite state: their std used to overflow, which dropped
+    # that evaluation, so the curves ended at step 0 while the message said step 5.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        run = T.train(
+            "circles",
+            "relu",
+            (32,) * 6,
+            "he_normal",
+            learning_rate=10.0,
+            batch_size=32,
+            steps=200,
+            record_every=10,
+        )
+    assert run.diverged_at == 6
+    named = int(re.search(r"curves stop at step ([\d,]+)", run.message).group(1).replace(",", ""))
+    assert named in set(run.history["step"]) and named == run.history["step"].iloc[-1] == 5
+    assert np.isfinite(run.layers["activation_std"]).all()
+
+
+def test_overflow_safe_std_matches_numpy_where_numpy_overflows():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(50, 8))
+    assert T.overflow_safe_std(a) == pytest.approx(float(np.std(a)), rel=1e-14)
+    assert T.overflow_safe_std(a * 1e190) == pytest.approx(float(np.std(a)) * 1e190, rel=1e-12)
+    assert not math.isfinite(T.overflow_safe_std(np.array([1.0, np.inf])))
 
 
 def test_a_huge_learning_rate_diverges_cleanly():
@@ -357,6 +433,60 @@ def fake_run(val_losses: list[float]) -> T.TrainingRun:
     return T.TrainingRun(
         base.settings, history, base.layers, base.steps, base.state, base.initial_state, None, 0.0, 0.0
     )
+
+
+def fake_parts(run: T.TrainingRun) -> tuple:
+    """The fields of ``run`` after ``layers``, to build a TrainingRun with other tables."""
+    return run.steps, run.state, run.initial_state, None, 0.0, 0.0
+
+
+def stopping_run(
+    test_accuracy: dict[int, float], test_loss: dict[int, float], train_loss=None
+) -> T.TrainingRun:
+    """A run whose validation loss is lowest at step 2 and stops at step 5 (patience 3), with the
+    given test accuracy and loss at those steps."""
+    run = fake_run([1.0, 0.8, 0.6, 0.7, 0.65, 0.9, 0.95, 0.5, 0.4])
+    history = run.history.copy()
+    for step, value in test_accuracy.items():
+        history.loc[history["step"] == step, "test_accuracy"] = value
+    for step, value in test_loss.items():
+        history.loc[history["step"] == step, "test_loss"] = value
+    if train_loss is not None:
+        history["train_loss"] = train_loss
+    return T.TrainingRun(run.settings, history, run.layers, *fake_parts(run))
+
+
+def test_early_stopping_says_when_the_weights_at_the_stop_beat_the_restored_best():
+    result = T.early_stopping(stopping_run({2: 0.7, 5: 0.8}, {2: 0.5, 5: 0.4}), patience=3)
+    said = result.sentences[-1]
+    assert "the weights at the stop (step 5) do better on the test points than the restored best" in said
+    assert "test accuracy 80% against 70%, test loss 0.400 against 0.500" in said
+    n_val = round(0.2 * result.run.settings["n_samples"])
+    assert f"only {n_val} points" in said and "Restoring the best weights pays" not in said
+
+
+def test_early_stopping_says_when_restoring_the_best_weights_pays():
+    said = T.early_stopping(stopping_run({2: 0.725, 5: 0.7}, {2: 0.5, 5: 0.6}), patience=3).sentences[-1]
+    assert "Restoring the best weights pays on the test points" in said
+    assert "score 70% (test loss 0.600) against the restored 72.5% (0.500)" in said
+
+
+def test_early_stopping_with_a_split_verdict_says_accuracy_and_loss_disagree():
+    said = T.early_stopping(stopping_run({2: 0.725, 5: 0.75}, {2: 0.739, 5: 1.09}), patience=3).sentences[-1]
+    assert "score a higher test accuracy but a higher test loss than the restored best" in said
+    assert "test accuracy 75% against 72.5%, test loss 1.090 against 0.739" in said
+
+
+def test_early_stopping_says_the_training_loss_rose_when_it_did():
+    run = stopping_run({}, {}, train_loss=np.linspace(0.3, 0.6, 9))
+    said = T.early_stopping(run, patience=3).sentences[0]
+    assert "the training loss rose from 0.375 to 0.600" in said
+
+
+def test_early_stopping_does_not_call_a_minimum_lowest_when_the_loss_goes_lower_after_the_stop():
+    said = T.early_stopping(stopping_run({}, {}), patience=3).sentences[0]
+    assert said.startswith("Before the stop the validation loss is lowest at step 2 (0.600)")
+    assert "It goes lower after the stop, to 0.400 at step 8" in said
 
 
 def test_early_stopping_stops_patience_steps_after_the_best_validation_loss():

@@ -1,0 +1,131 @@
+"""The most common flow in a class: move this page's sliders, then click another page in the sidebar.
+
+Pages share URL names (``depth``, ``width``, ``act``, ...) with different ranges; a value left on
+one page must neither crash another page nor change its settings. Every ordered pair of pages,
+after every slider of the first page was pressed to its minimum (Home) and to its maximum (End).
+"""
+
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page
+
+from benchmarks.live import SLIDERS
+from tests.pages.conftest import page_url_paths, registered_pages
+
+from .conftest import shot, wait_idle
+
+PAGES = registered_pages()
+# The sidebar's link text for each page: app.py's titles.
+TITLES = {
+    "app_pages/home.py": "Why deep networks stop learning",
+    "app_pages/activations.py": "Activation functions",
+    "app_pages/depth.py": "Depth: vanishing and exploding gradients",
+    "app_pages/initialization.py": "Initialization",
+    "app_pages/mlp.py": "MLP comparison",
+    "app_pages/training.py": "Training dynamics",
+}
+# Every slider thumb: its value and its ends.
+SLIDER_STATE = f"""() => Array.from(document.querySelectorAll('{SLIDERS}'))
+  .map((e) => [Number(e.value), Number(e.min), Number(e.max)])"""
+
+
+def sidebar_click(page: Page, page_file: str) -> None:
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=TITLES[page_file]).click()
+    page.wait_for_url(lambda url: urlparse(url).path.strip("/") == page_url_paths()[page_file])
+    # The page left behind may still be finishing a computation Streamlit cannot interrupt.
+    wait_idle(page, timeout=180_000)
+
+
+def press_every_slider(page: Page, end: str) -> None:
+    """Press Home (or End) on every slider thumb until all sit at that end, as a visitor would,
+    without waiting for the page to finish computing. For the maximum the thumbs are pressed last
+    to first, so a range slider's upper thumb moves out of the way of the lower one."""
+    key = "Home" if end == "min" else "End"
+    thumbs = page.locator(SLIDERS)
+    for _ in range(4):  # a rerun can redraw a slider between two presses; press again what it reset
+        states = page.evaluate(SLIDER_STATE)
+        waiting = [
+            i for i, (value, low, high) in enumerate(states) if value != (low if end == "min" else high)
+        ]
+        if not waiting:
+            return
+        for i in waiting if end == "min" else reversed(waiting):
+            thumbs.nth(i).press(key)
+        page.wait_for_timeout(300)
+    states = page.evaluate(SLIDER_STATE)
+    assert all(v == (lo if end == "min" else hi) for v, lo, hi in states), states
+
+
+def errors(page: Page) -> int:
+    """Exception boxes, and Streamlit's whole-app error screen."""
+    return (
+        page.locator('[data-testid="stException"]').count()
+        + page.get_by_text("This app has encountered an error").count()
+    )
+
+
+def slider_values(page: Page) -> list[float]:
+    return [value for value, _, _ in page.evaluate(SLIDER_STATE)]
+
+
+@pytest.fixture(scope="module")
+def own_defaults(server, browser) -> dict[str, list[float]]:
+    """Each page's slider values when opened from a plain link."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    values = {}
+    for page_file in PAGES:
+        page.goto(f"{server.url}/{page_url_paths()[page_file]}")
+        wait_idle(page)
+        values[page_file] = slider_values(page)
+    context.close()
+    return values
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("origin", PAGES)
+def test_sidebar_click_after_sliders_at_their_ends_opens_the_other_page_clean(
+    server, browser, origin, own_defaults
+):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/{page_url_paths()[origin]}")
+        wait_idle(page)
+        assert page.locator(SLIDERS).count() > 0, f"{origin} has sliders to move"
+        for end in ("min", "max"):
+            for destination in PAGES:
+                if destination == origin:
+                    continue
+                if urlparse(page.url).path.strip("/") != page_url_paths()[origin]:
+                    sidebar_click(page, origin)
+                press_every_slider(page, end)
+                # The moved sliders reach the server and the link at once; the click comes while
+                # the page may still be computing, as a visitor's often does.
+                page.wait_for_function("() => location.search.length > 1")
+                sidebar_click(page, destination)
+                where = f"{origin} at its {end} → {destination}"
+                if errors(page):
+                    shot(page, f"switch-error-{page_url_paths()[origin] or 'home'}")
+                assert errors(page) == 0, where
+                assert urlparse(page.url).query == "", f"{where} carried {urlparse(page.url).query}"
+                assert slider_values(page) == own_defaults[destination], where
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["", "?chain=5"])
+def test_the_home_page_opens_at_its_own_name(server, browser, query):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/home{query}")
+        wait_idle(page)
+        assert page.locator("h1").first.inner_text().startswith("Why deep networks stop learning")
+        assert page.get_by_text("Page not found").count() == 0
+        assert urlparse(page.url).path == "/"
+        assert urlparse(page.url).query == query.lstrip("?")
+    finally:
+        context.close()
