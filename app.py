@@ -16,23 +16,14 @@ st.set_page_config(
     layout="wide" if ui.lecture_requested() else "centered",
 )
 
-HOME = st.Page(
-    "app_pages/home.py",
-    title="Why deep networks stop learning",
-    icon=":material/home:",
-    url_path="",
-    default=True,
-)
-
-
-def home_by_name() -> None:
-    """``/home``, the home page's own name, opens it at ``/`` with the link's parameters: Streamlit
-    serves the default page only at the root and would answer ``/home`` with "page not found"."""
-    st.switch_page(HOME, query_params={key: st.query_params.get_all(key) for key in st.query_params})
-
-
 PAGES = [
-    HOME,
+    st.Page(
+        "app_pages/home.py",
+        title="Why deep networks stop learning",
+        icon=":material/home:",
+        url_path="",
+        default=True,
+    ),
     st.Page(
         "app_pages/activations.py",
         title="Activation functions",
@@ -65,7 +56,12 @@ PAGES = [
     ),
 ]
 
-page = st.navigation([*PAGES, st.Page(home_by_name, url_path="home", visibility="hidden")])
+# The home page under its own name too: Streamlit serves the default page only at the root and
+# would answer /home with "page not found".
+HOME_BY_NAME = st.Page(
+    "app_pages/home.py", title="Why deep networks stop learning", url_path="home", visibility="hidden"
+)
+page = st.navigation([*PAGES, HOME_BY_NAME])
 ui.start_page(page.url_path)
 with st.sidebar:
     ui.toggle(

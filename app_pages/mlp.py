@@ -75,14 +75,14 @@ with training_column:
     epochs = ui.slider("Epochs", "epochs", low, high, defaults["epochs"], step)
     seed = ui.number_input("Seed", "seed", *ui.MLP_SEEDS, defaults["seed"], 1)
 
-budget = ui.mlp_epoch_budget(len(activations), depth, n_samples, batch_size)
+budget = ui.mlp_epoch_budget(len(activations), depth, n_samples, batch_size, width)
 if epochs > budget:
-    asked = ui.mlp_training_seconds(len(activations), depth, n_samples, batch_size, epochs)
-    allowed = ui.mlp_training_seconds(len(activations), depth, n_samples, batch_size, budget)
+    asked = ui.mlp_training_seconds(len(activations), depth, n_samples, batch_size, epochs, width)
+    allowed = ui.mlp_training_seconds(len(activations), depth, n_samples, batch_size, budget, width)
     st.warning(
         f"{epochs} epochs of this setting would take about {asked / 60:.1f} minutes to train here, so "
-        f"each net trains for {budget} epochs (about {allowed:.0f} s). Fewer points or layers, or a "
-        "larger batch, leave room for more epochs.",
+        f"each net trains for {budget} epochs (about {allowed:.0f} s). Fewer points, layers, units or "
+        "activations leave room for more epochs.",
         icon=":material/timer:",
     )
     epochs = budget

@@ -933,11 +933,16 @@ MLP_BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512)
 MLP_LEARNING_RATES = (*(round(m * 10.0**e, 12) for e in range(-4, 1) for m in (1, 2, 3, 5)), 10.0)
 # A comparison pickles to about 0.6 MB, so the cache holds at most about 10 MB per process.
 MLP_CACHE_ENTRIES = 16
-# Training costs about 0.2 ms per optimizer step per weight layer per net here (measured on this
-# 2-core machine from 2 to 13 layers, widths 16 to 64), so this budget is about a minute. A setting
-# above it trains for fewer epochs, with a warning, so one visitor cannot occupy a server for an hour.
-MLP_LAYER_STEP_BUDGET = 300_000
-MLP_SECONDS_PER_LAYER_STEP = 2e-4
+# What training costs here (fit_mlps, four activations, 10 epochs, measured on this 2-core machine
+# at 500–2,000 points, 2–8 layers, widths 16–64 and batches 8–512; the model is within 15% of each):
+# a layer's minibatch step costs a fixed 64 µs plus 0.8 ns per example per weight of a width × width
+# layer, and every epoch 4.4 ms more (evaluation and history). The first model counted steps only
+# and put every slider at its maximum at 22 s; it took 162 s. A setting over the budget trains for
+# fewer epochs, with a warning, so one visitor cannot occupy a server for minutes.
+MLP_SECONDS_PER_LAYER_STEP = 64e-6
+MLP_SECONDS_PER_EXAMPLE_WEIGHT = 0.8e-9
+MLP_SECONDS_PER_EPOCH = 4.4e-3
+MLP_SECONDS_BUDGET = 30.0
 # Preset settings are fit_mlps' arguments; the page's widgets have short URL keys.
 MLP_WIDGET_KEYS = {
     "dataset": "data",
@@ -994,19 +999,26 @@ def mlp_batch_sizes(n_samples: int) -> list[int]:
     return [b for b in MLP_BATCH_SIZES if b <= mlp_train_size(n_samples)]
 
 
-def mlp_epoch_budget(n_activations: int, depth: int, n_samples: int, batch_size: int) -> int:
-    """The most epochs (a multiple of 10, at least 10) that stay within MLP_LAYER_STEP_BUDGET."""
+def _mlp_epoch_seconds(n_activations: int, depth: int, n_samples: int, batch_size: int, width: int) -> float:
+    """The expected time of one epoch of every net, from the measured costs above."""
     steps = math.ceil(mlp_train_size(n_samples) / batch_size)
-    per_epoch = max(n_activations, 1) * steps * (depth + 1)
-    return max(10, MLP_LAYER_STEP_BUDGET // per_epoch // 10 * 10)
+    layer_step = MLP_SECONDS_PER_LAYER_STEP + MLP_SECONDS_PER_EXAMPLE_WEIGHT * batch_size * width * width
+    return max(n_activations, 1) * (steps * (depth + 1) * layer_step + MLP_SECONDS_PER_EPOCH)
+
+
+def mlp_epoch_budget(
+    n_activations: int, depth: int, n_samples: int, batch_size: int, width: int = MLP_WIDTH[1]
+) -> int:
+    """The most epochs (a multiple of 10, at least 10) expected to train within MLP_SECONDS_BUDGET."""
+    per_epoch = _mlp_epoch_seconds(n_activations, depth, n_samples, batch_size, width)
+    return max(10, int(MLP_SECONDS_BUDGET / per_epoch) // 10 * 10)
 
 
 def mlp_training_seconds(
-    n_activations: int, depth: int, n_samples: int, batch_size: int, epochs: int
+    n_activations: int, depth: int, n_samples: int, batch_size: int, epochs: int, width: int = MLP_WIDTH[1]
 ) -> float:
-    """The expected training time of a setting on this machine, from the measured cost per step."""
-    steps = math.ceil(mlp_train_size(n_samples) / batch_size)
-    return n_activations * epochs * steps * (depth + 1) * MLP_SECONDS_PER_LAYER_STEP
+    """The expected training time of a setting on this machine, from the measured costs."""
+    return epochs * _mlp_epoch_seconds(n_activations, depth, n_samples, batch_size, width)
 
 
 def mlp_scene(settings: Mapping[str, Any]) -> dict[str, Any]:

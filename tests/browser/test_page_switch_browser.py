@@ -5,7 +5,7 @@ one page must neither crash another page nor change its settings. Every ordered 
 after every slider of the first page was pressed to its minimum (Home) and to its maximum (End).
 """
 
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import Page
@@ -116,8 +116,8 @@ def test_sidebar_click_after_sliders_at_their_ends_opens_the_other_page_clean(
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("query", ["", "?chain=5"])
-def test_the_home_page_opens_at_its_own_name(server, browser, query):
+@pytest.mark.parametrize("query", ["", "?chain=5", "?chain=5&lecture=1"])
+def test_the_home_page_opens_at_its_own_name_with_its_link(server, browser, query):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     try:
@@ -125,7 +125,11 @@ def test_the_home_page_opens_at_its_own_name(server, browser, query):
         wait_idle(page)
         assert page.locator("h1").first.inner_text().startswith("Why deep networks stop learning")
         assert page.get_by_text("Page not found").count() == 0
-        assert urlparse(page.url).path == "/"
-        assert urlparse(page.url).query == query.lstrip("?")
+        assert errors(page) == 0
+        asked, arrived = parse_qs(query.lstrip("?")), parse_qs(urlparse(page.url).query)
+        assert arrived.get("chain") == asked.get("chain")
+        assert ("lecture" in arrived) == ("lecture" in asked)
+        if "chain" in asked:  # the link's setting reached the slider, not only the address bar
+            assert page.locator(SLIDERS).first.evaluate("e => e.value") == asked["chain"][0]
     finally:
         context.close()

@@ -16,14 +16,15 @@ APP = ROOT / "app.py"
 def registered_pages() -> list[str]:
     """The page scripts app.py passes to st.Page, read from its source."""
     tree = ast.parse(APP.read_text())
-    return [
+    scripts = (
         node.args[0].value
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and getattr(node.func, "attr", None) == "Page"
         and node.args
         and isinstance(node.args[0], ast.Constant)
-    ]
+    )
+    return list(dict.fromkeys(scripts))  # the home page is registered twice: at / and at /home
 
 
 def page_url_paths() -> dict[str, str]:
@@ -41,7 +42,8 @@ def page_url_paths() -> dict[str, str]:
             keywords = {k.arg: k.value for k in node.keywords}
             default = isinstance(keywords.get("default"), ast.Constant) and keywords["default"].value is True
             url = keywords["url_path"].value if "url_path" in keywords else Path(node.args[0].value).stem
-            paths[node.args[0].value] = "" if default else url
+            # The first registration is the page's canonical path (home: "", not its alias "home").
+            paths.setdefault(node.args[0].value, "" if default else url)
     return paths
 
 

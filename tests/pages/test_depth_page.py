@@ -382,8 +382,8 @@ def test_gelu_phase_diagram_draws_no_chi_one_line_and_says_chi_jumps_over_one():
 def test_section_7_speaks_of_a_table_only_when_one_is_shown():
     at = open_page(PAGE, SMALL)
     assert not at.dataframe
-    assert "once one is chosen, a table puts its published numbers" in text(at)
+    assert "once one is chosen, a table sets each number its source prints" in text(at)
     assert "the table below" not in text(at)
     at = open_page(PAGE, {"preset": "selu_lecun_depth100"}, timeout=180)
     assert_clean(at)
-    assert at.dataframe and "the table below puts its published numbers" in text(at)
+    assert at.dataframe and "the table below sets each number its source prints" in text(at)
