@@ -58,6 +58,18 @@ def deep_sigmoid_preset() -> None:
     fit_mlps(**PRESETS["deep_sigmoid_stalls"]["settings"])
 
 
+# Every slider of the MLP page at its maximum: 2,000 points, 12 hidden layers of 64, batch 512, all
+# four activations; the page trains them for the epochs its time budget allows.
+AT_MAXIMUM = {"n_samples": 2000, "depth": 12, "width": 64, "batch_size": 512}
+
+
+def every_slider_at_its_maximum() -> None:
+    """The MLP page's heaviest setting, for the epochs ``ui.mlp_epoch_budget`` allows it."""
+    n, depth, width, batch = (AT_MAXIMUM[k] for k in ("n_samples", "depth", "width", "batch_size"))
+    epochs = min(ui.MLP_EPOCHS[1], ui.mlp_epoch_budget(4, depth, n, batch, width))
+    fit_mlps(hidden_layers=(width,) * depth, batch_size=batch, epochs=epochs, n_samples=n)
+
+
 def all_datasets() -> None:
     """Every registered dataset at 500 points."""
     for entry in DATASETS.values():
@@ -79,5 +91,12 @@ def cases() -> list[Case]:
         Case(GROUP, "default, fresh Python + imports", default_comparison_fresh_interpreter, repeats=3),
         Case(GROUP, "one ReLU net, per epoch", one_relu_net, repeats=3, per=EPOCHS / 1e3, unit="ms/epoch"),
         Case(GROUP, "deep sigmoid preset (3 × 8×16)", deep_sigmoid_preset, repeats=3),
+        Case(
+            GROUP,
+            "every slider at its max, budgeted",
+            every_slider_at_its_maximum,
+            repeats=1,
+            target=ui.MLP_SECONDS_BUDGET,
+        ),
         Case("datasets", "all six at 500 points", all_datasets, repeats=5, per=1e-3, unit="ms"),
     ]

@@ -25,11 +25,14 @@ from explainer.initializers import INITIALIZERS
 from explainer.network import (
     DEFAULT_CACHE_BYTES,
     DEFAULT_WORKSPACE_BYTES,
+    PRESET_SEEDS,
+    PRESETS,
     clear_weight_cache,
     critical_line,
     layer_statistics,
     network_weights,
     phase_diagram,
+    preset_results,
     set_memory_limits,
     variance_travel,
 )
@@ -171,6 +174,19 @@ def cases() -> list[Case]:
     found += [
         Case("network", "depth page: 4 networks 30×128, b 128", _depth_page_network, 5, setup=library_stores),
         Case("network", "depth page: phase diagram, cold", _phase, 3, setup=afresh),
+    ]
+    # Section 7's published experiments, each run on every seed of our re-run (issue 11), from an
+    # empty weight cache: what a preset link costs a freshly started server (issue 13: 2 s a scene).
+    found += [
+        Case(
+            "network",
+            f"depth preset {key}, {len(PRESET_SEEDS)} seeds, cold",
+            lambda key=key: preset_results(key),
+            repeats=2,
+            target=2.0,
+            setup=afresh,
+        )
+        for key in PRESETS
     ]
     depth, width, batch = HEATMAP
     found.append(

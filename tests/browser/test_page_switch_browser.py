@@ -32,7 +32,10 @@ SLIDER_STATE = f"""() => Array.from(document.querySelectorAll('{SLIDERS}'))
 
 def sidebar_click(page: Page, page_file: str) -> None:
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=TITLES[page_file]).click()
-    page.wait_for_url(lambda url: urlparse(url).path.strip("/") == page_url_paths()[page_file])
+    # A sidebar click changes the address in place (history.pushState): no "load" event follows.
+    page.wait_for_url(
+        lambda url: urlparse(url).path.strip("/") == page_url_paths()[page_file], wait_until="commit"
+    )
     # The page left behind may still be finishing a computation Streamlit cannot interrupt.
     wait_idle(page, timeout=180_000)
 

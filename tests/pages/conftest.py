@@ -42,8 +42,11 @@ def page_url_paths() -> dict[str, str]:
             keywords = {k.arg: k.value for k in node.keywords}
             default = isinstance(keywords.get("default"), ast.Constant) and keywords["default"].value is True
             url = keywords["url_path"].value if "url_path" in keywords else Path(node.args[0].value).stem
-            # The first registration is the page's canonical path (home: "", not its alias "home").
-            paths.setdefault(node.args[0].value, "" if default else url)
+            # The default page's registration is its canonical path: home is "", not its alias "home".
+            if default:
+                paths[node.args[0].value] = ""
+            else:
+                paths.setdefault(node.args[0].value, url)
     return paths
 
 
