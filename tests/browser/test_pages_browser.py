@@ -132,7 +132,7 @@ def test_chart_toolbar_downloads_a_png_and_the_button_a_csv(server, visit: Visit
     with page.expect_download() as csv:
         page.get_by_role("button", name="Download data (CSV)").first.click()
     header = Path(csv.value.path()).read_text(encoding="utf-8").splitlines()[0]
-    assert header == "key,label,x,panel,value"
+    assert header == "key,label,x,panel,value,segment"  # segment: a piece of a curve between gaps
 
 
 @pytest.mark.browser
