@@ -1959,8 +1959,10 @@ def init_row_display(grid: pd.DataFrame, init: str) -> pd.DataFrame:
     decade), the saturated share of the last layer, and whether the cell is healthy (outlined)."""
     row = init_row(grid, init)
     mark = lambda text, kept: f"{text} {'✓' if kept else '✗'}"
+    decades = _net().HEALTHY_DECADES  # the heatmaps' "within one decade", not a second copy of it
     within = {
-        d: (row[f"{d}_status"] == "ok") & (row[f"{d}_log10"].abs() <= 1.0) for d in ("forward", "backward")
+        d: (row[f"{d}_status"] == "ok") & (row[f"{d}_log10"].abs() <= decades)
+        for d in ("forward", "backward")
     }
     return pd.DataFrame(
         {
