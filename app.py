@@ -5,6 +5,9 @@ from pathlib import Path
 import streamlit as st
 
 from explainer import ui
+from explainer.ui import server
+
+server.configure()
 
 # A local icon: a Material icon as page_icon would be fetched from fonts.gstatic.com.
 ICON = Path(__file__).parent / "assets" / "favicon.png"

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from explainer import charts, ui
+from explainer import ui
+from explainer.charts import activations as charts
 from explainer.curves import describe_zones
-from explainer.guidance import activation_guidance
+from explainer.lessons.guidance import activation_guidance
 from explainer.properties import describe_costs
+from explainer.ui import activations as page
 
 lecture = ui.lecture_mode()
 st.title("Activation functions and their derivatives")
@@ -16,61 +18,54 @@ ui.prose(
     "either panel to read every function's value at that x."
 )
 
-keys = ui.activation_picker()
+keys = ui.draw(page.PARAMS["act"])
 left, right = st.columns(2)
-with left:
-    x_min, x_max = ui.slider("x range", "x", -20.0, 20.0, (-6.0, 6.0), 0.5)
-with right:
-    typed_text = ui.text_input(
-        "Your own activation: f(x) =",
-        "expr",
-        "",
-        placeholder="x * tanh(softplus(x))",
-        help="Use x, numbers, + − * / **, and exp, log, sqrt, abs, tanh, sigmoid, softplus, erf, sin, "
-        "cos, tan, max(a, b), min(a, b), where(x > 0, a, b). Its derivative is computed numerically.",
-    )
-params = ui.parameter_sliders(keys)
-typed, typed_error = ui.typed_activation(typed_text)
+x_min, x_max = ui.draw(page.PARAMS["x"], left)
+typed_text = ui.draw(page.PARAMS["expr"], right)
+params = page.parameter_sliders(keys)
+typed, typed_error = page.typed_activation(typed_text)
 if typed_error:
     st.error(f"Your activation was not plotted. {typed_error}", icon=":material/block:")
 
 if not keys and not typed:
     st.info("Choose at least one activation above, or type one, to draw its curves.")
 else:
-    items = ui.params_items(params)
-    curve_set = ui.curves(tuple(keys), items, x_min, x_max, typed)
+    items = page.params_items(params)
+    curve_set = page.curves(tuple(keys), items, x_min, x_max, typed)
     for message in curve_set.messages:
         st.warning(message)
     st.subheader("f(x) and f′(x)")
     # Everything the charts show follows from these settings, so their built specs are cached on them.
     scene = (tuple(keys), items, x_min, x_max, typed, lecture)
-    ui.cached_chart(
-        "activation_curves", scene, lambda: charts.curves_chart(curve_set.curves, lecture), curve_set.curves
-    )
-    slope_text = ui.slope_sentence(tuple(keys), items, typed, x_min, x_max)
+    ui.chart(charts.curves_chart, curve_set.curves, lecture, name="activation_curves", data=curve_set.curves, key=scene)
+    slope_text = page.slope_sentence(tuple(keys), items, typed, x_min, x_max)
     st.markdown(slope_text)
 
     st.subheader("Where the derivative vanishes")
-    labels = curve_set.labels
-    ui.cached_chart(
-        "derivative_zones",
-        scene,
-        lambda: charts.zones_chart(curve_set.zones, labels, x_min, x_max, lecture),
+    ui.chart(
+        charts.zones_chart,
         curve_set.zones,
+        curve_set.labels,
+        x_min,
+        x_max,
+        lecture,
+        name="derivative_zones",
+        data=curve_set.zones,
+        key=scene,
     )
     zone_text = describe_zones(curve_set)
     st.markdown("\n".join(f"- {sentence}" for sentence in zone_text) or "No chosen function saturates here.")
 
     with st.expander("Formulas", expanded=not lecture):
-        for label, f_latex, grad_latex in ui.formulas(tuple(keys), typed):
+        for label, f_latex, grad_latex in page.formulas(tuple(keys), typed):
             st.markdown(f"**{ui.escape(label)}**")
             st.latex(f_latex)
             st.latex(grad_latex)
 
     st.subheader("Properties, measured")
-    table = ui.properties(tuple(keys), items, typed)
+    table = page.properties(tuple(keys), items, typed)
     ui.table(table, "activation_properties", hide=["key"])
-    cost_text = describe_costs(table, ui.matmul_cost() * 1e3)
+    cost_text = describe_costs(table, page.matmul_cost() * 1e3)
     ui.prose(
         "Every column is computed from f and f′ on a grid of step 0.001 over [−20, 20] (ranges also "
         "look at ±10⁹); E f(z) is the mean output for z ~ N(0, 1), by quadrature. "

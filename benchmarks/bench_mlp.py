@@ -3,7 +3,8 @@
 Issue 5's budgets on this 2-core machine: the default comparison (4 activations, 2 hidden layers
 × 16, 500 points, 200 epochs) within 4 s cold, and a cached rerun within 200 ms. "Cold" is a fresh
 ``fit_mlps`` call with the modules already imported (the import itself has its own case); the
-cached rerun is the page's cached wrapper ``ui.mlp_comparison`` returning a setting it has seen.
+cached rerun is the page's cached wrapper ``explainer.ui.mlp.comparison`` returning a setting it
+has seen.
 The page's own rerun is in ``bench_pages``.
 """
 
@@ -13,9 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from explainer import ui
 from explainer.datasets import DATASETS
+from explainer.lessons.mlp import budget as mlp_budget
 from explainer.sklearn_mlp import DEFAULTS, PRESETS, fit_mlps
+from explainer.ui import mlp as page
 
 from .common import Case
 
@@ -33,7 +35,7 @@ def default_comparison_fresh_interpreter() -> None:
 def cached_default_comparison() -> object:
     """The default comparison through the page's cached wrapper (trains on the first call only)."""
     hidden = DEFAULTS["hidden_layers"]
-    return ui.mlp_comparison(
+    return page.comparison(
         DEFAULTS["dataset"],
         tuple(DEFAULTS["activations"]),
         len(hidden),
@@ -64,9 +66,9 @@ AT_MAXIMUM = {"n_samples": 2000, "depth": 12, "width": 64, "batch_size": 512}
 
 
 def every_slider_at_its_maximum() -> None:
-    """The MLP page's heaviest setting, for the epochs ``ui.mlp_epoch_budget`` allows it."""
+    """The MLP page's heaviest setting, for the epochs ``mlp_budget.epoch_budget`` allows it."""
     n, depth, width, batch = (AT_MAXIMUM[k] for k in ("n_samples", "depth", "width", "batch_size"))
-    epochs = min(ui.MLP_EPOCHS[1], ui.mlp_epoch_budget(4, depth, n, batch, width))
+    epochs = min(page.PARAMS["epochs"].high, mlp_budget.epoch_budget(4, depth, n, batch, width))
     fit_mlps(hidden_layers=(width,) * depth, batch_size=batch, epochs=epochs, n_samples=n)
 
 
@@ -96,7 +98,7 @@ def cases() -> list[Case]:
             "every slider at its max, budgeted",
             every_slider_at_its_maximum,
             repeats=1,
-            target=ui.MLP_SECONDS_BUDGET,
+            target=mlp_budget.SECONDS_BUDGET,
         ),
         Case("datasets", "all six at 500 points", all_datasets, repeats=5, per=1e-3, unit="ms"),
     ]

@@ -22,20 +22,18 @@ from threadpoolctl import threadpool_limits
 
 from explainer.activations import ACTIVATIONS
 from explainer.initializers import INITIALIZERS
-from explainer.network import (
+from explainer.lessons.depth.phase import critical_line, phase_diagram
+from explainer.lessons.depth.presets import PRESET_SEEDS, PRESETS, preset_results
+from explainer.lessons.depth.settings import PHASE_DEPTHS, PHASE_SIGMAS, PHASE_SIZE
+from explainer.lessons.initialization.travel import variance_travel
+from explainer.nn.memory import (
     DEFAULT_CACHE_BYTES,
     DEFAULT_WORKSPACE_BYTES,
-    PRESET_SEEDS,
-    PRESETS,
     clear_weight_cache,
-    critical_line,
-    layer_statistics,
     network_weights,
-    phase_diagram,
-    preset_results,
     set_memory_limits,
-    variance_travel,
 )
+from explainer.nn.statistics import layer_statistics
 
 from .common import Case
 
@@ -86,7 +84,7 @@ def _app_stores(run: Callable[[], object]) -> Callable[[], object]:
     """``run`` with the stores bounded as the app bounds them for a server (``explainer/ui.py``)."""
 
     def bounded() -> None:
-        from explainer.ui import DEPTH_STORE_BYTES
+        from explainer.ui.server import STORE_BYTES as DEPTH_STORE_BYTES
 
         previous = set_memory_limits(DEPTH_STORE_BYTES, DEPTH_STORE_BYTES)
         try:
@@ -118,7 +116,7 @@ def _depth_page_network() -> None:
 
 def _phase() -> None:
     """The depth page's phase diagram for tanh (33 σ_w × depth 200 at width and batch 64)."""
-    phase_diagram("tanh", [round(0.3 + 0.1 * i, 10) for i in range(33)], range(10, 201, 10), 64, 64)
+    phase_diagram("tanh", PHASE_SIGMAS, PHASE_DEPTHS, PHASE_SIZE, PHASE_SIZE)
     critical_line("tanh")
 
 

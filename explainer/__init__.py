@@ -11,7 +11,14 @@ The scikit-learn comparison (``fit_mlps`` and friends) is imported on first use,
 from importlib import import_module
 
 from . import meanfield
-from .activations import ACTIVATIONS, DEFAULT_ACTIVATIONS, Activation, Param, get_activation, torch_gain
+from .activations import (
+    ACTIVATIONS,
+    DEFAULT_ACTIVATIONS,
+    Activation,
+    Param,
+    get_activation,
+    torch_gain,
+)
 from .curves import Chosen, CurveSet, activation_curves
 from .datasets import DATASETS, Dataset, get_dataset
 from .expressions import parse_activation
@@ -27,10 +34,10 @@ from .initializers import (
     check_gain,
     distribution_comparison,
     gain,
-    gains_table,
     get_initializer,
     variance_table,
 )
+from .lessons.initialization.sentences import gains_table
 from .meanfield import gaussian_expectation
 from .network import (
     BIASES,

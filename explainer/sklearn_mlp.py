@@ -6,7 +6,7 @@ train/test split and minibatch order, and trains each for exactly ``epochs`` epo
 After every epoch it records the loss, train and test accuracy, each layer's relative update
 ‖ΔW_l‖/‖W_l‖, ReLU's dead units and (through a private scikit-learn method, see
 ``_gradient_norms``) each layer's gradient norm. Results come back as tidy DataFrames with
-sentences written from the numbers.
+sentences written from the numbers (``lessons.mlp``).
 """
 
 from __future__ import annotations
@@ -21,12 +21,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import sklearn
+from scipy import special
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import log_loss
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 
 from .activations import ACTIVATIONS
 from .datasets import check_seed, get_dataset
+from .lessons.mlp.summary import EARLY_EPOCHS, REACHED, comparison_sentences
+from .nn.model import ModelState, forward
 
 # Registry key -> scikit-learn's name, for the four hidden activations MLPClassifier supports.
 SKLEARN_ACTIVATIONS: dict[str, str] = {a.key: a.sklearn_name for a in ACTIVATIONS.values() if a.sklearn_name}
@@ -59,12 +63,6 @@ DEFAULTS: dict[str, object] = {
 }
 
 GRID_SIZE = 50  # points per side of the decision-boundary grid
-REACHED = 0.9  # the test accuracy whose first epoch the sentences compare ("reaches 0.90 at epoch k")
-# Layer updates are compared over the first epochs, while every net is still learning: a net that
-# has converged moves little, and over all epochs that would look like a layer that cannot learn.
-EARLY_EPOCHS = 10
-# A test accuracy at most this far above chance counts as "at chance" in the sentences.
-AT_CHANCE_MARGIN = 0.1
 # Gradient norms cost a full-batch backward pass each; about this many epochs per net suffice for a
 # heatmap, at a quarter of the cost of every epoch in the default run.
 GRADIENT_EPOCHS = 50
@@ -264,23 +262,18 @@ def _copy_weights(model: MLPClassifier) -> Weights:
 
 
 def _forward(key: str, weights: Weights, X: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    """Hidden activations per layer and P(class 1): MLPClassifier's forward pass, from its weights."""
-    fn = ACTIVATIONS[key].fn
+    """Hidden activations per layer and P(class 1): MLPClassifier's forward pass from its weights,
+    computed by the project's one numpy engine (``nn.model.forward``: h = f(h W + b) per layer,
+    then a sigmoid output, as scikit-learn's binary classifier)."""
     coefs, intercepts = weights
-    hidden = []
-    h = X
-    for W, b in zip(coefs[:-1], intercepts[:-1], strict=True):
-        h = fn(h @ W + b)
-        hidden.append(h)
-    z = h @ coefs[-1] + intercepts[-1]
-    return hidden, ACTIVATIONS["sigmoid"].fn(z[:, 0])
+    state = ModelState(key, (), False, tuple(coefs), tuple(intercepts))
+    run = forward(state, X, training=False, slopes=False)
+    return run.inputs[1:], special.expit(run.logits)
 
 
-def _log_loss(coefs: list[np.ndarray], proba: np.ndarray, y: np.ndarray) -> float:
-    """scikit-learn's binary log-loss, with its probability clip and L2 penalty."""
-    eps = np.finfo(np.float64).eps
-    p = np.clip(proba, eps, 1.0 - eps)
-    data = -float(np.mean(np.where(y == 1, np.log(p), np.log1p(-p))))
+def _penalised_log_loss(coefs: list[np.ndarray], proba: np.ndarray, y: np.ndarray) -> float:
+    """The loss MLPClassifier reports: the binary log-loss plus its L2 penalty α/2 · Σ‖W‖² / n."""
+    data = float(log_loss(y, proba, labels=[0, 1]))
     return data + 0.5 * ALPHA * sum(float(np.sum(W * W)) for W in coefs) / len(y)
 
 
@@ -388,7 +381,7 @@ def _train_one(key: str, data: dict, settings: dict, progress: _Progress, want_g
             return False
         train_p = proba[:n_train]
         if loss is None:
-            loss = _log_loss(weights[0], train_p, y_train)
+            loss = _penalised_log_loss(weights[0], train_p, y_train)
         train_acc = float(np.mean((train_p > 0.5) == (y_train == 1)))
         test_acc = float(np.mean((proba[n_train:] > 0.5) == (y_test == 1)))
         run.history.append((key, epoch, float(loss), train_acc, test_acc))
@@ -632,7 +625,7 @@ def _assemble(runs, settings, entry, X_train, y_train, X_test, y_test, g0, g1, n
     summary = pd.DataFrame(rows)
     for name in ("diverged_epoch", "epochs_to_reach"):
         summary[name] = summary[name].astype("Int64")
-    messages = _sentences(summary, settings, entry)
+    messages = comparison_sentences(summary, settings, entry)
     return MLPComparison(
         settings=settings,
         history=history,
@@ -654,130 +647,3 @@ def _overall_dead(dead: pd.DataFrame, epoch: int, widths: tuple[int, ...]) -> fl
     if len(fractions) != len(widths):
         return math.nan
     return float(np.dot(fractions, widths) / sum(widths))
-
-
-# --- sentences ----------------------------------------------------------------------------
-
-
-def _join(words: list[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _loss_value(loss: float) -> str:
-    """A loss with three decimals, or two significant digits below 0.001 (never "0.000" for a loss above 0)."""
-    return f"{loss:.3f}" if loss >= 1e-3 or loss == 0 else f"{loss:.1e}"
-
-
-def against_chance(accuracy: float, chance: float) -> str:
-    """How a test accuracy compares with chance, from the two values as printed (two decimals):
-    "0.08 below chance (0.50)", "equal to chance (0.50)" or "0.06 above chance (0.50)"."""
-    gap = round(accuracy, 2) - round(chance, 2)
-    if abs(gap) < 0.005:
-        return f"equal to chance ({chance:.2f})"
-    return f"{abs(gap):.2f} {'above' if gap > 0 else 'below'} chance ({chance:.2f})"
-
-
-def _sentences(summary: pd.DataFrame, settings: dict, entry) -> list[str]:
-    """Sentences a learner reads beside the table, each written from the numbers in it."""
-    out: list[str] = []
-    chance = settings["chance_accuracy"]
-    rows = list(summary.itertuples(index=False))
-    healthy = [r for r in rows if not r.diverged]
-
-    for r in rows:
-        if r.diverged:
-            out.append(
-                f"{r.label} diverged at epoch {r.diverged_epoch}: its loss or weights overflowed to "
-                f"infinity or NaN, so its results stop at epoch {r.epochs}. A smaller learning rate "
-                "avoids it."
-            )
-
-    for r in healthy:
-        at_chance = r.test_accuracy <= chance + AT_CHANCE_MARGIN
-        versus = against_chance(r.test_accuracy, chance)
-        if r.activation == "identity" and at_chance and not entry.linearly_separable:
-            out.append(
-                f"identity reaches {r.test_accuracy:.2f} test accuracy on {entry.key}, {versus}, the "
-                "accuracy of always answering the larger class. Without a nonlinearity the layers "
-                f"compose to one linear map, and no straight line separates the two classes of {entry.key}."
-            )
-        elif r.activation == "identity" and entry.linearly_separable and not at_chance:
-            out.append(
-                f"identity reaches {r.test_accuracy:.2f} test accuracy on {entry.key}: a straight "
-                "line is all this dataset needs, so a linear model suffices."
-            )
-        elif at_chance:
-            verdict = (
-                f"at most {AT_CHANCE_MARGIN:.2f} better than"
-                if round(r.test_accuracy, 2) > round(chance, 2)
-                else "no better than"
-            )
-            out.append(
-                f"{r.label} reaches {r.test_accuracy:.2f} test accuracy on {entry.key}, {versus}: "
-                f"{verdict} always answering the larger class."
-            )
-
-    # A net "learned" if its training loss fell to under half its starting value.
-    learned = [r for r in healthy if r.final_loss < 0.5 * r.initial_loss]
-    best = min(learned, key=lambda r: r.final_loss, default=None)
-    for r in healthy:
-        if r.activation == "identity" and not entry.linearly_separable:
-            continue  # already explained: linearity, not training, holds it back
-        ratio = r.final_loss / r.initial_loss
-        if ratio > 1.1:
-            out.append(
-                f"{r.label}'s training loss rose from {r.initial_loss:.3f} to {r.final_loss:.3f} "
-                f"over {r.epochs} epochs: its steps overshoot, so the learning rate is too high for it."
-            )
-        elif ratio > 0.9:
-            contrast = (
-                f", while {best.label}'s fell from {best.initial_loss:.3f} to {_loss_value(best.final_loss)}"
-                if best is not None
-                else ""
-            )
-            out.append(
-                f"{r.label} stalls: after {r.epochs} epochs its training loss is {r.final_loss:.3f}, "
-                f"{ratio:.0%} of where it started{contrast}."
-            )
-
-    reached = sorted((r for r in healthy if not pd.isna(r.epochs_to_reach)), key=lambda r: r.epochs_to_reach)
-    if reached and len(healthy) > 1:
-        parts = [f"epoch {reached[0].epochs_to_reach} with {reached[0].label}"]
-        parts += [f"{r.epochs_to_reach} with {r.label}" for r in reached[1:]]
-        never = [r.label for r in healthy if pd.isna(r.epochs_to_reach)]
-        tail = f"; {_join(never)} never {'does' if len(never) == 1 else 'do'}" if never else ""
-        out.append(f"Test accuracy first reaches {REACHED:.2f} at {_join(parts)}{tail}.")
-
-    movers = [r for r in healthy if r.activation != "identity" and r.first_layer_update > 0]
-    if len(settings["hidden_layers"]) >= 2 and len(movers) >= 2:
-        slow = min(movers, key=lambda r: r.first_layer_update)
-        fast = max(movers, key=lambda r: r.first_layer_update)
-        ratio = fast.first_layer_update / slow.first_layer_update
-        if ratio >= 3.0:
-            own = slow.output_layer_update / slow.first_layer_update
-            own_clause = f" and {own:,.0f}× less than its own output layer" if own >= 3.0 else ""
-            out.append(
-                f"The first layer moves least in the {slow.label} net: over the first "
-                f"{EARLY_EPOCHS} epochs its weights change by {slow.first_layer_update:.1e} of their "
-                f"size per epoch (median), {ratio:,.0f}× less than in the {fast.label} net "
-                f"({fast.first_layer_update:.1e}){own_clause}."
-            )
-
-    for r in rows:
-        if r.activation == "relu" and not math.isnan(r.dead_fraction):
-            if r.dead_fraction == 0.0:
-                out.append("No ReLU unit is dead: every hidden unit is active for some training point.")
-            else:
-                revived = (
-                    " Fewer than at initialisation: a dead unit gets no gradient itself, but one in "
-                    "layer 2 or deeper comes back when the layers before it change its inputs."
-                    if round(100 * r.dead_fraction) < round(100 * r.dead_fraction_initial)
-                    else ""
-                )
-                out.append(
-                    f"{r.dead_fraction:.0%} of ReLU's hidden units are dead at epoch {r.epochs}, "
-                    f"against {r.dead_fraction_initial:.0%} at initialisation: they output 0 for every "
-                    f"training point, so no gradient reaches their incoming weights.{revived}"
-                )
-    return out

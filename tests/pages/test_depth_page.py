@@ -12,6 +12,7 @@ import pytest
 import streamlit as st
 
 from explainer import DEPTH_PRESETS
+from explainer.lessons.depth.settings import PHASE_LAYOUT
 from explainer.network import CLIP_SERIES, FRACTION_SERIES, GRADIENT_SERIES, PATH_SERIES
 
 from .conftest import assert_clean, chart_frames, open_page
@@ -212,19 +213,6 @@ def test_phase_diagram_marks_the_edge_of_chaos_and_this_network():
     assert '"pick"' in spec and "for tanh at σ_w = 1" in text(at)
 
 
-def test_choosing_a_phase_cell_sets_initializer_gain_and_depth(monkeypatch):
-    from explainer import ui
-
-    state = {"chart_depth_phase": {"selection": {"pick": [{"sigma_w": 2.3, "depth": 70}]}}}
-    monkeypatch.setattr(st, "session_state", state)
-    ui.depth_pick()
-    assert state["init"] == "lecun_normal" and state["gain"] == 2.3 and state["depth"] == 70
-    state = {"chart_depth_phase": {"selection": {"pick": []}}}
-    monkeypatch.setattr(st, "session_state", state)
-    ui.depth_pick()
-    assert "depth" not in state
-
-
 @pytest.mark.parametrize("key", list(DEPTH_PRESETS))
 def test_each_preset_link_sets_the_scene_and_puts_published_beside_measured(key):
     at = open_page(PAGE, {"preset": key}, timeout=180)
@@ -342,12 +330,10 @@ def phase_view(at) -> tuple[object, object]:
 
 
 def test_phase_text_counts_the_colours_drawn_and_says_why_the_default_has_no_chi_one_line():
-    from explainer import ui
-
     at = open_page(PAGE, SMALL)
     assert_clean(at)
     cells, marks = phase_view(at)
-    low, high = ui.depth_phase_layout()["sigma_range"]
+    low, high = PHASE_LAYOUT["sigma_range"]
     assert not low <= marks.loc["critical", "sigma_w"] <= high  # sigmoid's χ = 1 is off the chart
     words = text(at)
     assert "The dashed line is where" not in words and "orange: far more" not in words

@@ -11,8 +11,9 @@ import math
 import pandas as pd
 import pytest
 
-from explainer import ACTIVATIONS, INITIALIZERS, ui
-from explainer.initializers import PAGE_DEFAULTS, SCENE_KEYS, SCENES, scene_settings
+from explainer import ACTIVATIONS, INITIALIZERS
+from explainer.ui import display
+from explainer.ui import initialization as page
 
 from .conftest import assert_clean, chart_frames, open_page
 
@@ -307,29 +308,19 @@ def test_one_click_shows_the_standard_normal_row_with_its_numbers(small):
 # --- scenes, lecture mode, links ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", SCENES)
+@pytest.mark.parametrize("name", page.SCENES)
 def test_every_scene_is_a_link_and_sets_its_widgets(name):
     at = open_init({"preset": name, **SMALL})
     assert_clean(at)
     assert not link_warning(at)
-    settings = scene_settings(name)
+    settings = page.SCENES[name]
     assert at.selectbox(key="preset").value == name
     assert at.selectbox(key="init").value == settings["init"]
     assert at.selectbox(key="act").value == settings["act"]
     assert at.slider(key="depth").value == settings["depth"]
     assert at.select_slider(key="width").value == 64  # the link's own value wins
     assert at.toggle(key="n01").value == settings["n01"]
-    assert SCENES[name]["description"] in texts(at)
-
-
-def test_scenes_fit_the_widgets():
-    for name in SCENES:
-        settings = scene_settings(name)
-        assert set(settings) == set(SCENE_KEYS) and set(SCENE_KEYS) <= set(PAGE_DEFAULTS)
-        assert settings["init"] in INITIALIZERS and settings["b_init"] in INITIALIZERS
-        assert settings["act"] in ACTIVATIONS and settings["family"] in ui.INIT_FAMILIES
-        assert ui.INIT_DEPTH[0] <= settings["depth"] <= ui.INIT_DEPTH[1]
-    assert PAGE_DEFAULTS["width"] in ui.INIT_WIDTHS and PAGE_DEFAULTS["depth"] == 20
+    assert page.SCENE_DESCRIPTIONS[name] in texts(at)
 
 
 def test_picking_a_scene_sets_the_pair():
@@ -435,13 +426,13 @@ def test_input_the_library_refuses_shows_its_reason_not_a_traceback(monkeypatch)
 
 def test_the_page_caches_are_bounded():
     for function in (
-        ui.init_variance_table,
-        ui.init_gains,
-        ui.init_distributions,
-        ui.init_travel,
-        ui.init_travel_curve,
-        ui.init_biases,
-        ui.init_standard_normal,
+        page.variance_table,
+        page.gains,
+        page.distributions,
+        page.travel,
+        page.travel_curve,
+        page.biases,
+        page.standard_normal,
     ):
-        assert 0 < function._info.max_entries <= ui.INIT_CACHE_ENTRIES
-    assert ui._chart_spec._info.max_entries == ui.CHART_SPEC_ENTRIES
+        assert 0 < function._info.max_entries <= page.NETWORK_CACHE_ENTRIES
+    assert display._chart_spec._info.max_entries == display.CHART_SPEC_ENTRIES

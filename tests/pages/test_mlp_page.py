@@ -5,15 +5,16 @@ so each run trains in well under a second; the claims about circles use the page
 """
 
 import json
-import math
 
 import pandas as pd
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
-from explainer import ui
 from explainer.datasets import DATASETS
-from explainer.sklearn_mlp import DEFAULTS, LIMITS, PRESETS, SKLEARN_ACTIVATIONS
+from explainer.lessons.mlp import budget as mlp_budget
+from explainer.sklearn_mlp import PRESETS, SKLEARN_ACTIVATIONS
+from explainer.ui import display
+from explainer.ui import mlp as page
 
 from .conftest import assert_clean, chart_frames, open_page
 
@@ -257,60 +258,22 @@ def test_returning_to_a_setting_reuses_the_cached_result_and_progress_reaches_on
 
 
 def test_the_page_caches_are_bounded():
-    assert ui.mlp_comparison._info.max_entries == ui.MLP_CACHE_ENTRIES <= 32
+    assert page.comparison._info.max_entries == page.COMPARISON_CACHE_ENTRIES <= 32
     # Built charts share one bounded cache with every other page's.
-    assert ui._chart_spec._info.max_entries == ui.CHART_SPEC_ENTRIES <= 256
+    assert display._chart_spec._info.max_entries == display.CHART_SPEC_ENTRIES <= 256
 
 
 def test_a_setting_beyond_the_time_budget_trains_fewer_epochs_and_says_so(monkeypatch):
-    monkeypatch.setattr(ui, "MLP_SECONDS_BUDGET", 0.1)
+    monkeypatch.setattr(mlp_budget, "SECONDS_BUDGET", 0.1)
     at = open_mlp({**SMALL, "epochs": "100"})
     assert_clean(at)
-    budget = ui.mlp_epoch_budget(4, 1, 100, 64, int(SMALL.get("width", 16)))
+    budget = mlp_budget.epoch_budget(4, 1, 100, 64, int(SMALL["width"]))
     assert budget < 100
     assert any(f"each net trains for {budget} epochs" in w.value for w in at.warning)
     assert (summary(at)["epochs"] == budget).all()
 
 
-# Every corner of the widgets' box (points, layers, units, batch) with all four activations.
-CORNERS = [
-    (n, depth, width, batch)
-    for n in (ui.MLP_SAMPLES[0], ui.MLP_SAMPLES[1])
-    for depth in (1, 12)
-    for width in ui.MLP_WIDTH
-    for batch in ui.MLP_BATCH_SIZES
-]
-
-
-@pytest.mark.parametrize(("n", "depth", "width", "batch"), CORNERS)
-def test_the_epoch_budget_keeps_every_corner_of_the_widgets_within_the_time_budget(n, depth, width, batch):
-    budget = ui.mlp_epoch_budget(4, depth, n, batch, width)
-    seconds = ui.mlp_training_seconds(4, depth, n, batch, budget, width)
-    # The floor of 10 epochs may exceed the budget only where 10 epochs are themselves over it.
-    assert seconds <= ui.MLP_SECONDS_BUDGET or budget == 10
-
-
-def test_the_cost_model_counts_width_and_batch_not_only_steps():
-    # Every slider at its maximum (2,000 points, 12 layers of 64, batch 512, 1,000 epochs) was
-    # estimated at 22 s by a model that counted steps only; it measured 162 s.
-    at_max = ui.mlp_training_seconds(4, 12, ui.MLP_SAMPLES[1], 512, ui.MLP_EPOCHS[1], 64)
-    assert at_max > 120
-    assert ui.mlp_epoch_budget(4, 12, ui.MLP_SAMPLES[1], 512, 64) < ui.MLP_EPOCHS[1]
-    assert ui.mlp_epoch_budget(4, 2, 500, 64, 16) >= ui.MLP_EPOCHS[1]  # the defaults never hit it
-
-
 # --- presets ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", PRESETS)
-def test_every_preset_fits_the_widgets(name):
-    scene = ui.mlp_scene(PRESETS[name]["settings"])
-    assert scene["lr"] in ui.MLP_LEARNING_RATES
-    assert scene["batch"] in ui.mlp_batch_sizes(scene["n"])
-    assert 1 <= scene["depth"] <= 12 and ui.MLP_WIDTH[0] <= scene["width"] <= ui.MLP_WIDTH[1]
-    assert math.isclose(scene["noise"] / ui.MLP_NOISE_STEP, round(scene["noise"] / ui.MLP_NOISE_STEP))
-    low, high, step = ui.MLP_SAMPLES
-    assert low <= scene["n"] <= high and (scene["n"] - low) % step == 0
 
 
 @pytest.mark.parametrize("name", PRESETS)
@@ -318,7 +281,7 @@ def test_every_preset_is_a_link_and_explicit_link_values_win(name):
     at = open_mlp({"preset": name, "epochs": "10", "n": "100"})
     assert_clean(at)
     assert not [w for w in at.warning if "could not be used" in w.value]
-    scene = ui.mlp_scene(PRESETS[name]["settings"])
+    scene = page.SCENES[name]
     assert at.selectbox(key="preset").value == name
     assert at.slider(key="depth").value == scene["depth"] and at.slider(key="width").value == scene["width"]
     assert at.multiselect(key="act").value == scene["act"]
@@ -395,15 +358,6 @@ def test_a_diverging_net_shows_the_epoch_it_diverged_at_never_nan():
         assert not frame.isna().any().any()
     titles = grid(at).drop_duplicates("activation").set_index("activation")["title"]
     assert titles["identity"].endswith(f"diverged at epoch {k}")
-
-
-def test_limits_of_the_widgets_stay_inside_the_librarys():
-    assert LIMITS["n_samples"][0] <= ui.MLP_SAMPLES[0] and ui.MLP_SAMPLES[1] <= LIMITS["n_samples"][1]
-    assert LIMITS["width"][0] <= ui.MLP_WIDTH[0] and ui.MLP_WIDTH[1] <= LIMITS["width"][1]
-    assert LIMITS["epochs"][0] <= ui.MLP_EPOCHS[0] and ui.MLP_EPOCHS[1] <= LIMITS["epochs"][1]
-    assert (min(ui.MLP_LEARNING_RATES), max(ui.MLP_LEARNING_RATES)) == LIMITS["learning_rate"]
-    assert ui.mlp_train_size(ui.MLP_SAMPLES[0]) >= ui.mlp_batch_sizes(ui.MLP_SAMPLES[0])[-1]
-    assert ui.mlp_defaults()["batch"] == DEFAULTS["batch_size"]
 
 
 def test_a_changed_private_backprop_reaches_the_page_as_a_note_not_a_traceback(monkeypatch):

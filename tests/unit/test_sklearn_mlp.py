@@ -20,8 +20,6 @@ from explainer.sklearn_mlp import (
     MLPComparison,
     _forward,
     _initial_weights,
-    _sentences,
-    against_chance,
     fit_mlps,
 )
 
@@ -70,72 +68,6 @@ def test_a_sentence_says_how_far_identity_is_below_chance_on_circles(default_run
         f"{accuracy:.2f} test accuracy on circles, {round(chance - accuracy, 2):.2f} below chance" in sentence
     )
     assert "no straight line separates" in sentence
-
-
-@pytest.mark.parametrize(
-    ("accuracy", "chance", "said"),
-    [
-        (0.424, 0.5, "0.08 below chance (0.50)"),
-        (0.5, 0.5, "equal to chance (0.50)"),
-        (0.498, 0.502, "equal to chance (0.50)"),
-        (0.56, 0.5, "0.06 above chance (0.50)"),
-    ],
-)
-def test_against_chance_says_below_equal_or_above_from_the_printed_numbers(accuracy, chance, said):
-    assert against_chance(accuracy, chance) == said
-
-
-def summary_of(**rows: dict) -> pd.DataFrame:
-    """A constructed ``summary``: one row per activation key, unspecified values of a net that learned."""
-    base = {
-        "diverged": False,
-        "diverged_epoch": None,
-        "epochs": 100,
-        "initial_loss": 0.7,
-        "final_loss": 0.05,
-        "test_accuracy": 0.95,
-        "epochs_to_reach": 10,
-        "first_layer_update": 0.01,
-        "output_layer_update": 0.01,
-        "dead_fraction": np.nan,
-        "dead_fraction_initial": np.nan,
-    }
-    return pd.DataFrame([{**base, "activation": key, "label": key, **values} for key, values in rows.items()])
-
-
-def test_a_net_below_chance_is_said_to_be_below_chance_never_at_it():
-    summary = summary_of(
-        identity={"test_accuracy": 0.42, "final_loss": 0.69},
-        sigmoid={"test_accuracy": 0.37, "final_loss": 0.69},
-    )
-    messages = _sentences(summary, {"chance_accuracy": 0.5, "hidden_layers": (4, 4)}, DATASETS["circles"])
-    [identity] = [m for m in messages if m.startswith("identity reaches")]
-    [sigmoid] = [m for m in messages if m.startswith("sigmoid reaches")]
-    assert "0.42 test accuracy on circles, 0.08 below chance (0.50)" in identity
-    assert "0.37 test accuracy on circles, 0.13 below chance (0.50): no better than" in sigmoid
-
-
-def test_a_net_just_above_chance_is_not_called_no_better_than_chance():
-    summary = summary_of(sigmoid={"test_accuracy": 0.58, "final_loss": 0.69})
-    [message] = _sentences(summary, {"chance_accuracy": 0.5, "hidden_layers": (4, 4)}, DATASETS["circles"])[
-        :1
-    ]
-    assert "0.08 above chance (0.50): at most 0.10 better than always answering" in message
-    assert "no better" not in message
-
-
-def test_relu_units_that_revive_are_explained_and_a_tiny_loss_is_not_printed_as_zero():
-    summary = summary_of(
-        relu={"dead_fraction": 0.21, "dead_fraction_initial": 0.35, "final_loss": 2.4e-4},
-        sigmoid={"final_loss": 0.69, "initial_loss": 0.7},
-    )
-    messages = _sentences(summary, {"chance_accuracy": 0.5, "hidden_layers": (4, 4)}, DATASETS["circles"])
-    [dead] = [m for m in messages if "hidden units are dead" in m]
-    assert (
-        "21%" in dead and "35%" in dead and "comes back when the layers before it change its inputs" in dead
-    )
-    [stall] = [m for m in messages if m.startswith("sigmoid stalls")]
-    assert "fell from 0.700 to 2.4e-04" in stall and "0.000" not in stall
 
 
 def test_at_eight_hidden_layers_sigmoids_first_layer_moves_at_least_100_times_less_than_relus():
@@ -261,6 +193,24 @@ def test_epoch_0_starts_from_scikit_learns_glorot_uniform_weights(key):
         bound = np.sqrt(factor / (fan_in + fan_out))
         np.testing.assert_array_equal(W, rs.uniform(-bound, bound, (fan_in, fan_out)))
         np.testing.assert_array_equal(b, rs.uniform(-bound, bound, fan_out))
+
+
+@pytest.mark.parametrize("key", SKLEARN_ACTIVATIONS)
+def test_epoch_0_loss_is_the_loss_scikit_learn_reports_for_the_initial_weights(key):
+    # The probe's single full-batch step reports, as loss_, the loss of the weights before it.
+    result = fit_mlps("moons", (key,), (6, 5), epochs=1, n_samples=80, batch_size=16, seed=3)
+    train = result.points[result.points["split"] == "train"]
+    X, y = train[["x0", "x1"]].to_numpy(), train["y"].to_numpy()
+    params = {
+        "hidden_layer_sizes": (6, 5),
+        "activation": SKLEARN_ACTIVATIONS[key],
+        "alpha": result.settings["alpha"],
+        "random_state": 3,
+        "shuffle": False,
+    }
+    probe = _initial_weights(params, X, y)
+    epoch_0 = result.history.loc[result.history["epoch"] == 0, "loss"].item()
+    assert epoch_0 == pytest.approx(probe.loss_, rel=1e-12)
 
 
 @pytest.mark.parametrize("key", SKLEARN_ACTIVATIONS)
@@ -466,62 +416,3 @@ def test_presets_are_plain_data_that_fit_mlps_accepts(name):
     inspect.signature(fit_mlps).bind(**preset["settings"])
     assert set(preset["settings"]) == set(DEFAULTS)
     assert all(k in SKLEARN_ACTIVATIONS for k in preset["settings"]["activations"])
-
-
-def layer_comparison(solver: str) -> MLPComparison:
-    """Two nets of two hidden layers: sigmoid's first layer moves 3× more than its output layer
-    while its gradient is 30× smaller; ReLU's layers match in both."""
-    from explainer import ui
-
-    summary = summary_of(
-        sigmoid={"first_layer_update": 0.09, "output_layer_update": 0.03},
-        relu={"first_layer_update": 0.08, "output_layer_update": 0.08},
-    )
-    summary["label"] = summary["activation"].map(ui.ACTIVATION_LABELS)
-    norms = {"sigmoid": (5e-4, 1e-3, 1.5e-2), "relu": (0.09, 0.09, 0.1)}
-    gradients = pd.DataFrame(
-        [
-            (key, epoch, layer, g)
-            for key, gs in norms.items()
-            for epoch in (0, 4, 8, 12)
-            for layer, g in enumerate(gs, 1)
-        ],
-        columns=["activation", "epoch", "layer", "gradient_norm"],
-    )
-    empty = pd.DataFrame()
-    return MLPComparison(
-        {"hidden_layers": (4, 4), "solver": solver}, empty, empty, empty, gradients, summary, empty, empty
-    )
-
-
-def test_with_adam_the_layer_sentences_say_updates_do_not_follow_the_vanishing_gradient():
-    from explainer import ui
-
-    lines = ui.mlp_layer_sentences(layer_comparison("adam"))
-    [sigmoid] = [line for line in lines if line.startswith("**sigmoid**")]
-    assert "3× more than its output layer (3.0e-02)" in sigmoid
-    assert (
-        "its gradient norm is 30× smaller than the output layer's (5.0e-04 against 1.5e-02, median over epochs 4–8)"
-        in sigmoid
-    )
-    assert lines[-1].startswith("Adam, the solver here")
-    assert "In the sigmoid net the first layer's gradient is 30× smaller" in lines[-1]
-    assert "yet its weights move 3× more than the output layer's" in lines[-1]
-
-
-def test_with_sgd_the_layer_sentences_say_updates_follow_the_gradient():
-    from explainer import ui
-
-    lines = ui.mlp_layer_sentences(layer_comparison("sgd"))
-    assert lines[-1].startswith("Plain SGD, the solver here")
-    assert "Adam" not in lines[-1] and "30× smaller" in lines[-1]
-
-
-def test_with_adam_a_first_layer_that_also_moves_less_is_not_called_a_contradiction():
-    from explainer import ui
-
-    comparison = layer_comparison("adam")
-    comparison.summary.loc[comparison.summary["activation"] == "sigmoid", "first_layer_update"] = 0.003
-    note = ui.mlp_layer_sentences(comparison)[-1]
-    assert "yet" not in note
-    assert "its weights move 10× less relative to their size, a far smaller gap than the gradients'" in note

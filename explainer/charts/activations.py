@@ -1,0 +1,106 @@
+"""The activations page's charts: f and f' side by side, and where each activation saturates or dies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from .theme import CHART_HEIGHT, PANEL_WIDTH, ZONE_COLORS, activation_scales, style
+
+
+def _field(name: str) -> str:
+    # Vega-Lite reads '.', '[' and ']' in a field name as a path; labels may contain them.
+    return name.replace("\\", "\\\\").replace(".", "\\.").replace("[", "\\[").replace("]", "\\]")
+
+
+def curves_chart(curves: pd.DataFrame, lecture: bool = False) -> alt.FacetChart:
+    """f(x) and f'(x) side by side, one line per activation, one hover rule shared by both.
+
+    ``curves`` is ``activation_curves(...).curves``: key, label, x, panel, value, segment. Each
+    segment is drawn as its own line, so a curve breaks where f is undefined or jumps.
+    """
+    labels = list(dict.fromkeys(curves["label"]))
+    keys = [curves.loc[curves["label"] == label, "key"].iloc[0] for label in labels]
+    color, dash = activation_scales(keys, labels)
+    hover = alt.selection_point(
+        name="hover", nearest=True, on="pointerover", fields=["x"], empty=False, clear="pointerout"
+    )
+    x = alt.X("x:Q", title="x")
+    legend = alt.Legend(title="activation", orient="bottom", columns=4)
+    base = alt.Chart().encode(x=x)
+    lines = base.mark_line().encode(
+        y=alt.Y("value:Q", title=None),
+        color=alt.Color("label:N", scale=color, legend=legend, title="activation"),
+        strokeDash=alt.StrokeDash("label:N", scale=dash, legend=legend, title="activation"),
+        detail="segment:N",
+    )
+    tooltip = [alt.Tooltip("x:Q", format=".3f")] + [
+        alt.Tooltip(field=_field(label), type="quantitative", title=label, format=".4g") for label in labels
+    ]
+    # Transparent points carry the nearest-x selection and a tooltip listing every function.
+    selectors = (
+        base.transform_pivot("label", value="value", groupby=["x", "panel"])
+        .mark_rule(opacity=0, strokeWidth=12)
+        .encode(tooltip=tooltip)
+        .add_params(hover)
+    )
+    rule = base.mark_rule(color="#888888", strokeWidth=1.5).transform_filter(hover)
+    points = lines.mark_point(filled=True, size=80 if lecture else 45).transform_filter(hover)
+    values = (
+        lines.mark_text(align="left", dx=6, dy=-8, fontWeight="bold")
+        .encode(text=alt.Text("value:Q", format=".3g"), strokeDash=alt.value([1, 0]))
+        .transform_filter(hover)
+    )
+    threshold = (
+        alt.Chart()
+        .mark_rect(opacity=0.15, color=ZONE_COLORS["saturated"])
+        .encode(y=alt.datum(-0.01), y2=alt.datum(0.01))
+        .transform_filter('datum.panel == "f\'(x)"')
+    )
+    layered = alt.layer(threshold, lines, selectors, rule, points, values, data=curves).properties(
+        width=PANEL_WIDTH[lecture], height=CHART_HEIGHT[lecture]
+    )
+    chart = layered.facet(column=alt.Column("panel:N", title=None, sort=["f(x)", "f'(x)"])).resolve_scale(
+        y="independent"
+    )
+    return style(chart, lecture)
+
+
+def zones_chart(
+    zones: pd.DataFrame, labels: Sequence[str], x_min: float, x_max: float, lecture: bool = False
+) -> alt.Chart:
+    """One row per activation in ``labels``: the x-intervals where |f'| < 0.01 (saturated) and
+    f' = 0 (dead); a function with neither keeps an empty row, which is the finding."""
+    width = 2 * PANEL_WIDTH[lecture] + 40
+    row_height = 34 if lecture else 24
+    labels = list(labels)
+    chart = (
+        alt.Chart(zones)
+        .mark_bar(height=row_height * 0.7)
+        .encode(
+            x=alt.X("x_start:Q", title="x", scale=alt.Scale(domain=[x_min, x_max], nice=False, clamp=True)),
+            x2="x_end:Q",
+            y=alt.Y("label:N", title=None, sort=labels, scale=alt.Scale(domain=labels)),
+            color=alt.Color(
+                "kind:N",
+                title="zone",
+                scale=alt.Scale(domain=list(ZONE_COLORS), range=list(ZONE_COLORS.values())),
+                legend=alt.Legend(
+                    orient="bottom",
+                    labelExpr="datum.label == 'saturated' ? \"saturated: |f'| < 0.01\" : \"dead: f' = 0\"",
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="activation"),
+                alt.Tooltip("kind:N", title="zone"),
+                alt.Tooltip("x_start:Q", format=".2f", title="from x"),
+                alt.Tooltip("x_end:Q", format=".2f", title="to x"),
+            ],
+        )
+        # A step height gives each activation its row; a fixed total would also have to hold the
+        # axis and legend, which Streamlit's "fit" autosize squeezes the rows to make room for.
+        .properties(width=width, height=alt.Step(row_height))
+    )
+    return style(chart, lecture)

@@ -1,0 +1,290 @@
+"""The initialization page's charts: the variance-travel heatmaps and curve, weight histograms, bias panels."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .theme import CHART_HEIGHT, DASHED, GREY, PINK, category_scale, style
+
+# The heatmaps' colour stops at ±10 decades; the cell labels carry the exact value.
+TRAVEL_CLIP = 10.0
+# The travel heatmaps' geometry in pixels, per layout (lecture False/True): the axes have fixed
+# extents, so a cell sits at the same place in every drawing (``travel_cell_centre``).
+TRAVEL_PADDING = 5  # Vega's default padding around the drawing
+TRAVEL_LABEL_ROOM = {False: 205, True: 300}  # the initializer names, left of the cells
+TRAVEL_HEADER_ROOM = {False: 105, True: 140}  # the slanted activation names, above the cells
+TRAVEL_ROW_STEP = {False: 21, True: 30}
+HEALTHY_STROKE = "#1A1A1A"
+CHOSEN_STROKE = PINK
+# Two bias panels side by side fit the centred layout (704 px) and a wide one on a 1400 px screen.
+BIAS_PANEL = {False: 250, True: 300}
+
+
+def travel_cell_centre(
+    row: int, column: int, *, columns: int, drawing_width: float, lecture: bool = False
+) -> tuple[float, float]:
+    """(x, y) of the centre of the cell in ``row`` (initializer) and ``column`` (activation), in
+    pixels from the top left corner of a ``travel_heatmap`` drawing ``drawing_width`` wide with
+    ``columns`` columns (the chart stretches to its container; the cells share what is left of
+    the width beside the names). The last column's slanted name overhangs the grid by a few
+    pixels, so the far columns come out a little right of their centres."""
+    step = (drawing_width - 2 * TRAVEL_PADDING - TRAVEL_LABEL_ROOM[lecture]) / columns
+    x = TRAVEL_PADDING + TRAVEL_LABEL_ROOM[lecture] + (column + 0.5) * step
+    y = TRAVEL_PADDING + TRAVEL_HEADER_ROOM[lecture] + (row + 0.5) * TRAVEL_ROW_STEP[lecture]
+    return x, y
+
+
+def _cell_label(value: float) -> str:
+    """A heatmap cell's log10 ratio: one decimal below 10, none above; 0.0 without a sign."""
+    if abs(value) < 0.05:
+        return "0.0"
+    return f"{value:+.1f}" if abs(value) < 9.95 else f"{value:+.0f}"
+
+
+def _travel_cells(grid: pd.DataFrame, direction: str, chosen: tuple[str, str] | None) -> pd.DataFrame:
+    """One row per heatmap cell: the value clipped for colour, its label, and the flags drawn."""
+    value, status = grid[f"{direction}_log10"], grid[f"{direction}_status"]
+    ok = status == "ok"
+    shade = value.where(ok, TRAVEL_CLIP).clip(-TRAVEL_CLIP, TRAVEL_CLIP)
+    shade = shade.mask(status == "dead", -TRAVEL_CLIP)
+    label = [
+        _cell_label(v) if s == "ok" else ("−∞" if s == "dead" else "+∞")
+        for v, s in zip(value, status, strict=True)
+    ]
+    pair = list(zip(grid["init"], grid["activation"], strict=True))
+    return pd.DataFrame(
+        {
+            "init": grid["init"],
+            "initializer": grid["init_label"],
+            "activation": grid["activation"],
+            "activation_label": grid["activation_label"],
+            "log10_ratio": value.where(ok),
+            "status": status,
+            "shade": shade,
+            "cell": label,
+            "healthy": grid["healthy"],
+            "chosen": [p == chosen for p in pair],
+        }
+    )
+
+
+def travel_heatmap(
+    grid: pd.DataFrame,
+    direction: str,
+    *,
+    chosen: tuple[str, str] | None = None,
+    emphasis: str | None = None,
+    lecture: bool = False,
+) -> alt.LayerChart:
+    """Initializers (rows) × activations (columns) from ``network.variance_travel``: colour and
+    label = log10 of the ``direction`` ("forward" or "backward") variance ratio, blue where it
+    vanishes and orange where it explodes (clipped at ±10 decades; −∞ dead, +∞ beyond float64).
+    Healthy cells (``healthy``: both ratios within one decade and the last layer less than half
+    saturated — the same cells on both heatmaps) are outlined dark, the ``chosen`` (init, activation) pair
+    in pink, the cells of initializer ``emphasis`` dashed. A click selects a cell: the point
+    selection ``cell`` carries its ``init`` and ``activation``."""
+    cells = _travel_cells(grid, direction, chosen)
+    rows = list(dict.fromkeys(cells["initializer"]))
+    columns = list(dict.fromkeys(cells["activation_label"]))
+    size = 13 if lecture else 10
+    pick = alt.selection_point(name="cell", fields=["init", "activation"], on="click", clear=False)
+    x = alt.X(
+        "activation_label:N",
+        sort=columns,
+        title=None,
+        axis=alt.Axis(
+            labelAngle=-45,
+            orient="top",
+            labelOverlap=False,
+            labelLimit=150,
+            minExtent=TRAVEL_HEADER_ROOM[lecture],
+            maxExtent=TRAVEL_HEADER_ROOM[lecture],
+        ),
+    )
+    # Fixed axis extents: the cells then sit at the same pixels whatever the label font measured
+    # when the chart was first drawn (a link reopened elsewhere draws identical pixels).
+    label_room = TRAVEL_LABEL_ROOM[lecture]
+    y = alt.Y(
+        "initializer:N",
+        sort=rows,
+        title=None,
+        axis=alt.Axis(labelLimit=label_room - 5, minExtent=label_room, maxExtent=label_room),
+    )
+    title = (
+        "activation variance, layer L ÷ layer 1"
+        if direction == "forward"
+        else "gradient variance, layer 1 ÷ layer L"
+    )
+    base = alt.Chart(cells).encode(x=x, y=y)
+    tiles = (
+        base.mark_rect()
+        .encode(
+            color=alt.Color(
+                "shade:Q",
+                title=f"log10 ratio (colour stops at ±{TRAVEL_CLIP:g})",
+                scale=alt.Scale(scheme="blueorange", domain=[-TRAVEL_CLIP, TRAVEL_CLIP], domainMid=0),
+                legend=alt.Legend(
+                    orient="bottom", gradientLength=300, titleLimit=600, direction="horizontal"
+                ),
+            ),
+        )
+        .add_params(pick)
+    )
+    healthy = base.transform_filter("datum.healthy").mark_rect(
+        fillOpacity=0, stroke=HEALTHY_STROKE, strokeWidth=2.5 if lecture else 1.8
+    )
+    labels = base.mark_text(fontSize=size).encode(
+        text="cell:N",
+        color=alt.condition("abs(datum.shade) > 6", alt.value("white"), alt.value("black")),
+    )
+    layers = [tiles, healthy, labels]
+    if emphasis is not None:
+        layers.append(
+            base.transform_filter(alt.datum.init == emphasis).mark_rect(
+                fillOpacity=0, stroke=CHOSEN_STROKE, strokeWidth=2, strokeDash=[4, 3]
+            )
+        )
+    layers.append(
+        base.transform_filter("datum.chosen").mark_rect(
+            fillOpacity=0, stroke=CHOSEN_STROKE, strokeWidth=4.5 if lecture else 3.5
+        )
+    )
+    # Every layer says what its cell holds: the pointer finds the topmost mark, which over an
+    # outlined cell is the outline or the printed number, not the tile.
+    tooltip = [
+        alt.Tooltip("initializer:N"),
+        alt.Tooltip("activation_label:N", title="activation"),
+        alt.Tooltip("cell:N", title=f"log10 {title}"),
+        alt.Tooltip("healthy:N", title="healthy (both ways, not saturated)"),
+    ]
+    healthy_count = int(cells["healthy"].sum())
+    chart = alt.layer(*(layer.encode(tooltip=tooltip) for layer in layers)).properties(
+        height=alt.Step(TRAVEL_ROW_STEP[lecture]),
+        # On a canvas the cells have no labels of their own: a screen reader gets this summary,
+        # and every cell's number is in the CSV beside the chart.
+        description=f"Heatmap of log10 {title} for {len(rows)} initializers by {len(columns)} "
+        f"activations; {healthy_count} of {len(cells)} cells are healthy (outlined): both variances within "
+        "one order of magnitude, and less than half of the last layer saturated.",
+    )
+    return style(chart, lecture).configure_axis(labelFontSize=size + 2 if lecture else 11, labelLimit=260)
+
+
+def travel_curve(curve: pd.DataFrame, depth: int, *, lecture: bool = False) -> alt.LayerChart:
+    """The per-layer curve behind one heatmap cell (``network.variance_travel_curve``): log10 of
+    Var h_l / Var h_1 and of Var ∂h_l / Var ∂h_L against the layer, with the healthy band
+    (within one decade) shaded. Infinite values (dead, beyond float64) are left out."""
+    names = {
+        "forward_log10": "activations: Var h_l ÷ Var h_1",
+        "backward_log10": f"gradient: Var ∂h_l ÷ Var ∂h_{depth}",
+    }
+    long = curve.melt(id_vars=["layer"], value_vars=list(names), var_name="series", value_name="log10_ratio")
+    long["series"] = long["series"].map(names)
+    long = long[long["log10_ratio"].abs() < float("inf")]
+    series = list(names.values())
+    band = (
+        alt.Chart(pd.DataFrame({"low": [-1.0], "high": [1.0]}))
+        .mark_rect(opacity=0.15, color=GREY)
+        .encode(
+            y="low:Q",
+            y2="high:Q",
+            tooltip=[alt.Tooltip("low:Q", title="healthy from"), alt.Tooltip("high:Q", title="to")],
+        )
+    )
+    lines = (
+        alt.Chart(long)
+        .mark_line(point=len(long) <= 120)
+        .encode(
+            x=alt.X("layer:Q", title="layer l", scale=alt.Scale(domain=[1, depth], nice=False)),
+            y=alt.Y(
+                "log10_ratio:Q",
+                title="log10 of the variance ratio",
+                scale=alt.Scale(domain={"unionWith": [-2.0, 2.0]}),
+            ),
+            color=alt.Color(
+                "series:N",
+                scale=category_scale(series),
+                legend=alt.Legend(orient="bottom", title=None, labelLimit=400),
+            ),
+            tooltip=[
+                alt.Tooltip("series:N"),
+                alt.Tooltip("layer:Q"),
+                alt.Tooltip("log10_ratio:Q", format="+.2f"),
+            ],
+        )
+    )
+    chart = alt.layer(band, lines).properties(height=CHART_HEIGHT[lecture])
+    return style(chart, lecture)
+
+
+def weight_histograms(histogram: pd.DataFrame, *, lecture: bool = False) -> alt.LayerChart:
+    """Overlaid histograms (as steps) of one family's normal, uniform and truncated-normal
+    samples at the same variance, with each exact density dashed
+    (``initializers.distribution_comparison(...).histogram``)."""
+    frame = histogram.assign(w=0.5 * (histogram["bin_left"] + histogram["bin_right"]))
+    names = list(dict.fromkeys(frame["distribution"]))
+    color = alt.Color(
+        "distribution:N", scale=category_scale(names), legend=alt.Legend(orient="bottom", title=None)
+    )
+    x = alt.X("w:Q", title="weight w")
+    steps = (
+        alt.Chart(frame)
+        .mark_line(interpolate="step")
+        .encode(
+            x=x,
+            y=alt.Y("density:Q", title="density"),
+            color=color,
+            tooltip=[
+                alt.Tooltip("distribution:N"),
+                alt.Tooltip("bin_left:Q", format=".4f", title="from w"),
+                alt.Tooltip("bin_right:Q", format=".4f", title="to w"),
+                alt.Tooltip("density:Q", format=".3g", title="sampled density"),
+                alt.Tooltip("pdf:Q", format=".3g", title="exact density"),
+            ],
+        )
+    )
+    exact = (
+        alt.Chart(frame)
+        .mark_line(strokeDash=DASHED, strokeWidth=1.2, opacity=0.8)
+        .encode(x=x, y="pdf:Q", color=color)
+    )
+    chart = alt.layer(steps, exact).properties(height=CHART_HEIGHT[lecture])
+    return style(chart, lecture)
+
+
+def bias_panels(table: pd.DataFrame, *, lecture: bool = False) -> alt.HConcatChart:
+    """Two panels from ``network.bias_comparison``, one line per bias option (``bias_label``),
+    against the layer: the share of units dead for every input (0–100 %) and the mean
+    pre-activation. One legend below. Axis extents are fixed, so the panels sit at the same pixels
+    whatever font the labels were measured in."""
+    names = list(dict.fromkeys(table["bias_label"]))
+    color = alt.Color(
+        "bias_label:N", scale=category_scale(names), legend=alt.Legend(orient="bottom", title=None)
+    )
+    x = alt.X("layer:Q", title="layer", scale=alt.Scale(domain=[1, int(table["layer"].max())], nice=False))
+    panels = []
+    for column, title, share in (
+        ("dead_unit_fraction", "units dead for every input", True),
+        ("preact_mean", "mean pre-activation", False),
+    ):
+        panels.append(
+            alt.Chart(table)
+            .mark_line(point=len(table) <= 90)
+            .encode(
+                x=x,
+                y=alt.Y(
+                    f"{column}:Q",
+                    title=title,
+                    axis=alt.Axis(format="%" if share else "~g", minExtent=55, maxExtent=55),
+                    scale=alt.Scale(domain=[0, 1]) if share else alt.Undefined,
+                ),
+                color=color,
+                tooltip=[
+                    alt.Tooltip("bias_label:N", title="biases"),
+                    alt.Tooltip("layer:Q"),
+                    alt.Tooltip(f"{column}:Q", format=".1%" if share else ".3g", title=title),
+                ],
+            )
+            .properties(width=BIAS_PANEL[lecture], height=CHART_HEIGHT[lecture] * 2 // 3)
+        )
+    return style(alt.hconcat(*panels, spacing=30).resolve_scale(color="shared"), lecture)

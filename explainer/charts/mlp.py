@@ -1,0 +1,284 @@
+"""The MLP comparison page's charts: decision boundaries, learning curves, layer heatmaps and shares."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from .theme import (
+    ACTIVATION_STYLES,
+    CELL_SCHEME,
+    CHART_HEIGHT,
+    CLASS_COLORS,
+    DASHED,
+    GREY,
+    activation_scales,
+    category_scale,
+    half_spacing,
+    style,
+)
+
+PROBABILITY_RANGE = ("#3B8FCB", "#F2F2F2", "#E8844A")
+BOUNDARY_PANEL = {False: 250, True: 360}
+CURVE_PANEL = {False: 250, True: 300}  # two side by side in the centred or wide layout
+HEATMAP_WIDTH = {False: 470, True: 600}
+
+
+def probability_panels(
+    grid: pd.DataFrame,
+    points: pd.DataFrame,
+    titles: dict[str, str],
+    *,
+    panel: str = "activation",
+    lecture: bool = False,
+    columns: int = 2,
+) -> alt.FacetChart:
+    """One panel per key of ``titles`` (in that order): a classifier's P(class 1) over the plane,
+    with the data on top.
+
+    ``grid`` has ``panel``, x0, x1, probability on an evenly spaced grid; ``points`` has x0, x1,
+    y (0 or 1) and split ("train" or "test"), drawn in every panel (train as circles, test as
+    triangles). When the panel keys are activations, a strip along each panel's top carries the
+    activation's colour. One faceted chart, not one chart per panel: it builds and serialises
+    several times faster, which a page rerun feels.
+    """
+    half_x, half_y = half_spacing(grid["x0"]), half_spacing(grid["x1"])
+    x_low, x_high = float(grid["x0"].min()) - half_x, float(grid["x0"].max()) + half_x
+    y_low, y_high = float(grid["x1"].min()) - half_y, float(grid["x1"].max()) + half_y
+    x_scale = alt.Scale(domain=[x_low, x_high], nice=False, zero=False)
+    y_scale = alt.Scale(domain=[y_low, y_high], nice=False, zero=False)
+    # Neighbouring cells overlap by a tenth, which hides the seams anti-aliasing leaves.
+    pad_x, pad_y = half_x * 1.1, half_y * 1.1
+    size = BOUNDARY_PANEL[lecture]
+    data = grid[grid[panel].isin(list(titles))].assign(title=lambda g: g[panel].map(titles))
+    cells = (
+        alt.Chart()
+        .transform_calculate(
+            x0_low=f"datum.x0 - {pad_x}",
+            x0_high=f"datum.x0 + {pad_x}",
+            x1_low=f"datum.x1 - {pad_y}",
+            x1_high=f"datum.x1 + {pad_y}",
+        )
+        .mark_rect(clip=True)
+        .encode(
+            x=alt.X("x0_low:Q", title="x₀", scale=x_scale),
+            x2="x0_high:Q",
+            y=alt.Y("x1_low:Q", title="x₁", scale=y_scale),
+            y2="x1_high:Q",
+            color=alt.Color(
+                "probability:Q",
+                scale=alt.Scale(domain=[0.0, 0.5, 1.0], range=list(PROBABILITY_RANGE)),
+                legend=alt.Legend(
+                    title="P(class 1)", orient="bottom", gradientLength=size, format=".1f", values=[0, 0.5, 1]
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("title:N", title="net"),
+                alt.Tooltip("x0:Q", format=".2f", title="x₀"),
+                alt.Tooltip("x1:Q", format=".2f", title="x₁"),
+                alt.Tooltip("probability:Q", format=".3f", title="P(class 1)"),
+            ],
+        )
+    )
+    # Points carry their own data, so every panel draws all of them.
+    dots = (
+        alt.Chart(points)
+        .mark_point(filled=True, size=70 if lecture else 28, stroke="white", strokeWidth=0.8, opacity=1)
+        .encode(
+            x=alt.X("x0:Q", scale=x_scale),
+            y=alt.Y("x1:Q", scale=y_scale),
+            fill=alt.Fill(
+                "y:N",
+                scale=alt.Scale(domain=[0, 1], range=list(CLASS_COLORS)),
+                legend=alt.Legend(title="class", orient="bottom"),
+            ),
+            shape=alt.Shape(
+                "split:N",
+                scale=alt.Scale(domain=["train", "test"], range=["circle", "triangle-up"]),
+                legend=alt.Legend(title="points", orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("x0:Q", format=".2f", title="x₀"),
+                alt.Tooltip("x1:Q", format=".2f", title="x₁"),
+                alt.Tooltip("y:N", title="class"),
+                alt.Tooltip("split:N", title="set"),
+            ],
+        )
+    )
+    layers = [cells, dots]
+    keys = list(titles)
+    if all(key in ACTIVATION_STYLES for key in keys):
+        # Facet headers cannot take a colour per panel, so a strip inside each panel does.
+        color, _ = activation_scales(keys, keys)
+        strip = (
+            alt.Chart()
+            .transform_aggregate(groupby=[panel])
+            .mark_rule(strokeWidth=10 if lecture else 6, strokeCap="butt")
+            .encode(
+                x=alt.datum(x_low, scale=x_scale),
+                x2=alt.datum(x_high),
+                y=alt.datum(y_high, scale=y_scale),
+                stroke=alt.Stroke(f"{panel}:N", scale=color, legend=None),
+            )
+        )
+        layers.append(strip)
+    chart = (
+        alt.layer(*layers, data=data)
+        .properties(width=size, height=size)
+        .facet(
+            facet=alt.Facet(
+                "title:N",
+                sort=list(titles.values()),
+                title=None,
+                header=alt.Header(labelFontWeight="bold", labelAnchor="start", labelOrient="top"),
+            ),
+            columns=columns,
+            spacing=36 if lecture else 20,
+        )
+    )
+    return style(chart, lecture)
+
+
+def learning_curves(
+    history: pd.DataFrame, lecture: bool = False, *, chance: float | None = None
+) -> alt.HConcatChart:
+    """Training loss (log axis) and test accuracy per epoch, one line per activation.
+
+    ``history`` has key (registry key), label, epoch, loss and test_accuracy. ``chance``, if
+    given, draws the accuracy of always guessing the larger class as a dashed rule.
+    """
+    labels = list(dict.fromkeys(history["label"]))
+    keys = [history.loc[history["label"] == label, "key"].iloc[0] for label in labels]
+    color, dash = activation_scales(keys, labels)
+    legend = alt.Legend(orient="bottom", title=None, labelLimit=320)
+    width = CURVE_PANEL[lecture]
+    base = alt.Chart(history).encode(
+        x=alt.X("epoch:Q", title="epoch"),
+        color=alt.Color("label:N", scale=color, legend=legend),
+        strokeDash=alt.StrokeDash("label:N", scale=dash, legend=legend),
+    )
+    tooltip = [alt.Tooltip("label:N", title="activation"), alt.Tooltip("epoch:Q")]
+    loss = (
+        base.transform_filter("datum.loss > 0")
+        .mark_line()
+        .encode(
+            y=alt.Y("loss:Q", title="training loss (log)", scale=alt.Scale(type="log")),
+            tooltip=[*tooltip, alt.Tooltip("loss:Q", format=".4f")],
+        )
+        .properties(width=width, height=CHART_HEIGHT[lecture])
+    )
+    accuracy = base.mark_line().encode(
+        y=alt.Y("test_accuracy:Q", title="test accuracy", scale=alt.Scale(domain=[0, 1])),
+        tooltip=[*tooltip, alt.Tooltip("test_accuracy:Q", format=".3f", title="test accuracy")],
+    )
+    if chance is not None:
+        rule = (
+            alt.Chart(pd.DataFrame({"chance": [chance]}))
+            .mark_rule(color=GREY, strokeDash=DASHED, strokeWidth=1.5)
+            .encode(y="chance:Q", tooltip=[alt.Tooltip("chance:Q", format=".2f", title="chance")])
+        )
+        accuracy = alt.layer(accuracy, rule)
+    accuracy = accuracy.properties(width=width, height=CHART_HEIGHT[lecture])
+    return style(alt.hconcat(loss, accuracy), lecture)
+
+
+def heatmap(
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    value: str,
+    *,
+    rows: str | None = None,
+    row_order: Sequence[str] | None = None,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    value_title: str | None = None,
+    log_color: bool = True,
+    lecture: bool = False,
+    width: int | None = None,
+    value_format: str = ".3g",
+) -> alt.Chart | alt.FacetChart:
+    """``value`` as colour over a grid of ``x`` (evenly spaced numbers, e.g. epochs) by ``y``
+    (categories, e.g. layers), one heatmap per value of ``rows`` when given, stacked, with
+    ``y_title`` once beside them.
+
+    ``log_color`` uses a log colour scale and drops rows whose value is not strictly positive
+    (a log scale cannot show them; callers say so in words). The colour scale is shared by all
+    rows, so cells compare across heatmaps.
+    """
+    frame = data[data[value] > 0] if log_color else data
+    half = half_spacing(frame[x]) if len(frame) else 0.5
+    cell = 24 if lecture else 16
+    chart = (
+        alt.Chart(frame)
+        .transform_calculate(x_low=f"datum['{x}'] - {half}", x_high=f"datum['{x}'] + {half}")
+        .mark_rect()
+        .encode(
+            x=alt.X("x_low:Q", title=x_title or x, scale=alt.Scale(nice=False, zero=False)),
+            x2="x_high:Q",
+            y=alt.Y(f"{y}:O", title=None if rows else y_title or y, axis=alt.Axis(labelOverlap=False)),
+            color=alt.Color(
+                f"{value}:Q",
+                title=value_title or value,
+                scale=alt.Scale(type="log", scheme=CELL_SCHEME)
+                if log_color
+                else alt.Scale(scheme=CELL_SCHEME),
+                legend=alt.Legend(
+                    orient="right", format=".0e" if log_color else value_format, gradientLength=160
+                ),
+            ),
+            tooltip=[
+                *([alt.Tooltip(f"{rows}:N")] if rows else []),
+                alt.Tooltip(f"{x}:Q", title=x_title or x),
+                alt.Tooltip(f"{y}:O", title=y_title or y),
+                alt.Tooltip(f"{value}:Q", format=value_format, title=value_title or value),
+            ],
+        )
+        .properties(width=width or HEATMAP_WIDTH[lecture], height=alt.Step(cell))
+    )
+    if rows:
+        order = list(row_order) if row_order is not None else list(dict.fromkeys(frame[rows]))
+        chart = chart.facet(
+            row=alt.Row(
+                f"{rows}:N",
+                sort=order,
+                title=y_title or y,
+                header=alt.Header(labelAngle=0, labelAlign="left"),
+            ),
+            spacing=8,
+        )
+    return style(chart, lecture)
+
+
+def share_lines(
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    series: str,
+    *,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    lecture: bool = False,
+) -> alt.Chart:
+    """A share (0 to 1, shown as a percentage) against ``x``, one line per value of ``series``.
+
+    The legend sits on the right: Streamlit 1.67 squeezes a stretched single chart whose legend
+    is at the bottom, drawing its lines outside the axes.
+    """
+    names = list(dict.fromkeys(data[series]))
+    chart = (
+        alt.Chart(data)
+        .mark_line()
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title or x),
+            y=alt.Y(f"{y}:Q", title=y_title or y, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+            color=alt.Color(
+                f"{series}:N", scale=category_scale(names), legend=alt.Legend(orient="right", title=None)
+            ),
+            tooltip=[alt.Tooltip(f"{series}:N"), alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q", format=".1%")],
+        )
+        .properties(height=CHART_HEIGHT[lecture] * 2 // 3)
+    )
+    return style(chart, lecture)

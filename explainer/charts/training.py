@@ -1,0 +1,347 @@
+"""The training page's charts: log-log laws, loss curves, small multiples, unit planes and early stopping."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from .theme import (
+    CHART_HEIGHT,
+    CLASS_COLORS,
+    DASHED,
+    GREEN,
+    GREY,
+    SOLID,
+    VERMILLION,
+    WINE,
+    category_scale,
+    half_spacing,
+    style,
+)
+
+# Mid-luminance hues that read on the planes' light and dark cells alike.
+DEAD_COLOR, ALIVE_COLOR = WINE, GREEN
+STOP_COLOR, BEST_COLOR = VERMILLION, GREY
+FACET_WIDTH = {False: 580, True: 680}  # all panels of a small-multiples chart together
+PLANE_PANEL = {False: 190, True: 250}
+# The input planes shade the share of hidden units passing a gradient from "none" to "all" with
+# these colours (the ends of Vega's "greys" scheme), named as the page's prose names them.
+PLANE_SHADES = {"none": ("near-black", "#1E1E1E"), "all": ("light grey", "#E2E2E2")}
+
+
+def log_log_chart(
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    *,
+    law: str | None = None,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    law_title: str = "law",
+    measured_title: str = "measured",
+    lecture: bool = False,
+) -> alt.Chart:
+    """Measured ``y`` against ``x`` on log–log axes (line and points), with the column ``law``
+    drawn dashed beside it. Rows whose values are not strictly positive are dropped. Legends of
+    the training page's stretched single charts sit on the right (see ``share_lines``)."""
+    keep = data[(data[x] > 0) & (data[y] > 0)]
+    if law:
+        keep = keep[keep[law] > 0]
+    names = {y: measured_title, **({law: law_title} if law else {})}
+    long = keep.melt(id_vars=[x], value_vars=list(names), var_name="series", value_name="value")
+    long["series"] = long["series"].map(names)
+    series = list(names.values())
+    chart = (
+        alt.Chart(long)
+        .mark_line(point=alt.OverlayMarkDef(filled=True, size=70 if lecture else 40))
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title or x, scale=alt.Scale(type="log", base=2)),
+            y=alt.Y("value:Q", title=y_title or y, scale=alt.Scale(type="log")),
+            color=alt.Color(
+                "series:N", scale=category_scale(series), legend=alt.Legend(orient="right", title=None)
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N", scale=alt.Scale(domain=series, range=[SOLID, DASHED][: len(series)]), legend=None
+            ),
+            tooltip=[
+                alt.Tooltip(f"{x}:Q", title=x_title or x),
+                alt.Tooltip("series:N"),
+                alt.Tooltip("value:Q", format=".3g"),
+            ],
+        )
+        .properties(height=CHART_HEIGHT[lecture])
+    )
+    return style(chart, lecture)
+
+
+def loss_curves(
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    series: str,
+    *,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    y_max: float | None = None,
+    log_y: bool = True,
+    order: Sequence[str] | None = None,
+    lecture: bool = False,
+    height: int | None = None,
+) -> alt.LayerChart:
+    """``y`` against ``x``, one line per ``series`` (category colours, in ``order``), log y by default.
+
+    ``y_max`` caps the axis: larger values are drawn at the top edge, so a diverging run leaves
+    the chart there instead of squashing the others. Each line ends in a point, so a run that
+    stopped early (diverged) shows where. ``order`` may name series absent from ``data``: they keep
+    their colour slot (so a run has one colour on every chart of a section) but no legend entry.
+    """
+    frame = data[data[y] > 0] if log_y else data
+    present = list(dict.fromkeys(frame[series]))
+    names = list(order) if order is not None else present
+    bottom = float(frame[y].min()) if len(frame) else 1e-3
+    domain = alt.Undefined if y_max is None else [min(bottom, y_max / 10), y_max]
+    scale = alt.Scale(type="log" if log_y else "linear", domain=domain, clamp=y_max is not None)
+    base = alt.Chart(frame).encode(
+        x=alt.X(f"{x}:Q", title=x_title or x),
+        y=alt.Y(f"{y}:Q", title=y_title or y, scale=scale),
+        color=alt.Color(
+            f"{series}:N",
+            scale=category_scale(names),
+            legend=alt.Legend(
+                orient="right", title=None, labelLimit=320, values=[n for n in names if n in present]
+            ),
+        ),
+        tooltip=[
+            alt.Tooltip(f"{series}:N"),
+            alt.Tooltip(f"{x}:Q", title=x_title or x),
+            alt.Tooltip(f"{y}:Q", format=".4g", title=y_title or y),
+        ],
+    )
+    ends = (
+        base.transform_window(rank="rank()", sort=[alt.SortField(x, order="descending")], groupby=[series])
+        .transform_filter("datum.rank == 1")
+        .mark_point(filled=True, size=90 if lecture else 50)
+    )
+    chart = alt.layer(base.mark_line(), ends).properties(height=height or CHART_HEIGHT[lecture])
+    return style(chart, lecture)
+
+
+def facet_lines(
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    series: str,
+    facet: str,
+    *,
+    facet_order: Sequence[str] | None = None,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    series_title: str | None = None,
+    log_y: bool = False,
+    y_domain: Sequence[float] | None = None,
+    y_format: str | None = None,
+    columns: int = 3,
+    lecture: bool = False,
+) -> alt.FacetChart:
+    """Small multiples: ``y`` against ``x``, one line per ``series`` (ordinal colours, e.g. layers),
+    one panel per ``facet`` value, axes shared so the panels compare."""
+    frame = data[data[y] > 0] if log_y else data
+    order = list(facet_order) if facet_order is not None else list(dict.fromkeys(frame[facet]))
+    if log_y:
+        scale = alt.Scale(type="log")
+    else:
+        scale = alt.Scale(domain=list(y_domain)) if y_domain else alt.Undefined
+    panels = max(1, min(columns, len(order)))
+    chart = (
+        alt.Chart(frame)
+        .mark_line()
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title or x),
+            y=alt.Y(
+                f"{y}:Q", title=y_title or y, scale=scale, axis=alt.Axis(format=y_format or alt.Undefined)
+            ),
+            color=alt.Color(
+                f"{series}:O",
+                title=series_title or series,
+                scale=alt.Scale(scheme="viridis"),
+                legend=alt.Legend(orient="right"),
+            ),
+            tooltip=[
+                alt.Tooltip(f"{facet}:N"),
+                alt.Tooltip(f"{series}:O", title=series_title or series),
+                alt.Tooltip(f"{x}:Q", title=x_title or x),
+                alt.Tooltip(f"{y}:Q", format=".3g", title=y_title or y),
+            ],
+        )
+        .properties(
+            width=FACET_WIDTH[lecture] // panels - 20,
+            height=CHART_HEIGHT[lecture] * 2 // 3,
+        )
+        .facet(facet=alt.Facet(f"{facet}:N", sort=order, title=None), columns=columns)
+    )
+    return style(chart, lecture)
+
+
+def unit_planes(
+    plane: pd.DataFrame,
+    lines: pd.DataFrame,
+    points: pd.DataFrame,
+    runs: Sequence[str],
+    *,
+    limit: float,
+    lecture: bool = False,
+) -> alt.FacetChart:
+    """One input-plane panel per run: the share of hidden units active at each point (shaded), the
+    first hidden layer's units as their lines w·x + b = 0 (dead ones thick and coloured), and the
+    training points by class. ``plane``: run, x0, x1, active_share on an even grid; ``lines``:
+    run, unit, dead, x0_start, x1_start, x0_end, x1_end; ``points``: x0, x1, y.
+
+    One faceted chart over one stacked table (a ``layer`` column says which mark a row feeds):
+    a concatenation of three layered panels costs Altair about 40× more to build.
+    """
+    # Cells overlapping their neighbours a little, so no hairline seams show between them.
+    half = 1.2 * half_spacing(plane["x0"])
+    size = PLANE_PANEL[lecture]
+    domain = [-limit, limit]
+    states = ["alive", "dead"]
+    stacked = pd.concat(
+        [
+            plane.assign(layer="plane"),
+            lines.assign(layer="line", state=lines["dead"].map({True: "dead", False: "alive"})),
+            *(points.assign(layer="point", run=run) for run in runs),
+        ],
+        ignore_index=True,
+    )
+    x = alt.X("x0:Q", title="x₀", scale=alt.Scale(domain=domain, nice=False, zero=False))
+    y = alt.Y("x1:Q", title="x₁", scale=alt.Scale(domain=domain, nice=False, zero=False))
+    cells = (
+        alt.Chart()
+        .transform_filter("datum.layer == 'plane'")
+        .transform_calculate(
+            x0_low=f"datum.x0 - {half}",
+            x0_high=f"datum.x0 + {half}",
+            x1_low=f"datum.x1 - {half}",
+            x1_high=f"datum.x1 + {half}",
+        )
+        .mark_rect()
+        .encode(
+            x=alt.X("x0_low:Q", title="x₀", scale=alt.Scale(domain=domain, nice=False, zero=False)),
+            x2="x0_high:Q",
+            y=alt.Y("x1_low:Q", title="x₁", scale=alt.Scale(domain=domain, nice=False, zero=False)),
+            y2="x1_high:Q",
+            color=alt.Color(
+                "active_share:Q",
+                title="units with f′ > 0",
+                scale=alt.Scale(domain=[0, 1], range=[PLANE_SHADES["none"][1], PLANE_SHADES["all"][1]]),
+                legend=alt.Legend(orient="bottom", format=".0%", gradientLength=size),
+            ),
+            tooltip=[
+                alt.Tooltip("x0:Q", format=".2f", title="x₀"),
+                alt.Tooltip("x1:Q", format=".2f", title="x₁"),
+                alt.Tooltip("active_share:Q", format=".0%", title="hidden units with f′ > 0"),
+            ],
+        )
+    )
+    segments = (
+        alt.Chart()
+        .transform_filter("datum.layer == 'line'")
+        .mark_rule()
+        .encode(
+            x=alt.X("x0_start:Q", title="x₀", scale=alt.Scale(domain=domain, nice=False, zero=False)),
+            y=alt.Y("x1_start:Q", title="x₁", scale=alt.Scale(domain=domain, nice=False, zero=False)),
+            x2="x0_end:Q",
+            y2="x1_end:Q",
+            stroke=alt.Stroke(
+                "state:N",
+                title="first-layer unit",
+                scale=alt.Scale(domain=states, range=[ALIVE_COLOR, DEAD_COLOR]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            strokeWidth=alt.StrokeWidth(
+                "state:N", scale=alt.Scale(domain=states, range=[1, 3.5 if lecture else 2.5]), legend=None
+            ),
+            tooltip=[alt.Tooltip("unit:Q"), alt.Tooltip("state:N")],
+        )
+    )
+    dots = (
+        alt.Chart()
+        .transform_filter("datum.layer == 'point'")
+        .mark_circle(size=40 if lecture else 14, opacity=0.9)
+        .encode(
+            x=x,
+            y=y,
+            fill=alt.Fill(
+                "y:N",
+                title="class",
+                scale=alt.Scale(domain=[0, 1], range=list(CLASS_COLORS)),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[alt.Tooltip("y:N", title="class")],
+        )
+    )
+    chart = (
+        alt.layer(cells, segments, dots, data=stacked)
+        .properties(width=size, height=size)
+        .facet(
+            column=alt.Column("run:N", sort=list(runs), title=None, header=alt.Header(labelFontWeight="bold"))
+        )
+    )
+    return style(chart, lecture)
+
+
+def early_stopping_chart(
+    curves: pd.DataFrame, best_step: int, stop_step: int | None, *, lecture: bool = False
+) -> alt.LayerChart:
+    """Training, validation and test loss against step (log y), the patience window shaded from
+    the best validation step to the stop, and a rule at each. ``curves``: step, series, loss."""
+    names = ["training loss", "validation loss", "test loss"]
+    marks = ["best validation loss", "stop"]
+    frame = curves[curves["loss"] > 0]
+    lines = (
+        alt.Chart(frame)
+        .mark_line()
+        .encode(
+            x=alt.X("step:Q", title="step"),
+            y=alt.Y("loss:Q", title="loss (log)", scale=alt.Scale(type="log")),
+            color=alt.Color(
+                "series:N", scale=category_scale(names), legend=alt.Legend(orient="right", title=None)
+            ),
+            tooltip=[alt.Tooltip("series:N"), alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".4f")],
+        )
+    )
+    events = pd.DataFrame(
+        [{"step": best_step, "event": marks[0]}]
+        + ([{"step": stop_step, "event": marks[1]}] if stop_step is not None else [])
+    )
+    rules = (
+        alt.Chart(events)
+        .mark_rule(strokeDash=DASHED, strokeWidth=3 if lecture else 2)
+        .encode(
+            x="step:Q",
+            stroke=alt.Stroke(
+                "event:N",
+                scale=alt.Scale(domain=marks, range=[BEST_COLOR, STOP_COLOR]),
+                legend=alt.Legend(orient="right", title=None),
+            ),
+            tooltip=[alt.Tooltip("event:N"), alt.Tooltip("step:Q")],
+        )
+    )
+    layers = [lines, rules]
+    if stop_step is not None:
+        window = (
+            alt.Chart(pd.DataFrame({"start": [best_step], "end": [stop_step]}))
+            .mark_rect(opacity=0.12, color=STOP_COLOR)
+            .encode(
+                x="start:Q",
+                x2="end:Q",
+                tooltip=[
+                    alt.Tooltip("start:Q", title="patience from step"),
+                    alt.Tooltip("end:Q", title="to step"),
+                ],
+            )
+        )
+        layers.insert(0, window)
+    chart = alt.layer(*layers).properties(height=CHART_HEIGHT[lecture])
+    return style(chart, lecture)

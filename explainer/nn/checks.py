@@ -1,0 +1,38 @@
+"""Argument checks shared by every numpy network: a ValueError that says what was expected and what came."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def is_number(value) -> bool:
+    """A real number (a bool is not one, though Python says it is an int)."""
+    return not isinstance(value, bool) and isinstance(value, int | float | np.integer | np.floating)
+
+
+def whole(name: str, value, low: int, high: int) -> int:
+    """``value`` as an int in [low, high], or a ValueError naming ``name`` and the range."""
+    message = f"{name} must be a whole number between {low:,} and {high:,}; got {value!r}."
+    if not is_number(value) or not math.isfinite(value) or not float(value).is_integer():
+        raise ValueError(message)
+    if not low <= value <= high:
+        raise ValueError(message)
+    return int(value)
+
+
+MAX_DEPTH = 1000
+MAX_WIDTH = 4096
+MAX_BATCH = 4096
+
+
+def check_network(depth, width, batch, seed=0) -> tuple[int, int, int, int]:
+    """(depth, width, batch, seed) as ints, or a ValueError saying which is out of range:
+    depth in [1, 1000], width and batch in [1, 4096], seed in [0, 2**32)."""
+    return (
+        whole("depth", depth, 1, MAX_DEPTH),
+        whole("width", width, 1, MAX_WIDTH),
+        whole("batch", batch, 1, MAX_BATCH),
+        whole("seed", seed, 0, 2**32 - 1),
+    )

@@ -1,0 +1,157 @@
+"""The Activations page: its controls and cached computations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from ..activations import ACTIVATIONS, DEFAULT_ACTIVATIONS
+from ..curves import Chosen, CurveSet, activation_curves, describe_slopes
+from ..expressions import parse_activation
+from ..properties import activation_properties, cost_columns, evaluation_costs, matmul_seconds
+from .display import CACHE_ENTRIES
+from .widgets import ACTIVATION_LABELS, Param, draw
+
+PARAMS = {
+    p.key: p
+    for p in (
+        Param(
+            "act",
+            "Activations",
+            "multiselect",
+            list(DEFAULT_ACTIVATIONS),
+            options=tuple(ACTIVATIONS),
+            labels=ACTIVATION_LABELS,
+            help="Each activation keeps its colour on every page.",
+        ),
+        Param("x", "x range", "slider", (-6.0, 6.0), low=-20.0, high=20.0, step=0.5),
+        Param(
+            "expr",
+            "Your own activation: f(x) =",
+            "text",
+            "",
+            placeholder="x * tanh(softplus(x))",
+            help="Use x, numbers, + − * / **, and exp, log, sqrt, abs, tanh, sigmoid, softplus, erf, sin, "
+            "cos, tan, max(a, b), min(a, b), where(x > 0, a, b). Its derivative is computed numerically.",
+        ),
+    )
+}
+"""The page's settings. Each chosen activation's parameters add one slider each, named by
+``Param.url_key`` in the registry (``leaky_slope``, ``elu_alpha``, …): see ``parameter_params``."""
+SCENES: dict[str, dict] = {}
+
+
+def parameter_params(keys: Sequence[str]) -> list[tuple[str, Param]]:
+    """(activation key, its setting) for every parameter of the chosen activations, from the registry."""
+    return [
+        (key, Param(p.url_key, p.label, "slider", p.default, low=p.low, high=p.high, step=p.step, help=p.help))
+        for key in keys
+        for p in ACTIVATIONS[key].params
+    ]
+
+
+def parameter_sliders(keys: Sequence[str]) -> dict[str, dict[str, float]]:
+    """A slider for each parameter of the chosen activations, three to a row; key → {param: value}."""
+    params = parameter_params(keys)
+    columns = st.columns(3) if params else []
+    chosen: dict[str, dict[str, float]] = {}
+    for i, (activation_key, param) in enumerate(params):
+        name = next(p.name for p in ACTIVATIONS[activation_key].params if p.url_key == param.key)
+        chosen.setdefault(activation_key, {})[name] = draw(param, columns[i % 3])
+    return chosen
+
+
+def formulas(keys: Sequence[str], typed: str | None) -> list[tuple[str, str, str]]:
+    """(label, LaTeX of f, LaTeX of f') for each chosen activation."""
+    return [
+        (c.activation.label, c.activation.latex, c.activation.grad_latex) for c in _chosen(keys, (), typed)
+    ]
+
+
+def params_items(params: Mapping[str, Mapping[str, float]]) -> tuple[tuple[str, str, float], ...]:
+    """Activation parameters as a hashable tuple, the form the cached functions take."""
+    return tuple(sorted((k, name, float(v)) for k, values in params.items() for name, v in values.items()))
+
+
+def _chosen(
+    keys: Sequence[str], params_items: tuple[tuple[str, str, float], ...], typed: str | None
+) -> list[Chosen]:
+    params: dict[str, dict[str, float]] = {}
+    for key, name, value in params_items:
+        params.setdefault(key, {})[name] = value
+    chosen = [Chosen(ACTIVATIONS[k], params.get(k, {})) for k in keys]
+    if typed:
+        chosen.append(Chosen(parse_activation(typed)))
+    return chosen
+
+
+def typed_activation(text: str) -> tuple[str | None, str | None]:
+    """(the expression if it parses, the error message otherwise) for a typed activation."""
+    if not text or not text.strip():
+        return None, None
+    try:
+        parse_activation(text)
+    except ValueError as error:
+        return None, str(error)
+    return text.strip(), None
+
+
+# Points per curve on the Activations page: 201 is under two pixels a segment on the widest panel.
+# Each point is a datum the browser's chart evaluates on every redraw; with 401 a cached rerun
+# cost the browser 300–435 ms of main thread, with 201 190–320 ms (CDP Performance metrics).
+CURVE_POINTS = 201
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def curves(
+    keys: tuple[str, ...], params_items: tuple, x_min: float, x_max: float, typed: str | None
+) -> CurveSet:
+    """Cached ``activation_curves`` for registry keys, parameter values and a typed expression."""
+    return activation_curves(_chosen(keys, params_items, typed), x_min, x_max, CURVE_POINTS)
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def properties(keys: tuple[str, ...], params_items: tuple, typed: str | None) -> pd.DataFrame:
+    """Cached properties table rows, with the measured cost of f + f' relative to ReLU."""
+    chosen = _chosen(keys, params_items, typed)
+    rows = pd.DataFrame([activation_properties(item) for item in chosen])
+    for column, values in cost_columns([_cost(item) for item in chosen]).items():
+        rows[column] = values
+    return rows
+
+
+def _cost(item: Chosen) -> tuple[float, float]:
+    if item.activation.key == "typed":
+        return typed_evaluation_cost(item.activation.expression)
+    return evaluation_cost(item.activation.key, params_items({item.activation.key: item.params}))
+
+
+@st.cache_data(max_entries=256, show_spinner="Timing f and f′ on a million inputs…")
+def evaluation_cost(key: str, params_items: tuple) -> tuple[float, float]:
+    """(seconds for f + f' on a million float64 inputs, seconds for ReLU in the same runs),
+    measured once per process and setting."""
+    return evaluation_costs(_chosen((key,), params_items, None))[0]
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner="Timing f and f′ on a million inputs…")
+def typed_evaluation_cost(expression: str) -> tuple[float, float]:
+    """(seconds, ReLU's seconds in the same runs) for a typed expression's f + numerical f' on a
+    million inputs."""
+    return evaluation_costs([Chosen(parse_activation(expression))])[0]
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def slope_sentence(
+    keys: tuple[str, ...], params_items: tuple, typed: str | None, x_min: float, x_max: float
+) -> str:
+    """The largest-slope comparison of the chosen functions on the x range shown, written from
+    their derivatives."""
+    return describe_slopes(_chosen(keys, params_items, typed), x_min=x_min, x_max=x_max)
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def matmul_cost() -> float:
+    """Seconds for a 1000 × 1000 matrix product, measured once per process (the scale for costs)."""
+    return matmul_seconds()

@@ -1,0 +1,173 @@
+"""Putting things on the page: prose, presenter notes, tables and charts with their CSV, links
+to other pages, text typed by a visitor made safe."""
+
+from __future__ import annotations
+
+import contextvars
+import html
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+if TYPE_CHECKING:  # a chart builder's return type; Streamlit itself imports altair
+    import altair as alt
+
+from ..curves import markdown_escape
+from .widgets import lecture_mode
+
+
+def prose(text: str, title: str = "Explanation") -> None:
+    """Explanatory text: shown in place, or folded into an expander in lecture mode."""
+    if lecture_mode():
+        with st.expander(title):
+            st.markdown(text)
+    else:
+        st.markdown(text)
+
+
+def presenter_notes(points: Sequence[str]) -> None:
+    """Talking points written from the numbers on screen; shown in lecture mode only."""
+    if lecture_mode() and points:
+        with st.expander("Presenter notes", expanded=False):
+            st.markdown("\n".join(f"- {p}" for p in points))
+
+
+def download_csv(frame: pd.DataFrame, name: str, label: str = "Download data (CSV)") -> None:
+    """A download button with ``frame`` as CSV."""
+    st.download_button(
+        label,
+        # Written only when clicked: a CSV on every rerun would cost time no one asked for.
+        lambda: frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"download_{name}",
+        icon=":material/download:",
+    )
+
+
+# Built chart specs by builder and key, across every page: a few hundred kB each at most.
+CHART_SPEC_ENTRIES = 256
+# Entries of a page's cached computations (a run pickles to tens of kB).
+CACHE_ENTRIES = 64
+
+
+def _plain(value: Any) -> Any:
+    """``value`` for a cache key: a DataFrame stands in as its shape (the key's settings fix its
+    rows), a list as a tuple, everything else as itself."""
+    if isinstance(value, pd.DataFrame):
+        return ("frame", value.shape)
+    if isinstance(value, list):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _plain(v)) for k, v in value.items()))
+    return value
+
+
+@st.cache_data(max_entries=CHART_SPEC_ENTRIES, show_spinner=False)
+def _chart_spec(name: str, key: tuple, _build: Callable[[], alt.TopLevelMixin]) -> dict:
+    """The Vega-Lite spec of ``_build()`` exactly as ``st.altair_chart`` would send it (theme
+    "none", datasets as Arrow), built once per ``name`` and ``key``."""
+    # Streamlit's own conversion, under the lock that guards Altair's global data transformers.
+    # It is private API: requirements.txt pins streamlit, and a unit test checks it is there.
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    return _convert_altair_to_vega_lite_spec(_build())
+
+
+def chart(
+    build: Callable[..., alt.TopLevelMixin],
+    *args: Any,
+    name: str,
+    data: pd.DataFrame,
+    key: Any = None,
+    datasets: Mapping[str, pd.DataFrame] | None = None,
+    chart_key: str | None = None,
+    on_select: Callable[[], None] | None = None,
+    selection_mode: str | None = None,
+    **kwargs: Any,
+) -> None:
+    """The chart ``build(*args, **kwargs)`` (a builder from ``explainer.charts``), with ``data``
+    downloadable as CSV; PNG comes from the chart's own toolbar.
+
+    Building and validating an Altair chart costs 10–600 ms, often more than the rest of a rerun,
+    so a page may pass ``key``: plain values that fix everything the chart shows (the settings its
+    data was computed from, lecture mode, …). The built spec is then cached under the builder,
+    ``name``, ``key`` and the builder's arguments (a DataFrame argument counts by its shape only:
+    ``key`` fixes its rows). A chart built on named data (``alt.NamedData``) gets fresh
+    ``datasets`` each run. ``on_select`` and ``selection_mode`` make a selection call back, as in
+    ``st.altair_chart``.
+    """
+    chart_key = chart_key or f"chart_{name}"
+    selection = {} if on_select is None else {"on_select": on_select, "selection_mode": selection_mode}
+    if key is None and datasets is None:
+        st.altair_chart(build(*args, **kwargs), key=chart_key, **selection)
+    else:
+        spec_key = (
+            f"{build.__module__}.{build.__qualname__}",
+            _plain(key),
+            tuple(_plain(a) for a in args),
+            _plain(kwargs),
+        )
+        spec = _chart_spec(name, spec_key, lambda: build(*args, **kwargs))
+        if datasets is not None:
+            spec["datasets"] = dict(datasets)
+        st.vega_lite_chart(spec=spec, key=chart_key, **selection)
+    download_csv(data, name)
+
+
+def computed(function: Callable[..., Any], text: str, **kwargs: Any) -> tuple[Any, str | None]:
+    """``function(**kwargs)`` (a cached computation taking ``_progress``) with a progress bar
+    while it runs: (the result, None), or (None, the reason) when the explainer refuses the input.
+    A cache hit returns at once and draws no bar: only a computation calls the progress callback."""
+    bar = st.empty()
+    # st.cache_data records each element drawn while the cached function runs, to replay it on a
+    # cache hit, and a hit then fails for a bar created outside the function. Drawing the bar in
+    # the context captured here, outside the function, keeps it out of the record.
+    outside = contextvars.copy_context()
+
+    def progress(fraction: float) -> None:
+        shown = min(1.0, max(0.0, fraction))
+        outside.run(bar.progress, shown, text=f"{text}: {shown:.0%}")
+
+    try:
+        return function(**kwargs, _progress=progress), None
+    except ValueError as error:
+        return None, str(error)
+    finally:
+        bar.empty()
+
+
+def table(
+    frame: pd.DataFrame,
+    name: str,
+    *,
+    hide: Sequence[str] = (),
+    data: pd.DataFrame | None = None,
+    every_row: bool = False,
+) -> None:
+    """``frame`` as a table (without the ``hide`` columns) with a CSV download: of the same rows,
+    or of ``data`` where the screen shows rounded or reworded values and the CSV keeps every
+    digit. ``every_row`` grows the table to show all rows without scrolling."""
+    shown = frame.drop(columns=list(hide))
+    if every_row:
+        st.dataframe(shown, hide_index=True, height="content")
+    else:
+        st.dataframe(shown, hide_index=True)
+    download_csv(shown if data is None else data, name, "Download table (CSV)")
+
+
+def escape(text: str) -> str:
+    """User-typed text made safe for Markdown: HTML, backticks, and every character Markdown or
+    Streamlit would read as markup (``*`` in ``x**2``, ``$`` as LaTeX, ``[``, ``~``, ``|``, …)."""
+    return markdown_escape(html.escape(text).replace("`", "ˋ"))
+
+
+def page_link(path: str, label: str) -> None:
+    """A link to another page of the app, or plain text if that page is not registered."""
+    try:
+        st.page_link(path, label=label, icon=":material/arrow_forward:")
+    except StreamlitAPIException:
+        st.markdown(label)

@@ -1,0 +1,396 @@
+"""The link: URL readers, the visit (start and finish of every run, forgetting a page left
+behind), the check that says which parts of a link could not be used, and the share link.
+
+Every widget is bound to the URL (``bind="query-params"``), so the address bar is always a
+link to the scene on screen. Streamlit silently ignores a URL value it cannot use; the
+readers here turn near misses into usable values (clamp an out-of-range number, accept ``relu``
+for ``ReLU`` or ``1`` for true) and, at the end of the run, ``finish_page`` compares what the
+link asked for with what each widget accepted and says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+_BOUND = "_vp_bound"  # key -> Bound, rebuilt on every run
+_VISIT_KEYS = "_vp_visit_keys"  # every key bound during the current page visit
+_VISIT = "_vp_visit"  # the page of the current visit
+_ORIGINAL = "_vp_original"  # the query parameters the visit was opened with
+_SETTLING = "_vp_settling"  # True until a run of the visit completes with every link value usable
+_PASSES = "_vp_passes"  # reruns spent rewriting link values into the widgets' own forms
+_RAW = "_vp_raw"  # the query parameters of this run while settling, else None
+_MESSAGES = "_vp_link_messages"
+_PRESET = "_vp_preset"  # (picker key, chosen scene, the widget keys it sets) on this run
+_PRESET_SCENE = "_vp_preset_scene"  # (scene, the values its widgets ended up with)
+_PRESET_STALE = "_vp_preset_stale"  # a widget moved away from the chosen scene
+MAX_REWRITES = 12
+# Parameters Streamlit itself understands; never reported as unknown.
+STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
+# Settings of the shared sidebar, kept across page switches.
+SHARED_KEYS = frozenset({"lecture"})
+
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off"}
+
+Reader = Callable[[list[str]], tuple[Any, str | None]]
+
+
+@dataclass
+class Bound:
+    """A widget bound to a URL parameter: what it accepted, and how to read a raw value."""
+
+    key: str
+    value: Any
+    default: Any
+    read: Reader
+    to_url: Callable[[Any], list[str]]
+    show: Callable[[Any], str]
+
+
+# --- the visit and the link check ---------------------------------------------------
+
+
+def start_page(page_id: str) -> None:
+    """Call first in every run: remembers the link a page visit was opened with, and on a
+    switch to another page forgets the settings of the page left behind."""
+    if st.session_state.get(_VISIT) not in (None, page_id):
+        _forget_page_settings(st.session_state.get(_VISIT_KEYS, ()))
+        st.session_state[_VISIT_KEYS] = set()
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    if st.session_state.get(_VISIT) != page_id:
+        st.session_state[_VISIT] = page_id
+        st.session_state[_ORIGINAL] = current
+        st.session_state[_SETTLING] = True
+        st.session_state[_PASSES] = 0
+        st.session_state[_MESSAGES] = []
+        st.session_state[_PRESET_SCENE] = None
+    st.session_state[_RAW] = current if st.session_state[_SETTLING] else None
+    st.session_state[_BOUND] = {}
+    st.session_state[_PRESET] = None
+
+
+def _forget_page_settings(keys: Iterable[str]) -> None:
+    """Drop the left page's widget values from the session and the address bar.
+
+    Pages share URL names (``depth``, ``width``, ``act``, ...) with different ranges and meanings,
+    and Streamlit keeps a URL-bound widget's value under its key across a page switch: without
+    this, depth 200 on the depth page would reach the training page's depth slider (at most 10)
+    and raise. ``keys`` are all the visit bound, not only the last run's: a click to another page
+    can interrupt a run before its widgets are drawn. The shared sidebar's settings stay."""
+    for key in keys:
+        if key in SHARED_KEYS:
+            continue
+        if key in st.session_state:
+            del st.session_state[key]
+        if key in st.query_params:
+            # Still bound to a widget of this session? Then Streamlit drops it with the widget.
+            with contextlib.suppress(StreamlitAPIException):
+                del st.query_params[key]
+
+
+def _raw(key: str) -> list[str] | None:
+    raw = st.session_state.get(_RAW)
+    return raw.get(key) if raw else None
+
+
+def finish_page(slot) -> None:
+    """Call last in every run: when the visit's link has settled, compare it with what each
+    widget accepted; on every run, show the resulting warning in ``slot`` (at the top)."""
+    if st.session_state.get(_SETTLING):
+        st.session_state[_SETTLING] = False
+        original = st.session_state.get(_ORIGINAL) or {}
+        st.session_state[_MESSAGES] = link_problems(original, st.session_state.get(_BOUND, {}))
+    _notice_scene_changes()
+    messages = st.session_state.get(_MESSAGES) or []
+    if messages:
+        slot.warning(
+            "**Parts of this link could not be used**, so sensible values stand in:\n\n"
+            + "\n".join(f"- {m}" for m in messages),
+            icon=":material/warning:",
+        )
+
+
+def _notice_scene_changes() -> None:
+    """Once a widget moves away from the scene the picker names, rerun with the picker on
+    "custom": the link then spells out every setting instead of naming a scene it no longer
+    shows (a value moved back to its default would otherwise be re-set by the scene)."""
+    preset = st.session_state.get(_PRESET)
+    if not preset or preset[1] == "custom":
+        st.session_state[_PRESET_SCENE] = None
+        return
+    key, scene, widget_keys = preset
+    bound = st.session_state.get(_BOUND, {})
+    values = {k: _comparable(bound[k].value) for k in widget_keys if k in bound}
+    recorded = st.session_state.get(_PRESET_SCENE)
+    if recorded is None or recorded[0] != scene:
+        st.session_state[_PRESET_SCENE] = (scene, values)
+    elif recorded[1] != values:
+        st.session_state[_PRESET_STALE] = (key, tuple(widget_keys))
+        st.rerun()
+
+
+def _comparable(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple | list) else value
+
+
+def link_problems(raw: Mapping[str, list[str]], bound: Mapping[str, Bound]) -> list[str]:
+    """One sentence per URL parameter that was ignored, clamped or unknown on this page."""
+    messages, unknown = [], []
+    for key, values in raw.items():
+        widget = bound.get(key)
+        if widget is None:
+            if key not in STREAMLIT_PARAMS:
+                unknown.append(key)
+            continue
+        value, reason = widget.read(values)
+        repeated = (
+            f" (given {len(values)} times)"
+            if len(values) > 1 and not isinstance(widget.default, list | tuple)
+            else ""
+        )
+        shown = url_text(", ".join(values))
+        if reason:
+            messages.append(
+                f"{url_text(key)}{repeated} = {shown} {reason}; showing {widget.show(widget.value)}."
+            )
+        elif value is not None and value != widget.value:
+            messages.append(
+                f"{url_text(key)} = {shown} was not accepted; showing {widget.show(widget.value)}."
+            )
+    if unknown:
+        names = ", ".join(url_text(k) for k in unknown[:10]) + (
+            f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        )
+        messages.append(f"{names}: not a setting of this page, so ignored.")
+    return messages
+
+
+def url_text(text: str, limit: int = 32) -> str:
+    """Text from a URL, cut short and made safe to show inside Markdown."""
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    text = "".join(ch if ch.isprintable() else "�" for ch in text).replace("`", "ˋ")
+    return f"`{text}`" if text.strip() else "(empty)"
+
+
+def _prefill(key: str, read: Reader, to_url: Callable[[Any], list[str]], numeric: bool) -> None:
+    """While a visit's link settles, rewrite the widget's URL value into the form the widget
+    accepts (``relu`` → ``ReLU``, ``1`` → ``true``, ``999`` → ``200``) and rerun, so the widget
+    starts from it and the address bar shows it. Streamlit would otherwise drop such values."""
+    values = _raw(key)
+    if values is None:
+        return
+    value, reason = read(values)
+    if value is None:
+        return
+    canonical = to_url(value)
+    # Streamlit itself reads "-3" or "20.0"; numbers need rewriting only when out of range or,
+    # for a range slider, out of order (``?x=5&x=-5`` would otherwise show "5 to -5").
+    if (reason is None and _same_numbers(values, canonical)) if numeric else (canonical == values):
+        return
+    if st.session_state[_PASSES] < MAX_REWRITES:
+        try:
+            st.query_params[key] = canonical
+        except StreamlitAPIException:
+            pass  # already bound in this session: fall through to session state
+        else:
+            st.session_state[_PASSES] += 1
+            st.rerun()
+    st.session_state[key] = value
+
+
+def _same_numbers(values: list[str], canonical: list[str]) -> bool:
+    """Whether two lists of URL values name the same numbers in the same order ("20.0" is "20")."""
+    try:
+        return [float(v) for v in values] == [float(c) for c in canonical]
+    except ValueError:
+        return False
+
+
+# --- readers: a raw URL value to a usable value, with the reason when it had to change ----
+
+
+def format_number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() and abs(value) < 1e15 else f"{value:.4g}"
+
+
+def number_reader(low: float, high: float, integer: bool) -> Reader:
+    """Reads one number, clamping it into [low, high] and rounding it when ``integer``."""
+
+    def read(values: list[str]) -> tuple[Any, str | None]:
+        try:
+            number = float(values[-1].strip())
+        except (ValueError, OverflowError):
+            return None, "is not a number"
+        if math.isnan(number):
+            return None, "is not a number"
+        reason = None
+        if number < low:
+            number, reason = low, f"is below the minimum {format_number(low)}; clamped to it"
+        elif number > high:
+            number, reason = high, f"is above the maximum {format_number(high)}; clamped to it"
+        if integer and not float(number).is_integer():
+            number, reason = round(number), reason or "is not a whole number; rounded"
+        return (int(number) if integer else float(number)), reason
+
+    return read
+
+
+def range_reader(low: float, high: float, integer: bool) -> Reader:
+    """Reads two numbers (a range slider's repeated key), each clamped, in order."""
+    single = number_reader(low, high, integer)
+
+    def read(values: list[str]) -> tuple[Any, str | None]:
+        if len(values) != 2:
+            return None, f"needs exactly two values (low and high), got {len(values)}"
+        (a, reason_a), (b, reason_b) = single([values[0]]), single([values[1]])
+        if a is None or b is None:
+            return None, "is not two numbers"
+        if a == b:
+            return None, "is an empty range"
+        return tuple(sorted((a, b))), reason_a or reason_b
+
+    return read
+
+
+def _alias_table(options: Sequence[Any], labels: Mapping[Any, str]) -> dict[str, Any]:
+    table = {}
+    for option in options:
+        for name in (str(option), labels[option]):
+            table.setdefault(name.strip().lower(), option)
+    return table
+
+
+def option_reader(options: Sequence[Any], labels: Mapping[Any, str]) -> Reader:
+    """Reads one option by its label or key, in any letter case."""
+    aliases = _alias_table(options, labels)
+
+    def read(values: list[str]) -> tuple[Any, str | None]:
+        option = aliases.get(values[-1].strip().lower())
+        if option is None:
+            listed = ", ".join(labels[o] for o in options[:8]) + (", …" if len(options) > 8 else "")
+            return None, f"is not one of the options ({listed})"
+        return option, None
+
+    return read
+
+
+def options_reader(options: Sequence[Any], labels: Mapping[Any, str], max_selections: int | None) -> Reader:
+    """Reads a list of options (a repeated key); unknown entries are dropped, with a reason."""
+    aliases = _alias_table(options, labels)
+
+    def read(values: list[str]) -> tuple[Any, str | None]:
+        chosen = list(
+            dict.fromkeys(aliases[v.strip().lower()] for v in values if v.strip().lower() in aliases)
+        )
+        unknown = [v for v in values if v.strip().lower() not in aliases and v.strip()]
+        reason = None
+        if unknown:
+            reason = f"includes {', '.join(url_text(v, 20) for v in unknown[:5])}, not {'an option' if len(unknown) == 1 else 'options'}; dropped"
+        if max_selections is not None and len(chosen) > max_selections:
+            chosen = chosen[:max_selections]
+            reason = (reason + "; " if reason else "") + f"keeps the first {max_selections}"
+        return (chosen or None), reason if chosen else (reason or "selects nothing")
+
+    return read
+
+
+def bool_reader(values: list[str]) -> tuple[Any, str | None]:
+    """Reads true/false, also 1/0, yes/no and on/off."""
+    text = values[-1].strip().lower()
+    if text in _TRUE:
+        return True, None
+    if text in _FALSE:
+        return False, None
+    return None, "is not true or false"
+
+
+def text_reader(max_chars: int) -> Reader:
+    """Reads text, cut to ``max_chars``."""
+
+    def read(values: list[str]) -> tuple[Any, str | None]:
+        text = values[-1]
+        if len(text) > max_chars:
+            return text[:max_chars], f"is {len(text):,} characters long; cut to the first {max_chars}"
+        return text, None
+
+    return read
+
+
+def share_link() -> None:
+    """The link to the scene on screen, as text with a copy button (for a slide or a chat)."""
+    base = st.context.url or ""
+    bound: Mapping[str, Bound] = st.session_state.get(_BOUND, {})
+    pairs = [
+        (key, item)
+        for key, widget in bound.items()
+        if widget.value != widget.default
+        for item in widget.to_url(widget.value)
+    ]
+    link = base + ("?" + urlencode(pairs) if pairs else "")
+    st.caption("Link to this view (copy with the icon):")
+    st.code(link or "(open the app in a browser to get a link)", language=None, wrap_lines=True)
+
+
+# --- registering a widget with the link ----------------------------------------------
+
+
+def bind(
+    key: str,
+    default: Any,
+    read: Reader,
+    to_url: Callable[[Any], list[str]],
+    show: Callable[[Any], str],
+    render: Callable[[], Any],
+    numeric: bool = False,
+) -> Any:
+    """Prefill from the link, create the widget with ``render``, and register it for the check."""
+    _prefill(key, read, to_url, numeric)
+    accepted = render()
+    st.session_state[_BOUND][key] = Bound(key, accepted, default, read, to_url, show)
+    st.session_state.setdefault(_VISIT_KEYS, set()).add(key)
+    return accepted
+
+
+# --- scenes: ``?preset=name`` sets the widgets it names ----------------------------------
+
+
+def scene_choice_changed(key: str, presets: Mapping[str, Mapping[str, Any]]) -> None:
+    """On a pick in the scene picker ``key``: set the widgets the chosen scene names."""
+    st.session_state[_PRESET_SCENE] = None
+    for widget_key, value in presets.get(st.session_state[key], {}).items():
+        st.session_state[widget_key] = value
+
+
+def prepare_scene(key: str, presets: Mapping[str, Mapping[str, Any]], read: Reader) -> None:
+    """Before the scene picker ``key`` renders: leave a scene a widget moved away from (the
+    picker shows "custom" and the link spells out every setting), and while a link settles, set
+    the widgets its ``?preset=`` names, except those the link gives explicitly (they win)."""
+    stale = st.session_state.pop(_PRESET_STALE, None)
+    if stale and stale[0] == key:
+        # Re-assert each of the scene's widgets' current values, which writes them into the link.
+        st.session_state[key] = "custom"
+        for widget_key in stale[1]:
+            if widget_key in st.session_state:
+                st.session_state[widget_key] = st.session_state[widget_key]
+        st.session_state[_PRESET_SCENE] = None
+    values = _raw(key)
+    if values is not None:
+        name, _ = read(values)
+        raw = st.session_state.get(_RAW) or {}
+        for widget_key, value in presets.get(name, {}).items():
+            if widget_key not in raw:
+                st.session_state[widget_key] = value
+
+
+def record_scene(key: str, chosen: str, widget_keys: Sequence[str]) -> None:
+    """After the picker renders: which scene is on screen and which widgets it set, so that
+    ``finish_page`` notices a widget moving away from it."""
+    st.session_state[_PRESET] = (key, chosen, list(widget_keys))

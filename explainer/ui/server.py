@@ -1,0 +1,23 @@
+"""Process-wide settings for the app server, applied once by app.py: one BLAS thread per
+computation and the memory the network engine may keep between runs."""
+
+from __future__ import annotations
+
+from threadpoolctl import threadpool_limits
+
+from .. import network
+
+# The network's two process-wide stores, shared by every session of the server (see
+# ``network.set_memory_limits``): 96 MB of weight draws (the depth page's default networks for every
+# distribution, its phase diagram, the presets' 30 × 500²) and 96 MB of reused buffers (its
+# largest network). 192 MB of a 1 GiB server, however many sessions; the library's own
+# defaults (512 MB and 256 MB) suit a notebook.
+STORE_BYTES = 96 * 2**20
+
+
+def configure() -> None:
+    """One BLAS thread per computation (sessions already run side by side on a small server, and a
+    multi-threaded matrix product competing with them was measured up to 100× slower), and the
+    network engine's stores bounded. Notebooks that never call this keep their own settings."""
+    threadpool_limits(limits=1, user_api="blas")
+    network.set_memory_limits(weights=STORE_BYTES, workspace=STORE_BYTES)

@@ -1,0 +1,519 @@
+"""The training page: its settings and scenes, its cached runs, and each section's results drawn."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ..charts import training as charts
+from ..charts.mlp import heatmap
+from ..datasets import DATASETS
+from ..initializers import INITIALIZERS
+from ..lessons.training import stopping, tables
+from ..lessons.training.batchnorm import batchnorm_comparison
+from ..lessons.training.clipping import clipping_comparison
+from ..lessons.training.dying import PLANE_LIMIT, DyingRelu, dying_relu
+from ..lessons.training.gradients import gradient_comparison
+from ..lessons.training.minibatch import (
+    BATCH_SIZES,
+    BatchRace,
+    batch_size_race,
+    describe_minibatch_error,
+    minibatch_gradient_error,
+    minibatch_state,
+)
+from ..lessons.training.prose import PLANES
+from ..lessons.training.runs import Comparison, describe_setup
+from ..lessons.training.scenes import PRESETS, SCENE_DEFAULTS
+from .display import chart, computed, download_csv, prose, table
+from .widgets import ACTIVATION_LABELS, DATASET_LABELS, INITIALIZER_LABELS, Param
+
+# Log-spaced, 1, 2, 3 and 5 per decade from 0.001 to 10 (rounded to the floats a link writes).
+LEARNING_RATES = (*(round(m * 10.0**e, 12) for e in range(-3, 1) for m in (1, 2, 3, 5)), 10.0)
+STEPS = (100, 200, 300, 500, 1_000, 2_000)
+
+
+def _widget_value(value: Any) -> Any:
+    """A scene value as its widget holds it: a tuple of choices becomes a list."""
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _setting(name: str, key: str, label: str, widget: str, **fields: Any) -> tuple[str, Param]:
+    """(the setting's name in ``SCENE_DEFAULTS``, its Param), whose default is the explainer's."""
+    return name, Param(key, label, widget, _widget_value(SCENE_DEFAULTS[name]), **fields)
+
+
+# Each row: the setting's name in the explainer's scenes, then its widget, URL name and range.
+_SETTINGS = (
+    _setting("dataset", "data", "Dataset", "selectbox", options=tuple(DATASETS), labels=DATASET_LABELS),
+    _setting("seed", "seed", "Seed", "number", low=0, high=9999, step=1, help="Weights and minibatch order."),
+    _setting(
+        "trials",
+        "trials",
+        "Minibatches drawn per size",
+        "select_slider",
+        options=(25, 50, 100, 200, 400),
+        help="More draws give a smoother estimate of the error.",
+    ),
+    _setting(
+        "gradient_at",
+        "sg_at",
+        "Gradient taken",
+        "segmented",
+        options=("start", "trained"),
+        labels={"start": "at initialization", "trained": "after 500 training steps"},
+    ),
+    _setting(
+        "examples",
+        "budget",
+        "Examples processed per run",
+        "select_slider",
+        options=(1_200, 2_400, 4_800, 9_600),
+        help="Each run takes examples ÷ b steps of plain SGD.",
+    ),
+    _setting("race_learning_rate", "lr1", "Learning rate", "select_slider", options=LEARNING_RATES),
+    _setting(
+        "activations",
+        "acts",
+        "Activations",
+        "multiselect",
+        options=tuple(ACTIVATION_LABELS),
+        labels=ACTIVATION_LABELS,
+        max_selections=3,
+    ),
+    _setting("depth", "depth", "Hidden layers (32 units each)", "slider", low=1, high=10),
+    _setting(
+        "init", "init", "Initialization", "selectbox", options=tuple(INITIALIZERS), labels=INITIALIZER_LABELS
+    ),
+    _setting("learning_rate", "lr", "Learning rate (plain SGD)", "select_slider", options=LEARNING_RATES),
+    _setting("steps", "steps", "Steps", "select_slider", options=STEPS),
+    _setting(
+        "normal_learning_rate", "lr_ok", "Normal learning rate", "select_slider", options=LEARNING_RATES
+    ),
+    _setting(
+        "high_learning_rate", "lr_hi", "Too-high learning rate", "select_slider", options=LEARNING_RATES
+    ),
+    _setting(
+        "bn_activation",
+        "bn_act",
+        "Activation",
+        "segmented",
+        options=("sigmoid", "tanh"),
+        labels=ACTIVATION_LABELS,
+    ),
+    _setting("bn_depth", "bn_depth", "Hidden layers (32 units each)", "slider", low=2, high=10),
+    _setting(
+        "bn_learning_rate", "bn_lr", "Learning rate (plain SGD)", "select_slider", options=LEARNING_RATES
+    ),
+    _setting(
+        "gain",
+        "gain",
+        "Weight gain",
+        "select_slider",
+        options=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0),
+        help="Each layer multiplies the signal's std by about this; above 1 it explodes with depth.",
+    ),
+    _setting(
+        "value_threshold",
+        "clip_v",
+        "Clip by value at ±",
+        "select_slider",
+        options=(0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0),
+    ),
+    _setting(
+        "norm_threshold",
+        "clip_n",
+        "Clip by norm at",
+        "select_slider",
+        options=(0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0),
+    ),
+    _setting("patience", "patience", "Patience (steps)", "slider", low=10, high=500, step=10),
+    _setting("es_noise", "es_noise", "Noise", "slider", low=0.0, high=0.5, step=0.05),
+    _setting("es_steps", "es_steps", "Steps", "select_slider", options=STEPS),
+)
+PARAMS = {p.key: p for _, p in _SETTINGS}
+"""The page's settings, in page order; defaults are the explainer's ``SCENE_DEFAULTS``."""
+URL_KEYS = {name: p.key for name, p in _SETTINGS}
+"""A setting's name in the explainer's scenes → its URL name."""
+
+# Every training preset (``explainer.TRAINING_PRESETS``) as widget values (``?preset=deep_sigmoid``).
+SCENES = {
+    name: {URL_KEYS[setting]: _widget_value(value) for setting, value in preset["settings"].items()}
+    for name, preset in PRESETS.items()
+}
+SCENE_LABELS = {name: preset["label"] for name, preset in PRESETS.items()}
+SCENE_DESCRIPTIONS = {name: preset["description"] for name, preset in PRESETS.items()}
+
+# --- the cached runs ------------------------------------------------------------------------------
+# Each section's computation is cached on its own, so a control in one section recomputes only it.
+# Each entry pickles to at most a few hundred kB; seven caches of 16 stay within tens of MB.
+RUN_CACHE_ENTRIES = 16
+Progress = Callable[[float], object] | None
+
+
+@st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+def minibatch(
+    dataset: str, seed: int, trials: int, trained: bool, _progress: Progress = None
+) -> pd.DataFrame:
+    """Cached ``minibatch_gradient_error`` at ``minibatch_state(dataset, trained, seed)``."""
+    state = minibatch_state(dataset, trained=trained, seed=seed)
+    return minibatch_gradient_error(dataset, state, BATCH_SIZES, trials, seed, progress=_progress)
+
+
+@st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+def race(
+    dataset: str, seed: int, examples: int, learning_rate: float, _progress: Progress = None
+) -> BatchRace:
+    """Cached ``batch_size_race`` (b = 1, 16, 128 and the full batch)."""
+    return batch_size_race(
+        dataset, examples=examples, learning_rate=learning_rate, seed=seed, progress=_progress
+    )
+
+
+@st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+def gradients(
+    dataset: str,
+    seed: int,
+    activations: tuple[str, ...],
+    depth: int,
+    init: str,
+    learning_rate: float,
+    steps: int,
+    _progress: Progress = None,
+) -> Comparison:
+    """Cached ``gradient_comparison`` with ``depth`` hidden layers of 32 units."""
+    return gradient_comparison(
+        dataset,
+        activations,
+        (32,) * depth,
+        init,
+        learning_rate=learning_rate,
+        steps=steps,
+        seed=seed,
+        progress=_progress,
+    )
+
+
+@st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+def dying(
+    dataset: str, seed: int, learning_rate: float, high_learning_rate: float, _progress: Progress = None
+) -> DyingRelu:
+    """Cached ``dying_relu``."""
+    return dying_relu(
+        dataset,
+        learning_rate=learning_rate,
+        high_learning_rate=high_learning_rate,
+        seed=seed,
+        progress=_progress,
+    )
+
+
+@st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+def batchnorm(
+    dataset: str, seed: int, activation: str, depth: int, learning_rate: float, _progress: Progress = None
+) -> Comparison:
+    """Cached ``batchnorm_comparison`` with ``depth`` hidden layers of 32 units."""
+    return batchnorm_comparison(
+        dataset, activation, (32,) * depth, learning_rate=learning_rate, seed=seed, progress=_progress
+    )
+
+
+@st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+def clipping(
+    dataset: str,
+    seed: int,
+    gain: float,
+    value_threshold: float,
+    norm_threshold: float,
+    _progress: Progress = None,
+) -> Comparison:
+    """Cached ``clipping_comparison``."""
+    return clipping_comparison(
+        dataset,
+        gain=gain,
+        value_threshold=value_threshold,
+        norm_threshold=norm_threshold,
+        seed=seed,
+        progress=_progress,
+    )
+
+
+@st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+def _overfitting_run(dataset: str, seed: int, noise: float, steps: int, _progress: Progress = None):
+    """Cached run of ``early_stopping_run``'s network (patience does not retrain it)."""
+    return stopping.early_stopping_run(dataset, noise=noise, steps=steps, seed=seed, progress=_progress).run
+
+
+@st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+def early_stopping(
+    dataset: str, seed: int, noise: float, steps: int, patience: int, _progress: Progress = None
+) -> stopping.EarlyStopping:
+    """Cached ``early_stopping`` of the cached overfitting run (a new patience does not retrain)."""
+    return stopping.early_stopping(_overfitting_run(dataset, seed, noise, steps, _progress), patience)
+
+
+# --- each section's results ------------------------------------------------------------------------
+# Each takes its section's result and ``settings``, the arguments of its cached run: they fix every
+# chart of the section, so its built specs are cached on them (with lecture mode). Each returns the
+# section's talking points for the presenter notes.
+
+
+def results(
+    run: Callable[..., Any],
+    running: str,
+    show: Callable[[Any, Mapping[str, Any], bool], list[str]],
+    settings: Mapping[str, Any],
+    lecture: bool,
+) -> list[str]:
+    """One section's results: ``run(**settings)`` with a progress bar saying ``running``, then
+    ``show`` draws them and returns their presenter notes; a refused setting is said instead."""
+    result, problem = computed(run, running, **settings)
+    if problem:
+        st.error(problem, icon=":material/block:")
+        return []
+    return show(result, settings, lecture)
+
+
+def _bullets(lines: list[str]) -> None:
+    st.markdown("\n".join(f"- {line}" for line in lines))
+
+
+def _warn_divergences(comparison: Comparison) -> None:
+    for message in tables.divergence_warnings(comparison):
+        st.warning(message, icon=":material/trending_up:")
+
+
+def show_minibatch(errors: pd.DataFrame, settings: Mapping[str, Any], lecture: bool) -> list[str]:
+    """The minibatch-error chart, its sentence and table."""
+    chart(
+        charts.log_log_chart,
+        errors,
+        "batch_size",
+        "relative_error",
+        law="law",
+        x_title="batch size b (log)",
+        y_title="‖g_b − g‖ / ‖g‖ (log)",
+        law_title="1/√b law",
+        measured_title="measured",
+        lecture=lecture,
+        name="training_minibatch_error",
+        data=errors,
+        key=settings,
+    )
+    sentence = describe_minibatch_error(errors)
+    st.markdown(sentence)
+    table(tables.minibatch_table(errors), "training_minibatch_table")
+    return [sentence]
+
+
+def show_race(result: BatchRace, settings: Mapping[str, Any], lecture: bool) -> list[str]:
+    """The batch-size race: its setup, loss curves, sentences and table."""
+    st.caption(result.setup)
+    chart(
+        charts.loss_curves,
+        result.curves,
+        "examples",
+        "train_loss",
+        "run",
+        x_title="examples processed",
+        y_title="training loss (log)",
+        lecture=lecture,
+        name="training_batch_race",
+        data=result.curves,
+        key=settings,
+    )
+    _bullets(result.sentences)
+    table(tables.race_table(result), "training_batch_race_table")
+    return [" ".join(result.sentences[:2])]
+
+
+def show_gradients(comparison: Comparison, settings: Mapping[str, Any], lecture: bool) -> list[str]:
+    """The per-layer gradient heatmap of each run, with what its blank cells are and its sentences."""
+    _warn_divergences(comparison)
+    st.caption(describe_setup(next(iter(comparison.runs.values()))))
+    heat = tables.gradient_rows(comparison)
+    chart(
+        heatmap,
+        heat,
+        "step",
+        "layer",
+        "grad_norm",
+        rows="run",
+        x_title="step",
+        y_title="layer",
+        value_title="‖∂loss/∂W‖",
+        lecture=lecture,
+        name="training_gradient_heatmap",
+        data=heat,
+        key=settings,
+    )
+    zero_text = tables.zero_gradient_caption(comparison)
+    if zero_text:
+        st.caption(zero_text)
+    _bullets(comparison.sentences)
+    return comparison.sentences[:2]
+
+
+def show_dying(result: DyingRelu, settings: Mapping[str, Any], lecture: bool) -> list[str]:
+    """Dead units per layer over training, then where they are on the input plane."""
+    _warn_divergences(result.comparison)
+    st.caption(describe_setup(next(iter(result.comparison.runs.values()))))
+    dead = tables.dead_rows(result)
+    runs = list(result.comparison.runs)
+    chart(
+        charts.facet_lines,
+        dead,
+        "step",
+        "dead_fraction",
+        "layer",
+        "run",
+        facet_order=runs,
+        x_title="step",
+        y_title="dead units",
+        series_title="layer",
+        y_domain=(0, 1),
+        y_format="%",
+        lecture=lecture,
+        name="training_dead_units",
+        data=dead,
+        key=settings,
+    )
+    _bullets(result.sentences)
+    st.subheader("Where the dead units are on the input plane")
+    shade = {share: word for share, (word, _) in charts.PLANE_SHADES.items()}
+    prose(PLANES.format(all=shade["all"], none=shade["none"]), title="How to read the planes")
+    chart(
+        charts.unit_planes,
+        result.plane,
+        result.lines,
+        result.points,
+        runs,
+        limit=PLANE_LIMIT,
+        lecture=lecture,
+        name="training_dead_unit_planes",
+        data=result.plane,
+        key=settings,
+    )
+    download_csv(result.lines, "training_first_layer_units", "Download the first-layer units (CSV)")
+    _bullets(result.plane_sentences)
+    return [result.sentences[1], result.plane_sentences[1]]
+
+
+def show_batchnorm(comparison: Comparison, settings: Mapping[str, Any], lecture: bool) -> list[str]:
+    """Loss and per-layer spread with and without batch norm, then its two modes."""
+    _warn_divergences(comparison)
+    st.caption(describe_setup(next(iter(comparison.runs.values()))))
+    losses, spread, modes = tables.batchnorm_frames(comparison)
+    chart(
+        charts.loss_curves,
+        losses,
+        "step",
+        "train_loss",
+        "run",
+        x_title="step",
+        y_title="training loss, inference mode (log)",
+        name="training_batchnorm_loss",
+        data=losses,
+        lecture=lecture,
+        key=settings,
+    )
+    st.markdown(comparison.sentences[0])
+    chart(
+        charts.facet_lines,
+        spread,
+        "step",
+        "activation_std",
+        "layer",
+        "run",
+        x_title="step",
+        y_title="std of the layer's outputs",
+        series_title="layer",
+        columns=2,
+        name="training_batchnorm_layers",
+        data=spread,
+        lecture=lecture,
+        key=settings,
+    )
+    _bullets(comparison.sentences[1:3])
+    st.subheader("Training mode against inference mode")
+    chart(
+        charts.loss_curves,
+        modes,
+        "step",
+        "loss",
+        "mode",
+        x_title="step",
+        y_title="validation loss (log)",
+        name="training_batchnorm_modes",
+        data=modes,
+        lecture=lecture,
+        key=settings,
+    )
+    st.markdown(comparison.sentences[3])
+    return [comparison.sentences[0], comparison.sentences[3]]
+
+
+def show_clipping(comparison: Comparison, settings: Mapping[str, Any], lecture: bool) -> list[str]:
+    """Loss with and without clipping (capped at ``LOSS_CAP``), the angle clipping turns each step
+    by, sentences and the summary table."""
+    _warn_divergences(comparison)
+    st.caption(describe_setup(comparison.runs["no clipping"]))
+    losses, angles = tables.clipping_frames(comparison)
+    chart(
+        charts.loss_curves,
+        losses,
+        "step",
+        "train_loss",
+        "run",
+        x_title="step",
+        y_title="training loss (log)",
+        y_max=tables.LOSS_CAP,
+        lecture=lecture,
+        name="training_clipping_loss",
+        data=losses,
+        key=settings,
+    )
+    cap_text = tables.loss_cap_caption(losses)
+    if cap_text:
+        st.caption(cap_text)
+    chart(
+        charts.loss_curves,
+        angles,
+        "step",
+        "angle",
+        "run",
+        x_title="step",
+        y_title="angle to the raw gradient (°)",
+        log_y=False,
+        order=list(comparison.runs),
+        lecture=lecture,
+        name="training_clipping_angles",
+        data=angles,
+        key=settings,
+    )
+    _bullets(comparison.sentences)
+    table(tables.summary_table(comparison), "training_clipping_summary")
+    return comparison.sentences[1:]
+
+
+def show_early_stopping(
+    result: stopping.EarlyStopping, settings: Mapping[str, Any], lecture: bool
+) -> list[str]:
+    """The overfitting run's curves with the best and the stopping step, sentences and table."""
+    st.caption(describe_setup(result.run))
+    chart(
+        charts.early_stopping_chart,
+        result.curves,
+        result.best_step,
+        result.stop_step,
+        lecture=lecture,
+        name="training_early_stopping",
+        data=result.curves,
+        key=settings,
+    )
+    _bullets(result.sentences)
+    table(tables.stopping_table(result), "training_early_stopping_table")
+    return [result.sentences[-1]]

@@ -1,0 +1,418 @@
+"""URL-bound widgets (each registers with the link check), the scene picker, lecture mode."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import streamlit as st
+
+from ..activations import ACTIVATIONS
+from ..datasets import DATASETS
+from ..initializers import INITIALIZERS
+from . import links
+from .links import (
+    bind,
+    bool_reader,
+    format_number,
+    number_reader,
+    option_reader,
+    options_reader,
+    range_reader,
+    text_reader,
+    url_text,
+)
+
+# Registry key → label, for every widget that offers a choice from a registry.
+ACTIVATION_LABELS = {key: a.label for key, a in ACTIVATIONS.items()}
+INITIALIZER_LABELS = {key: entry.label for key, entry in INITIALIZERS.items()}
+DATASET_LABELS = {key: entry.label for key, entry in DATASETS.items()}
+
+
+# --- bound widgets -------------------------------------------------------------------
+
+
+def slider(
+    label: str,
+    key: str,
+    min_value: float,
+    max_value: float,
+    value: float | tuple[float, float],
+    step: float | None = None,
+    *,
+    help: str | None = None,
+    format: str | None = None,
+    container=st,
+) -> Any:
+    """A slider bound to the URL parameter ``key``; a range slider when ``value`` is a pair."""
+    is_range = isinstance(value, tuple)
+    integer = all(isinstance(v, int) for v in (min_value, max_value, *(value if is_range else (value,))))
+    if is_range:
+        read = range_reader(min_value, max_value, integer)
+        to_url = lambda v: [str(x) for x in v]
+        show = lambda v: f"{format_number(v[0])} to {format_number(v[1])}"
+    else:
+        read, to_url, show = number_reader(min_value, max_value, integer), lambda v: [str(v)], format_number
+    return bind(
+        key,
+        value,
+        read,
+        to_url,
+        show,
+        lambda: container.slider(
+            label, min_value, max_value, value, step, key=key, help=help, format=format, bind="query-params"
+        ),
+        numeric=True,
+    )
+
+
+def select_slider(
+    label: str, key: str, options: Sequence[float], value: float, *, help: str | None = None, container=st
+) -> float:
+    """A slider over a fixed list of numbers (a log-spaced learning rate, say), URL-bound.
+
+    A URL number between the options snaps to the nearest one."""
+    labels = {o: f"{o:g}" for o in options}
+    as_number = number_reader(min(options), max(options), False)
+
+    def read(values: list[str]) -> tuple[Any, str | None]:
+        number, reason = as_number(values)
+        if number is None:
+            return None, reason
+        distance = lambda o: abs(math.log10(o / number)) if o > 0 and number > 0 else abs(o - number)
+        nearest = min(options, key=distance)
+        if reason is None and nearest != number:
+            reason = f"is not one of the steps; the nearest is {nearest:g}"
+        return nearest, reason
+
+    return bind(
+        key,
+        value,
+        read,
+        lambda v: [labels[v]],
+        lambda v: f"{v:g}",
+        lambda: container.select_slider(
+            label, options, value, format_func=labels.get, key=key, help=help, bind="query-params"
+        ),
+    )
+
+
+def selectbox(
+    label: str,
+    key: str,
+    options: Sequence[Any],
+    default: Any = None,
+    *,
+    labels: Mapping[Any, str] | None = None,
+    help: str | None = None,
+    widget: str = "selectbox",
+    on_change: Callable[[], None] | None = None,
+    container=st,
+) -> Any:
+    """A single choice bound to the URL (as a selectbox, or ``widget="radio"`` or
+    ``"segmented"``); the URL may name an option by its label or its key, in any case."""
+    options = list(options)
+    labels = dict(labels) if labels else {o: str(o) for o in options}
+    default = options[0] if default is None else default
+    common = dict(format_func=labels.get, key=key, help=help, on_change=on_change, bind="query-params")
+
+    def render() -> Any:
+        if widget == "radio":
+            return container.radio(label, options, index=options.index(default), horizontal=True, **common)
+        if widget == "segmented":
+            chosen = container.segmented_control(label, options, default=default, **common)
+            return default if chosen is None else chosen
+        return container.selectbox(label, options, index=options.index(default), **common)
+
+    return bind(key, default, option_reader(options, labels), lambda v: [labels[v]], labels.get, render)
+
+
+def multiselect(
+    label: str,
+    key: str,
+    options: Sequence[Any],
+    default: Sequence[Any],
+    *,
+    labels: Mapping[Any, str] | None = None,
+    help: str | None = None,
+    max_selections: int | None = None,
+    container=st,
+) -> list[Any]:
+    """A multiple choice bound to the URL as a repeated key (``?act=ReLU&act=tanh``)."""
+    options = list(options)
+    labels = dict(labels) if labels else {o: str(o) for o in options}
+    return bind(
+        key,
+        list(default),
+        options_reader(options, labels, max_selections),
+        lambda v: [labels[o] for o in v],
+        lambda v: ", ".join(labels[o] for o in v) if v else "none",
+        lambda: container.multiselect(
+            label,
+            options,
+            default=list(default),
+            format_func=labels.get,
+            key=key,
+            help=help,
+            max_selections=max_selections,
+            bind="query-params",
+        ),
+    )
+
+
+def toggle(label: str, key: str, value: bool = False, *, help: str | None = None, container=st) -> bool:
+    """An on/off switch bound to the URL; the URL may say true/false, 1/0, yes/no or on/off."""
+    return bind(
+        key,
+        value,
+        bool_reader,
+        lambda v: [str(v).lower()],
+        lambda v: "on" if v else "off",
+        lambda: container.toggle(label, value, key=key, help=help, bind="query-params"),
+    )
+
+
+def text_input(
+    label: str,
+    key: str,
+    value: str = "",
+    *,
+    max_chars: int = 200,
+    help: str | None = None,
+    placeholder: str | None = None,
+    container=st,
+) -> str:
+    """A text box bound to the URL, cut to ``max_chars``."""
+    return bind(
+        key,
+        value,
+        text_reader(max_chars),
+        lambda v: [v],
+        lambda v: url_text(v) if v else "nothing",
+        lambda: container.text_input(
+            label,
+            value,
+            max_chars=max_chars,
+            key=key,
+            help=help,
+            placeholder=placeholder,
+            bind="query-params",
+        ),
+    )
+
+
+def number_input(
+    label: str,
+    key: str,
+    min_value: float,
+    max_value: float,
+    value: float,
+    step: float | None = None,
+    *,
+    help: str | None = None,
+    container=st,
+) -> float:
+    """A number box bound to the URL; a value outside [min, max] is clamped, with a message."""
+    integer = all(isinstance(v, int) for v in (min_value, max_value, value))
+    return bind(
+        key,
+        value,
+        number_reader(min_value, max_value, integer),
+        lambda v: [str(v)],
+        format_number,
+        lambda: container.number_input(
+            label, min_value, max_value, value, step, key=key, help=help, bind="query-params"
+        ),
+        numeric=True,
+    )
+
+
+# --- scenes -------------------------------------------------------------------------
+
+
+def preset_picker(
+    presets: Mapping[str, Mapping[str, Any]], labels: Mapping[str, str], key: str = "preset", container=st
+) -> str:
+    """A choice of named scenes, linkable as ``?preset=name``: picking one sets the widgets it
+    names. Values given explicitly in the same link win over the preset's."""
+    options = ["custom", *presets]
+    all_labels = {"custom": "— your own settings —", **labels}
+    links.prepare_scene(key, presets, option_reader(options, all_labels))
+    chosen = selectbox(
+        "Scene",
+        key,
+        options,
+        "custom",
+        labels=all_labels,
+        on_change=lambda: links.scene_choice_changed(key, presets),
+        container=container,
+        help="Named settings that reproduce a published figure or a classroom demonstration. "
+        "Each is a link: ?preset=<name>.",
+    )
+    links.record_scene(key, chosen, list(presets.get(chosen, {})))
+    return chosen
+
+
+# --- lecture mode, prose, export ------------------------------------------------------
+
+
+def lecture_mode() -> bool:
+    """Whether the lecture-mode toggle in the sidebar is on (also ``?lecture=1``)."""
+    return bool(st.session_state.get("lecture", False))
+
+
+def lecture_requested() -> bool:
+    """Whether this run will be in lecture mode, known before the toggle renders: the toggle's
+    state once it exists, else what the link says (``?lecture=1``)."""
+    if "lecture" in st.session_state:
+        return bool(st.session_state["lecture"])
+    value, _ = bool_reader(st.query_params.get_all("lecture") or ["false"])
+    return bool(value)
+
+
+# --- a page's PARAMS table -----------------------------------------------------------------
+
+WIDGETS = (
+    "slider",
+    "select_slider",
+    "selectbox",
+    "radio",
+    "segmented",
+    "multiselect",
+    "toggle",
+    "number",
+    "text",
+)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One setting of a page, declared once in its PARAMS table: the widget, its URL name, default,
+    range (``low``/``high``/``step`` or ``options`` with their ``labels``), label and help.
+
+    The session key is the URL name: Streamlit binds a widget to the query parameter named by its
+    key, and ``links.start_page`` forgets a page's keys when the visitor switches to another page,
+    so a value set on one page never reaches another."""
+
+    key: str
+    label: str
+    widget: str
+    default: Any
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    options: tuple = ()
+    labels: Mapping[Any, str] | None = None
+    help: str | None = None
+    max_selections: int | None = None
+    max_chars: int = 200
+    placeholder: str | None = None
+    format: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.widget not in WIDGETS:
+            raise ValueError(f"Unknown widget {self.widget!r} for {self.key!r}; expected one of {WIDGETS}.")
+
+    @property
+    def url(self) -> str:
+        """The name of this setting in a link (``?depth=30``)."""
+        return self.key
+
+    def accepted(self) -> str:
+        """What a link may give, in words: the range, the options, or the kind of value."""
+        if self.widget in ("slider", "number"):
+            low, high = (format_number(v) for v in (self.low, self.high))
+            pair = " (twice: low and high)" if isinstance(self.default, tuple) else ""
+            return f"{low} to {high}{pair}"
+        if self.widget == "toggle":
+            return "true or false"
+        if self.widget == "text":
+            return f"text, at most {self.max_chars} characters"
+        shown = [f"{o:g}" if isinstance(o, float) else str(o) for o in self.options]
+        repeated = " (repeated, one per choice)" if self.widget == "multiselect" else ""
+        return ", ".join(shown) + repeated
+
+    def shown_default(self) -> str:
+        """The default as a link would write it."""
+        value = self.default
+        if isinstance(value, list | tuple):
+            return (
+                ", ".join(format_number(v) if isinstance(v, int | float) else str(v) for v in value) or "none"
+            )
+        if isinstance(value, bool):
+            return str(value).lower()
+        if self.options and isinstance(value, float):
+            return f"{value:g}"  # as the options are written
+        if self.options and isinstance(value, int):
+            return str(value)
+        return format_number(value) if isinstance(value, int | float) else str(value)
+
+
+def draw(param: Param, container=st, **changes: Any) -> Any:
+    """The widget ``param`` declares, bound to the URL; ``changes`` override fields for this run
+    (a range that depends on another setting, say)."""
+    p = replace(param, **changes) if changes else param
+    if p.widget == "slider":
+        return slider(
+            p.label,
+            p.key,
+            p.low,
+            p.high,
+            p.default,
+            p.step,
+            help=p.help,
+            format=p.format,
+            container=container,
+        )
+    if p.widget == "select_slider":
+        return select_slider(p.label, p.key, p.options, p.default, help=p.help, container=container)
+    if p.widget in ("selectbox", "radio", "segmented"):
+        return selectbox(
+            p.label,
+            p.key,
+            p.options,
+            p.default,
+            labels=p.labels,
+            help=p.help,
+            widget=p.widget,
+            container=container,
+        )
+    if p.widget == "multiselect":
+        return multiselect(
+            p.label,
+            p.key,
+            p.options,
+            p.default,
+            labels=p.labels,
+            help=p.help,
+            max_selections=p.max_selections,
+            container=container,
+        )
+    if p.widget == "toggle":
+        return toggle(p.label, p.key, p.default, help=p.help, container=container)
+    if p.widget == "number":
+        return number_input(
+            p.label, p.key, p.low, p.high, p.default, p.step, help=p.help, container=container
+        )
+    return text_input(
+        p.label,
+        p.key,
+        p.default,
+        max_chars=p.max_chars,
+        help=p.help,
+        placeholder=p.placeholder,
+        container=container,
+    )
+
+
+def draw_row(params: Sequence[Param], widths: Sequence[float] | None = None) -> dict[str, Any]:
+    """``params`` side by side in one row of columns (``widths`` as in ``st.columns``): key → value."""
+    columns = st.columns(list(widths) if widths else len(params))
+    return {p.key: draw(p, column) for p, column in zip(params, columns, strict=True)}
+
+
+def defaults(params: Iterable[Param]) -> dict[str, Any]:
+    """Key → default of every setting in ``params``."""
+    return {p.key: p.default for p in params}

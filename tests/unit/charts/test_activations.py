@@ -1,0 +1,35 @@
+"""The activations page's charts: f and f' side by side, and the saturated and dead zones."""
+
+import pandas as pd
+
+from explainer import ACTIVATIONS, Chosen, activation_curves, charts
+from explainer.charts.activations import curves_chart, zones_chart
+
+from .vega import layers, rows, spec
+
+
+def test_curves_chart_draws_f_and_its_derivative_in_two_columns_in_each_activations_style():
+    curves = activation_curves(
+        [Chosen(ACTIVATIONS[k]) for k in ("relu", "tanh")], x_min=-3.0, x_max=3.0
+    ).curves
+    chart = spec(curves_chart(curves))
+    assert chart["facet"]["column"]["sort"] == ["f(x)", "f'(x)"]
+    assert chart["resolve"]["scale"]["y"] == "independent"
+    [lines] = [
+        layer for layer in layers(chart) if layer["mark"] == "line" or layer["mark"].get("type") == "line"
+    ]
+    color = lines["encoding"]["color"]["scale"]
+    labels = list(dict.fromkeys(curves["label"]))
+    assert color["domain"] == labels
+    assert color["range"] == [charts.activation_color("relu"), charts.activation_color("tanh")]
+    # One line per continuous segment, so a curve breaks where f jumps.
+    assert lines["encoding"]["detail"]["field"] == "segment"
+
+
+def test_zones_chart_keeps_a_row_for_an_activation_without_any_zone():
+    zones = pd.DataFrame({"label": ["tanh"], "kind": ["saturated"], "x_start": [3.0], "x_end": [6.0]})
+    built = zones_chart(zones, ["tanh", "ReLU", "GELU"], -6.0, 6.0)
+    y = spec(built)["encoding"]["y"]
+    assert y["scale"]["domain"] == ["tanh", "ReLU", "GELU"] and y["sort"] == ["tanh", "ReLU", "GELU"]
+    assert spec(built)["encoding"]["x"]["scale"] == {"clamp": True, "domain": [-6.0, 6.0], "nice": False}
+    assert rows(built) == [zones.to_dict("records")]

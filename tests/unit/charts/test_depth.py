@@ -1,0 +1,38 @@
+"""The depth page's chart templates: rows arrive by name, so one compiled spec serves every rerun."""
+
+from explainer.charts.depth import (
+    DECADE_LABELS,
+    decade_lines,
+    layer_histograms,
+    phase_heatmap,
+    share_by_layer,
+)
+
+from .vega import spec
+
+
+def test_decade_lines_read_named_rows_on_an_axis_labelled_in_powers_of_ten():
+    chart = spec(decade_lines(["a", "b"], ["#000000", "#111111"], [[1, 0], [8, 4]], y_title="gradient std"))
+    assert chart["data"] == {"name": "data"} and "datasets" not in chart
+    assert chart["encoding"]["y"]["axis"]["labelExpr"] == DECADE_LABELS
+    assert chart["encoding"]["color"]["scale"] == {"domain": ["a", "b"], "range": ["#000000", "#111111"]}
+    assert chart["encoding"]["strokeDash"]["scale"]["range"] == [[1, 0], [8, 4]]
+
+
+def test_share_by_layer_and_layer_histograms_are_templates_too():
+    share = spec(share_by_layer(["saturated", "dead"]))
+    assert share["data"] == {"name": "data"} and share["encoding"]["y"]["axis"] == {"format": "%"}
+    histograms = spec(layer_histograms(0.5))
+    assert histograms["data"] == {"name": "data"}
+    assert {"calculate": "datum.layer - 0.5", "as": "left"} in histograms["transform"]
+    assert histograms["encoding"]["color"]["scale"]["type"] == "log"
+
+
+def test_phase_heatmap_selects_a_cell_by_click_and_draws_the_marks_from_their_own_rows():
+    chart = spec(phase_heatmap([0.5, 3.0], [1, 50], 0.1, 2, 8.0))
+    cells, edge, _, here = chart["layer"]
+    assert cells["data"] == {"name": "data"} and edge["data"] == {"name": "marks"}
+    assert cells["encoding"]["color"]["scale"]["domain"] == [-8.0, 8.0]
+    [pick] = chart["params"]
+    assert pick["name"] == "pick" and pick["select"]["fields"] == ["sigma_w", "depth"]
+    assert here["transform"] == [{"filter": "datum.kind == 'here'"}]

@@ -1,0 +1,106 @@
+"""The initialization page's charts: the variance-travel heatmaps and curve, histograms, bias panels."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from explainer.charts.initialization import (
+    TRAVEL_CLIP,
+    TRAVEL_HEADER_ROOM,
+    TRAVEL_LABEL_ROOM,
+    TRAVEL_PADDING,
+    TRAVEL_ROW_STEP,
+    bias_panels,
+    travel_cell_centre,
+    travel_curve,
+    travel_heatmap,
+    weight_histograms,
+)
+
+from .vega import rows, spec
+
+GRID = pd.DataFrame(
+    {
+        "init": ["he_normal", "he_normal", "standard_normal", "standard_normal"],
+        "init_label": ["He", "He", "N(0, 1)", "N(0, 1)"],
+        "activation": ["relu", "tanh", "relu", "tanh"],
+        "activation_label": ["ReLU", "tanh", "ReLU", "tanh"],
+        "forward_log10": [0.3, -12.0, 15.0, 0.0],
+        "forward_status": ["ok", "ok", "overflow", "dead"],
+        "backward_log10": [0.3, -1.0, 2.0, 0.0],
+        "backward_status": ["ok"] * 4,
+        "healthy": [True, False, False, False],
+    }
+)
+
+
+def test_travel_cells_are_labelled_with_their_decades_and_coloured_clipped_at_ten():
+    chart = travel_heatmap(GRID, "forward", chosen=("he_normal", "relu"))
+    [cells] = rows(chart)
+    assert [c["cell"] for c in cells] == ["+0.3", "-12", "+∞", "−∞"]
+    assert [c["shade"] for c in cells] == [0.3, -TRAVEL_CLIP, TRAVEL_CLIP, -TRAVEL_CLIP]
+    assert [c["chosen"] for c in cells] == [True, False, False, False]
+    assert "1 of 4 cells are healthy" in spec(chart)["description"]
+
+
+def test_travel_heatmap_outlines_healthy_chosen_and_emphasised_cells_and_selects_a_cell_by_click():
+    chart = spec(travel_heatmap(GRID, "backward", emphasis="standard_normal"))
+    filters = [layer.get("transform", [{}])[0].get("filter") for layer in chart["layer"]]
+    assert "datum.healthy" in filters and "datum.chosen" in filters
+    assert "(datum.init === 'standard_normal')" in filters
+    [pick] = chart["params"]
+    assert pick["name"] == "cell" and pick["select"]["fields"] == ["init", "activation"]
+
+
+@pytest.mark.parametrize("lecture", [False, True])
+def test_a_travel_cells_centre_follows_the_fixed_axis_extents(lecture):
+    x, y = travel_cell_centre(1, 2, columns=4, drawing_width=1000.0, lecture=lecture)
+    step = (1000.0 - 2 * TRAVEL_PADDING - TRAVEL_LABEL_ROOM[lecture]) / 4
+    assert x == pytest.approx(TRAVEL_PADDING + TRAVEL_LABEL_ROOM[lecture] + 2.5 * step)
+    assert y == TRAVEL_PADDING + TRAVEL_HEADER_ROOM[lecture] + 1.5 * TRAVEL_ROW_STEP[lecture]
+
+
+def test_travel_curve_leaves_out_infinite_ratios_and_names_the_last_layer():
+    curve = pd.DataFrame(
+        {"layer": [1, 2, 3], "forward_log10": [0.0, 1.0, math.inf], "backward_log10": [0.0, -1.0, -2.0]}
+    )
+    chart = travel_curve(curve, 3)
+    lines = next(d for d in rows(chart) if "series" in d[0])
+    assert len(lines) == 5
+    assert {row["series"] for row in lines} == {
+        "activations: Var h_l ÷ Var h_1",
+        "gradient: Var ∂h_l ÷ Var ∂h_3",
+    }
+
+
+def test_weight_histograms_draw_the_sample_as_steps_and_the_exact_density_dashed():
+    histogram = pd.DataFrame(
+        {
+            "distribution": ["normal"] * 2,
+            "bin_left": [0.0, 1.0],
+            "bin_right": [1.0, 2.0],
+            "density": [0.5, 0.5],
+            "pdf": [0.4, 0.4],
+        }
+    )
+    steps, exact = spec(weight_histograms(histogram))["layer"]
+    assert steps["mark"]["interpolate"] == "step" and exact["encoding"]["y"]["field"] == "pdf"
+    assert [row["w"] for row in rows(weight_histograms(histogram))[0]] == [0.5, 1.5]
+
+
+def test_bias_panels_show_the_dead_share_in_percent_beside_the_mean_pre_activation():
+    table = pd.DataFrame(
+        {
+            "bias_label": ["zero"] * 2,
+            "layer": [1, 4],
+            "dead_unit_fraction": [0.0, 0.1],
+            "preact_mean": [0.0, -0.1],
+        }
+    )
+    dead, mean = spec(bias_panels(table))["hconcat"]
+    assert dead["encoding"]["y"]["axis"]["format"] == "%" and dead["encoding"]["y"]["scale"] == {
+        "domain": [0, 1]
+    }
+    assert mean["encoding"]["y"]["field"] == "preact_mean"
+    assert dead["encoding"]["x"]["scale"]["domain"] == [1, 4]

@@ -1,0 +1,80 @@
+"""The shared chart style: lecture sizes, the renderer the browser draws with, and one colour per activation."""
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from explainer import ACTIVATIONS, charts
+
+
+def _line() -> alt.Chart:
+    return alt.Chart(pd.DataFrame({"x": [0.0, 1.0], "y": [1.0, 2.0]})).mark_line().encode(x="x:Q", y="y:Q")
+
+
+def test_charts_are_drawn_on_a_canvas_unless_svg_is_asked_for():
+    assert charts.style(_line()).to_dict()["usermeta"] == {"embedOptions": {"renderer": "canvas"}}
+    svg = charts.style(_line(), renderer="svg").configure_axis(labelFontSize=11).to_dict()
+    assert svg["usermeta"]["embedOptions"]["renderer"] == "svg"
+
+
+def test_lecture_mode_enlarges_fonts_and_lines():
+    normal, lecture = charts.style(_line()).to_dict(), charts.style(_line(), lecture=True).to_dict()
+    assert lecture["config"]["axis"]["labelFontSize"] > normal["config"]["axis"]["labelFontSize"]
+    assert lecture["config"]["line"]["strokeWidth"] > normal["config"]["line"]["strokeWidth"]
+
+
+def test_an_unknown_renderer_is_refused_by_name():
+    with pytest.raises(ValueError, match="Unknown renderer 'webgl'"):
+        charts.style(_line(), renderer="webgl")
+
+
+def test_every_activation_has_one_colour_and_dash_and_an_unknown_key_draws_as_typed():
+    for key in ACTIVATIONS:
+        color, dash = charts.activation_style(key)
+        assert color == charts.activation_color(key) and color.startswith("#") and dash
+    assert charts.activation_style("my_function") == charts.ACTIVATION_STYLES["typed"]
+
+
+def test_activation_scales_give_each_label_its_activations_colour_and_dash():
+    color, dash = charts.activation_scales(["relu", "tanh", "my_f"], ["ReLU", "tanh", "typed f"])
+    assert color.to_dict() == {
+        "domain": ["ReLU", "tanh", "typed f"],
+        "range": [charts.GREEN, charts.SKY, charts.RED],
+    }
+    assert dash.to_dict()["range"] == [charts.SOLID, charts.SOLID, charts.DASH_DOT]
+
+
+def test_category_colours_cycle_when_there_are_more_categories_than_colours():
+    names = [f"c{i}" for i in range(len(charts.CATEGORY_COLORS) + 2)]
+    scale = charts.category_scale(names).to_dict()
+    assert scale["domain"] == names
+    assert scale["range"][: len(charts.CATEGORY_COLORS)] == charts.CATEGORY_COLORS
+    assert scale["range"][-2:] == charts.CATEGORY_COLORS[:2]
+
+
+def test_half_spacing_is_half_the_smallest_step_of_a_grid_axis():
+    assert charts.half_spacing(pd.Series([0.0, 0.5, 1.0, 0.5])) == 0.25
+    assert charts.half_spacing(pd.Series([3.0])) == 0.5
+
+
+def test_the_package_reexports_every_builder_of_the_page_modules():
+    import explainer.charts.activations
+    import explainer.charts.depth
+    import explainer.charts.home
+    import explainer.charts.initialization
+    import explainer.charts.mlp
+    import explainer.charts.training
+
+    modules = (
+        explainer.charts.activations,
+        explainer.charts.depth,
+        explainer.charts.home,
+        explainer.charts.initialization,
+        explainer.charts.mlp,
+        explainer.charts.training,
+    )
+    for module in modules:
+        for name, value in vars(module).items():
+            if callable(value) and not name.startswith("_") and value.__module__ == module.__name__:
+                assert getattr(charts, name) is value, name
+    assert callable(charts.style) and charts.style.__module__ == "explainer.charts.theme"

@@ -1,0 +1,108 @@
+"""The training page's charts: log-log laws, loss curves, small multiples, unit planes, early stopping."""
+
+import pandas as pd
+
+from explainer import charts
+from explainer.charts.training import (
+    PLANE_SHADES,
+    early_stopping_chart,
+    facet_lines,
+    log_log_chart,
+    loss_curves,
+    unit_planes,
+)
+
+from .vega import layers, rows, spec
+
+CURVES = pd.DataFrame(
+    {"step": [1, 2, 1, 2], "loss": [1.0, 0.0, 2.0, 1e9], "run": ["sgd", "sgd", "adam", "adam"]}
+)
+
+
+def test_log_log_chart_draws_the_law_dashed_beside_the_measured_values_without_non_positive_rows():
+    data = pd.DataFrame(
+        {"batch": [1, 2, 4, 8], "error": [1.0, 0.5, 0.25, 0.0], "law": [1.0, 0.5, 0.0, 0.125]}
+    )
+    chart = log_log_chart(data, "batch", "error", law="law", law_title="1/√B", measured_title="measured")
+    encoding = spec(chart)["encoding"]
+    assert encoding["x"]["scale"] == {"base": 2, "type": "log"} and encoding["y"]["scale"] == {"type": "log"}
+    assert encoding["strokeDash"]["scale"] == {
+        "domain": ["measured", "1/√B"],
+        "range": [charts.SOLID, charts.DASHED],
+    }
+    # Rows 3 (law 0) and 4 (error 0) cannot sit on a log axis.
+    assert sorted({row["batch"] for row in rows(chart)[0]}) == [1, 2]
+
+
+def test_loss_curves_cap_the_axis_and_keep_a_colour_slot_for_a_run_absent_here():
+    chart = spec(loss_curves(CURVES, "step", "loss", "run", y_max=10.0, order=["sgd", "momentum", "adam"]))
+    line, ends = layers(chart)
+    y = line["encoding"]["y"]["scale"]
+    # From the smallest positive loss (the 0 is dropped) to the cap; 1e9 is drawn at the top edge.
+    assert y["domain"] == [1.0, 10.0] and y["clamp"] is True
+    color = line["encoding"]["color"]
+    assert color["scale"]["domain"] == ["sgd", "momentum", "adam"]
+    assert color["legend"]["values"] == ["sgd", "adam"]
+    # Each run ends in a point at its last step.
+    assert ends["mark"]["type"] == "point"
+
+
+def test_facet_lines_share_one_log_axis_over_panels_in_the_given_order():
+    data = pd.DataFrame(
+        {
+            "step": [1, 2] * 4,
+            "value": [1.0, 2.0, 0.0, 3.0] * 2,
+            "layer": [1, 1, 2, 2] * 2,
+            "run": ["b"] * 4 + ["a"] * 4,
+        }
+    )
+    chart = facet_lines(data, "step", "value", "layer", "run", facet_order=["b", "a"], log_y=True, columns=2)
+    built = spec(chart)
+    assert built["facet"]["sort"] == ["b", "a"] and built["columns"] == 2
+    assert built["spec"]["encoding"]["y"]["scale"] == {"type": "log"}
+    assert all(row["value"] > 0 for row in rows(chart)[0])
+
+
+def test_unit_planes_stack_plane_lines_and_points_and_shade_by_the_named_colours():
+    plane = pd.DataFrame(
+        {
+            "run": ["r"] * 4,
+            "x0": [0.0, 1.0, 0.0, 1.0],
+            "x1": [0.0, 0.0, 1.0, 1.0],
+            "active_share": [0, 0.5, 0.5, 1],
+        }
+    )
+    lines = pd.DataFrame(
+        {
+            "run": ["r"],
+            "unit": [1],
+            "dead": [True],
+            "x0_start": [0.0],
+            "x1_start": [0.0],
+            "x0_end": [1.0],
+            "x1_end": [1.0],
+        }
+    )
+    points = pd.DataFrame({"x0": [0.5], "x1": [0.5], "y": [1]})
+    chart = unit_planes(plane, lines, points, ["r", "s"], limit=2.0)
+    [stacked] = rows(chart)
+    assert [row["layer"] for row in stacked].count("point") == 2  # the points, once per run
+    assert next(row for row in stacked if row["layer"] == "line")["state"] == "dead"
+    cells = layers(spec(chart))[0]
+    assert cells["encoding"]["color"]["scale"]["range"] == [PLANE_SHADES["none"][1], PLANE_SHADES["all"][1]]
+
+
+def test_early_stopping_shades_the_patience_window_only_when_training_stopped():
+    curves = pd.DataFrame(
+        {
+            "step": [1, 2, 1, 2],
+            "series": ["training loss"] * 2 + ["validation loss"] * 2,
+            "loss": [1.0, 0.5, 1.0, 0.7],
+        }
+    )
+    stopped = spec(early_stopping_chart(curves, 1, 2))
+    assert len(stopped["layer"]) == 3 and stopped["layer"][0]["mark"]["type"] == "rect"
+    running = spec(early_stopping_chart(curves, 1, None))
+    assert len(running["layer"]) == 2
+    events = [d for d in running["datasets"].values() if "event" in d[0]]
+    assert events == [[{"step": 1, "event": "best validation loss"}]]

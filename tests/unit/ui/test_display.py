@@ -1,0 +1,41 @@
+"""The one chart helper: a builder passed as a function, its spec cached on the key it is given."""
+
+from streamlit.testing.v1 import AppTest
+
+
+def _app():
+    import altair as alt
+    import pandas as pd
+    import streamlit as st
+
+    from explainer import ui
+
+    calls = st.session_state.setdefault("calls", [])
+
+    def dots(frame, size):
+        calls.append(size)
+        return alt.Chart(frame).mark_point(size=size).encode(x="x:Q", y="y:Q")
+
+    frame = pd.DataFrame({"x": [1.0, 2.0], "y": [3.0, 4.0]})
+    size = st.session_state.get("size", 10)
+    ui.chart(dots, frame, size, name="dots", data=frame, key=("scene", size))
+    ui.chart(dots, frame, size, name="fresh", data=frame)
+
+
+def _specs(at):
+    return [chart.proto.spec for chart in at.get("vega_lite_chart")] or [
+        chart.proto.spec for chart in at.get("arrow_vega_lite_chart")
+    ]
+
+
+def test_a_keyed_chart_is_built_once_per_key_and_an_unkeyed_one_on_every_run():
+    at = AppTest.from_function(_app, default_timeout=30)
+    at.run()
+    assert not at.exception
+    assert at.session_state["calls"] == [10, 10]
+    at.run()  # same key: the keyed spec comes from the cache, the unkeyed chart is built again
+    assert at.session_state["calls"] == [10, 10, 10]
+    at.session_state["size"] = 40
+    at.run()
+    assert at.session_state["calls"] == [10, 10, 10, 40, 40]
+    assert len(at.get("download_button")) == 2  # each chart offers its data as CSV
