@@ -98,23 +98,25 @@ PARAMS = {
             "cmp", "One line per", "segmented", "act", options=tuple(COMPARE_LABELS), labels=COMPARE_LABELS
         ),
         # The two lists' labels name the setting they share, given when drawn.
-        Param(
-            "cmp_act",
-            "Activations",
-            "multiselect",
-            ["sigmoid", "tanh", "relu", "selu"],
-            options=tuple(ACTIVATIONS),
-            labels=ACTIVATION_LABELS,
-            max_selections=6,
-        ),
-        Param(
-            "cmp_init",
-            "Initializers",
-            "multiselect",
-            ["small_normal", "glorot_normal", "he_normal", "standard_normal"],
-            options=tuple(INITIALIZERS),
-            labels=INITIALIZER_LABELS,
-            max_selections=6,
+        *(
+            Param(
+                f"cmp_{kind}",
+                label,
+                "multiselect",
+                default,
+                options=tuple(labels),
+                labels=labels,
+                max_selections=6,
+            )
+            for kind, label, labels, default in (
+                ("act", "Activations", ACTIVATION_LABELS, ["sigmoid", "tanh", "relu", "selu"]),
+                (
+                    "init",
+                    "Initializers",
+                    INITIALIZER_LABELS,
+                    ["small_normal", "glorot_normal", "he_normal", "standard_normal"],
+                ),
+            )
         ),
         Param(
             "fix_relu",

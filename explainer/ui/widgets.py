@@ -354,57 +354,21 @@ def draw(param: Param, container=st, **changes: Any) -> Any:
     """The widget ``param`` declares, bound to the URL; ``changes`` override fields for this run
     (a range that depends on another setting, say)."""
     p = replace(param, **changes) if changes else param
+    common = dict(help=p.help, container=container)
     if p.widget == "slider":
-        return slider(
-            p.label,
-            p.key,
-            p.low,
-            p.high,
-            p.default,
-            p.step,
-            help=p.help,
-            format=p.format,
-            container=container,
-        )
-    if p.widget == "select_slider":
-        return select_slider(p.label, p.key, p.options, p.default, help=p.help, container=container)
-    if p.widget in ("selectbox", "radio", "segmented"):
-        return selectbox(
-            p.label,
-            p.key,
-            p.options,
-            p.default,
-            labels=p.labels,
-            help=p.help,
-            widget=p.widget,
-            container=container,
-        )
-    if p.widget == "multiselect":
-        return multiselect(
-            p.label,
-            p.key,
-            p.options,
-            p.default,
-            labels=p.labels,
-            help=p.help,
-            max_selections=p.max_selections,
-            container=container,
-        )
-    if p.widget == "toggle":
-        return toggle(p.label, p.key, p.default, help=p.help, container=container)
+        return slider(p.label, p.key, p.low, p.high, p.default, p.step, format=p.format, **common)
     if p.widget == "number":
-        return number_input(
-            p.label, p.key, p.low, p.high, p.default, p.step, help=p.help, container=container
-        )
-    return text_input(
-        p.label,
-        p.key,
-        p.default,
-        max_chars=p.max_chars,
-        help=p.help,
-        placeholder=p.placeholder,
-        container=container,
-    )
+        return number_input(p.label, p.key, p.low, p.high, p.default, p.step, **common)
+    if p.widget == "select_slider":
+        return select_slider(p.label, p.key, p.options, p.default, **common)
+    if p.widget == "multiselect":
+        choices = dict(labels=p.labels, max_selections=p.max_selections)
+        return multiselect(p.label, p.key, p.options, p.default, **choices, **common)
+    if p.widget in ("selectbox", "radio", "segmented"):
+        return selectbox(p.label, p.key, p.options, p.default, labels=p.labels, widget=p.widget, **common)
+    if p.widget == "toggle":
+        return toggle(p.label, p.key, p.default, **common)
+    return text_input(p.label, p.key, p.default, max_chars=p.max_chars, placeholder=p.placeholder, **common)
 
 
 def draw_row(params: Sequence[Param], widths: Sequence[float] | None = None) -> dict[str, Any]:
