@@ -3,21 +3,28 @@ computation and the memory the network engine may keep between runs."""
 
 from __future__ import annotations
 
+import functools
+
 from threadpoolctl import threadpool_limits
 
-from .. import network
+from ..nn import memory
 
 # The network's two process-wide stores, shared by every session of the server (see
-# ``network.set_memory_limits``): 96 MB of weight draws (the depth page's default networks for every
+# ``nn.memory.set_memory_limits``): 96 MB of weight draws (the depth page's default networks for every
 # distribution, its phase diagram, the presets' 30 × 500²) and 96 MB of reused buffers (its
 # largest network). 192 MB of a 1 GiB server, however many sessions; the library's own
 # defaults (512 MB and 256 MB) suit a notebook.
 STORE_BYTES = 96 * 2**20
 
 
+@functools.cache
 def configure() -> None:
     """One BLAS thread per computation (sessions already run side by side on a small server, and a
     multi-threaded matrix product competing with them was measured up to 100× slower), and the
-    network engine's stores bounded. Notebooks that never call this keep their own settings."""
+    network engine's stores bounded. Notebooks that never call this keep their own settings.
+
+    app.py calls this on every run; only the first call in the process acts. Setting the limits
+    takes the engine's buffer-pool lock, which a pass holds while it runs, so doing it on every
+    run would make one visitor's rerun wait for another visitor's network."""
     threadpool_limits(limits=1, user_api="blas")
-    network.set_memory_limits(weights=STORE_BYTES, workspace=STORE_BYTES)
+    memory.set_memory_limits(weights=STORE_BYTES, workspace=STORE_BYTES)

@@ -89,12 +89,19 @@ def test_importing_ui_leaves_process_settings_alone_until_the_app_configures_the
         "from explainer.ui import server\n"
         "server.configure()\n"
         "after = [i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas']\n"
-        "print(json.dumps([before, limits, after, [n.CACHE_BYTES, n.WORKSPACE_BYTES]]))\n"
+        "configured = [n.CACHE_BYTES, n.WORKSPACE_BYTES]\n"
+        "n.set_memory_limits(weights=1, workspace=1)\n"
+        "server.configure()  # every later run of app.py: nothing is applied again\n"
+        "again = [n.CACHE_BYTES, n.WORKSPACE_BYTES]\n"
+        "print(json.dumps([before, limits, after, configured, again]))\n"
     )
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "2", "OMP_NUM_THREADS": "2"}
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT, env=env)
-    before, limits, after, configured = json.loads(out.stdout.strip().splitlines()[-1])
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT, env=env
+    )
+    before, limits, after, configured, again = json.loads(out.stdout.strip().splitlines()[-1])
     assert before and all(threads == 2 for threads in before)
     assert list(limits) == [512 * 2**20, 256 * 2**20]  # the library's own defaults
     assert after and all(threads == 1 for threads in after)
     assert configured == [server.STORE_BYTES, server.STORE_BYTES]
+    assert again == [1, 1]
