@@ -43,10 +43,15 @@ PARAMS = {
 SCENES: dict[str, dict] = {}
 
 
-def parameter_params(keys: Sequence[str]) -> list[tuple[str, Param]]:
-    """(activation key, its setting) for every parameter of the chosen activations, from the registry."""
+def parameter_params(keys: Sequence[str]) -> list[tuple[str, str, Param]]:
+    """(activation key, parameter name, its setting) for every parameter of the chosen
+    activations, from the registry."""
     return [
-        (key, Param(p.url_key, p.label, "slider", p.default, low=p.low, high=p.high, step=p.step, help=p.help))
+        (
+            key,
+            p.name,
+            Param(p.url_key, p.label, "slider", p.default, low=p.low, high=p.high, step=p.step, help=p.help),
+        )
         for key in keys
         for p in ACTIVATIONS[key].params
     ]
@@ -57,8 +62,7 @@ def parameter_sliders(keys: Sequence[str]) -> dict[str, dict[str, float]]:
     params = parameter_params(keys)
     columns = st.columns(3) if params else []
     chosen: dict[str, dict[str, float]] = {}
-    for i, (activation_key, param) in enumerate(params):
-        name = next(p.name for p in ACTIVATIONS[activation_key].params if p.url_key == param.key)
+    for i, (activation_key, name, param) in enumerate(params):
         chosen.setdefault(activation_key, {})[name] = draw(param, columns[i % 3])
     return chosen
 

@@ -49,7 +49,7 @@ def page_params(name: str) -> list[Param]:
     page = importlib.import_module(f".{name}", __package__)
     params = list(page.PARAMS.values())
     if hasattr(page, "parameter_params"):
-        params += [param for _, param in page.parameter_params(list(ACTIVATIONS))]
+        params += [param for _, _, param in page.parameter_params(list(ACTIVATIONS))]
     return params
 
 
