@@ -15,6 +15,9 @@ RUN pip install -r requirements.txt
 RUN useradd --create-home --uid 10001 vanishing
 COPY --chown=vanishing:vanishing . .
 USER vanishing
+# Every named scene and every depth of the initialization heatmaps, computed once at build time
+# into ~/.cache/vanishing-point (explainer/store.py): a fresh container answers them at once.
+RUN python -m explainer.ui.precompute
 
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \

@@ -37,7 +37,15 @@ else:
     st.subheader("f(x) and f′(x)")
     # Everything the charts show follows from these settings, so their built specs are cached on them.
     scene = (tuple(keys), items, x_min, x_max, typed, lecture)
-    ui.chart(charts.curves_chart, curve_set.curves, lecture, name="activation_curves", data=curve_set.curves, key=scene)
+    # A template: its rows arrive by name, so a new x range costs no Altair work.
+    ui.chart(
+        charts.curves_template,
+        *charts.curve_series(curve_set.curves),
+        lecture,
+        name="activation_curves",
+        data=curve_set.curves,
+        datasets={"data": curve_set.curves},
+    )
     slope_text = page.slope_sentence(tuple(keys), items, typed, x_min, x_max)
     st.markdown(slope_text)
 

@@ -34,6 +34,7 @@ ui.chart(
     height=220,
     name="chain_rule",
     data=chain.local,
+    key=depth,  # the rows follow from the depth alone: the spec is built once per depth
 )
 ui.page_link("app_pages/depth.py", "Depth: the product in a real network")
 
@@ -53,6 +54,7 @@ ui.chart(
     height=220,
     name="slope_bounds",
     data=bounds,
+    key=(),  # the rows never change: the spec is built once
 )
 ui.page_link("app_pages/activations.py", "Activation functions and their derivatives")
 
@@ -71,6 +73,7 @@ ui.chart(
     height=220,
     name="dead_relu_units",
     data=dead.curve,
+    key=(),
 )
 ui.page_link("app_pages/training.py", "Training: watch units die at a high learning rate")
 
@@ -90,6 +93,7 @@ ui.chart(
     height=220,
     name="initialization_story",
     data=init_demo.curves,
+    key=(),
 )
 ui.page_link("app_pages/initialization.py", "Initialization: variance tables and how variance travels")
 

@@ -31,102 +31,96 @@ epochs, over_budget = mlp_budget.budgeted_epochs(
 if over_budget:
     st.warning(over_budget, icon=":material/timer:")
 
+# While a new setting trains, the boundaries and curves so far; then the whole comparison.
+live = st.empty()
 comparison, error = None, None
 if not chosen["act"]:
     st.info("Choose at least one activation above to train a network.")
 else:
-    comparison, error = page.train(chosen, epochs)
+    comparison, error = page.train(chosen, epochs, live, lecture=lecture)
 if error:
     st.error(f"These settings were not trained. {error}", icon=":material/block:")
 
 if comparison is not None:
-    settings = comparison.settings
-    # The trained settings fix everything a chart shows, so its built spec is cached on them.
-    key = (tuple(settings.items()), lecture)
-    for notice in comparison.notices:
-        st.info(notice)
-    diverged, findings = mlp_sentences.split_messages(comparison)
-    for message in diverged:
-        st.warning(message, icon=":material/trending_up:")
+    with live.container():
+        settings = comparison.settings
+        # The trained settings fix everything a chart shows, so its built spec is cached on them.
+        key = (tuple(settings.items()), lecture)
+        for notice in comparison.notices:
+            st.info(notice)
+        diverged, findings = mlp_sentences.split_messages(comparison)
+        for message in diverged:
+            st.warning(message, icon=":material/trending_up:")
 
-    st.header("Decision boundaries")
-    ui.prose(prose.BOUNDARIES.format(n_train=settings["n_train"], n_test=settings["n_test"]))
-    titles = mlp_tables.panel_titles(comparison)
-    grid = comparison.grid
-    ui.chart(
-        charts.probability_panels,
-        grid,
-        comparison.points,
-        titles,
-        lecture=lecture,
-        name="mlp_boundaries",
-        data=grid,
-        key=key,
-    )
-    ui.download_csv(comparison.points, "mlp_points", "Download the points (CSV)")
-    straight = mlp_sentences.straight_boundary_sentence(comparison)
-    if straight:
-        st.markdown(straight)
+        st.header("Decision boundaries")
+        ui.prose(prose.BOUNDARIES.format(n_train=settings["n_train"], n_test=settings["n_test"]))
+        titles = mlp_tables.panel_titles(comparison)
+        page.boundaries(comparison.grid, comparison.points, titles, lecture=lecture, name="mlp_boundaries")
+        ui.download_csv(comparison.points, "mlp_points", "Download the points (CSV)")
+        straight = mlp_sentences.straight_boundary_sentence(comparison)
+        if straight:
+            st.markdown(straight)
 
-    st.header("Learning curves")
-    history = mlp_tables.labelled(comparison.history)
-    chance = settings["chance_accuracy"]
-    ui.chart(
-        charts.learning_curves, history, lecture, chance=chance, name="mlp_history", data=history, key=key
-    )
-    loss_text = mlp_sentences.loss_sentence(comparison)
-    st.markdown(f"{loss_text} {prose.CHANCE.format(chance=chance)}")
+        st.header("Learning curves")
+        page.curves(comparison.history, settings, lecture=lecture, name="mlp_history")
+        loss_text = mlp_sentences.loss_sentence(comparison)
+        st.markdown(f"{loss_text} {prose.CHANCE.format(chance=settings['chance_accuracy'])}")
 
-    st.header("Which layers learn")
-    layers = len(settings["hidden_layers"])
-    heatmap_text = prose.HEATMAP.format(output_layer=layers + 1, steps=settings["steps_per_epoch"])
-    ui.prose(heatmap_text, title="How to read the heatmap")
-    updates = mlp_tables.labelled(comparison.updates)
-    page.layer_heatmap(
-        updates, "relative_update", "‖ΔW‖/‖W‖", lecture=lecture, name="mlp_layer_updates", key=key
-    )
-    layer_text = mlp_sentences.layer_sentences(comparison)
-    if layer_text:
-        st.markdown("\n".join(f"- {line}" for line in layer_text))
-    elif layers == 1:
-        st.markdown(prose.ONE_LAYER)
-
-    st.header("Summary")
-    ui.table(mlp_tables.summary_table(comparison), "mlp_summary")
-    if findings:
-        st.markdown("\n".join(f"- {line}" for line in findings))
-    dead = mlp_tables.dead_units(comparison)
-    if not dead.empty:
-        st.subheader("Dead ReLU units")
-        ui.chart(
-            charts.share_lines,
-            dead,
-            "epoch",
-            "dead_fraction",
-            "hidden layer",
-            y_title="units dead",
-            lecture=lecture,
-            name="mlp_dead_units",
-            data=dead,
-            key=key,
+        st.header("Which layers learn")
+        layers = len(settings["hidden_layers"])
+        heatmap_text = prose.HEATMAP.format(output_layer=layers + 1, steps=settings["steps_per_epoch"])
+        ui.prose(heatmap_text, title="How to read the heatmap")
+        updates = mlp_tables.labelled(comparison.updates)
+        page.layer_heatmap(
+            updates, "relative_update", "‖ΔW‖/‖W‖", lecture=lecture, name="mlp_layer_updates", key=key
         )
-        st.caption(prose.DEAD_UNITS)
+        layer_text = mlp_sentences.layer_sentences(comparison)
+        if layer_text:
+            st.markdown("\n".join(f"- {line}" for line in layer_text))
+        elif layers == 1:
+            st.markdown(prose.ONE_LAYER)
 
-    st.subheader("Gradient norms per layer (private scikit-learn API)")
-    show_gradients = ui.draw(page.PARAMS["grads"])
-    st.caption(prose.GRADIENTS.format(version=settings["sklearn_version"]))
-    if show_gradients:
-        gradients = mlp_tables.labelled(comparison.gradients)
-        if gradients.empty:
-            st.info("No gradient norms: the private method was not usable (see the note at the top).")
-        else:
-            page.layer_heatmap(
-                gradients, "gradient_norm", "‖∂loss/∂W‖", lecture=lecture, name="mlp_gradient_norms", key=key
+        st.header("Summary")
+        ui.table(mlp_tables.summary_table(comparison), "mlp_summary")
+        if findings:
+            st.markdown("\n".join(f"- {line}" for line in findings))
+        dead = mlp_tables.dead_units(comparison)
+        if not dead.empty:
+            st.subheader("Dead ReLU units")
+            ui.chart(
+                charts.share_lines,
+                dead,
+                "epoch",
+                "dead_fraction",
+                "hidden layer",
+                y_title="units dead",
+                lecture=lecture,
+                name="mlp_dead_units",
+                data=dead,
+                key=key,
             )
-            gradient_text = mlp_sentences.gradient_sentence(comparison)
-            if gradient_text:
-                st.markdown(gradient_text)
+            st.caption(prose.DEAD_UNITS)
 
-    ui.presenter_notes([*findings[:3], *layer_text[:2], loss_text])
+        st.subheader("Gradient norms per layer (private scikit-learn API)")
+        show_gradients = ui.draw(page.PARAMS["grads"])
+        st.caption(prose.GRADIENTS.format(version=settings["sklearn_version"]))
+        if show_gradients:
+            gradients = mlp_tables.labelled(comparison.gradients)
+            if gradients.empty:
+                st.info("No gradient norms: the private method was not usable (see the note at the top).")
+            else:
+                page.layer_heatmap(
+                    gradients,
+                    "gradient_norm",
+                    "‖∂loss/∂W‖",
+                    lecture=lecture,
+                    name="mlp_gradient_norms",
+                    key=key,
+                )
+                gradient_text = mlp_sentences.gradient_sentence(comparison)
+                if gradient_text:
+                    st.markdown(gradient_text)
+
+        ui.presenter_notes([*findings[:3], *layer_text[:2], loss_text])
 
 ui.page_link("app_pages/activations.py", "Activation functions: why sigmoid's slope is at most 1/4")

@@ -13,7 +13,16 @@ import warnings
 
 from .common import Case, median_seconds
 
-MODULES = ["bench_activations", "bench_network", "bench_mlp", "bench_pages", "bench_training", "bench_load"]
+MODULES = [
+    "bench_activations",
+    "bench_network",
+    "bench_mlp",
+    "bench_pages",
+    "bench_training",
+    "bench_moves",
+    "bench_live_moves",
+    "bench_load",
+]
 
 
 def _collect(selected: list[str]) -> list[Case]:

@@ -97,6 +97,8 @@ from .training import (
 _LAZY = {
     "fit_mlps": ("sklearn_mlp", "fit_mlps"),
     "MLPComparison": ("sklearn_mlp", "MLPComparison"),
+    "fit_mlps_stream": ("sklearn_mlp", "fit_mlps_stream"),
+    "MLPSnapshot": ("sklearn_mlp", "MLPSnapshot"),
     "SKLEARN_ACTIVATIONS": ("sklearn_mlp", "SKLEARN_ACTIVATIONS"),
     "SOLVERS": ("sklearn_mlp", "SOLVERS"),
     "MLP_PRESETS": ("sklearn_mlp", "PRESETS"),

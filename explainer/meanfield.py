@@ -13,7 +13,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from .activations import Activation, get_activation
 
@@ -253,6 +252,8 @@ def fixed_point(
         if not math.isfinite(h_next):
             return math.inf
         if (h_next > 0) != (h > 0) or h_next == 0.0:
+            from scipy import optimize  # on first use: importing it costs a fresh server ~0.5 s
+
             return float(optimize.brentq(excess, min(q, nxt), max(q, nxt), xtol=Q_FLOOR, rtol=1e-13))
         # A variance on its way to 0 or to 1e250 is bracketed in dozens of steps, not hundreds.
         q, h, factor = nxt, h_next, min(factor * factor, BRACKET_FACTOR)
@@ -398,6 +399,8 @@ def edge_of_chaos(
     if not (math.isfinite(a) and math.isfinite(b)) or a * b > 0:
         return EdgeOfChaos(None)
     xtol = 1e-12
+    from scipy import optimize  # on first use (see above)
+
     root = float(optimize.brentq(log_chi, low, high, xtol=xtol))
     # Brent's answer lies within xtol + 4 eps |root| of the sign change: look on both sides.
     step = 2.0 * (xtol + 4.0 * np.finfo(float).eps * abs(root))

@@ -6,7 +6,9 @@ train/test split and minibatch order, and trains each for exactly ``epochs`` epo
 After every epoch it records the loss, train and test accuracy, each layer's relative update
 ‖ΔW_l‖/‖W_l‖, ReLU's dead units and (through a private scikit-learn method, see
 ``_gradient_norms``) each layer's gradient norm. Results come back as tidy DataFrames with
-sentences written from the numbers (``lessons.mlp``).
+sentences written from the numbers (``lessons.mlp``). ``fit_mlps_stream`` trains the same nets
+side by side, epoch by epoch, yielding snapshots (the curves and boundaries so far) on the way
+to the same result.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import math
 import numbers
 import time
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -321,6 +325,10 @@ def _plane_grid(X: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
 
 # --- training -----------------------------------------------------------------------------
 
+# Points per side of the boundary grid in a part-way snapshot: a quarter of GRID_SIZE²'s cells,
+# so a frame drawn while training ships and draws a quarter of the rows. The final grid is full.
+STREAM_GRID_SIZE = 25
+
 
 @dataclass
 class _Run:
@@ -355,28 +363,105 @@ class _Progress:
             self.callback(1.0)
 
 
-def _train_one(key: str, data: dict, settings: dict, progress: _Progress, want_gradients: bool) -> _Run:
-    """Train one activation's net for ``settings['epochs']`` epochs, recording after each."""
-    X_train, y_train, y_test = data["X_train"], data["y_train"], data["y_test"]
-    X_both = data["X_both"]
-    n_train, epochs = len(y_train), settings["epochs"]
-    Y_train = y_train.reshape(-1, 1).astype(np.float64)
-    run = _Run(key)
-    params = {
-        "hidden_layer_sizes": settings["hidden_layers"],
-        "activation": SKLEARN_ACTIVATIONS[key],
-        "solver": settings["solver"],
-        "alpha": ALPHA,
-        "batch_size": settings["batch_size"],
-        "learning_rate_init": settings["learning_rate"],
-        # We shuffle each epoch ourselves: with an int random_state scikit-learn re-seeds its
-        # shuffle at every partial_fit call and would repeat one minibatch order every epoch.
-        "shuffle": False,
-        "random_state": settings["seed"],
-    }
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Float overflow and scikit-learn's warnings kept inside one stretch of training; a generator
+    holds neither across a ``yield``, where its caller runs."""
+    # Float overflow in a diverging net is detected from the numbers, not from warnings. Neither
+    # warning may reach the page: partial_fit never stops early, and batch sizes are clipped with
+    # a notice of our own.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.filterwarnings("ignore", message="Got `batch_size` less than 1", category=UserWarning)
+        yield
 
-    def record(epoch: int, weights: Weights, loss: float | None) -> bool:
-        hidden, proba = _forward(key, weights, X_both)
+
+class _CheckedInput:
+    """Stands in for one net's ``MLPClassifier._validate_input`` (private), which every
+    ``partial_fit`` call runs to check the points and label-binarize the targets again: over 40%
+    of the training time here, though every epoch passes the same points in a new order.
+
+    ``prepare`` hands it an epoch's arrays and their binarized targets. A call with exactly
+    those arrays returns them unchecked once ``verified``: once scikit-learn's own check of the
+    first epoch returned those very points and equal targets. Until then, for any other call,
+    and where a scikit-learn version has no such method, scikit-learn checks as usual, so the
+    results are the same either way (a unit test compares the two paths)."""
+
+    def __init__(self, model: MLPClassifier):
+        self.original = model._validate_input
+        self.X = self.y = self.Y = None
+        self.seen: tuple | None = None
+        self.verified = False
+
+    def __call__(self, X, y, *args, **kwargs):
+        if self.verified and X is self.X and y is self.y:
+            return X, self.Y
+        checked = self.original(X, y, *args, **kwargs)
+        if X is self.X and y is self.y:
+            self.seen = checked
+        return checked
+
+    def prepare(self, X: np.ndarray, y: np.ndarray, Y: np.ndarray) -> None:
+        self.X, self.y, self.Y = X, y, Y
+
+    def verify(self) -> None:
+        """Trust the prepared arrays if scikit-learn's check of them returned the points
+        themselves and the same boolean targets."""
+        seen, self.seen = self.seen, None
+        if isinstance(seen, tuple) and len(seen) == 2 and seen[0] is self.X:
+            Y = seen[1]
+            self.verified = (
+                isinstance(Y, np.ndarray)
+                and Y.dtype == self.Y.dtype
+                and Y.shape == self.Y.shape
+                and bool(np.array_equal(Y, self.Y))
+            )
+
+
+class _Net:
+    """One activation's ``MLPClassifier``, trained one epoch per ``train`` call, with its records."""
+
+    def __init__(self, key: str, data: dict, settings: dict, want_gradients: bool):
+        self.key, self.data, self.epochs = key, data, settings["epochs"]
+        self.run = _Run(key)
+        if not want_gradients:
+            self.run.gradients = None
+        self.Y_train = data["y_train"].reshape(-1, 1).astype(np.float64)
+        self.gradient_stride = max(1, math.ceil(self.epochs / GRADIENT_EPOCHS))
+        params = {
+            "hidden_layer_sizes": settings["hidden_layers"],
+            "activation": SKLEARN_ACTIVATIONS[key],
+            "solver": settings["solver"],
+            "alpha": ALPHA,
+            "batch_size": settings["batch_size"],
+            "learning_rate_init": settings["learning_rate"],
+            # We shuffle each epoch ourselves: with an int random_state scikit-learn re-seeds its
+            # shuffle at every partial_fit call and would repeat one minibatch order every epoch.
+            "shuffle": False,
+            "random_state": settings["seed"],
+        }
+        probe = _initial_weights(params, data["X_train"], data["y_train"])
+        self.before = _copy_weights(probe)
+        self._record(0, self.before, None)
+        self._record_gradients(0, probe)
+        # A RandomState of its own, not the int: scikit-learn builds a new RandomState from an int
+        # at every partial_fit call (several percent of the time here). It draws from it only for
+        # the initial weights, the same as the probe's, and for shuffling and early stopping, off.
+        self.model = MLPClassifier(**{**params, "random_state": np.random.RandomState(settings["seed"])})
+        self.checked = _CheckedInput(self.model) if hasattr(self.model, "_validate_input") else None
+        if self.checked is not None:
+            self.model._validate_input = self.checked
+
+    @property
+    def training(self) -> bool:
+        return self.run.diverged_epoch is None
+
+    def _record(self, epoch: int, weights: Weights, loss: float | None) -> bool:
+        """Loss, accuracies and dead units at ``weights``; False if its outputs are not finite."""
+        run, data = self.run, self.data
+        y_train, y_test = data["y_train"], data["y_test"]
+        n_train = len(y_train)
+        hidden, proba = _forward(self.key, weights, data["X_both"])
         if not np.isfinite(proba).all():
             return False
         train_p = proba[:n_train]
@@ -384,106 +469,123 @@ def _train_one(key: str, data: dict, settings: dict, progress: _Progress, want_g
             loss = _penalised_log_loss(weights[0], train_p, y_train)
         train_acc = float(np.mean((train_p > 0.5) == (y_train == 1)))
         test_acc = float(np.mean((proba[n_train:] > 0.5) == (y_test == 1)))
-        run.history.append((key, epoch, float(loss), train_acc, test_acc))
-        if key == "relu":
+        run.history.append((self.key, epoch, float(loss), train_acc, test_acc))
+        if self.key == "relu":
             for layer, h in enumerate(hidden, start=1):
                 dead = ~(h[:n_train] > 0.0).any(axis=0)
-                run.dead.append((key, epoch, layer, float(dead.mean())))
+                run.dead.append((self.key, epoch, layer, float(dead.mean())))
         return True
 
-    def record_gradients(epoch: int, net: MLPClassifier) -> None:
+    def _record_gradients(self, epoch: int, net: MLPClassifier) -> None:
+        run = self.run
         if run.gradients is None:
             return
         try:
-            norms = _gradient_norms(net, X_train, Y_train)
+            norms = _gradient_norms(net, self.data["X_train"], self.Y_train)
         except Exception as error:  # a private API: any change in it must not stop the page
             run.gradients = None
             run.gradient_error = f"{type(error).__name__}: {error}"
             return
-        run.gradients.extend((key, epoch, layer, g) for layer, g in enumerate(norms, start=1))
+        run.gradients.extend((self.key, epoch, layer, g) for layer, g in enumerate(norms, start=1))
 
-    if not want_gradients:
-        run.gradients = None
-    gradient_stride = max(1, math.ceil(epochs / GRADIENT_EPOCHS))
-    # Float overflow in a diverging net is detected from the numbers below, not from warnings.
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        probe = _initial_weights(params, X_train, y_train)
-        before = _copy_weights(probe)
-        record(0, before, None)
-        record_gradients(0, probe)
-        model = MLPClassifier(**params)
-        order_rng = np.random.default_rng(settings["seed"])  # the same minibatch order for every net
-        for epoch in range(1, epochs + 1):
-            order = order_rng.permutation(n_train)
-            start = time.perf_counter()
-            try:
-                if epoch == 1:
-                    model.partial_fit(X_train[order], y_train[order], classes=np.array([0, 1]))
-                else:
-                    # The first call validated the parameters and data, which do not change; these
-                    # are scikit-learn's public switches for skipping the re-checks every epoch.
-                    with sklearn.config_context(skip_parameter_validation=True, assume_finite=True):
-                        model.partial_fit(X_train[order], y_train[order])
-            except ValueError:
-                # scikit-learn refuses non-finite weights after an epoch; any other ValueError is real.
-                if _finite(_copy_weights(model)):
-                    raise
-            run.fit_seconds += time.perf_counter() - start
-            after = (model.coefs_, model.intercepts_)
-            ok = _finite(after) and math.isfinite(model.loss_) and record(epoch, after, model.loss_)
-            if not ok:
-                run.diverged_epoch = epoch
-                # Keep the last finite weights, so the boundary panel shows where the net was.
-                model.coefs_, model.intercepts_ = before
-                progress.advance(epochs - epoch + 1)
-                break
-            for layer, (W0, W1) in enumerate(zip(before[0], model.coefs_, strict=True), start=1):
-                size = max(float(np.linalg.norm(W0)), np.finfo(np.float64).tiny)
-                run.updates.append((key, epoch, layer, float(np.linalg.norm(W1 - W0)) / size))
-            if epoch % gradient_stride == 0 or epoch == epochs:
-                record_gradients(epoch, model)
-            before = _copy_weights(model)
-            progress.advance()
-        run.proba_grid = model.predict_proba(data["grid_X"])[:, 1]
-    return run
+    def train(self, epoch: int, X: np.ndarray, y: np.ndarray, Y: np.ndarray) -> int:
+        """One epoch on ``X``, ``y`` (the training points in this epoch's order; ``Y``: ``y`` as a
+        boolean column, as scikit-learn binarizes it), then its records; the epochs of progress
+        done (all that were left when the net diverges)."""
+        model, run, before = self.model, self.run, self.before
+        if self.checked is not None:
+            self.checked.prepare(X, y, Y)
+        start = time.perf_counter()
+        try:
+            if epoch == 1:
+                model.partial_fit(X, y, classes=np.array([0, 1]))
+            else:
+                # The first call validated the parameters and data, which do not change; these
+                # are scikit-learn's public switches for skipping the re-checks every epoch.
+                with sklearn.config_context(skip_parameter_validation=True, assume_finite=True):
+                    model.partial_fit(X, y)
+        except ValueError:
+            # scikit-learn refuses non-finite weights after an epoch; any other ValueError is real.
+            if _finite(_copy_weights(model)):
+                raise
+        run.fit_seconds += time.perf_counter() - start
+        if epoch == 1 and self.checked is not None:
+            self.checked.verify()
+        after = (model.coefs_, model.intercepts_)
+        ok = _finite(after) and math.isfinite(model.loss_) and self._record(epoch, after, model.loss_)
+        if not ok:
+            run.diverged_epoch = epoch
+            # Keep the last finite weights, so the boundary panel shows where the net was.
+            model.coefs_, model.intercepts_ = before
+            return self.epochs - epoch + 1
+        for layer, (W0, W1) in enumerate(zip(before[0], model.coefs_, strict=True), start=1):
+            size = max(float(np.linalg.norm(W0)), np.finfo(np.float64).tiny)
+            run.updates.append((self.key, epoch, layer, float(np.linalg.norm(W1 - W0)) / size))
+        if epoch % self.gradient_stride == 0 or epoch == self.epochs:
+            self._record_gradients(epoch, model)
+        self.before = _copy_weights(model)
+        return 1
 
 
-def fit_mlps(
-    dataset: str = DEFAULTS["dataset"],
-    activations: Sequence[str] | str = DEFAULTS["activations"],
-    hidden_layers: Sequence[int] | int = DEFAULTS["hidden_layers"],
-    *,
-    solver: str = DEFAULTS["solver"],
-    learning_rate: float = DEFAULTS["learning_rate"],
-    batch_size: int = DEFAULTS["batch_size"],
-    epochs: int = DEFAULTS["epochs"],
-    n_samples: int = DEFAULTS["n_samples"],
-    noise: float | None = None,
-    test_fraction: float = DEFAULTS["test_fraction"],
-    seed: int = DEFAULTS["seed"],
-    progress: Callable[[float], object] | None = None,
-    gradient_norms: bool = True,
-) -> MLPComparison:
-    """Train one scikit-learn ``MLPClassifier`` per activation on the same data; an ``MLPComparison``.
+@dataclass(frozen=True, eq=False)
+class MLPSnapshot:
+    """The comparison part-way through training, as ``fit_mlps_stream`` yields it.
 
-    Every net has the architecture ``hidden_layers`` (widths of the hidden layers), scikit-learn's
-    Glorot-uniform initialisation from ``seed``, the same stratified train/test split
-    (``test_fraction`` of ``n_samples`` points from ``explainer.DATASETS[dataset]``) and the same
-    minibatch order, and is trained with ``partial_fit`` for exactly ``epochs`` epochs: no early
-    stopping. ``activations`` are registry keys ("sigmoid") or scikit-learn's names ("logistic");
-    ones MLPClassifier lacks are skipped with a notice. ``noise=None`` uses the dataset's default.
-
-    Out-of-range numbers (``LIMITS``; a batch larger than the training set) are clamped and the
-    change is listed in ``notices``; unknown names and non-numbers raise ValueError. A net whose
-    loss or weights become NaN or infinite stops there and is reported as diverged at that epoch:
-    no NaN reaches the results. ``ConvergenceWarning`` and scikit-learn's batch-size clipping
-    warning are kept inside. ``progress(fraction)``, if given, is called as epochs complete, with
-    increasing fractions ending at exactly 1.0. ``gradient_norms`` adds the optional per-layer
-    gradient norms computed through scikit-learn's private ``_backprop``.
-
-    See ``MLPComparison`` for the DataFrames and their columns.
+    ``epoch`` of ``settings["epochs"]`` epochs are done; a net in ``diverged`` (registry key →
+    the epoch it diverged at) stopped before. ``history`` has ``MLPComparison.history``'s columns
+    and its rows up to ``epoch``. ``grid`` is each net's P(class 1) at its weights after that
+    epoch (its last finite ones if diverged), on a coarser STREAM_GRID_SIZE² grid over the same
+    square; both are computed when first read, from copies taken at the snapshot, so a kept
+    snapshot stays true (``rows``, ``weights`` and ``grid_X`` are what they are computed from).
+    ``settings``, ``points`` and ``notices`` are the final comparison's (``notices`` without any
+    note added at the end).
     """
-    started = time.perf_counter()
+
+    settings: dict
+    epoch: int
+    points: pd.DataFrame
+    notices: list[str]
+    diverged: dict[str, int]
+    rows: tuple[tuple[list[tuple], int], ...] = field(repr=False)  # each net's history list, rows so far
+    weights: tuple[tuple[str, Weights], ...] = field(repr=False)
+    grid_X: np.ndarray = field(repr=False)
+
+    @cached_property
+    def history(self) -> pd.DataFrame:
+        return _frame(
+            (r for rows, n in self.rows for r in rows[:n]),
+            ["activation", "epoch", "loss", "train_accuracy", "test_accuracy"],
+        )
+
+    @cached_property
+    def grid(self) -> pd.DataFrame:
+        with _quiet():
+            proba = [_forward(key, weights, self.grid_X)[1] for key, weights in self.weights]
+        size = len(self.grid_X)
+        return pd.DataFrame(
+            {
+                "activation": np.repeat([key for key, _ in self.weights], size),
+                "x0": np.tile(self.grid_X[:, 0], len(self.weights)),
+                "x1": np.tile(self.grid_X[:, 1], len(self.weights)),
+                "probability": np.concatenate(proba),
+            }
+        )
+
+
+def _prepare(
+    dataset,
+    activations,
+    hidden_layers,
+    solver,
+    learning_rate,
+    batch_size,
+    epochs,
+    n_samples,
+    noise,
+    test_fraction,
+    seed,
+) -> tuple[dict, dict, list[str], object]:
+    """The checked settings, the data every net trains on, the notices and the dataset entry."""
     notices: list[str] = []
     entry = get_dataset(dataset)
     keys = _activation_keys(activations, notices)
@@ -525,24 +627,103 @@ def fit_mlps(
         "sklearn_version": sklearn.__version__,
     }
     g0, g1 = _plane_grid(X, GRID_SIZE)
+    s0, s1 = _plane_grid(X, STREAM_GRID_SIZE)
     data = {
         "X_train": np.ascontiguousarray(X_train),
         "y_train": y_train,
         "y_test": y_test,
         "X_both": np.vstack([X_train, X_test]),
+        "grid": (g0, g1),
         "grid_X": np.column_stack([g0, g1]),
+        "stream_grid_X": np.column_stack([s0, s1]),
+        "points": pd.DataFrame(
+            {
+                "x0": np.concatenate([X_train[:, 0], X_test[:, 0]]),
+                "x1": np.concatenate([X_train[:, 1], X_test[:, 1]]),
+                "y": np.concatenate([y_train, y_test]),
+                "split": ["train"] * len(y_train) + ["test"] * len(y_test),
+            }
+        ),
     }
+    return settings, data, notices, entry
 
+
+def fit_mlps_stream(
+    dataset: str = DEFAULTS["dataset"],
+    activations: Sequence[str] | str = DEFAULTS["activations"],
+    hidden_layers: Sequence[int] | int = DEFAULTS["hidden_layers"],
+    *,
+    solver: str = DEFAULTS["solver"],
+    learning_rate: float = DEFAULTS["learning_rate"],
+    batch_size: int = DEFAULTS["batch_size"],
+    epochs: int = DEFAULTS["epochs"],
+    n_samples: int = DEFAULTS["n_samples"],
+    noise: float | None = None,
+    test_fraction: float = DEFAULTS["test_fraction"],
+    seed: int = DEFAULTS["seed"],
+    progress: Callable[[float], object] | None = None,
+    gradient_norms: bool = True,
+    every: int | None = 10,
+) -> Iterator[MLPSnapshot | MLPComparison]:
+    """``fit_mlps`` as it trains: an ``MLPSnapshot`` after every ``every`` epochs (epochs
+    ``every``, 2·``every``, … before the last; none when ``every`` is None), then, always last,
+    the ``MLPComparison`` that ``fit_mlps`` returns for the same arguments.
+
+    The nets train side by side, each one epoch in turn, so a snapshot shows every net at the
+    same epoch. Training runs only while the caller iterates: a caller that stops (Streamlit
+    stops a script when a widget changes) stops it. Input errors raise ValueError on the first
+    ``next``. ``every`` must be a positive whole number or None.
+    """
+    if every is not None and (
+        isinstance(every, bool) or not isinstance(every, numbers.Integral) or every < 1
+    ):
+        raise ValueError(f"every must be a positive whole number of epochs or None, got {every!r}")
+    started = time.perf_counter()
+    settings, data, notices, entry = _prepare(
+        dataset,
+        activations,
+        hidden_layers,
+        solver,
+        learning_rate,
+        batch_size,
+        epochs,
+        n_samples,
+        noise,
+        test_fraction,
+        seed,
+    )
+    keys, epochs = settings["activations"], settings["epochs"]
+    X_train, y_train = data["X_train"], data["y_train"]
     tracker = _Progress(progress, len(keys) * epochs)
-    runs = []
-    with warnings.catch_warnings():
-        # Neither may reach the page: partial_fit never stops early, and batch sizes are
-        # clipped above with a notice of our own.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        warnings.filterwarnings("ignore", message="Got `batch_size` less than 1", category=UserWarning)
-        for key in keys:
-            runs.append(_train_one(key, data, settings, tracker, gradient_norms))
+    with _quiet():
+        nets = [_Net(key, data, settings, gradient_norms) for key in keys]
+    order_rng = np.random.default_rng(settings["seed"])  # the same minibatch order for every net
+    for epoch in range(1, epochs + 1):
+        order = order_rng.permutation(len(y_train))
+        X, y = X_train[order], y_train[order]
+        Y = y.reshape(-1, 1) == 1  # the boolean column scikit-learn binarizes y into
+        with _quiet():
+            for net in nets:
+                if net.training:
+                    tracker.advance(net.train(epoch, X, y, Y))
+        if not any(net.training for net in nets):
+            break
+        if every is not None and epoch % every == 0 and epoch < epochs:
+            yield MLPSnapshot(
+                settings=settings,
+                epoch=epoch,
+                points=data["points"],
+                notices=list(notices),
+                diverged={n.key: n.run.diverged_epoch for n in nets if not n.training},
+                rows=tuple((n.run.history, len(n.run.history)) for n in nets),
+                weights=tuple((n.key, n.before) for n in nets),
+                grid_X=data["stream_grid_X"],
+            )
+    with _quiet():
+        for net in nets:
+            net.run.proba_grid = net.model.predict_proba(data["grid_X"])[:, 1]
     tracker.finish()
+    runs = [net.run for net in nets]
     failed = next((run.gradient_error for run in runs if run.gradient_error), None)
     if failed:
         notices.append(
@@ -550,7 +731,61 @@ def fit_mlps(
             f"which scikit-learn {sklearn.__version__} no longer accepts as called here ({failed}). "
             "Every other result is unaffected."
         )
-    return _assemble(runs, settings, entry, X_train, y_train, X_test, y_test, g0, g1, notices, started)
+    yield _assemble(runs, settings, entry, data, notices, started)
+
+
+def fit_mlps(
+    dataset: str = DEFAULTS["dataset"],
+    activations: Sequence[str] | str = DEFAULTS["activations"],
+    hidden_layers: Sequence[int] | int = DEFAULTS["hidden_layers"],
+    *,
+    solver: str = DEFAULTS["solver"],
+    learning_rate: float = DEFAULTS["learning_rate"],
+    batch_size: int = DEFAULTS["batch_size"],
+    epochs: int = DEFAULTS["epochs"],
+    n_samples: int = DEFAULTS["n_samples"],
+    noise: float | None = None,
+    test_fraction: float = DEFAULTS["test_fraction"],
+    seed: int = DEFAULTS["seed"],
+    progress: Callable[[float], object] | None = None,
+    gradient_norms: bool = True,
+) -> MLPComparison:
+    """Train one scikit-learn ``MLPClassifier`` per activation on the same data; an ``MLPComparison``.
+
+    Every net has the architecture ``hidden_layers`` (widths of the hidden layers), scikit-learn's
+    Glorot-uniform initialisation from ``seed``, the same stratified train/test split
+    (``test_fraction`` of ``n_samples`` points from ``explainer.DATASETS[dataset]``) and the same
+    minibatch order, and is trained with ``partial_fit`` for exactly ``epochs`` epochs: no early
+    stopping. ``activations`` are registry keys ("sigmoid") or scikit-learn's names ("logistic");
+    ones MLPClassifier lacks are skipped with a notice. ``noise=None`` uses the dataset's default.
+
+    Out-of-range numbers (``LIMITS``; a batch larger than the training set) are clamped and the
+    change is listed in ``notices``; unknown names and non-numbers raise ValueError. A net whose
+    loss or weights become NaN or infinite stops there and is reported as diverged at that epoch:
+    no NaN reaches the results. ``ConvergenceWarning`` and scikit-learn's batch-size clipping
+    warning are kept inside. ``progress(fraction)``, if given, is called as epochs complete, with
+    increasing fractions ending at exactly 1.0. ``gradient_norms`` adds the optional per-layer
+    gradient norms computed through scikit-learn's private ``_backprop``.
+
+    See ``MLPComparison`` for the DataFrames and their columns.
+    """
+    *_, result = fit_mlps_stream(
+        dataset,
+        activations,
+        hidden_layers,
+        solver=solver,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        epochs=epochs,
+        n_samples=n_samples,
+        noise=noise,
+        test_fraction=test_fraction,
+        seed=seed,
+        progress=progress,
+        gradient_norms=gradient_norms,
+        every=None,
+    )
+    return result
 
 
 def _frame(rows: Iterable[tuple], columns: list[str]) -> pd.DataFrame:
@@ -562,7 +797,7 @@ def _frame(rows: Iterable[tuple], columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _assemble(runs, settings, entry, X_train, y_train, X_test, y_test, g0, g1, notices, started):
+def _assemble(runs, settings, entry, data, notices, started):
     """The DataFrames, summary and sentences of an ``MLPComparison`` from the per-net records."""
     history = _frame(
         (r for run in runs for r in run.history),
@@ -576,6 +811,7 @@ def _assemble(runs, settings, entry, X_train, y_train, X_test, y_test, g0, g1, n
         (r for run in runs if run.gradients is not None for r in run.gradients),
         ["activation", "epoch", "layer", "gradient_norm"],
     )
+    g0, g1 = data["grid"]
     grid = pd.DataFrame(
         {
             "activation": np.repeat([run.key for run in runs], len(g0)),
@@ -584,14 +820,7 @@ def _assemble(runs, settings, entry, X_train, y_train, X_test, y_test, g0, g1, n
             "probability": np.concatenate([run.proba_grid for run in runs]),
         }
     )
-    points = pd.DataFrame(
-        {
-            "x0": np.concatenate([X_train[:, 0], X_test[:, 0]]),
-            "x1": np.concatenate([X_train[:, 1], X_test[:, 1]]),
-            "y": np.concatenate([y_train, y_test]),
-            "split": ["train"] * len(y_train) + ["test"] * len(y_test),
-        }
-    )
+    points = data["points"]
     output_layer = len(settings["hidden_layers"]) + 1
     rows = []
     for run in runs:

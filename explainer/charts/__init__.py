@@ -7,7 +7,7 @@ an activation has the same colour (and dash) on every page. Every builder and co
 re-exported here, so ``charts.decade_lines`` and ``getattr(charts, "decade_lines")`` work.
 """
 
-from .activations import curves_chart, zones_chart
+from .activations import curve_series, curves_chart, curves_template, zones_chart
 from .depth import DECADE_LABELS, decade_lines, layer_histograms, phase_heatmap, share_by_layer
 from .home import line_chart
 from .initialization import (
@@ -74,9 +74,13 @@ from .training import (
     PLANE_SHADES,
     STOP_COLOR,
     early_stopping_chart,
+    facet_line_rows,
     facet_lines,
+    facet_lines_template,
     log_log_chart,
+    loss_curve_rows,
     loss_curves,
+    loss_curves_template,
     unit_planes,
 )
 
@@ -128,17 +132,23 @@ __all__ = [
     "activation_style",
     "bias_panels",
     "category_scale",
+    "curve_series",
     "curves_chart",
+    "curves_template",
     "decade_lines",
     "early_stopping_chart",
+    "facet_line_rows",
     "facet_lines",
+    "facet_lines_template",
     "half_spacing",
     "heatmap",
     "layer_histograms",
     "learning_curves",
     "line_chart",
     "log_log_chart",
+    "loss_curve_rows",
     "loss_curves",
+    "loss_curves_template",
     "phase_heatmap",
     "probability_panels",
     "share_by_layer",

@@ -15,14 +15,30 @@ def _field(name: str) -> str:
     return name.replace("\\", "\\\\").replace(".", "\\.").replace("[", "\\[").replace("]", "\\]")
 
 
+def curve_series(curves: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(keys, labels) of the activations ``curves`` draws, in their order: all that the curves
+    chart takes from its rows besides the rows themselves."""
+    labels = list(dict.fromkeys(curves["label"]))
+    keys = [curves.loc[curves["label"] == label, "key"].iloc[0] for label in labels]
+    return keys, labels
+
+
 def curves_chart(curves: pd.DataFrame, lecture: bool = False) -> alt.FacetChart:
     """f(x) and f'(x) side by side, one line per activation, one hover rule shared by both.
 
     ``curves`` is ``activation_curves(...).curves``: key, label, x, panel, value, segment. Each
     segment is drawn as its own line, so a curve breaks where f is undefined or jumps.
     """
-    labels = list(dict.fromkeys(curves["label"]))
-    keys = [curves.loc[curves["label"] == label, "key"].iloc[0] for label in labels]
+    return _curves(*curve_series(curves), curves, lecture)
+
+
+def curves_template(keys: Sequence[str], labels: Sequence[str], lecture: bool = False) -> alt.FacetChart:
+    """``curves_chart`` as a template: the rows arrive by name ("data"), the activations drawn are
+    ``curve_series`` of them, so one compiled spec serves every x range."""
+    return _curves(list(keys), list(labels), alt.NamedData("data"), lecture)
+
+
+def _curves(keys: list[str], labels: list[str], data, lecture: bool) -> alt.FacetChart:
     color, dash = activation_scales(keys, labels)
     hover = alt.selection_point(
         name="hover", nearest=True, on="pointerover", fields=["x"], empty=False, clear="pointerout"
@@ -59,7 +75,7 @@ def curves_chart(curves: pd.DataFrame, lecture: bool = False) -> alt.FacetChart:
         .encode(y=alt.datum(-0.01), y2=alt.datum(0.01))
         .transform_filter('datum.panel == "f\'(x)"')
     )
-    layered = alt.layer(threshold, lines, selectors, rule, points, values, data=curves).properties(
+    layered = alt.layer(threshold, lines, selectors, rule, points, values, data=data).properties(
         width=PANEL_WIDTH[lecture], height=CHART_HEIGHT[lecture]
     )
     chart = layered.facet(column=alt.Column("panel:N", title=None, sort=["f(x)", "f'(x)"])).resolve_scale(

@@ -24,6 +24,9 @@ PROBABILITY_RANGE = ("#3B8FCB", "#F2F2F2", "#E8844A")
 BOUNDARY_PANEL = {False: 250, True: 360}
 CURVE_PANEL = {False: 250, True: 300}  # two side by side in the centred or wide layout
 HEATMAP_WIDTH = {False: 470, True: 600}
+# Each boundary cell reaches this many half-steps from its centre: neighbours overlap by a tenth,
+# which hides the seams anti-aliasing leaves.
+CELL_OVERLAP = 1.1
 
 
 def probability_panels(
@@ -34,6 +37,7 @@ def probability_panels(
     panel: str = "activation",
     lecture: bool = False,
     columns: int = 2,
+    named: bool = False,
 ) -> alt.FacetChart:
     """One panel per key of ``titles`` (in that order): a classifier's P(class 1) over the plane,
     with the data on top.
@@ -43,48 +47,52 @@ def probability_panels(
     triangles). When the panel keys are activations, a strip along each panel's top carries the
     activation's colour. One faceted chart, not one chart per panel: it builds and serialises
     several times faster, which a page rerun feels.
+
+    ``named`` makes the chart a template that reads its rows by name: "grid" (``grid``'s rows with
+    ``title``, the panel's title, and ``order``, its place) and "points"; ``grid`` and ``points``
+    are not read, ``titles`` fixes only which panels there are. The square and the cells' size
+    then come from the rows themselves, so a page builds the spec once for all settings and sends
+    new rows (the nets as they train) with it.
     """
-    half_x, half_y = half_spacing(grid["x0"]), half_spacing(grid["x1"])
-    x_low, x_high = float(grid["x0"].min()) - half_x, float(grid["x0"].max()) + half_x
-    y_low, y_high = float(grid["x1"].min()) - half_y, float(grid["x1"].max()) + half_y
-    x_scale = alt.Scale(domain=[x_low, x_high], nice=False, zero=False)
-    y_scale = alt.Scale(domain=[y_low, y_high], nice=False, zero=False)
-    # Neighbouring cells overlap by a tenth, which hides the seams anti-aliasing leaves.
-    pad_x, pad_y = half_x * 1.1, half_y * 1.1
     size = BOUNDARY_PANEL[lecture]
-    data = grid[grid[panel].isin(list(titles))].assign(title=lambda g: g[panel].map(titles))
-    cells = (
-        alt.Chart()
-        .transform_calculate(
-            x0_low=f"datum.x0 - {pad_x}",
-            x0_high=f"datum.x0 + {pad_x}",
-            x1_low=f"datum.x1 - {pad_y}",
-            x1_high=f"datum.x1 + {pad_y}",
-        )
-        .mark_rect(clip=True)
-        .encode(
-            x=alt.X("x0_low:Q", title="x₀", scale=x_scale),
-            x2="x0_high:Q",
-            y=alt.Y("x1_low:Q", title="x₁", scale=y_scale),
-            y2="x1_high:Q",
-            color=alt.Color(
-                "probability:Q",
-                scale=alt.Scale(domain=[0.0, 0.5, 1.0], range=list(PROBABILITY_RANGE)),
-                legend=alt.Legend(
-                    title="P(class 1)", orient="bottom", gradientLength=size, format=".1f", values=[0, 0.5, 1]
-                ),
+    keys = list(titles)
+    if named:
+        data, point_data = alt.NamedData("grid"), alt.NamedData("points")
+        sort: list[str] | alt.EncodingSortField = alt.EncodingSortField("order", op="min")
+        # The scales take the cells' extent; the rows' spacing sizes the cells.
+        x_scale = y_scale = alt.Scale(nice=False, zero=False)
+        cells = _cell_edges(alt.Chart(), None, panel)
+    else:
+        data = grid[grid[panel].isin(keys)].assign(title=lambda g: g[panel].map(titles))
+        point_data, sort = points, list(titles.values())
+        half_x, half_y = half_spacing(grid["x0"]), half_spacing(grid["x1"])
+        x_low, x_high = float(grid["x0"].min()) - half_x, float(grid["x0"].max()) + half_x
+        y_low, y_high = float(grid["x1"].min()) - half_y, float(grid["x1"].max()) + half_y
+        x_scale = alt.Scale(domain=[x_low, x_high], nice=False, zero=False)
+        y_scale = alt.Scale(domain=[y_low, y_high], nice=False, zero=False)
+        cells = _cell_edges(alt.Chart(), (half_x * CELL_OVERLAP, half_y * CELL_OVERLAP), panel)
+    cells = cells.mark_rect(clip=True).encode(
+        x=alt.X("x0_low:Q", title="x₀", scale=x_scale),
+        x2="x0_high:Q",
+        y=alt.Y("x1_low:Q", title="x₁", scale=y_scale),
+        y2="x1_high:Q",
+        color=alt.Color(
+            "probability:Q",
+            scale=alt.Scale(domain=[0.0, 0.5, 1.0], range=list(PROBABILITY_RANGE)),
+            legend=alt.Legend(
+                title="P(class 1)", orient="bottom", gradientLength=size, format=".1f", values=[0, 0.5, 1]
             ),
-            tooltip=[
-                alt.Tooltip("title:N", title="net"),
-                alt.Tooltip("x0:Q", format=".2f", title="x₀"),
-                alt.Tooltip("x1:Q", format=".2f", title="x₁"),
-                alt.Tooltip("probability:Q", format=".3f", title="P(class 1)"),
-            ],
-        )
+        ),
+        tooltip=[
+            alt.Tooltip("title:N", title="net"),
+            alt.Tooltip("x0:Q", format=".2f", title="x₀"),
+            alt.Tooltip("x1:Q", format=".2f", title="x₁"),
+            alt.Tooltip("probability:Q", format=".3f", title="P(class 1)"),
+        ],
     )
     # Points carry their own data, so every panel draws all of them.
     dots = (
-        alt.Chart(points)
+        alt.Chart(point_data)
         .mark_point(filled=True, size=70 if lecture else 28, stroke="white", strokeWidth=0.8, opacity=1)
         .encode(
             x=alt.X("x0:Q", scale=x_scale),
@@ -108,29 +116,31 @@ def probability_panels(
         )
     )
     layers = [cells, dots]
-    keys = list(titles)
     if all(key in ACTIVATION_STYLES for key in keys):
         # Facet headers cannot take a colour per panel, so a strip inside each panel does.
         color, _ = activation_scales(keys, keys)
-        strip = (
-            alt.Chart()
-            .transform_aggregate(groupby=[panel])
-            .mark_rule(strokeWidth=10 if lecture else 6, strokeCap="butt")
-            .encode(
-                x=alt.datum(x_low, scale=x_scale),
-                x2=alt.datum(x_high),
-                y=alt.datum(y_high, scale=y_scale),
-                stroke=alt.Stroke(f"{panel}:N", scale=color, legend=None),
+        stroke = alt.Stroke(f"{panel}:N", scale=color, legend=None)
+        strip = alt.Chart().mark_rule(strokeWidth=10 if lecture else 6, strokeCap="butt")
+        if named:
+            strip = (
+                _cell_edges(strip, None, panel)
+                .transform_aggregate(
+                    left="min(x0_low)", right="max(x0_high)", top="max(x1_high)", groupby=[panel]
+                )
+                .encode(x=alt.X("left:Q", scale=x_scale), x2="right:Q", y=alt.Y("top:Q", scale=y_scale))
             )
-        )
-        layers.append(strip)
+        else:
+            strip = strip.transform_aggregate(groupby=[panel]).encode(
+                x=alt.datum(x_low, scale=x_scale), x2=alt.datum(x_high), y=alt.datum(y_high, scale=y_scale)
+            )
+        layers.append(strip.encode(stroke=stroke))
     chart = (
         alt.layer(*layers, data=data)
         .properties(width=size, height=size)
         .facet(
             facet=alt.Facet(
                 "title:N",
-                sort=list(titles.values()),
+                sort=sort,
                 title=None,
                 header=alt.Header(labelFontWeight="bold", labelAnchor="start", labelOrient="top"),
             ),
@@ -141,21 +151,59 @@ def probability_panels(
     return style(chart, lecture)
 
 
+def _cell_edges(chart: alt.Chart, pads: tuple[float, float] | None, panel: str) -> alt.Chart:
+    """``chart`` with each grid row's cell edges (x0_low, x0_high, x1_low, x1_high), ``pads`` from
+    its centre, or, given None, CELL_OVERLAP half-steps of the spacing of its ``panel``'s rows."""
+    if pads is None:
+        # Per panel: Vega-Lite 6.4 cannot compile a joinaggregate without groupby inside a facet.
+        chart = chart.transform_joinaggregate(
+            groupby=[panel],
+            x0_min="min(x0)",
+            x0_max="max(x0)",
+            x0_n="distinct(x0)",
+            x1_min="min(x1)",
+            x1_max="max(x1)",
+            x1_n="distinct(x1)",
+        ).transform_calculate(
+            # half_spacing's rule: half the step of an evenly spaced axis, 0.5 for a single value.
+            pad_x=f"{CELL_OVERLAP} * (datum.x0_n > 1 ? (datum.x0_max - datum.x0_min) / (datum.x0_n - 1) / 2 : 0.5)",
+            pad_y=f"{CELL_OVERLAP} * (datum.x1_n > 1 ? (datum.x1_max - datum.x1_min) / (datum.x1_n - 1) / 2 : 0.5)",
+        )
+        pad_x, pad_y = "datum.pad_x", "datum.pad_y"
+    else:
+        pad_x, pad_y = pads
+    return chart.transform_calculate(
+        x0_low=f"datum.x0 - {pad_x}",
+        x0_high=f"datum.x0 + {pad_x}",
+        x1_low=f"datum.x1 - {pad_y}",
+        x1_high=f"datum.x1 + {pad_y}",
+    )
+
+
 def learning_curves(
-    history: pd.DataFrame, lecture: bool = False, *, chance: float | None = None
+    history: pd.DataFrame,
+    lecture: bool = False,
+    *,
+    chance: float | None = None,
+    epochs: int | None = None,
+    named: bool = False,
 ) -> alt.HConcatChart:
     """Training loss (log axis) and test accuracy per epoch, one line per activation.
 
     ``history`` has key (registry key), label, epoch, loss and test_accuracy. ``chance``, if
-    given, draws the accuracy of always guessing the larger class as a dashed rule.
+    given, draws the accuracy of always guessing the larger class as a dashed rule. ``epochs``,
+    if given, fixes the epoch axis at 0 to ``epochs``, so curves drawn while training grow
+    along it. ``named`` makes the chart a template that reads its rows by name ("history"):
+    ``history`` then fixes only the lines (their keys and labels, in order).
     """
     labels = list(dict.fromkeys(history["label"]))
     keys = [history.loc[history["label"] == label, "key"].iloc[0] for label in labels]
     color, dash = activation_scales(keys, labels)
     legend = alt.Legend(orient="bottom", title=None, labelLimit=320)
     width = CURVE_PANEL[lecture]
-    base = alt.Chart(history).encode(
-        x=alt.X("epoch:Q", title="epoch"),
+    epoch_scale = alt.Undefined if epochs is None else alt.Scale(domain=[0, epochs], nice=False)
+    base = alt.Chart(alt.NamedData("history") if named else history).encode(
+        x=alt.X("epoch:Q", title="epoch", scale=epoch_scale),
         color=alt.Color("label:N", scale=color, legend=legend),
         strokeDash=alt.StrokeDash("label:N", scale=dash, legend=legend),
     )
@@ -174,10 +222,18 @@ def learning_curves(
         tooltip=[*tooltip, alt.Tooltip("test_accuracy:Q", format=".3f", title="test accuracy")],
     )
     if chance is not None:
-        rule = (
-            alt.Chart(pd.DataFrame({"chance": [chance]}))
-            .mark_rule(color=GREY, strokeDash=DASHED, strokeWidth=1.5)
-            .encode(y="chance:Q", tooltip=[alt.Tooltip("chance:Q", format=".2f", title="chance")])
+        if named:
+            # A template carries no rows of its own (a page sends them all by name): one row
+            # made from the history's, holding the number.
+            source = (
+                alt.Chart(alt.NamedData("history"))
+                .transform_aggregate(rows="count()")
+                .transform_calculate(chance=repr(float(chance)))
+            )
+        else:
+            source = alt.Chart(pd.DataFrame({"chance": [chance]}))
+        rule = source.mark_rule(color=GREY, strokeDash=DASHED, strokeWidth=1.5).encode(
+            y="chance:Q", tooltip=[alt.Tooltip("chance:Q", format=".2f", title="chance")]
         )
         accuracy = alt.layer(accuracy, rule)
     accuracy = accuracy.properties(width=width, height=CHART_HEIGHT[lecture])

@@ -97,18 +97,61 @@ def loss_curves(
     stopped early (diverged) shows where. ``order`` may name series absent from ``data``: they keep
     their colour slot (so a run has one colour on every chart of a section) but no legend entry.
     """
+    frame, shape = loss_curve_rows(data, y, series, y_max=y_max, log_y=log_y, order=order)
+    options = dict(x_title=x_title, y_title=y_title, log_y=log_y, lecture=lecture, height=height)
+    return _loss_curves(frame, x, y, series, **shape, **options)
+
+
+def loss_curve_rows(
+    data: pd.DataFrame,
+    y: str,
+    series: str,
+    *,
+    y_max: float | None = None,
+    log_y: bool = True,
+    order: Sequence[str] | None = None,
+) -> tuple[pd.DataFrame, dict]:
+    """(the rows ``loss_curves`` draws, the arguments of ``loss_curves_template`` that follow
+    from them: ``names``, ``present`` and ``y_domain``)."""
     frame = data[data[y] > 0] if log_y else data
     present = list(dict.fromkeys(frame[series]))
     names = list(order) if order is not None else present
     bottom = float(frame[y].min()) if len(frame) else 1e-3
-    domain = alt.Undefined if y_max is None else [min(bottom, y_max / 10), y_max]
-    scale = alt.Scale(type="log" if log_y else "linear", domain=domain, clamp=y_max is not None)
-    base = alt.Chart(frame).encode(
+    y_domain = None if y_max is None else [min(bottom, y_max / 10), y_max]
+    return frame, {"names": names, "present": present, "y_domain": y_domain}
+
+
+def loss_curves_template(
+    x: str,
+    y: str,
+    series: str,
+    *,
+    names: Sequence[str],
+    present: Sequence[str],
+    y_domain: Sequence[float] | None = None,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    log_y: bool = True,
+    lecture: bool = False,
+    height: int | None = None,
+) -> alt.LayerChart:
+    """``loss_curves`` as a template: the rows arrive by name ("data"); ``loss_curve_rows`` gives
+    them and the other arguments, so one compiled spec serves every run with the same series."""
+    options = dict(x_title=x_title, y_title=y_title, log_y=log_y, lecture=lecture, height=height)
+    return _loss_curves(alt.NamedData("data"), x, y, series, names, present, y_domain, **options)
+
+
+def _loss_curves(
+    data, x, y, series, names, present, y_domain, *, x_title, y_title, log_y, lecture, height
+) -> alt.LayerChart:
+    domain = alt.Undefined if y_domain is None else list(y_domain)
+    scale = alt.Scale(type="log" if log_y else "linear", domain=domain, clamp=y_domain is not None)
+    base = alt.Chart(data).encode(
         x=alt.X(f"{x}:Q", title=x_title or x),
         y=alt.Y(f"{y}:Q", title=y_title or y, scale=scale),
         color=alt.Color(
             f"{series}:N",
-            scale=category_scale(names),
+            scale=category_scale(list(names)),
             legend=alt.Legend(
                 orient="right", title=None, labelLimit=320, values=[n for n in names if n in present]
             ),
@@ -147,15 +190,84 @@ def facet_lines(
 ) -> alt.FacetChart:
     """Small multiples: ``y`` against ``x``, one line per ``series`` (ordinal colours, e.g. layers),
     one panel per ``facet`` value, axes shared so the panels compare."""
+    frame, order = facet_line_rows(data, y, facet, facet_order=facet_order, log_y=log_y)
+    options = dict(
+        x_title=x_title,
+        y_title=y_title,
+        series_title=series_title,
+        log_y=log_y,
+        y_domain=y_domain,
+        y_format=y_format,
+        columns=columns,
+        lecture=lecture,
+    )
+    return _facet_lines(frame, x, y, series, facet, order, **options)
+
+
+def facet_line_rows(
+    data: pd.DataFrame, y: str, facet: str, *, facet_order: Sequence[str] | None = None, log_y: bool = False
+) -> tuple[pd.DataFrame, list[str]]:
+    """(the rows ``facet_lines`` draws, the panels in order: ``facet_lines_template``'s ``order``)."""
     frame = data[data[y] > 0] if log_y else data
     order = list(facet_order) if facet_order is not None else list(dict.fromkeys(frame[facet]))
+    return frame, order
+
+
+def facet_lines_template(
+    x: str,
+    y: str,
+    series: str,
+    facet: str,
+    *,
+    order: Sequence[str],
+    x_title: str | None = None,
+    y_title: str | None = None,
+    series_title: str | None = None,
+    log_y: bool = False,
+    y_domain: Sequence[float] | None = None,
+    y_format: str | None = None,
+    columns: int = 3,
+    lecture: bool = False,
+) -> alt.FacetChart:
+    """``facet_lines`` as a template: the rows arrive by name ("data"); ``facet_line_rows`` gives
+    them and ``order``, so one compiled spec serves every run with the same panels."""
+    options = dict(
+        x_title=x_title,
+        y_title=y_title,
+        series_title=series_title,
+        log_y=log_y,
+        y_domain=y_domain,
+        y_format=y_format,
+        columns=columns,
+        lecture=lecture,
+    )
+    return _facet_lines(alt.NamedData("data"), x, y, series, facet, list(order), **options)
+
+
+def _facet_lines(
+    data,
+    x,
+    y,
+    series,
+    facet,
+    order,
+    *,
+    x_title,
+    y_title,
+    series_title,
+    log_y,
+    y_domain,
+    y_format,
+    columns,
+    lecture,
+) -> alt.FacetChart:
     if log_y:
         scale = alt.Scale(type="log")
     else:
         scale = alt.Scale(domain=list(y_domain)) if y_domain else alt.Undefined
     panels = max(1, min(columns, len(order)))
     chart = (
-        alt.Chart(frame)
+        alt.Chart(data)
         .mark_line()
         .encode(
             x=alt.X(f"{x}:Q", title=x_title or x),

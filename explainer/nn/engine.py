@@ -195,8 +195,10 @@ def _run_layers(
     keep_activations,
     negative_slopes,
     saturation=False,
+    sweep: Sequence[int] | None = None,
 ) -> tuple[_Trace, list[np.ndarray] | None]:
-    """The body of ``_propagate``; ``buffers`` hands out the arrays the layers are kept in."""
+    """The body of ``_propagate``; ``buffers`` hands out the arrays the layers are kept in.
+    With ``sweep`` (plain layers, ``full`` off) it returns ``_sweep_backward``'s traces instead."""
     depth = len(weights)
     m = x.shape[0]
     relu = f is _RELU_FN and df is _RELU_GRAD
@@ -313,6 +315,8 @@ def _run_layers(
         # Layers after the one that failed were never computed; they carry its status.
         k = trace.exploded_at
         trace.forward_status[k:] = [trace.forward_status[k - 1]] * (depth - k)
+    if sweep is not None:
+        return _sweep_backward(trace, slopes, weights, scale, top, sweep), None
     if trace.exploded_at is not None or not backward:
         return trace, (outputs if keep_activations else None)
     _backward(
@@ -329,6 +333,51 @@ def _run_layers(
         collect=collect,
     )
     return trace, (outputs if keep_activations else None)
+
+
+def propagate_depths(
+    x: np.ndarray,
+    weights: Sequence[np.ndarray],
+    f,
+    df,
+    top: np.ndarray,
+    depths: Sequence[int],
+    *,
+    scale: float = 1.0,
+    saturation: bool = False,
+) -> dict[int, _Trace]:
+    """For every L in ``depths``: the trace ``_propagate`` gives for the plain network of the
+    first L of ``weights`` (no biases, batch norm or residuals; ``full`` off), gradient ``top``
+    arriving at layer L. Layer l's weights do not depend on the depth, so one forward pass
+    through all of them serves every L, and only the backward passes are run per depth: the
+    same operations on the same arrays as L separate runs, so the same numbers."""
+    if any(not 1 <= depth <= len(weights) for depth in depths):
+        raise ValueError(f"every depth must be between 1 and {len(weights)}")
+    # The forward pass keeps every layer's f': fresh arrays, not the shared pool's.
+    return _run_layers(
+        x, weights, None, f, df, top, _Buffers(False), scale, False, False, False, False, False,
+        True, saturation, sweep=tuple(depths),
+    )[0]  # fmt: skip
+
+
+_TRACE_ARRAYS = ("preact_mean", "preact_std", "act_mean", "act_std", "saturated", "dead", "dead_units",
+                 "path_derivative")  # fmt: skip
+
+
+def _sweep_backward(trace: _Trace, slopes, weights, scale, top, depths) -> dict[int, _Trace]:
+    """``propagate_depths``' traces from its one forward pass: each depth's prefix of
+    ``trace``, with its own backward pass from ``top`` at its top layer."""
+    found = {}
+    for depth in depths:
+        exploded = trace.exploded_at if trace.exploded_at is not None and trace.exploded_at <= depth else None
+        arrays = [getattr(trace, name)[:depth].copy() for name in _TRACE_ARRAYS]
+        prefix = _Trace(depth, *arrays, list(trace.forward_status[:depth]), exploded_at=exploded)
+        prefix.inactive = trace.inactive[:depth].copy()
+        if exploded is None:
+            _backward(prefix, [], slopes[:depth], [], weights[:depth], scale, top, _Buffers(False),
+                      residual=False, full=False, collect=False)  # fmt: skip
+        found[depth] = prefix
+    return found
 
 
 def _gram_log_norm(gram: np.ndarray, delta: np.ndarray, out: np.ndarray) -> float:

@@ -26,6 +26,7 @@ tests).
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -227,12 +228,23 @@ class ForwardPass:
 
 
 def _functions(state: ModelState):
-    """(f, f_and_slope) for the state's activation: f(u), and (f(u), f′(u)) from the registry's
-    ``value_and_grad``, which shares work between them (one exponential for sigmoid), as the
-    depth engine's pass does."""
-    act = ACTIVATIONS[state.activation]
-    params = dict(state.params)
-    return (lambda u: act.fn(u, **params)), (lambda u: act.value_and_grad(u, params))
+    """(f, f_and_slope) for the state's activation: f(u), and (f(u), f′(u)) as the registry's
+    ``value_and_grad`` gives them, which shares work between them (one exponential for sigmoid),
+    as the depth engine's pass does."""
+    return _bound(state.activation, state.params)
+
+
+@functools.lru_cache(maxsize=64)
+def _bound(key: str, params: tuple[tuple[str, float], ...]):
+    # ``value_and_grad`` with its parameters resolved once, not on every layer of every step:
+    # the same calls on the same float64 arrays.
+    act = ACTIVATIONS[key]
+    resolved = act.resolve(dict(params))
+    f = functools.partial(act.fn, **resolved)
+    if act.fused is not None:
+        return f, functools.partial(act.fused, **resolved)
+    grad = functools.partial(act.grad, **resolved)
+    return f, lambda u: (f(u), grad(u))
 
 
 def forward(state: ModelState, X: np.ndarray, training: bool, slopes: bool = True) -> ForwardPass:

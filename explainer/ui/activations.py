@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import streamlit as st
 
+from .. import store
 from ..activations import ACTIVATIONS, DEFAULT_ACTIVATIONS
 from ..curves import Chosen, CurveSet, activation_curves, describe_slopes
 from ..expressions import parse_activation
@@ -109,6 +110,7 @@ CURVE_POINTS = 201
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def curves(
     keys: tuple[str, ...], params_items: tuple, x_min: float, x_max: float, typed: str | None
 ) -> CurveSet:
@@ -117,6 +119,7 @@ def curves(
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def properties(keys: tuple[str, ...], params_items: tuple, typed: str | None) -> pd.DataFrame:
     """Cached properties table rows, with the measured cost of f + f' relative to ReLU."""
     chosen = _chosen(keys, params_items, typed)
@@ -147,6 +150,7 @@ def typed_evaluation_cost(expression: str) -> tuple[float, float]:
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def slope_sentence(
     keys: tuple[str, ...], params_items: tuple, typed: str | None, x_min: float, x_max: float
 ) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from .. import store
 from ..activations import ACTIVATIONS
 from ..charts.depth import decade_lines
 from ..charts.theme import CATEGORY_COLORS, GREY, VERMILLION, activation_style
@@ -51,6 +52,7 @@ from ..network import (
     meanfield_prediction,
     network_run,
 )
+from ..nn.statistics import GradientFlow, gradient_flow
 from .display import chart
 from .widgets import ACTIVATION_LABELS, INITIALIZER_LABELS, Param, defaults
 
@@ -265,6 +267,7 @@ def pick_phase_cell() -> None:
 
 
 @st.cache_data(max_entries=SECTION_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def run(
     activation: str,
     depth: int,
@@ -282,6 +285,16 @@ def run(
 
 
 @st.cache_data(max_entries=SECTION_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
+def flow(
+    activation: str, depth: int, width: int, init: str, gain: float, batch: int, seed: int
+) -> GradientFlow:
+    """Cached ``gradient_flow``: a network of the comparison, its gradient per layer alone."""
+    return gradient_flow(activation, depth, width, init, gain, batch, seed)
+
+
+@st.cache_data(max_entries=SECTION_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def path(activation: str, depth: int, width: int, init: str, gain: float, batch: int, seed: int) -> Panel:
     """Section 1: the product of local derivatives along one path, and its bound."""
     network = run(activation, depth, width, init, gain, batch, seed)
@@ -292,6 +305,7 @@ def path(activation: str, depth: int, width: int, init: str, gain: float, batch:
 
 
 @st.cache_data(max_entries=SECTION_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def gradients(
     activation: str, depth: int, width: int, init: str, gain: float, batch: int, seed: int
 ) -> Panel:
@@ -309,6 +323,7 @@ def gradients(
 
 
 @st.cache_data(max_entries=SECTION_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def layer_outputs(
     activation: str, depth: int, width: int, init: str, gain: float, batch: int, seed: int
 ) -> tuple[Panel, float]:
@@ -326,6 +341,7 @@ def layer_outputs(
 
 
 @st.cache_data(max_entries=SECTION_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def compare(
     by: str,
     choices: tuple[str, ...],
@@ -339,17 +355,27 @@ def compare(
 ) -> Panel:
     """Section 4: one line per activation (``by="act"``, with ``init``) or per initializer
     (``by="init"``, with ``activation``) on the same axes."""
+    # The page's own network is in the run cache already; the others need only their gradients.
     if by == "act":
-        runs = {ACTIVATION_LABELS[k]: run(k, depth, width, init, gain, batch, seed) for k in choices}
+        runs = {
+            ACTIVATION_LABELS[k]: (run if k == activation else flow)(k, depth, width, init, gain, batch, seed)
+            for k in choices
+        }
         colors, dashes = _styles(choices)
         keys = dict(zip(runs, choices, strict=True))
     else:
-        runs = {INITIALIZER_LABELS[k]: run(activation, depth, width, k, gain, batch, seed) for k in choices}
+        runs = {
+            INITIALIZER_LABELS[k]: (run if k == init else flow)(
+                activation, depth, width, k, gain, batch, seed
+            )
+            for k in choices
+        }
         colors, dashes, keys = _categories(len(runs)), tuple((1, 0) for _ in runs), None
     return Panel(compare_profile(runs, keys), (describe_comparison(runs),), tuple(runs), colors, dashes)
 
 
 @st.cache_data(max_entries=SECTION_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def fixes(
     activation: str,
     depth: int,
@@ -405,6 +431,7 @@ def clipping(panel: Panel) -> Panel:
     max_entries=SECTION_CACHE_ENTRIES,
     show_spinner="Measuring 33 networks of 200 layers for the phase diagram…",
 )
+@store.persisted
 def phase(activation: str, seed: int) -> tuple[pd.DataFrame, float | None, str]:
     """Section 6: (``phase_cells`` of ``phase_diagram`` over ``PHASE_SIGMAS`` × ``PHASE_DEPTHS``
     at width and batch ``PHASE_SIZE``, the σ_w of χ(q*) = 1 or None, the sentences that say
@@ -419,6 +446,7 @@ def phase(activation: str, seed: int) -> tuple[pd.DataFrame, float | None, str]:
 
 
 @st.cache_data(max_entries=8, show_spinner="Running the published networks on every seed…")
+@store.persisted
 def published(key: str) -> Panel:
     """Section 7: the preset's numbers (``extra``, as a learner reads them: published beside
     our re-run's median and range over ``PRESET_SEEDS``) and the activation std per layer of

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from .. import initializers
+from .. import initializers, store
 from ..activations import ACTIVATIONS
 from ..charts import initialization as charts
 from ..initializers import DEFAULT_INITIALIZER, INITIALIZERS, MAX_FAN
@@ -162,6 +162,7 @@ def result_or_reason(function: Callable[..., Any], *args: Any) -> tuple[Any, str
 
 
 @st.cache_data(max_entries=NETWORK_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def variance_table(fan_in: int, fan_out: int, activation: str) -> pd.DataFrame:
     """Cached ``variance_table`` (gain 1, seed 0)."""
     return initializers.variance_table(fan_in, fan_out, activation)
@@ -174,6 +175,7 @@ def gains() -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=NETWORK_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def distributions(family: str, fan_in: int, fan_out: int) -> initializers.DistributionComparison:
     """Cached ``distribution_comparison`` (gain 1, seed 0)."""
     return initializers.distribution_comparison(family, fan_in, fan_out)
@@ -183,27 +185,52 @@ def distributions(family: str, fan_in: int, fan_out: int) -> initializers.Distri
     max_entries=NETWORK_CACHE_ENTRIES,
     show_spinner="Running every initializer × activation network forward and backward…",
 )
+@store.persisted
 def travel(depth: int, width: int) -> pd.DataFrame:
-    """Cached ``variance_travel`` over every initializer and registered activation (batch 256)."""
+    """Cached ``variance_travel`` over every initializer and registered activation (batch 256).
+    ``python -m explainer.ui.precompute`` stores every depth at every width ahead of time
+    (``variance_travel_depths``: one forward pass per network serves all depths)."""
     return variance_travel.variance_travel(depth, width, BATCH)
 
 
 @st.cache_data(max_entries=NETWORK_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def travel_curve(init: str, activation: str, depth: int, width: int) -> pd.DataFrame:
     """Cached ``variance_travel_curve`` of one heatmap cell."""
     return variance_travel.variance_travel_curve(init, activation, depth, width, BATCH)
 
 
 @st.cache_data(max_entries=NETWORK_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def biases(init: str, depth: int, width: int, constant: float) -> pd.DataFrame:
     """Cached ``bias_comparison`` for ReLU."""
     return variance_travel.bias_comparison("relu", init, depth, width, BATCH, constant=constant)
 
 
 @st.cache_data(max_entries=NETWORK_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def standard_normal(depth: int, width: int) -> pd.DataFrame:
     """Cached ``standard_normal_story`` for ReLU, tanh and sigmoid beside He normal."""
     return variance_travel.standard_normal_story(("relu", "tanh", "sigmoid"), depth, width, BATCH)
+
+
+def precompute_moves(report: Callable[[str], None] = print) -> None:
+    """Store what a move of the depth, activation or initializer away from the default scene
+    computes besides the heatmaps (``precompute`` stores those at every depth): the pair's
+    layer-by-layer curve at every depth and for every pair at the default depth, the biases at
+    every depth, the variance table for every activation."""
+    defaults = {key: param.default for key, param in PARAMS.items()}
+    width, depth_param = defaults["width"], PARAMS["depth"]
+    for depth in range(depth_param.low, depth_param.high + 1):
+        travel_curve(defaults["init"], defaults["act"], depth, width)
+        biases(defaults["b_init"], depth, width, defaults["bias_c"])
+    for init in INITIALIZERS:
+        travel_curve(init, defaults["act"], defaults["depth"], width)
+    for act in ACTIVATIONS:
+        travel_curve(defaults["init"], act, defaults["depth"], width)
+        variance_table(defaults["fan_in"], defaults["fan_out"], act)
+    report(f"initialization moves: {depth_param.high - depth_param.low + 1} depths, "
+           f"{len(INITIALIZERS)} initializers, {len(ACTIVATIONS)} activations")  # fmt: skip
 
 
 def full_table(display: pd.DataFrame, data: pd.DataFrame, name: str) -> None:

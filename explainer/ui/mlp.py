@@ -1,19 +1,22 @@
-"""The MLP comparison page: its PARAMS table and scenes (scikit-learn's presets), and the cached
-comparison."""
+"""The MLP comparison page: its PARAMS table and scenes (scikit-learn's presets), the cached
+comparison, and the boundaries and learning curves drawn while a new setting trains."""
 
 from __future__ import annotations
 
+import contextvars
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from .. import sklearn_mlp
+from .. import sklearn_mlp, store
 from ..charts import mlp as charts
 from ..datasets import DATASETS, get_dataset
+from ..lessons.mlp import prose, sentences, tables
 from ..lessons.mlp.budget import train_size
-from ..sklearn_mlp import DEFAULTS, SKLEARN_ACTIVATIONS, MLPComparison
+from ..sklearn_mlp import DEFAULTS, SKLEARN_ACTIVATIONS, MLPComparison, MLPSnapshot
 from .display import chart, computed
 from .widgets import ACTIVATION_LABELS, DATASET_LABELS, Param, draw
 
@@ -162,9 +165,17 @@ def draw_settings() -> dict[str, Any]:
 
 # A comparison pickles to about 0.6 MB, so the cache holds at most about 10 MB per process.
 COMPARISON_CACHE_ENTRIES = 16
+# While a new setting trains, the boundaries and curves so far are first drawn this long after
+# training starts, then redrawn at most this often (a frame costs the script some 20 ms); the
+# progress bar moves in between, and each of its moves is a point where Streamlit can stop the
+# run for a newer setting.
+FIRST_FRAME_SECONDS = 0.1
+FRAME_SECONDS = 0.3
+BAR_SECONDS = 0.05
 
 
 @st.cache_data(max_entries=COMPARISON_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def comparison(
     dataset: str,
     activations: tuple[str, ...],
@@ -178,10 +189,13 @@ def comparison(
     noise: float,
     seed: int,
     _progress: Callable[[float], object] | None = None,
+    _snapshot: Callable[[MLPSnapshot], object] | None = None,
 ) -> MLPComparison:
-    """Cached ``fit_mlps`` with ``depth`` hidden layers of ``width`` units; ``_progress`` is not part
-    of the cache key."""
-    return sklearn_mlp.fit_mlps(
+    """Cached ``fit_mlps`` with ``depth`` hidden layers of ``width`` units. On a miss it trains
+    through ``fit_mlps_stream``: ``_snapshot``, if given, gets the snapshot after every epoch (to
+    draw the nets as they train; a snapshot carries its epoch), else ``_progress`` the fraction
+    done. Neither is part of the cache key, and the result is the same with or without them."""
+    stream = sklearn_mlp.fit_mlps_stream(
         dataset,
         activations,
         (width,) * depth,
@@ -192,29 +206,137 @@ def comparison(
         n_samples=n_samples,
         noise=noise,
         seed=seed,
-        progress=_progress,
+        progress=_progress if _snapshot is None else None,
+        every=None if _snapshot is None else 1,
+    )
+    for item in stream:
+        if isinstance(item, MLPComparison):
+            return item
+        _snapshot(item)
+    raise RuntimeError("fit_mlps_stream ended without its comparison")
+
+
+class _Frames:
+    """Draws snapshots into a placeholder as they arrive: a progress bar at once, the boundaries
+    and curves after FIRST_FRAME_SECONDS and then at most every FRAME_SECONDS, moving the bar in
+    between."""
+
+    def __init__(self, live: Any, lecture: bool):
+        self.live, self.lecture = live, lecture
+        # st.cache_data records what a cached function draws, to replay it on a hit; drawing in
+        # the context captured here, outside the function, keeps the frames out of that record.
+        self.outside = contextvars.copy_context()
+        now = time.perf_counter()
+        self.frame_due, self.bar_due, self.bar, self.frames = now + FIRST_FRAME_SECONDS, now, None, 0
+
+    def __call__(self, snapshot: MLPSnapshot) -> None:
+        now = time.perf_counter()
+        if now >= self.frame_due:
+            self.outside.run(self._frame, snapshot)
+            self.frame_due = time.perf_counter() + FRAME_SECONDS
+        elif self.bar is None:
+            # The bar alone at once, so a new setting shows it is training before the first frame.
+            self.outside.run(self._bar, snapshot)
+        elif now >= self.bar_due:
+            self.outside.run(self.bar.progress, *_status(snapshot))
+            self.bar_due = now + BAR_SECONDS
+
+    def _bar(self, snapshot: MLPSnapshot) -> None:
+        fraction, text = _status(snapshot)
+        with self.live.container():
+            self.bar = st.progress(fraction, text=text)
+
+    def _frame(self, snapshot: MLPSnapshot) -> None:
+        # Named by their place in the run: a name is unique within a run (it keys the chart's
+        # download button) and recurs in the next, whose frame of that place then reuses the
+        # cached spec (ui.chart caches specs by name).
+        settings, place = snapshot.settings, self.frames
+        self.frames += 1
+        with self.live.container():
+            fraction, text = _status(snapshot)
+            self.bar = st.progress(fraction, text=text)
+            st.header("Decision boundaries")
+            boundaries(
+                snapshot.grid,
+                snapshot.points,
+                tables.training_titles(snapshot),
+                lecture=self.lecture,
+                name=f"mlp_boundaries_frame_{place}",
+            )
+            st.header("Learning curves")
+            curves(snapshot.history, settings, lecture=self.lecture, name=f"mlp_history_frame_{place}")
+            st.caption(prose.TRAINING)
+
+
+def _status(snapshot: MLPSnapshot) -> tuple[float, str]:
+    """The progress bar's fraction and text for ``snapshot``."""
+    return snapshot.epoch / snapshot.settings["epochs"], sentences.training_status(snapshot)
+
+
+def train(
+    chosen: Mapping[str, Any], epochs: int, live: Any = None, *, lecture: bool = False
+) -> tuple[MLPComparison | None, str | None]:
+    """``comparison`` of the widget values ``chosen`` (keyed by URL parameter) for ``epochs``:
+    (the comparison, None), or (None, the reason) when ``fit_mlps`` refuses the input. While a new
+    setting trains, ``live`` (an ``st.empty`` the page then fills) shows the boundaries and
+    learning curves so far with a progress bar; without ``live``, a progress bar alone."""
+    nets = len(chosen["act"])
+    settings = {
+        "dataset": chosen["data"],
+        "activations": tuple(chosen["act"]),
+        "depth": chosen["depth"],
+        "width": chosen["width"],
+        "solver": chosen["solver"],
+        "learning_rate": chosen["lr"],
+        "batch_size": chosen["batch"],
+        "epochs": epochs,
+        "n_samples": chosen["n"],
+        "noise": chosen["noise"],
+        "seed": chosen["seed"],
+    }
+    if live is not None:
+        settings["_snapshot"] = _Frames(live, lecture)
+    return computed(
+        comparison, f"Training {nets} network{'s' if nets > 1 else ''} for {epochs} epochs", **settings
     )
 
 
-def train(chosen: Mapping[str, Any], epochs: int) -> tuple[MLPComparison | None, str | None]:
-    """``comparison`` of the widget values ``chosen`` (keyed by URL parameter) for ``epochs``, with
-    a progress bar while a new setting trains: (the comparison, None), or (None, the reason) when
-    ``fit_mlps`` refuses the input."""
-    nets = len(chosen["act"])
-    return computed(
-        comparison,
-        f"Training {nets} network{'s' if nets > 1 else ''} for {epochs} epochs",
-        dataset=chosen["data"],
-        activations=tuple(chosen["act"]),
-        depth=chosen["depth"],
-        width=chosen["width"],
-        solver=chosen["solver"],
-        learning_rate=chosen["lr"],
-        batch_size=chosen["batch"],
-        epochs=epochs,
-        n_samples=chosen["n"],
-        noise=chosen["noise"],
-        seed=chosen["seed"],
+def boundaries(
+    grid: pd.DataFrame, points: pd.DataFrame, titles: dict[str, str], *, lecture: bool, name: str
+) -> None:
+    """The decision-boundary panels of ``grid`` (a comparison's or a snapshot's), titled
+    ``titles``, with the points: one spec per set of panels and lecture mode, whatever the
+    setting, and the rows sent by name each run."""
+    chart(
+        charts.probability_panels,
+        None,
+        None,
+        {key: key for key in titles},  # the template reads the titles from the rows
+        lecture=lecture,
+        named=True,
+        name=name,
+        data=grid,
+        key=tuple(titles),
+        datasets={"grid": tables.titled_grid(grid, titles), "points": points},
+    )
+
+
+def curves(history: pd.DataFrame, settings: Mapping[str, Any], *, lecture: bool, name: str) -> None:
+    """Loss and test accuracy per epoch from ``history`` (a comparison's or a snapshot's), on an
+    epoch axis as long as the training: one spec per set of nets, chance level and length."""
+    rows = tables.labelled(history)
+    lines = rows.drop_duplicates("key")
+    chart(
+        charts.learning_curves,
+        lines,
+        lecture,
+        chance=settings["chance_accuracy"],
+        epochs=settings["epochs"],
+        named=True,
+        name=name,
+        data=rows,
+        key=tuple(lines["key"]),
+        datasets={"history": rows},
     )
 
 

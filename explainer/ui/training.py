@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from .. import store
 from ..charts import training as charts
 from ..charts.mlp import heatmap
 from ..datasets import DATASETS
@@ -28,6 +30,8 @@ from ..lessons.training.minibatch import (
 from ..lessons.training.prose import PLANES
 from ..lessons.training.runs import Comparison, describe_setup
 from ..lessons.training.scenes import PRESETS, SCENE_DEFAULTS
+from ..nn.loop import TrainingRun, train
+from ..nn.model import ModelState
 from .display import chart, computed, download_csv, prose, table
 from .widgets import ACTIVATION_LABELS, DATASET_LABELS, INITIALIZER_LABELS, Param
 
@@ -151,29 +155,73 @@ SCENE_DESCRIPTIONS = {name: preset["description"] for name, preset in PRESETS.it
 # Each section's computation is cached on its own, so a control in one section recomputes only it.
 # Each entry pickles to at most a few hundred kB; seven caches of 16 stay within tens of MB.
 RUN_CACHE_ENTRIES = 16
+# One training run pickles to about 100 kB: 64 of them are a few MB.
+TRAIN_CACHE_ENTRIES = 64
+# Each progress report is a message to the browser; more than ten a second shows nothing more.
+PROGRESS_INTERVAL = 0.1
 Progress = Callable[[float], object] | None
 
 
+def _throttled(progress: Progress) -> Progress:
+    """``progress``, passing a report on only when ``PROGRESS_INTERVAL`` seconds have gone by
+    since the last one it passed (the first always goes)."""
+    if progress is None:
+        return None
+    last = [-float("inf")]
+
+    def report(fraction: float) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_INTERVAL:
+            last[0] = now
+            progress(fraction)
+
+    return report
+
+
+@st.cache_data(max_entries=TRAIN_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
+def _trained(settings: tuple[tuple[str, Any], ...], _progress: Progress = None) -> TrainingRun:
+    """Cached ``train(**dict(settings))``: each run of a section on its own, so a setting that
+    changes one run of a section (a clipping threshold, one of two learning rates, an added
+    activation) retrains that run alone."""
+    return train(**dict(settings), progress=_progress)
+
+
+def _train(progress: Progress = None, **kwargs: Any) -> TrainingRun:
+    """``train`` as ``compare_runs`` calls it, served from ``_trained``."""
+    return _trained(tuple(sorted(kwargs.items())), _progress=progress)
+
+
 @st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
+def _minibatch_state(dataset: str, trained: bool, seed: int) -> ModelState:
+    """Cached ``minibatch_state``: the trained network takes 500 steps, whatever the draws."""
+    return minibatch_state(dataset, trained=trained, seed=seed)
+
+
+@st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def minibatch(
     dataset: str, seed: int, trials: int, trained: bool, _progress: Progress = None
 ) -> pd.DataFrame:
     """Cached ``minibatch_gradient_error`` at ``minibatch_state(dataset, trained, seed)``."""
-    state = minibatch_state(dataset, trained=trained, seed=seed)
-    return minibatch_gradient_error(dataset, state, BATCH_SIZES, trials, seed, progress=_progress)
+    state = _minibatch_state(dataset, trained, seed)
+    return minibatch_gradient_error(dataset, state, BATCH_SIZES, trials, seed, progress=_throttled(_progress))
 
 
 @st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def race(
     dataset: str, seed: int, examples: int, learning_rate: float, _progress: Progress = None
 ) -> BatchRace:
     """Cached ``batch_size_race`` (b = 1, 16, 128 and the full batch)."""
     return batch_size_race(
-        dataset, examples=examples, learning_rate=learning_rate, seed=seed, progress=_progress
+        dataset, examples=examples, learning_rate=learning_rate, seed=seed, progress=_throttled(_progress)
     )
 
 
 @st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def gradients(
     dataset: str,
     seed: int,
@@ -193,11 +241,13 @@ def gradients(
         learning_rate=learning_rate,
         steps=steps,
         seed=seed,
-        progress=_progress,
+        progress=_throttled(_progress),
+        trainer=_train,
     )
 
 
 @st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def dying(
     dataset: str, seed: int, learning_rate: float, high_learning_rate: float, _progress: Progress = None
 ) -> DyingRelu:
@@ -207,21 +257,30 @@ def dying(
         learning_rate=learning_rate,
         high_learning_rate=high_learning_rate,
         seed=seed,
-        progress=_progress,
+        progress=_throttled(_progress),
+        trainer=_train,
     )
 
 
 @st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def batchnorm(
     dataset: str, seed: int, activation: str, depth: int, learning_rate: float, _progress: Progress = None
 ) -> Comparison:
     """Cached ``batchnorm_comparison`` with ``depth`` hidden layers of 32 units."""
     return batchnorm_comparison(
-        dataset, activation, (32,) * depth, learning_rate=learning_rate, seed=seed, progress=_progress
+        dataset,
+        activation,
+        (32,) * depth,
+        learning_rate=learning_rate,
+        seed=seed,
+        progress=_throttled(_progress),
+        trainer=_train,
     )
 
 
 @st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def clipping(
     dataset: str,
     seed: int,
@@ -237,22 +296,27 @@ def clipping(
         value_threshold=value_threshold,
         norm_threshold=norm_threshold,
         seed=seed,
-        progress=_progress,
+        progress=_throttled(_progress),
+        trainer=_train,
     )
 
 
 @st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def _overfitting_run(dataset: str, seed: int, noise: float, steps: int, _progress: Progress = None):
     """Cached run of ``early_stopping_run``'s network (patience does not retrain it)."""
-    return stopping.early_stopping_run(dataset, noise=noise, steps=steps, seed=seed, progress=_progress).run
+    return stopping.early_stopping_run(
+        dataset, noise=noise, steps=steps, seed=seed, progress=_throttled(_progress)
+    ).run
 
 
 @st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+@store.persisted
 def early_stopping(
     dataset: str, seed: int, noise: float, steps: int, patience: int, _progress: Progress = None
 ) -> stopping.EarlyStopping:
     """Cached ``early_stopping`` of the cached overfitting run (a new patience does not retrain)."""
-    return stopping.early_stopping(_overfitting_run(dataset, seed, noise, steps, _progress), patience)
+    return stopping.early_stopping(_overfitting_run(dataset, seed, noise, steps, _progress=_progress), patience)
 
 
 # --- each section's results ------------------------------------------------------------------------
@@ -275,6 +339,68 @@ def results(
         st.error(problem, icon=":material/block:")
         return []
     return show(result, settings, lecture)
+
+
+def _loss_chart(
+    name: str,
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    series: str,
+    lecture: bool,
+    *,
+    y_max: float | None = None,
+    log_y: bool = True,
+    order: list[str] | None = None,
+    **titles: str,
+) -> None:
+    """``charts.loss_curves`` of ``data`` drawn as its template: the spec is built once per set of
+    series and axis, the rows are sent on every run, so a new setting costs no Altair work."""
+    rows, shape = charts.loss_curve_rows(data, y, series, y_max=y_max, log_y=log_y, order=order)
+    chart(
+        charts.loss_curves_template,
+        x,
+        y,
+        series,
+        **shape,
+        **titles,
+        log_y=log_y,
+        lecture=lecture,
+        name=name,
+        data=data,
+        datasets={"data": rows.reset_index(drop=True)},
+    )
+
+
+def _facet_chart(
+    name: str,
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    series: str,
+    facet: str,
+    lecture: bool,
+    *,
+    facet_order: list[str] | None = None,
+    log_y: bool = False,
+    **options: Any,
+) -> None:
+    """``charts.facet_lines`` of ``data`` drawn as its template (see ``_loss_chart``)."""
+    rows, order = charts.facet_line_rows(data, y, facet, facet_order=facet_order, log_y=log_y)
+    chart(
+        charts.facet_lines_template,
+        x,
+        y,
+        series,
+        facet,
+        order=order,
+        **options,
+        log_y=log_y,
+        lecture=lecture,
+        name=name,
+        data=data,
+        datasets={"data": rows.reset_index(drop=True)},
+    )
 
 
 def _bullets(lines: list[str]) -> None:
@@ -312,18 +438,15 @@ def show_minibatch(errors: pd.DataFrame, settings: Mapping[str, Any], lecture: b
 def show_race(result: BatchRace, settings: Mapping[str, Any], lecture: bool) -> list[str]:
     """The batch-size race: its setup, loss curves, sentences and table."""
     st.caption(result.setup)
-    chart(
-        charts.loss_curves,
+    _loss_chart(
+        "training_batch_race",
         result.curves,
         "examples",
         "train_loss",
         "run",
+        lecture,
         x_title="examples processed",
         y_title="training loss (log)",
-        lecture=lecture,
-        name="training_batch_race",
-        data=result.curves,
-        key=settings,
     )
     _bullets(result.sentences)
     table(tables.race_table(result), "training_batch_race_table")
@@ -363,23 +486,20 @@ def show_dying(result: DyingRelu, settings: Mapping[str, Any], lecture: bool) ->
     st.caption(describe_setup(next(iter(result.comparison.runs.values()))))
     dead = tables.dead_rows(result)
     runs = list(result.comparison.runs)
-    chart(
-        charts.facet_lines,
+    _facet_chart(
+        "training_dead_units",
         dead,
         "step",
         "dead_fraction",
         "layer",
         "run",
+        lecture,
         facet_order=runs,
         x_title="step",
         y_title="dead units",
         series_title="layer",
         y_domain=(0, 1),
         y_format="%",
-        lecture=lecture,
-        name="training_dead_units",
-        data=dead,
-        key=settings,
     )
     _bullets(result.sentences)
     st.subheader("Where the dead units are on the input plane")
@@ -407,50 +527,41 @@ def show_batchnorm(comparison: Comparison, settings: Mapping[str, Any], lecture:
     _warn_divergences(comparison)
     st.caption(describe_setup(next(iter(comparison.runs.values()))))
     losses, spread, modes = tables.batchnorm_frames(comparison)
-    chart(
-        charts.loss_curves,
+    _loss_chart(
+        "training_batchnorm_loss",
         losses,
         "step",
         "train_loss",
         "run",
+        lecture,
         x_title="step",
         y_title="training loss, inference mode (log)",
-        name="training_batchnorm_loss",
-        data=losses,
-        lecture=lecture,
-        key=settings,
     )
     st.markdown(comparison.sentences[0])
-    chart(
-        charts.facet_lines,
+    _facet_chart(
+        "training_batchnorm_layers",
         spread,
         "step",
         "activation_std",
         "layer",
         "run",
+        lecture,
         x_title="step",
         y_title="std of the layer's outputs",
         series_title="layer",
         columns=2,
-        name="training_batchnorm_layers",
-        data=spread,
-        lecture=lecture,
-        key=settings,
     )
     _bullets(comparison.sentences[1:3])
     st.subheader("Training mode against inference mode")
-    chart(
-        charts.loss_curves,
+    _loss_chart(
+        "training_batchnorm_modes",
         modes,
         "step",
         "loss",
         "mode",
+        lecture,
         x_title="step",
         y_title="validation loss (log)",
-        name="training_batchnorm_modes",
-        data=modes,
-        lecture=lecture,
-        key=settings,
     )
     st.markdown(comparison.sentences[3])
     return [comparison.sentences[0], comparison.sentences[3]]
@@ -462,37 +573,31 @@ def show_clipping(comparison: Comparison, settings: Mapping[str, Any], lecture: 
     _warn_divergences(comparison)
     st.caption(describe_setup(comparison.runs["no clipping"]))
     losses, angles = tables.clipping_frames(comparison)
-    chart(
-        charts.loss_curves,
+    _loss_chart(
+        "training_clipping_loss",
         losses,
         "step",
         "train_loss",
         "run",
+        lecture,
         x_title="step",
         y_title="training loss (log)",
         y_max=tables.LOSS_CAP,
-        lecture=lecture,
-        name="training_clipping_loss",
-        data=losses,
-        key=settings,
     )
     cap_text = tables.loss_cap_caption(losses)
     if cap_text:
         st.caption(cap_text)
-    chart(
-        charts.loss_curves,
+    _loss_chart(
+        "training_clipping_angles",
         angles,
         "step",
         "angle",
         "run",
+        lecture,
         x_title="step",
         y_title="angle to the raw gradient (°)",
         log_y=False,
         order=list(comparison.runs),
-        lecture=lecture,
-        name="training_clipping_angles",
-        data=angles,
-        key=settings,
     )
     _bullets(comparison.sentences)
     table(tables.summary_table(comparison), "training_clipping_summary")

@@ -237,23 +237,22 @@ def test_lecture_mode_enlarges_charts_folds_prose_and_adds_presenter_notes():
 # --- caching and progress -----------------------------------------------------------------
 
 
-def test_returning_to_a_setting_reuses_the_cached_result_and_progress_reaches_one(small, monkeypatch):
+def test_returning_to_a_setting_reuses_the_cached_result_and_leaves_no_progress_bar(small, monkeypatch):
     import explainer.sklearn_mlp as sklearn_mlp
 
-    calls: list[list[float]] = []
-    real = sklearn_mlp.fit_mlps
+    calls: list[dict] = []
+    real = sklearn_mlp.fit_mlps_stream
 
-    def counted(*args, progress=None, **kwargs):
-        seen: list[float] = []
-        calls.append(seen)
-        return real(*args, progress=lambda f: (seen.append(f), progress(f)), **kwargs)
+    def counted(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(sklearn_mlp, "fit_mlps", counted)
+    monkeypatch.setattr(sklearn_mlp, "fit_mlps_stream", counted)
     small.slider(key="epochs").set_value(20).run()
     small.slider(key="epochs").set_value(10).run()
     small.slider(key="epochs").set_value(20).run()
     assert_clean(small)
-    assert len(calls) == 1 and calls[0][-1] == 1.0
+    assert len(calls) == 1 and calls[0]["epochs"] == 20
     assert not small.get("progress")
 
 
@@ -386,7 +385,7 @@ def test_input_the_library_refuses_shows_its_reason_not_a_traceback(monkeypatch)
     def refuse(*args, **kwargs):
         raise ValueError("Unknown dataset 'ring'; expected one of [...]")
 
-    monkeypatch.setattr(sklearn_mlp, "fit_mlps", refuse)
+    monkeypatch.setattr(sklearn_mlp, "fit_mlps_stream", refuse)
     at = open_mlp(SMALL)
     assert_clean(at)
     assert "These settings were not trained. Unknown dataset 'ring'" in at.error[0].value
@@ -409,3 +408,94 @@ def test_a_hostile_link_never_raises_and_the_page_still_trains(query):
     at = open_mlp({**SMALL, **query})
     assert_clean(at)
     assert at.get("vega_lite_chart") and at.dataframe
+
+
+# --- training as it goes ------------------------------------------------------------------
+
+
+@pytest.fixture
+def every_snapshot_drawn(monkeypatch):
+    """Every snapshot drawn as a frame, however fast training is; the epochs of the frames drawn."""
+    monkeypatch.setattr(page, "FIRST_FRAME_SECONDS", 0.0)
+    monkeypatch.setattr(page, "FRAME_SECONDS", 0.0)
+    epochs: list[int] = []
+    real = page._Frames._frame
+
+    def recorded(self, snapshot):
+        epochs.append(snapshot.epoch)
+        real(self, snapshot)
+
+    monkeypatch.setattr(page._Frames, "_frame", recorded)
+    return epochs
+
+
+def test_a_move_to_a_new_value_draws_the_nets_as_they_train_then_the_page_the_cache_gives(
+    small, every_snapshot_drawn
+):
+    import explainer.sklearn_mlp as sklearn_mlp
+
+    small.slider(key="epochs").set_value(20).run()
+    assert_clean(small)
+    assert every_snapshot_drawn == list(range(1, 20))
+    # The run ends with the complete page, the frames replaced by it.
+    assert [h.value for h in small.header] == [
+        "Decision boundaries",
+        "Learning curves",
+        "Which layers learn",
+        "Summary",
+    ]
+    assert not small.get("progress")
+    streamed = {"summary": summary(small), "charts": chart_frames(small)}
+    assert (streamed["summary"]["epochs"] == 20).all() and len(grid(small)) == 4 * 50 * 50
+    # Back and forth: the same setting again comes from the cache, drawing no frame, the same numbers.
+    small.slider(key="epochs").set_value(10).run()
+    small.slider(key="epochs").set_value(20).run()
+    assert every_snapshot_drawn == list(range(1, 20))
+    pd.testing.assert_frame_equal(summary(small), streamed["summary"])
+    for cached, fresh in zip(chart_frames(small), streamed["charts"], strict=True):
+        pd.testing.assert_frame_equal(cached, fresh)
+    # And the numbers are fit_mlps' own for these settings.
+    direct = sklearn_mlp.fit_mlps(
+        "circles",
+        page.PARAMS["act"].default,
+        (4,),
+        epochs=20,
+        n_samples=100,
+        noise=page.PARAMS["noise"].default,
+    )
+    history = frame_with(small, "test_accuracy").dropna(subset=["epoch"])
+    assert history["loss"].tolist() == direct.history["loss"].tolist()
+    assert grid(small)["probability"].tolist() == direct.grid["probability"].tolist()
+
+
+def test_while_training_the_page_says_which_epoch_and_claims_no_final_number(
+    small, every_snapshot_drawn, monkeypatch
+):
+    import explainer.sklearn_mlp as sklearn_mlp
+
+    real = sklearn_mlp.fit_mlps_stream
+
+    def stopped(*args, **kwargs):
+        # The snapshots, then a refusal where the comparison would come: the last frame stays.
+        for item in real(*args, **kwargs):
+            if isinstance(item, sklearn_mlp.MLPComparison):
+                raise ValueError("stopped before the end for this test")
+            yield item
+
+    monkeypatch.setattr(sklearn_mlp, "fit_mlps_stream", stopped)
+    small.slider(key="epochs").set_value(20).run()
+    assert_clean(small)
+    [bar] = small.get("progress")
+    assert bar.proto.text == "Training 4 networks for 20 epochs: epoch 19 of 20" and bar.proto.value == 95
+    assert [h.value for h in small.header] == ["Decision boundaries", "Learning curves"]
+    # Each panel's title is its net's test accuracy at that epoch, read from the curves drawn.
+    history = frame_with(small, "test_accuracy").dropna(subset=["epoch"])
+    assert history["epoch"].max() == 19
+    now = history[history["epoch"] == 19].set_index("label")["test_accuracy"]
+    assert set(grid(small)["title"]) == {
+        f"{label}: test accuracy {a:.2f} at epoch 19" for label, a in now.items()
+    }
+    assert len(grid(small)) == 4 * 25 * 25  # a coarser grid while training
+    assert not small.dataframe  # no summary
+    assert "The panels and curves show the nets as they train" in texts(small)
+    assert "Training loss after the last epoch" not in texts(small)

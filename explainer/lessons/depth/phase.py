@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from ...activations import Activation
+from ...activations import ACTIVATIONS, Activation
 from ...initializers import check_gain
 from ...meanfield import (
     Q_FLOOR,
@@ -22,9 +23,23 @@ from ...meanfield import (
     variance_map,
 )
 from ...nn.checks import check_network, whole
-from ...nn.engine import DEAD, EXPLODED, OK, _functions, _homogeneous, _propagate
-from ...nn.memory import _unit_weights, network_inputs
-from ...nn.statistics import HEALTHY_DECADES, _run_from_trace
+from ...nn.engine import (
+    _RELU_FN,
+    _RELU_GRAD,
+    _RESCALE_HIGH,
+    _RESCALE_LOW,
+    DEAD,
+    EXPLODED,
+    OK,
+    UNDEFINED,
+    _functions,
+    _homogeneous,
+    _kept,
+    _moments,
+    _Trace,
+)
+from ...nn.memory import _Buffers, _pool_lock, _unit_weights, network_inputs
+from ...nn.statistics import HEALTHY_DECADES, _gradient_log10
 from .profiles import _power_text
 
 
@@ -57,15 +72,12 @@ def phase_diagram(
     x, top = network_inputs(batch, width, seed)
     base = _unit_weights("lecun_normal", max_depth, width, seed)
     f, df = _functions(act, params)
+    scales = [float(sigma_w) / math.sqrt(width) for sigma_w in sigma_ws]
+    traces = _scaled_traces(x, base, f, df, top, scales)
+    predictions = _predictions(act, tuple(float(s) for s in sigma_ws), max_depth, params)
     rows = []
-    for sigma_w in sigma_ws:
-        trace, _ = _propagate(x, base, None, f, df, top, scale=float(sigma_w) / math.sqrt(width), full=False)
-        run = _run_from_trace(trace, act, params, "lecun_normal", width, batch, None)
-        g = run.layers["grad_log10"].to_numpy()
-        status = run.layers["backward_status"].to_list()
-        # The prediction for layer 1 relative to layer d: 0.5 Σ_{m=2..d} log10 χ_m.
-        half_log_chi = 0.5 * _chi_log10(act, float(sigma_w) ** 2, max_depth, params)
-        predicted = -np.concatenate([[0.0], np.cumsum(half_log_chi[1:])])
+    for sigma_w, trace, predicted in zip(sigma_ws, traces, predictions, strict=True):
+        g, status = _gradient_log10(trace)
         for d in depths:
             cell = EXPLODED if trace.exploded_at is not None else OK
             if cell == OK and (status[0] != OK or status[d - 1] != OK):
@@ -81,6 +93,220 @@ def phase_diagram(
                 }
             )
     return pd.DataFrame(rows)
+
+
+# The σ_w of the phase diagram run side by side, this many float64 values of the layers kept at
+# once at most (32 MB): a stack of networks costs one matrix product per layer, not one per network.
+STACK_VALUES = 2**22
+
+
+def _scaled_traces(x, weights, f, df, top, scales: Sequence[float]) -> list[_Trace]:
+    """For each s in ``scales``: the trace ``nn.engine._propagate(x, weights, None, f, df, top,
+    scale=s, full=False)`` gives, the same numbers, with the networks of several scales computed
+    as one stack (one matrix product per layer for all of them: its rows are the same products)."""
+    depth, (m, n) = len(weights), x.shape
+    size = max(1, min(len(scales), STACK_VALUES // (depth * m * n)))
+    if not _stackable(m, n, size):
+        size = 1
+    traces: list[_Trace] = []
+    for start in range(0, len(scales), size):
+        # The engine's reused buffers, taken as ``_propagate`` takes them, for one stack at a time
+        # (another session's pass may take them in between): fresh memory costs a page fault per
+        # 4 kB, on this kind of virtual machine more than the arithmetic.
+        pooled = _pool_lock.acquire(blocking=False)
+        try:
+            chunk = list(scales[start : start + size])
+            traces.extend(_stacked_pass(x, weights, f, df, top, chunk, _Buffers(pooled)))
+        finally:
+            if pooled:
+                _pool_lock.release()
+    return traces
+
+
+@lru_cache(maxsize=32)
+def _stackable(m: int, n: int, size: int) -> bool:
+    """Whether BLAS multiplies a stack of up to ``size`` (m × n) arrays by an n × n matrix (and
+    by its transpose) row for row as it multiplies each array alone. It chooses its kernel, and
+    with it the order of the sums, by the shapes alone (OpenBLAS takes a kernel of its own for
+    some small ones), so one product of random numbers per shape tells."""
+    rng = np.random.default_rng(0)
+    h, w = rng.standard_normal((size * m, n)), rng.standard_normal((n, n))
+    for count in range(1, size + 1):
+        rows = h[: count * m]
+        for matrix in (w, w.T):
+            stacked = np.matmul(rows, matrix)
+            if any(not np.array_equal(stacked[k * m : (k + 1) * m], np.matmul(rows[k * m : (k + 1) * m], matrix))
+                   for k in range(count)):  # fmt: skip
+                return False
+    return True
+
+
+def _row_moments(rows: np.ndarray) -> list[tuple[float, float, str]]:
+    """``nn.engine._moments`` of each row of a C-contiguous 2-D array, the sums of all rows taken
+    at once (numpy sums each contiguous row as it sums a 1-D array: the same numbers)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        s1 = np.add.reduce(rows, axis=1)
+        s2 = np.einsum("ij,ij->i", rows, rows)
+    n = rows.shape[1]
+    found = []
+    for k in range(rows.shape[0]):
+        total, squares = float(s1[k]), float(s2[k])
+        if not math.isfinite(squares) or squares == 0.0:
+            found.append(_moments(rows[k]))  # dead, not finite, or squares past float64
+            continue
+        mean = total / n
+        var = squares / n - mean * mean
+        if var < 1e-6 * (squares / n):
+            var = float(np.var(rows[k]))
+        found.append((mean, math.sqrt(max(var, 0.0)), OK))
+    return found
+
+
+def _stacked_pass(x, weights, f, df, top, scales: list[float], buffers: _Buffers) -> list[_Trace]:
+    """``_scaled_traces`` for one stack of networks: ``nn.engine._run_layers`` (plain layers,
+    ``full`` off) and ``_backward`` step for step, on arrays of shape (networks, batch, width)."""
+    depth, (m, n) = len(weights), x.shape
+    relu = f is _RELU_FN and df is _RELU_GRAD
+    traces = []
+    for _ in scales:
+        trace = _Trace(depth, *(np.full(depth, math.inf) for _ in range(8)), [EXPLODED] * depth)
+        trace.inactive = np.full(depth, math.inf)
+        traces.append(trace)
+    alive = list(range(len(scales)))  # the networks still in the stack
+    column = np.asarray(scales)[:, None, None]
+    slopes: list[np.ndarray] = []
+    outputs: list[np.ndarray] = []  # two buffers the layers' outputs take in turn
+    h = None
+    for i in range(depth):
+        shape = (len(alive), m, n)
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = buffers.get(shape)
+            if h is None:  # every network starts from the same x
+                np.multiply(np.matmul(x, weights[i])[None], column, out=z)
+            else:
+                np.matmul(h.reshape(-1, n), weights[i], out=z.reshape(-1, n))
+                z *= column
+        if len(outputs) < 2 or outputs[0].shape != shape:
+            outputs = [buffers.get(shape), buffers.get(shape)]
+        a = outputs[i % 2]  # only f' is kept for the backward pass
+        if relu:
+            np.maximum(z, 0.0, out=a)
+            d = np.greater(z, 0.0, out=buffers.get(shape, np.bool_))
+        else:
+            # all: the rows of a network that has just left float64 go through f too.
+            with np.errstate(all="ignore"):
+                np.copyto(a, f(z))
+                d = _kept(df(z), buffers)
+        before = _row_moments(z.reshape(len(alive), -1))
+        after = _row_moments(a.reshape(len(alive), -1))
+        keep = []
+        for row, k in enumerate(alive):
+            trace = traces[k]
+            (pre_mean, pre_std, pre_status), (act_mean, act_std, act_status) = before[row], after[row]
+            failed = pre_status if pre_status in (EXPLODED, UNDEFINED) else act_status
+            if failed in (EXPLODED, UNDEFINED):
+                trace.forward_status[i] = failed
+                trace.exploded_at = i + 1
+                trace.forward_status[i + 1 :] = [failed] * (depth - i - 1)
+                continue
+            trace.preact_mean[i], trace.preact_std[i] = pre_mean, pre_std
+            trace.act_mean[i], trace.act_std[i] = act_mean, act_std
+            trace.forward_status[i] = act_status
+            trace.path_derivative[i] = float(d[row].flat[0])
+            keep.append(row)
+        if len(keep) < len(alive):  # rare: a network left float64; the rest go on without it
+            alive = [alive[row] for row in keep]
+            column, a, d = column[keep], a[keep], d[keep]
+            slopes = [s[keep] for s in slopes]
+        slopes.append(d)
+        h = a
+        if not alive:
+            return traces
+    _stacked_backward([traces[k] for k in alive], slopes, weights, [scales[k] for k in alive], top, buffers)
+    return traces
+
+
+def _stacked_backward(traces: list[_Trace], slopes, weights, scales: list[float], top, buffers) -> None:
+    """``nn.engine._backward`` (``full`` off, plain layers) for a stack of networks."""
+    depth = len(weights)
+    count, (m, n) = len(traces), top.shape
+    for trace in traces:
+        trace.grad_ln = np.full(depth, -math.inf)
+        trace.wgrad_ln = np.full(depth, -math.inf)
+        trace.grad_status = [OK] * depth
+    g, spare, delta = (buffers.get((count, m, n)) for _ in range(3))
+    g[...] = top
+    log_scale = [0.0] * count
+    state = _row_moments(g.reshape(count, -1))
+    done = [False] * count
+    for i in range(depth - 1, -1, -1):
+        for k, trace in enumerate(traces):
+            if done[k]:
+                continue
+            _, std, status = state[k]
+            if status != OK:
+                # Dead stays dead all the way down; exploded or undefined values cannot come back.
+                fill = -math.inf if status == DEAD else math.inf
+                trace.grad_status[: i + 1] = [status] * (i + 1)
+                trace.grad_ln[: i + 1] = fill
+                trace.wgrad_ln[: i + 1] = fill
+                trace.input_grad_ln, trace.input_grad_status = fill, status
+                done[k] = True
+                continue
+            trace.grad_ln[i] = math.log(std) + log_scale[k]
+        if all(done):
+            return
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.multiply(g, slopes[i], out=delta)
+            np.matmul(delta.reshape(-1, n), weights[i].T, out=spare.reshape(-1, n))
+        g, spare = spare, g
+        state = _row_moments(g.reshape(count, -1))
+        for k in range(count):
+            if done[k]:
+                continue
+            if scales[k] != 1.0:
+                log_scale[k] += math.log(scales[k])
+            _, std, status = state[k]
+            if status == OK and not (_RESCALE_LOW <= std <= _RESCALE_HIGH):
+                with np.errstate(over="ignore", invalid="ignore"):
+                    g[k] /= std
+                log_scale[k] += math.log(std)
+                state[k] = (state[k][0], 1.0, OK)
+    for k, trace in enumerate(traces):
+        if not done[k]:
+            _, std, status = state[k]
+            trace.input_grad_status = status
+            trace.input_grad_ln = (
+                math.log(std) + log_scale[k] if status == OK else (-math.inf if status == DEAD else math.inf)
+            )
+
+
+def _predictions(
+    act: Activation, sigma_ws: tuple[float, ...], depth: int, params: Mapping[str, float] | None
+) -> tuple[np.ndarray, ...]:
+    """Per σ_w, mean field's log10 of layer 1's gradient relative to layer d for d = 1..depth:
+    -0.5 Σ_{m=2..d} log10 χ_m. They depend on the activation alone, not on the seed, so a
+    registered activation's are kept (a few kB each; computing them costs more than a second)."""
+    if act.key in ACTIVATIONS and ACTIVATIONS[act.key] is act:
+        return _registered_predictions(act.key, sigma_ws, depth, tuple(sorted(act.resolve(params).items())))
+    return _predicted_ratios(act, sigma_ws, depth, params)
+
+
+@lru_cache(maxsize=64)
+def _registered_predictions(
+    key: str, sigma_ws: tuple[float, ...], depth: int, params: tuple[tuple[str, float], ...]
+) -> tuple[np.ndarray, ...]:
+    return _predicted_ratios(ACTIVATIONS[key], sigma_ws, depth, dict(params))
+
+
+def _predicted_ratios(act: Activation, sigma_ws, depth: int, params) -> tuple[np.ndarray, ...]:
+    found = []
+    for sigma_w in sigma_ws:
+        half_log_chi = 0.5 * _chi_log10(act, sigma_w**2, depth, params)
+        predicted = -np.concatenate([[0.0], np.cumsum(half_log_chi[1:])])
+        predicted.flags.writeable = False  # shared by every caller of the cache
+        found.append(predicted)
+    return tuple(found)
 
 
 def _chi_log10(act: Activation, sigma_w2: float, depth: int, params) -> np.ndarray:
@@ -123,6 +349,18 @@ def phase_edge(
     χ = σ_w² E[f'(z)²] does not depend on q (f'(cz) = f'(z)), so σ_w = 1/√E[f'(z)²] directly:
     √2 for ReLU (He et al. 2015)."""
     act = as_activation(activation)
+    if act.key in ACTIVATIONS and ACTIVATIONS[act.key] is act:
+        return _registered_edge(act.key, tuple(sorted(act.resolve(params).items())))
+    return _edge(act, params)
+
+
+@lru_cache(maxsize=64)
+def _registered_edge(key: str, params: tuple[tuple[str, float], ...]) -> EdgeOfChaos:
+    # Kept per activation: a root search over σ_w costs up to a fifth of a second.
+    return _edge(ACTIVATIONS[key], dict(params))
+
+
+def _edge(act: Activation, params: Mapping[str, float] | None) -> EdgeOfChaos:
     if _homogeneous(act):
         slope_squared = activation_moments(act, 1.0, params)[2]
         return EdgeOfChaos(1.0 / math.sqrt(slope_squared) if slope_squared > 0 else None)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ...nn.engine import DEAD, OK
-from ...nn.statistics import NetworkRun, _sci
+from ...nn.statistics import GradientFlow, NetworkRun, _sci
 
 # Charts draw log10 values on a linear axis labelled in powers of ten: a gradient of 1e-400 is
 # measured exactly in logs but is 0 in float64, which no log axis can show.
@@ -37,12 +37,14 @@ def _power_text(log10_value: float) -> str:
 
 
 def _log10_rows(layers: Sequence[int], log10_values: Sequence[float], series: str, **extra) -> pd.DataFrame:
-    """Rows layer, series, log10, text for the finite values (a log axis cannot show 0 or overflow)."""
-    frame = pd.DataFrame(
-        {"layer": np.asarray(layers, dtype=int), "log10": np.asarray(log10_values, dtype=float)}
-    )
-    frame = frame[np.isfinite(frame["log10"])]
-    return frame.assign(series=series, text=[_power_text(v) for v in frame["log10"]], **extra)
+    """Rows layer, log10, series, text (and ``extra`` columns) for the finite values (a log axis
+    cannot show 0 or overflow), indexed by their positions; one DataFrame built, not three."""
+    values = np.asarray(log10_values, dtype=float)
+    keep = np.isfinite(values)
+    kept = values[keep]
+    index = pd.RangeIndex(len(values)) if keep.all() else pd.Index(np.flatnonzero(keep))
+    columns = {"layer": np.asarray(layers, dtype=int)[keep], "log10": kept, "series": series}
+    return pd.DataFrame({**columns, "text": [_power_text(v) for v in kept], **extra}, index=index)
 
 
 def path_products(run: NetworkRun) -> pd.DataFrame:
@@ -158,7 +160,9 @@ def histogram_layers(depth: int, most: int = 50) -> list[int]:
     return sorted({round(float(v)) for v in np.linspace(1, depth, most)})
 
 
-def compare_profile(runs: Mapping[str, NetworkRun], keys: Mapping[str, str] | None = None) -> pd.DataFrame:
+def compare_profile(
+    runs: Mapping[str, NetworkRun | GradientFlow], keys: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """The measured gradient std per layer of several runs on one chart: columns ``layer``,
     ``series`` (the run's name), ``key`` (its activation key from ``keys``, else ""), ``log10``, ``text``."""
     frames = [
@@ -168,7 +172,7 @@ def compare_profile(runs: Mapping[str, NetworkRun], keys: Mapping[str, str] | No
     return pd.concat(frames, ignore_index=True)
 
 
-def _ratio(run: NetworkRun) -> str:
+def _ratio(run: NetworkRun | GradientFlow) -> str:
     """Layer 1's gradient relative to the last layer's, or what happened instead."""
     if run.exploded_at is not None:
         return f"exploded at layer {run.exploded_at}"
@@ -178,7 +182,7 @@ def _ratio(run: NetworkRun) -> str:
     return _power_text(float(g.iloc[0] - g.iloc[-1]))
 
 
-def describe_comparison(runs: Mapping[str, NetworkRun]) -> str:
+def describe_comparison(runs: Mapping[str, NetworkRun | GradientFlow]) -> str:
     """One sentence: each run's gradient at layer 1 relative to its last layer."""
     if not runs:
         return "Nothing chosen to compare."

@@ -23,6 +23,7 @@ from ...nn.engine import (
     _parallel,
     _propagate,
     _Trace,
+    propagate_depths,
 )
 from ...nn.memory import _unit_weights, network_inputs
 from ...nn.statistics import (
@@ -107,11 +108,38 @@ def variance_travel(
     depth, width, batch, seed = check_network(depth, width, batch, seed)
     workers = whole("workers", workers, 1, 8)
     with threadpool_limits(limits=1, user_api="blas"):
-        return _variance_travel(depth, width, batch, seed, initializers, activations, workers)
+        return _variance_travel([depth], width, batch, seed, initializers, activations, workers)[depth]
 
 
-def _variance_travel(depth, width, batch, seed, initializers, activations, workers) -> pd.DataFrame:
-    """The body of ``variance_travel``, arguments checked."""
+def variance_travel_depths(
+    depths: Iterable[int],
+    width: int = 256,
+    batch: int = 256,
+    seed: int = 0,
+    initializers: Iterable[str] | None = None,
+    activations: Iterable[str | Activation] | None = None,
+    workers: int = 2,
+) -> pd.DataFrame:
+    """``variance_travel`` at every depth in ``depths`` at once, with a ``depth`` column: the
+    same numbers, for the cost of the deepest forward pass and one backward pass per depth
+    (layer l's weights do not depend on the depth, so each network's forward pass is shared).
+    This is how the heatmaps' every depth is computed ahead of time (``explainer.precompute``)."""
+    wanted = sorted({whole("depth", d, 1, 10**6) for d in depths})
+    if not wanted:
+        raise ValueError("depths must name at least one depth")
+    _, width, batch, seed = check_network(wanted[-1], width, batch, seed)
+    check_network(wanted[0], width, batch, seed)
+    workers = whole("workers", workers, 1, 8)
+    with threadpool_limits(limits=1, user_api="blas"):
+        grids = _variance_travel(wanted, width, batch, seed, initializers, activations, workers)
+    return pd.concat([grid.assign(depth=depth) for depth, grid in grids.items()], ignore_index=True)
+
+
+def _variance_travel(
+    depths, width, batch, seed, initializers, activations, workers
+) -> dict[int, pd.DataFrame]:
+    """The body of ``variance_travel``, arguments checked: one grid per depth in ``depths``
+    (several depths share each network's forward pass, ``propagate_depths``)."""
     init_keys = list(INITIALIZERS) if initializers is None else list(initializers)
     acts = [as_activation(a) for a in (ACTIVATIONS.values() if activations is None else activations)]
     names = [act.key if act.key != "typed" else act.label for act in acts]
@@ -129,25 +157,43 @@ def _variance_travel(depth, width, batch, seed, initializers, activations, worke
             runs[(distribution, base[distribution] if _homogeneous(act) else std, name)] = act
     # Drawn before the threads start: the draws are cached per distribution, under a lock.
     first_key = {sig[0]: key for key, sig in reversed(signatures.items())}
-    weights = {d: _unit_weights(key, depth, width, seed) for d, key in first_key.items()}
+    deepest = depths[-1]
+    weights = {d: _unit_weights(key, deepest, width, seed) for d, key in first_key.items()}
 
-    def run(distribution: str, std: float, act: Activation) -> _Trace:
+    def run(distribution: str, std: float, act: Activation) -> dict[int, _Trace]:
         f, df = _functions(act, None)
-        return _propagate(x, weights[distribution], None, f, df, top, scale=std, full=False, saturation=True)[
-            0
-        ]
+        if len(depths) == 1:
+            trace = _propagate(
+                x, weights[distribution], None, f, df, top, scale=std, full=False, saturation=True
+            )[0]
+            return {deepest: trace}
+        return propagate_depths(x, weights[distribution], f, df, top, depths, scale=std, saturation=True)
 
     found = _parallel(lambda job: run(job[0], job[1], runs[job]), list(runs), workers)
     traces = dict(zip(runs, found, strict=True))
-    computed: dict[tuple[str, float, str], tuple[float, str, float, str, float]] = {}
+    computed: dict[int, dict[tuple[str, float, str], tuple[float, str, float, str, float]]] = {
+        depth: {} for depth in depths
+    }
     for distribution, std in dict.fromkeys(signatures.values()):
         for act, name in zip(acts, names, strict=True):
             job = (distribution, std, name)
             if job in traces:
-                computed[job] = _travel_cell(traces[job])
+                for depth in depths:
+                    computed[depth][job] = _travel_cell(traces[job][depth])
                 continue
-            scaled = _scaled_cell(traces[(distribution, base[distribution], name)], std / base[distribution])
-            computed[job] = scaled if scaled is not None else _travel_cell(run(distribution, std, act))
+            direct = None
+            for depth in depths:
+                base_trace = traces[(distribution, base[distribution], name)][depth]
+                scaled = _scaled_cell(base_trace, std / base[distribution])
+                if scaled is None:
+                    direct = direct or run(distribution, std, act)
+                    scaled = _travel_cell(direct[depth])
+                computed[depth][job] = scaled
+    return {depth: _grid(init_keys, acts, names, signatures, computed[depth]) for depth in depths}
+
+
+def _grid(init_keys, acts, names, signatures, computed) -> pd.DataFrame:
+    """The heatmap grid's rows from each network's cell (``_travel_cell``)."""
     rows = []
     for key in init_keys:
         initializer = get_initializer(key)

@@ -29,3 +29,7 @@ GRADIENTS = (
     "epochs; a future version may change it, and then this section says so instead of drawing. "
     "The heatmap of weight updates above uses only public attributes."
 )
+TRAINING = (
+    "The panels and curves show the nets as they train. The summary, the heatmaps and what they "
+    "show follow when training ends; change a setting at any time to start again."
+)

@@ -14,10 +14,23 @@ from ...activations import ACTIVATIONS
 from .summary import EARLY_EPOCHS
 
 if TYPE_CHECKING:  # the sentences read a comparison; they do not need scikit-learn to do it
-    from ...sklearn_mlp import MLPComparison
+    from ...sklearn_mlp import MLPComparison, MLPSnapshot
 
 # The largest gap between the identity net's log-odds and a plane that still counts as "a plane".
 STRAIGHT_BOUNDARY_GAP = 1e-6
+
+
+def training_status(snapshot: MLPSnapshot) -> str:
+    """Where training is: "Training 4 networks for N epochs: epoch k of N", with the nets that
+    diverged so far."""
+    nets, epochs = len(snapshot.settings["activations"]), snapshot.settings["epochs"]
+    status = f"Training {nets} network{'s' if nets > 1 else ''} for {epochs} epochs: epoch {snapshot.epoch} of {epochs}"
+    if snapshot.diverged:
+        stopped = ", ".join(
+            f"{ACTIVATIONS[key].label} at epoch {epoch}" for key, epoch in snapshot.diverged.items()
+        )
+        status += f" (diverged: {stopped})"
+    return status
 
 
 def split_messages(comparison: MLPComparison) -> tuple[list[str], list[str]]:

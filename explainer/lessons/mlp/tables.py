@@ -1,5 +1,6 @@
-"""The MLP page's tables and chart data, read from a trained comparison: each frame labelled with
-its activations, ReLU's dead units per layer, the boundary panels' titles and the summary table."""
+"""The MLP page's tables and chart data, read from a trained comparison (or a snapshot while it
+trains): each frame labelled with its activations, ReLU's dead units per layer, the boundary
+panels' titles and rows, and the summary table."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from ...activations import ACTIVATIONS
 from .summary import REACHED
 
 if TYPE_CHECKING:  # the tables read a comparison; they do not need scikit-learn to do it
-    from ...sklearn_mlp import MLPComparison
+    from ...sklearn_mlp import MLPComparison, MLPSnapshot
 
 
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -36,6 +37,30 @@ def panel_titles(comparison: MLPComparison) -> dict[str, str]:
         status = f", diverged at epoch {row.diverged_epoch}" if row.diverged else ""
         titles[row.activation] = f"{row.label}: test accuracy {row.test_accuracy:.2f}{status}"
     return titles
+
+
+def training_titles(snapshot: MLPSnapshot) -> dict[str, str]:
+    """Registry key → boundary panel title while training: the net's test accuracy at the
+    snapshot's epoch, or the epoch it diverged at."""
+    last = snapshot.history.groupby("activation", sort=False).tail(1).set_index("activation")
+    titles = {}
+    for key in snapshot.settings["activations"]:
+        label = ACTIVATIONS[key].label
+        if key in snapshot.diverged:
+            titles[key] = f"{label}: diverged at epoch {snapshot.diverged[key]}"
+        else:
+            titles[key] = (
+                f"{label}: test accuracy {last.loc[key, 'test_accuracy']:.2f} at epoch {snapshot.epoch}"
+            )
+    return titles
+
+
+def titled_grid(grid: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
+    """The rows of ``grid`` (a comparison's or a snapshot's) for the panels in ``titles``, with
+    each panel's ``title`` and ``order`` (its place in ``titles``), as the boundary template reads them."""
+    rows = grid[grid["activation"].isin(list(titles))]
+    order = {key: place for place, key in enumerate(titles)}
+    return rows.assign(title=rows["activation"].map(titles), order=rows["activation"].map(order))
 
 
 def summary_table(comparison: MLPComparison) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from ...activations import ACTIVATIONS
+from ...nn.loop import TrainingRun, train
 from ...nn.model import BN_MOMENTUM, DEFAULT_SAMPLES
 from .runs import SECTION_RECORDS, Comparison, compare_runs, gradient_ratio, ratio_phrase
 
@@ -27,10 +28,12 @@ def batchnorm_comparison(
     n_samples: int = DEFAULT_SAMPLES,
     noise: float | None = None,
     progress: Callable[[float], object] | None = None,
+    trainer: Callable[..., TrainingRun] = train,
 ) -> Comparison:
     """The same deep network without and with batch norm (runs "without batch norm" and "with
     batch norm"), same weights and batches. The batch-norm run's ``history`` has output_gap and
-    train_mode_val_loss: how far inference mode (running statistics) is from training mode."""
+    train_mode_val_loss: how far inference mode (running statistics) is from training mode.
+    ``trainer`` as in ``compare_runs``."""
     common = dict(
         dataset=dataset,
         activation=activation,
@@ -51,6 +54,7 @@ def batchnorm_comparison(
             ("with batch norm", {**common, "batchnorm": True}),
         ],
         progress,
+        trainer,
     )
     return replace(comparison, sentences=_batchnorm_sentences(comparison))
 

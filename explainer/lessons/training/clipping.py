@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from ...nn.loop import TrainingRun
+from ...nn.loop import TrainingRun, train
 from ...nn.model import DEFAULT_SAMPLES
 from .runs import SECTION_RECORDS, Comparison, compare_runs, short_number
 
@@ -27,10 +27,12 @@ def clipping_comparison(
     n_samples: int = DEFAULT_SAMPLES,
     noise: float | None = None,
     progress: Callable[[float], object] | None = None,
+    trainer: Callable[..., TrainingRun] = train,
 ) -> Comparison:
     """An exploding setting (weights ``gain`` × ``init``) trained with plain SGD three ways: runs
     "no clipping", "clip by value" (each entry to ±``value_threshold``) and "clip by norm"
-    (global norm at most ``norm_threshold``); Pascanu et al. (2013)."""
+    (global norm at most ``norm_threshold``); Pascanu et al. (2013). ``trainer`` as in
+    ``compare_runs``: the unclipped run does not depend on either threshold."""
     common = dict(
         dataset=dataset,
         activation=activation,
@@ -52,6 +54,7 @@ def clipping_comparison(
             (f"clip by norm ({norm_threshold:g})", {**common, "clip": ("norm", norm_threshold)}),
         ],
         progress,
+        trainer,
     )
     return replace(comparison, sentences=_clipping_sentences(comparison))
 

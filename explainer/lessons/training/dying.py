@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ...nn.loop import TrainingRun
+from ...nn.loop import TrainingRun, train
 from ...nn.model import DEFAULT_SAMPLES, ModelState, Split, forward, training_data
 from ...nn.optimizers import check_learning_rate
 from .runs import HIDDEN, SECTION_RECORDS, Comparison, compare_runs, short_number
@@ -101,13 +101,15 @@ def dying_relu(
     n_samples: int = DEFAULT_SAMPLES,
     noise: float | None = None,
     progress: Callable[[float], object] | None = None,
+    trainer: Callable[..., TrainingRun] = train,
 ) -> DyingRelu:
     """Three runs from the same weights and batches with plain SGD: ReLU at ``learning_rate``,
     ReLU at ``high_learning_rate``, Leaky ReLU (slope 0.01) at ``high_learning_rate``. CS231n:
     "with a proper setting of the learning rate this is less frequently an issue"; a unit whose
     pre-activation is negative on every input gets no gradient, so its own weights stop moving; in
     layer 1, whose inputs are the fixed data, it stays dead, while a deeper one can come back when the
-    layers before it change its inputs (``dead_units`` counts both)."""
+    layers before it change its inputs (``dead_units`` counts both). ``trainer`` as in
+    ``compare_runs``: each run depends on one of the two learning rates."""
     common = dict(
         dataset=dataset,
         hidden_layers=hidden_layers,
@@ -133,6 +135,7 @@ def dying_relu(
             (leaky, {**common, "activation": "leaky_relu", "learning_rate": high_learning_rate}),
         ],
         progress,
+        trainer,
     )
     data = training_data(dataset, n_samples, noise)
     lines, planes = [], []

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from ...activations import ACTIVATIONS, get_activation
+from ...nn.loop import TrainingRun, train
 from ...nn.model import DEFAULT_SAMPLES
 from .runs import SECTION_RECORDS, Comparison, compare_runs, gradient_ratio, ratio_phrase, short_number
 
@@ -24,9 +25,11 @@ def gradient_comparison(
     n_samples: int = DEFAULT_SAMPLES,
     noise: float | None = None,
     progress: Callable[[float], object] | None = None,
+    trainer: Callable[..., TrainingRun] = train,
 ) -> Comparison:
     """The same network (same weights, same batches) trained with each activation; the page
-    reads ``layers``' grad_norm as a layer × step heatmap. Run labels are the activation labels."""
+    reads ``layers``' grad_norm as a layer × step heatmap. Run labels are the activation labels.
+    ``trainer`` as in ``compare_runs``."""
     keys = list(dict.fromkeys(get_activation(k).key for k in activations))
     if not keys:
         raise ValueError("Choose at least one activation to train.")
@@ -43,7 +46,8 @@ def gradient_comparison(
         noise=noise,
         record_every=max(1, steps // SECTION_RECORDS),
     )
-    comparison = compare_runs([(ACTIVATIONS[k].label, {**common, "activation": k}) for k in keys], progress)
+    plans = [(ACTIVATIONS[k].label, {**common, "activation": k}) for k in keys]
+    comparison = compare_runs(plans, progress, trainer)
     sentences = []
     for name, run in comparison.runs.items():
         start, end = gradient_ratio(run, 0), gradient_ratio(run)

@@ -57,16 +57,20 @@ def gradient_ratio(run: TrainingRun, step: int | None = None) -> float:
 
 
 def compare_runs(
-    plans: Sequence[tuple[str, Mapping]], progress: Callable[[float], object] | None = None
+    plans: Sequence[tuple[str, Mapping]],
+    progress: Callable[[float], object] | None = None,
+    trainer: Callable[..., TrainingRun] = train,
 ) -> Comparison:
     """``train(**kwargs)`` for each (run label, kwargs) in ``plans``, stacked into a ``Comparison``
-    (without sentences); ``progress`` sees the fraction of all steps done."""
+    (without sentences); ``progress`` sees the fraction of all steps done. ``trainer`` stands in
+    for ``train`` with the same arguments and result (an app's cached ``train``, so that a setting
+    that changes one run of a section retrains that run alone)."""
     total = sum(check_steps(kwargs["steps"]) for _, kwargs in plans)
     runs, done = {}, 0
     for name, kwargs in plans:
         n = kwargs["steps"]
         report = None if progress is None else (lambda f, d=done, n=n: progress((d + f * n) / total))
-        runs[name] = train(**kwargs, progress=report)
+        runs[name] = trainer(**kwargs, progress=report)
         done += n
     frames: dict[str, list[pd.DataFrame]] = {"history": [], "layers": [], "steps": []}
     summary = []

@@ -33,3 +33,17 @@ def test_zones_chart_keeps_a_row_for_an_activation_without_any_zone():
     assert y["scale"]["domain"] == ["tanh", "ReLU", "GELU"] and y["sort"] == ["tanh", "ReLU", "GELU"]
     assert spec(built)["encoding"]["x"]["scale"] == {"clamp": True, "domain": [-6.0, 6.0], "nice": False}
     assert rows(built) == [zones.to_dict("records")]
+
+
+def test_the_curves_template_is_the_curves_chart_with_its_rows_by_name():
+    from explainer.charts.activations import curve_series, curves_template
+
+    chosen = [Chosen(ACTIVATIONS[k]) for k in ("sigmoid", "relu", "leaky_relu")]
+    curves = activation_curves(chosen, x_min=-4.0, x_max=2.5).curves
+    inline = spec(curves_chart(curves, lecture=True))
+    template = spec(curves_template(*curve_series(curves), lecture=True))
+    assert template["data"] == {"name": "data"} and "datasets" not in template
+    [name] = inline.pop("datasets")
+    assert inline.pop("data") == {"name": name}
+    del template["data"]
+    assert template == inline

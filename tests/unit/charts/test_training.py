@@ -106,3 +106,42 @@ def test_early_stopping_shades_the_patience_window_only_when_training_stopped():
     assert len(running["layer"]) == 2
     events = [d for d in running["datasets"].values() if "event" in d[0]]
     assert events == [[{"step": 1, "event": "best validation loss"}]]
+
+
+def _without_data(chart_spec: dict) -> dict:
+    """A spec with its rows taken out: the inline dataset and whatever names it."""
+    chart_spec = {k: v for k, v in chart_spec.items() if k != "datasets"}
+    data = chart_spec.pop("data", None)
+    assert data is not None and set(data) == {"name"}
+    return chart_spec
+
+
+def test_the_loss_curve_template_is_loss_curves_with_its_rows_by_name():
+    from explainer.charts.training import loss_curve_rows, loss_curves_template
+
+    for options in ({}, {"y_max": 10.0, "order": ["sgd", "momentum", "adam"]}, {"log_y": False}):
+        inline = loss_curves(CURVES, "step", "loss", "run", x_title="step", lecture=True, **options)
+        rows_drawn, shape = loss_curve_rows(CURVES, "loss", "run", **options)
+        log_y = options.get("log_y", True)
+        template = loss_curves_template(
+            "step", "loss", "run", **shape, x_title="step", log_y=log_y, lecture=True
+        )
+        assert spec(template)["data"] == {"name": "data"}
+        assert _without_data(spec(template)) == _without_data(spec(inline))
+        assert rows(inline) == [rows_drawn.to_dict("records")]
+
+
+def test_the_facet_lines_template_is_facet_lines_with_its_rows_by_name():
+    from explainer.charts.training import facet_line_rows, facet_lines_template
+
+    data = pd.DataFrame(
+        {"step": [0, 1, 0, 1], "value": [1.0, 0.0, 2.0, 3.0], "layer": [1, 1, 2, 2], "run": ["a", "a", "b", "b"]}
+    )
+    for options in ({"log_y": True, "facet_order": ["b", "a"]}, {"y_domain": (0, 1), "y_format": "%"}):
+        inline = facet_lines(data, "step", "value", "layer", "run", columns=2, **options)
+        drawn, order = facet_line_rows(data, "value", "run", facet_order=options.get("facet_order"),
+                                       log_y=options.get("log_y", False))  # fmt: skip
+        extra = {k: v for k, v in options.items() if k != "facet_order"}
+        template = facet_lines_template("step", "value", "layer", "run", order=order, columns=2, **extra)
+        assert _without_data(spec(template)) == _without_data(spec(inline))
+        assert rows(inline) == [drawn.to_dict("records")]

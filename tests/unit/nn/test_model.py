@@ -115,3 +115,19 @@ def test_inference_mode_batch_norm_uses_the_running_statistics():
     assert np.max(np.abs(training_mode - inference)) > 1e-3
     alone = np.array([predict_proba(run.state, X[i : i + 1])[0] for i in range(5)])
     np.testing.assert_allclose(alone, inference[:5], rtol=1e-12)
+
+
+@pytest.mark.parametrize("key", ACTIVATIONS)
+def test_the_forward_pass_bound_activation_is_the_registrys_value_and_grad(key):
+    from explainer.nn.model import _functions
+
+    act = ACTIVATIONS[key]
+    params = {p.name: p.low + 0.37 * (p.high - p.low) for p in act.params}
+    state = initial_state(key, (4,), "he_normal", params=params)
+    u = np.random.default_rng(3).standard_normal((16, 4)) * 4.0
+    f, both = _functions(state)
+    value, slope = both(u)
+    expected_value, expected_slope = act.value_and_grad(u, dict(state.params))
+    np.testing.assert_array_equal(value, expected_value)
+    np.testing.assert_array_equal(slope, expected_slope)
+    np.testing.assert_array_equal(f(u), act.fn(u, **dict(state.params)))

@@ -72,3 +72,51 @@ def test_adam_first_step_moves_every_weight_by_about_the_learning_rate():
     )
     moved = np.abs(run.state.weights[0] - run.initial_state.weights[0])
     np.testing.assert_allclose(moved, 0.01, rtol=1e-3)
+
+
+def _optimizer_array_by_array(kind, lr, arrays, steps):
+    """The updates as first written, one array at a time (PyTorch's formulas)."""
+    from explainer.nn.optimizers import ADAM_BETAS, ADAM_EPS, MOMENTUM
+
+    m = [np.zeros_like(a) for a in arrays]
+    v = [np.zeros_like(a) for a in arrays]
+    with np.errstate(all="ignore"):
+        for t, grads in enumerate(steps, start=1):
+            for a, g, mi, vi in zip(arrays, grads, m, v, strict=True):
+                if kind == "sgd":
+                    a -= lr * g
+                elif kind == "momentum":
+                    mi *= MOMENTUM
+                    mi += g
+                    a -= lr * mi
+                else:
+                    b1, b2 = ADAM_BETAS
+                    c1, c2 = 1.0 - b1**t, 1.0 - b2**t
+                    mi *= b1
+                    mi += (1.0 - b1) * g
+                    vi *= b2
+                    vi += (1.0 - b2) * g * g
+                    a -= lr * (mi / c1) / (np.sqrt(vi / c2) + ADAM_EPS)
+    return arrays, m, v
+
+
+@pytest.mark.parametrize("kind", ["sgd", "momentum", "adam"])
+def test_the_flat_optimizer_updates_every_array_as_the_array_by_array_formulas(kind):
+    from explainer.nn.optimizers import Optimizer
+
+    rng = np.random.default_rng(4)
+    shapes = [(3, 5), (5,), (5, 1), (1,), (2, 2)]
+    start = [rng.standard_normal(shape) for shape in shapes]
+    steps = [[rng.standard_normal(shape) * 10.0**rng.integers(-8, 8) for shape in shapes] for _ in range(6)]
+    steps[3][0][0, 0] = np.inf  # a gradient that overflowed: both must carry it the same way
+    expected, m, v = _optimizer_array_by_array(kind, 0.03, [a.copy() for a in start], steps)
+    arrays = [a.copy() for a in start]
+    optimizer = Optimizer(kind, 0.03, arrays)
+    for grads in steps:
+        optimizer.step(arrays, grads)
+    for found, wanted in zip(arrays, expected, strict=True):
+        np.testing.assert_array_equal(found, wanted)
+    for found, wanted in zip(optimizer.m, m if kind != "sgd" else [], strict=True):
+        np.testing.assert_array_equal(found, wanted)
+    for found, wanted in zip(optimizer.v, v if kind == "adam" else [], strict=True):
+        np.testing.assert_array_equal(found, wanted)

@@ -165,3 +165,25 @@ def test_the_gradient_sentence_is_written_from_the_measured_numbers():
     assert f"{-decades:.1f} orders of magnitude" in sentence
     assert f"a factor of about {10 ** (decades / 19):.2g} per layer" in sentence
     assert "layer 20" in describe_activations(frame)
+
+
+@pytest.mark.parametrize(
+    ("key", "depth", "width", "init", "gain", "batch"),
+    [
+        ("sigmoid", 30, 128, "glorot_normal", 1.0, 128),
+        ("relu", 40, 32, "he_normal", 0.5, 8),  # a batch at most half the width: Gram norms
+        ("selu", 20, 48, "lecun_normal", 2.0, 32),
+        ("exp(x)", 12, 64, "standard_normal", 1.0, 16),  # the forward pass leaves float64
+        ("max(x - 3, 0)", 8, 16, "lecun_normal", 1.0, 4),  # every unit off: dead layers
+    ],
+)
+def test_gradient_flow_is_the_network_runs_gradient_without_the_rest(key, depth, width, init, gain, batch):
+    from explainer.expressions import parse_activation
+    from explainer.nn.statistics import gradient_flow, network_run
+
+    act = ACTIVATIONS[key] if key in ACTIVATIONS else parse_activation(key)
+    run = network_run(act, depth, width, init, gain, batch, 5)
+    flow = gradient_flow(act, depth, width, init, gain, batch, 5)
+    np.testing.assert_array_equal(flow.layers["layer"], run.layers["layer"])
+    np.testing.assert_array_equal(flow.layers["grad_log10"], run.layers["grad_log10"])
+    assert (flow.depth, flow.exploded_at, flow.grad_dead_at) == (run.depth, run.exploded_at, run.grad_dead_at)

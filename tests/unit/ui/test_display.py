@@ -39,3 +39,22 @@ def test_a_keyed_chart_is_built_once_per_key_and_an_unkeyed_one_on_every_run():
     at.run()
     assert at.session_state["calls"] == [10, 10, 10, 40, 40]
     assert len(at.get("download_button")) == 2  # each chart offers its data as CSV
+
+
+def test_a_cached_spec_skips_altairs_schema_check_and_is_the_spec_streamlit_would_send():
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    from explainer.charts import initialization as charts
+    from explainer.lessons.initialization.travel import variance_travel
+    from explainer.ui import display
+
+    grid = variance_travel(3, 16, batch=16)
+
+    def build():
+        return charts.travel_heatmap(
+            grid, "forward", chosen=("he_normal", "relu"), emphasis=None, lecture=False
+        )
+
+    unchecked = display._chart_spec.__wrapped__("heatmap", (), build)
+    assert unchecked == _convert_altair_to_vega_lite_spec(build())  # Streamlit's own, checked
+    assert unchecked["datasets"] and unchecked["layer"]

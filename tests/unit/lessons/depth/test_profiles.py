@@ -4,6 +4,7 @@ import math
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from explainer.lessons.depth.profiles import (
@@ -67,3 +68,32 @@ def test_histogram_layers_keep_every_layer_up_to_fifty_then_spread_fifty():
     assert histogram_layers(30) == list(range(1, 31))
     spread = histogram_layers(200)
     assert len(spread) == 50 and spread[0] == 1 and spread[-1] == 200
+
+
+def _log10_rows_in_three_steps(layers, log10_values, series, **extra):
+    """``_log10_rows`` as it was written first: a frame, its finite rows, then the text columns."""
+    from explainer.lessons.depth.profiles import _power_text
+
+    frame = pd.DataFrame(
+        {"layer": np.asarray(layers, dtype=int), "log10": np.asarray(log10_values, dtype=float)}
+    )
+    frame = frame[np.isfinite(frame["log10"])]
+    return frame.assign(series=series, text=[_power_text(v) for v in frame["log10"]], **extra)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [-3.0, -1.5, 0.0, 2.25],
+        [-np.inf, -2.0, np.inf, 400.0, -350.5],
+        [np.inf, -np.inf],
+    ],
+)
+def test_log10_rows_built_in_one_frame_equal_the_three_step_rows(values):
+    from explainer.lessons.depth.profiles import _log10_rows
+
+    layers = pd.Series(range(1, len(values) + 1))
+    for extra in ({}, {"key": "tanh"}, {"theory": True}):
+        expected = _log10_rows_in_three_steps(layers, pd.Series(values), "measured", **extra)
+        found = _log10_rows(layers, pd.Series(values), "measured", **extra)
+        pd.testing.assert_frame_equal(found, expected, check_exact=True)

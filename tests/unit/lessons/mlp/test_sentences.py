@@ -16,8 +16,9 @@ from explainer.lessons.mlp.sentences import (
     loss_sentence,
     split_messages,
     straight_boundary_sentence,
+    training_status,
 )
-from explainer.sklearn_mlp import MLPComparison, fit_mlps
+from explainer.sklearn_mlp import MLPComparison, MLPSnapshot, fit_mlps
 
 from .test_summary import summary_of
 
@@ -145,4 +146,15 @@ def test_a_curved_boundary_is_not_called_straight():
     assert (
         linear_boundary_gap(comparison_of(summary_of(identity={}), {}, grid=grid.assign(probability=1.0)))
         is None
+    )
+
+
+def test_the_training_status_says_the_epoch_of_how_many_and_which_nets_diverged():
+    def snapshot(activations: tuple, diverged: dict) -> MLPSnapshot:
+        settings = {"epochs": 200, "activations": activations}
+        return MLPSnapshot(settings, 40, EMPTY, [], diverged, (), (), np.empty((0, 2)))
+
+    assert training_status(snapshot(("relu",), {})) == "Training 1 network for 200 epochs: epoch 40 of 200"
+    assert training_status(snapshot(("identity", "tanh", "relu"), {"identity": 7, "relu": 31})) == (
+        "Training 3 networks for 200 epochs: epoch 40 of 200 (diverged: identity at epoch 7, ReLU at epoch 31)"
     )

@@ -3,8 +3,15 @@
 import pandas as pd
 import pytest
 
-from explainer.lessons.mlp.tables import dead_units, labelled, panel_titles, summary_table
-from explainer.sklearn_mlp import MLPComparison, fit_mlps
+from explainer.lessons.mlp.tables import (
+    dead_units,
+    labelled,
+    panel_titles,
+    summary_table,
+    titled_grid,
+    training_titles,
+)
+from explainer.sklearn_mlp import MLPComparison, fit_mlps, fit_mlps_stream
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +58,29 @@ def test_the_summary_table_writes_words_where_a_number_does_not_apply(trained):
     assert table.loc["sigmoid", "dead units"] == "—" and table.loc["ReLU", "dead units"].endswith("%")
     assert (table["diverged"] == "no").all() and (table["epochs"] == 10).all()
     assert table["test ≥ 0.9 at"].str.match(r"^(never|epoch \d+)$").all()
+
+
+def test_panels_while_training_carry_the_accuracy_at_that_epoch_or_the_divergence():
+    stream = fit_mlps_stream(
+        "circles", ("identity", "relu"), (16, 16), solver="sgd", learning_rate=1.0, epochs=30, n_samples=200
+    )
+    snapshots = [s for s in stream if not isinstance(s, MLPComparison)]
+    snapshot = next(s for s in snapshots if s.diverged)
+    k = snapshot.diverged["identity"]
+    relu = snapshot.history[snapshot.history["activation"] == "relu"].iloc[-1]
+    assert training_titles(snapshot) == {
+        "identity": f"identity: diverged at epoch {k}",
+        "relu": f"ReLU: test accuracy {relu['test_accuracy']:.2f} at epoch {snapshot.epoch}",
+    }
+
+
+def test_titled_grid_keeps_the_titled_panels_in_their_order(trained):
+    titles = {"relu": "ReLU!", "sigmoid": "sigmoid!"}  # ReLU first, though it trained second
+    rows = titled_grid(trained.grid, titles)
+    assert len(rows) == len(trained.grid)
+    assert rows.groupby("activation")["order"].unique().map(list).to_dict() == {"relu": [0], "sigmoid": [1]}
+    assert set(zip(rows["activation"], rows["title"], strict=True)) == {
+        ("relu", "ReLU!"),
+        ("sigmoid", "sigmoid!"),
+    }
+    assert len(titled_grid(trained.grid, {"relu": "ReLU"})) == len(trained.grid) // 2

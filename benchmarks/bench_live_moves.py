@@ -1,0 +1,134 @@
+"""The same moves as ``bench_moves``, seen by one visitor in Debian's Chromium against a real
+``streamlit run app.py``: key press on a slider → the rerun finished and the charts repainted.
+Every press moves the slider one step further, so every value is new to the server.
+
+And each named scene opened on a freshly started server (one server per page, one new browser
+tab per scene): the link typed → every chart drawn. Budget (issue 13): 2 s. The server reads the
+store that ``python -m explainer.ui.precompute`` fills; the table says whether it was filled.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from functools import cache
+from importlib import import_module
+
+from explainer import store
+from tests.browser.conftest import wait_idle
+
+from .bench_moves import PAGE_MOVES, percentile
+from .common import Case
+from .live import CHROMIUM, CHROMIUM_ARGS, VISITOR_CONTEXT, WATCH_RERUN, Server
+
+PRESSES = 8
+SCENE_BUDGET = 2.0
+# The sliders a visitor drags (select sliders included); the other widgets are not keyboard-moved.
+SLIDER_KINDS = ("slider", "select_slider")
+SCENE_PAGES = ("depth", "initialization", "mlp", "training")
+
+
+def _sliders(page: str) -> list:
+    """``bench_moves``' moves of ``page`` that are single-thumb sliders (moved by arrow keys)."""
+    params = import_module(f"explainer.ui.{page}").PARAMS
+    return [
+        m
+        for m in PAGE_MOVES[f"app_pages/{page}.py"]
+        if params[m.key].widget in SLIDER_KINDS and not isinstance(params[m.key].default, tuple)
+    ]
+
+
+@cache
+def _browser():
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def slider_move_times(tab, url: str, key: str, presses: int = PRESSES) -> list[float]:
+    """Open ``url`` in ``tab`` and press → on slider ``key`` (← if it starts at its right end) up
+    to ``presses`` times (fewer at its other end): seconds from each key press to the rerun finished and the charts repainted."""
+    tab.goto(url)
+    wait_idle(tab, 300_000)
+    thumb = tab.locator(f".st-key-{key} input[type='range']").first
+    thumb.focus()
+    # Onwards, to values never seen: leftwards from a slider's right end.
+    at_end = thumb.evaluate("e => Number(e.value) >= Number(e.max)")
+    arrow = "ArrowLeft" if at_end else "ArrowRight"
+    times = []
+    for _ in range(presses):
+        before = thumb.evaluate("e => e.value")
+        started = tab.evaluate(WATCH_RERUN)
+        thumb.press(arrow)
+        if thumb.evaluate("e => e.value") == before:
+            break  # at the slider's other end
+        tab.wait_for_function("window.__vpRerun.done > 0", timeout=300_000)
+        times.append((tab.evaluate("window.__vpRerun.done") - started) / 1000.0)
+    return times
+
+
+@cache
+def live_moves() -> dict[tuple[str, str], list[float]]:
+    """Seconds per key press, per (page, slider), one visitor on one server."""
+    server = Server()
+    result = {}
+    try:
+        context = _browser().new_context(**VISITOR_CONTEXT)
+        tab = context.new_page()
+        for path in PAGE_MOVES:
+            page = path.removeprefix("app_pages/").removesuffix(".py")
+            url = f"{server.url}/{'' if page == 'home' else page}"
+            for move in _sliders(page):
+                result[(page, move.key)] = slider_move_times(tab, url, move.key)
+        context.close()
+    finally:
+        server.stop()
+    return result
+
+
+@cache
+def fresh_scenes() -> dict[tuple[str, str], float]:
+    """Seconds from typing a scene's link to every chart drawn, a fresh server per page."""
+    result = {}
+    for page in SCENE_PAGES:
+        server = Server()
+        try:
+            for scene in import_module(f"explainer.ui.{page}").SCENES:
+                context = _browser().new_context(**VISITOR_CONTEXT)
+                tab = context.new_page()
+                start = time.perf_counter()
+                tab.goto(f"{server.url}/{page}?preset={scene}")
+                wait_idle(tab, 300_000)
+                result[(page, scene)] = time.perf_counter() - start
+                context.close()
+        finally:
+            server.stop()
+    return result
+
+
+def _stored_entries() -> int:
+    return sum(1 for _ in store.version_dir().rglob("*.pkl")) if store.version_dir().is_dir() else 0
+
+
+def cases() -> list[Case]:
+    result = []
+    for path in PAGE_MOVES:
+        page = path.removeprefix("app_pages/").removesuffix(".py")
+        for move in _sliders(page):
+            times = lambda p=page, k=move.key: live_moves()[(p, k)]
+            median_target, p95_target = move.budget or (None, None)
+            result += [
+                Case("Chromium move: median", f"{page}: {move.key}", run=lambda: None, target=median_target,
+                     value=lambda t=times: statistics.median(t())),
+                Case("Chromium move: p95", f"{page}: {move.key}", run=lambda: None, target=p95_target,
+                     value=lambda t=times: percentile(t(), 0.95)),
+            ]  # fmt: skip
+    entries = _stored_entries()
+    for page in SCENE_PAGES:
+        for scene in import_module(f"explainer.ui.{page}").SCENES:
+            result.append(
+                Case(f"fresh server, store {entries}", f"{page}?preset={scene}", run=lambda: None,
+                     target=SCENE_BUDGET, value=lambda k=(page, scene): fresh_scenes()[k])
+            )  # fmt: skip
+    return result

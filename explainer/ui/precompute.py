@@ -1,0 +1,140 @@
+"""Fill the store (``explainer.store``) so that a freshly started server answers at once:
+
+    python -m explainer.ui.precompute
+
+1. every page at its default settings and at each named scene, opened as a visitor opens it
+   (AppTest): every ``store.persisted`` computation on the way keeps its result;
+2. the initialization page's heatmaps at every depth and width its sliders offer (one forward
+   pass per network serves all depths: ``variance_travel_depths``), and what its depth,
+   activation and initializer moves compute besides (``initialization.precompute_moves``);
+3. the depth and training pages once per value of each of their choices and short sliders, the
+   rest at the defaults (``precompute_moves``): a lecturer's first move is then stored.
+
+What is already stored for this version of the code is skipped, so a second run takes seconds;
+stores of other versions are deleted. The README's run command and the Dockerfile call it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from importlib import import_module
+from pathlib import Path
+
+from .. import store
+from ..lessons.initialization.travel import variance_travel_depths
+from . import depth, initialization, mlp, training
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+SCENE_PAGES = {
+    "app_pages/home.py": {},
+    "app_pages/activations.py": {},
+    "app_pages/depth.py": depth.SCENES,
+    "app_pages/initialization.py": initialization.SCENES,
+    "app_pages/mlp.py": mlp.SCENES,
+    "app_pages/training.py": training.SCENES,
+}
+
+
+def heatmap_depths() -> range:
+    """Every depth the initialization page's depth slider offers."""
+    param = initialization.PARAMS["depth"]
+    return range(param.low, param.high + 1)
+
+
+def missing_heatmaps(width: int) -> list[int]:
+    """The depths whose heatmap grid at ``width`` is not stored yet."""
+    return [d for d in heatmap_depths() if not store.stored(initialization.travel, d, width)]
+
+
+def precompute_heatmaps(report=print) -> None:
+    """Store ``initialization.travel(depth, width)`` for every depth and width of the sliders."""
+    for width in initialization.PARAMS["width"].options:
+        missing = missing_heatmaps(width)
+        if not missing:
+            continue
+        start = time.perf_counter()
+        grids = variance_travel_depths(missing, width, initialization.BATCH)
+        for depth_value, grid in grids.groupby("depth", sort=True):
+            store.put(initialization.travel, grid.drop(columns="depth").reset_index(drop=True), int(depth_value),
+                      width)  # fmt: skip
+        report(f"heatmaps, width {width}: {len(missing)} depths in {time.perf_counter() - start:.0f} s")
+
+
+def precompute_scenes(report=print) -> None:
+    """Open every page at its defaults and at each of its scenes, keeping what it computes."""
+    for page, scenes in SCENE_PAGES.items():
+        for scene in (None, *scenes):
+            start = time.perf_counter()
+            _open(page, {} if scene is None else {"preset": scene})
+            report(f"{page} {scene or '(defaults)'}: {time.perf_counter() - start:.1f} s")
+
+
+# Pages whose every choice a lecturer may make first is visited from the defaults: each value of
+# each choice widget, toggle and slider with at most MAX_VISITED_VALUES positions.
+VISITED_PAGES = ("app_pages/depth.py", "app_pages/training.py")
+MAX_VISITED_VALUES = 20
+
+
+def move_values(param) -> list:
+    """The values of ``param`` other than its default that a visit tries (none for typed
+    numbers, text, several choices, or a slider with more than MAX_VISITED_VALUES positions)."""
+    if param.widget == "toggle":
+        return [not param.default]
+    if param.widget in ("select_slider", "selectbox", "segmented", "radio"):
+        values = list(param.options)
+    elif param.widget == "slider" and not isinstance(param.default, (tuple, list)):
+        step = param.step or 1
+        count = round((param.high - param.low) / step) + 1
+        if count > MAX_VISITED_VALUES:
+            return []
+        values = [param.low + i * step for i in range(count)]
+        values = [round(v, 10) if isinstance(step, float) else v for v in values]
+    else:
+        return []
+    return [v for v in values if v != param.default][:MAX_VISITED_VALUES]
+
+
+def _open(page: str, query: dict) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=900)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(page).run()
+    if at.exception:
+        raise RuntimeError(f"{page} {query}: {at.exception[0].message}")
+
+
+def precompute_moves(report=print) -> None:
+    """Open each of VISITED_PAGES once per ``move_values`` of each of its widgets, the rest at
+    their defaults: what the first move away from the default scene computes is then stored."""
+    for page in VISITED_PAGES:
+        params = import_module(f"explainer.ui.{Path(page).stem}").PARAMS
+        start, visits = time.perf_counter(), 0
+        for key, param in params.items():
+            for value in move_values(param):
+                _open(page, {key: str(value).lower() if isinstance(value, bool) else str(value)})
+                visits += 1
+        report(f"{page}: {visits} moves from the defaults in {time.perf_counter() - start:.0f} s")
+
+
+def main() -> None:
+    # AppTest logs "missing ScriptRunContext" outside a server; the report says what happened.
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    os.environ[store.WRITE_ENV] = "1"
+    for old in store.remove_other_versions():
+        print(f"removed the store of another code version: {old}")
+    print(f"store: {store.version_dir()}")
+    start = time.perf_counter()
+    precompute_scenes()
+    precompute_heatmaps()
+    initialization.precompute_moves()
+    precompute_moves()
+    print(f"precomputed in {time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""The move benchmark (``python -m benchmarks moves``) really moves what it names: a short run
+of it, and every widget and value it lists exists on its page."""
+
+from importlib import import_module
+from pathlib import Path
+
+from benchmarks.bench_moves import PAGE_MOVES, page_timings, percentile
+
+
+def test_a_short_run_moves_the_widget_to_each_new_value_then_back_to_seen_ones():
+    timings = page_timings.__wrapped__("app_pages/home.py", moves=3)
+    assert len(timings["chain"].new) == 3 and len(timings["chain"].cached) == 4
+    assert all(seconds > 0 for seconds in timings["chain"].new)
+
+
+def test_every_benchmarked_widget_is_a_param_of_its_page_and_every_value_a_new_legal_one():
+    for page, moves in PAGE_MOVES.items():
+        params = import_module(f"explainer.ui.{Path(page).stem}").PARAMS
+        for move in moves:
+            param = params[move.key]
+            values = [tuple(v) if isinstance(v, list) else v for v in move.values]
+            assert len(set(values)) == len(values), f"{page} {move.key}: each value is new"
+            default = tuple(param.default) if isinstance(param.default, list) else param.default
+            assert default not in values, f"{page} {move.key}: the default is not a new value"
+            for value in move.values:
+                if param.options and param.widget != "multiselect":
+                    assert value in param.options, (page, move.key, value)
+                elif param.widget == "multiselect":
+                    assert set(value) <= set(param.options), (page, move.key, value)
+                elif param.low is not None:
+                    for v in value if isinstance(value, tuple) else (value,):
+                        assert param.low <= v <= param.high, (page, move.key, value)
+
+
+def test_p95_is_the_nearest_rank_quantile():
+    assert percentile([3.0, 1.0, 2.0], 0.95) == 3.0
+    assert percentile(list(range(1, 21)), 0.95) == 19
+    assert percentile([5.0], 0.5) == 5.0

@@ -1,0 +1,71 @@
+"""Precomputed results (``explainer.store``): the page shows what the store holds without
+computing it, what is stored equals the full computation, and the precompute command skips
+what is there already."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from explainer import store
+from explainer.lessons.initialization import travel as travel_module
+from explainer.lessons.initialization.travel import variance_travel, variance_travel_depths
+from explainer.ui import initialization, precompute
+
+from .conftest import assert_clean, chart_frames, open_page
+
+
+@pytest.fixture
+def fresh_store(tmp_path, monkeypatch):
+    monkeypatch.setenv(store.STORE_ENV, str(tmp_path))
+    return tmp_path
+
+
+def _refuse(*args, **kwargs):
+    raise AssertionError("computed although the store holds the result")
+
+
+def test_the_heatmaps_come_from_the_store_and_equal_the_full_computation(fresh_store, monkeypatch):
+    grids = variance_travel_depths([4, 5], 16, initialization.BATCH)
+    for depth in (4, 5):
+        stored = grids[grids["depth"] == depth].drop(columns="depth").reset_index(drop=True)
+        store.put(initialization.travel, stored, depth, 16)
+    full = variance_travel(5, 16, initialization.BATCH)
+    monkeypatch.setattr(travel_module, "variance_travel", _refuse)
+    at = open_page("app_pages/initialization.py", {"depth": "5", "width": "16"}, timeout=120)
+    assert_clean(at)
+    forward, backward = [
+        f.set_index(["init", "activation"]) for f in chart_frames(at) if "shade" in f.columns
+    ]
+    full = full.set_index(["init", "activation"])
+    for shown, direction in ((forward, "forward"), (backward, "backward")):
+        expected = full[f"{direction}_log10"]
+        finite = np.isfinite(expected)
+        assert finite.sum() > 200
+        np.testing.assert_array_equal(shown.loc[expected.index, "log10_ratio"][finite], expected[finite])
+        assert (shown.loc[expected.index, "status"] == full[f"{direction}_status"]).all()
+
+
+def test_precompute_stores_each_missing_depth_once_and_then_skips_them(fresh_store, monkeypatch):
+    monkeypatch.setenv(store.WRITE_ENV, "1")
+    width = dataclasses.replace(initialization.PARAMS["width"], options=(16,))
+    monkeypatch.setitem(initialization.PARAMS, "width", width)
+    monkeypatch.setattr(precompute, "heatmap_depths", lambda: range(2, 5))
+    lines = []
+    precompute.precompute_heatmaps(lines.append)
+    assert len(lines) == 1 and precompute.missing_heatmaps(16) == []
+    for depth in (2, 3, 4):
+        assert store.stored(initialization.travel, depth, 16)
+    precompute.precompute_heatmaps(lines.append)
+    assert len(lines) == 1  # nothing left to do
+
+
+def test_precompute_opens_pages_and_keeps_what_they_compute(fresh_store, monkeypatch):
+    monkeypatch.setenv(store.WRITE_ENV, "1")
+    monkeypatch.setattr(precompute, "SCENE_PAGES", {"app_pages/initialization.py": {}})
+    monkeypatch.setitem(
+        initialization.PARAMS, "width", dataclasses.replace(initialization.PARAMS["width"], default=16)
+    )
+    lines = []
+    precompute.precompute_scenes(lines.append)
+    assert len(lines) == 1 and store.stored(initialization.travel, 20, 16)

@@ -1,0 +1,187 @@
+"""Training the comparison as a stream: the last item is exactly ``fit_mlps``' result, the snapshots
+before it are true of their epoch, and the faster route through scikit-learn changes nothing."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.neural_network import MLPClassifier
+
+import explainer.sklearn_mlp as sklearn_mlp
+from explainer.sklearn_mlp import (
+    DEFAULTS,
+    STREAM_GRID_SIZE,
+    MLPComparison,
+    MLPSnapshot,
+    fit_mlps,
+    fit_mlps_stream,
+)
+
+SMALL = {"dataset": "moons", "hidden_layers": (8, 8), "epochs": 12, "n_samples": 120, "batch_size": 32}
+DIVERGING = {
+    "dataset": "circles",
+    "activations": ("identity", "relu"),
+    "hidden_layers": (16, 16),
+    "solver": "sgd",
+    "learning_rate": 1.0,
+    "epochs": 30,
+    "n_samples": 200,
+}
+FRAMES = ("history", "updates", "dead", "gradients", "summary", "grid", "points")
+
+
+def assert_same_comparison(a: MLPComparison, b: MLPComparison) -> None:
+    """Every frame equal to the last bit (the time spent training aside), and the same words."""
+    for name in FRAMES:
+        x, y = getattr(a, name), getattr(b, name)
+        if name == "summary":
+            x, y = x.drop(columns="fit_seconds"), y.drop(columns="fit_seconds")
+        pd.testing.assert_frame_equal(x, y, check_exact=True)
+    assert a.settings == b.settings and a.notices == b.notices and a.messages == b.messages
+
+
+@pytest.mark.parametrize("every", [1, 5, None])
+@pytest.mark.parametrize("settings", [SMALL, DIVERGING], ids=["small", "diverging"])
+def test_the_streams_last_item_equals_fit_mlps_field_by_field(settings, every):
+    items = list(fit_mlps_stream(**settings, every=every))
+    assert isinstance(items[-1], MLPComparison)
+    assert all(isinstance(item, MLPSnapshot) for item in items[:-1])
+    assert_same_comparison(items[-1], fit_mlps(**settings))
+
+
+def test_the_default_scene_streamed_equals_fit_mlps_including_every_grid_probability():
+    *snapshots, streamed = fit_mlps_stream(every=20)
+    direct = fit_mlps()
+    assert [s.epoch for s in snapshots] == list(range(20, DEFAULTS["epochs"], 20))
+    np.testing.assert_array_equal(streamed.grid["probability"], direct.grid["probability"])
+    pd.testing.assert_frame_equal(streamed.history, direct.history, check_exact=True)
+    assert_same_comparison(streamed, direct)
+
+
+def test_snapshots_come_every_k_epochs_and_hold_the_history_so_far():
+    *snapshots, final = fit_mlps_stream(**SMALL, every=4)
+    assert [s.epoch for s in snapshots] == [4, 8]  # the 12th epoch comes as the comparison itself
+    for snapshot in snapshots:
+        expected = final.history[final.history["epoch"] <= snapshot.epoch]
+        pd.testing.assert_frame_equal(
+            snapshot.history.reset_index(drop=True), expected.reset_index(drop=True), check_exact=True
+        )
+        assert snapshot.settings == final.settings and snapshot.points is final.points
+        assert snapshot.diverged == {}
+
+
+def test_a_snapshots_boundary_is_the_net_after_that_epoch_on_a_coarser_grid():
+    # The same net trained by hand for 4 epochs with the public API, as fit_mlps trains it.
+    *snapshots, final = fit_mlps_stream(**SMALL, every=4)
+    settings = final.settings
+    train = final.points[final.points["split"] == "train"]
+    X, y = train[["x0", "x1"]].to_numpy(), train["y"].to_numpy()
+    model = MLPClassifier(
+        hidden_layer_sizes=settings["hidden_layers"],
+        activation="tanh",
+        solver=settings["solver"],
+        alpha=settings["alpha"],
+        batch_size=settings["batch_size"],
+        learning_rate_init=settings["learning_rate"],
+        shuffle=False,
+        random_state=settings["seed"],
+    )
+    rng = np.random.default_rng(settings["seed"])
+    for _ in range(4):
+        order = rng.permutation(len(y))
+        model.partial_fit(X[order], y[order], classes=[0, 1])
+    grid = snapshots[0].grid
+    assert len(grid) == STREAM_GRID_SIZE**2 * len(settings["activations"])
+    tanh = grid[grid["activation"] == "tanh"]
+    # The snapshot's grid spans the final grid's square.
+    assert tanh["x0"].min() == final.grid["x0"].min() and tanh["x1"].max() == final.grid["x1"].max()
+    proba = model.predict_proba(tanh[["x0", "x1"]].to_numpy())[:, 1]
+    np.testing.assert_allclose(tanh["probability"].to_numpy(), proba, rtol=0, atol=1e-12)
+
+
+def test_a_snapshot_kept_past_later_epochs_still_shows_its_own_epoch():
+    stream = fit_mlps_stream(**SMALL, every=2)
+    first = next(stream)
+    read_at_once = first.grid.copy()
+    rest = list(stream)
+    assert first.epoch == 2 and first.history["epoch"].max() == 2
+    pd.testing.assert_frame_equal(first.grid, read_at_once)
+    later = rest[0]
+    assert later.epoch == 4 and not np.array_equal(later.grid["probability"], read_at_once["probability"])
+
+
+def test_a_diverged_net_shows_in_the_snapshots_with_its_epoch_and_no_nan():
+    *snapshots, final = fit_mlps_stream(**DIVERGING, every=1)
+    k = int(final.summary.set_index("activation").loc["identity", "diverged_epoch"])
+    after = [s for s in snapshots if s.epoch >= k]
+    assert after and all(s.diverged == {"identity": k} for s in after)
+    assert all(s.diverged == {} for s in snapshots if s.epoch < k)
+    for snapshot in after:
+        assert np.isfinite(snapshot.grid["probability"]).all()
+        assert snapshot.history.loc[snapshot.history["activation"] == "identity", "epoch"].max() == k - 1
+
+
+def test_training_runs_only_while_the_caller_iterates_and_leaves_its_warning_settings_alone():
+    filters, errors = list(warnings.filters), np.geterr()
+    stream = fit_mlps_stream(**DIVERGING, every=1)
+    snapshot = next(stream)
+    # Suspended at a snapshot, the caller runs with its own warning filters and float settings.
+    assert warnings.filters == filters and np.geterr() == errors
+    assert snapshot.epoch == 1
+    stream.close()
+    assert warnings.filters == filters and np.geterr() == errors
+
+
+@pytest.mark.parametrize("every", [0, -3, 2.5, True, "5"])
+def test_every_must_be_a_positive_whole_number_of_epochs(every):
+    with pytest.raises(ValueError, match="every must be a positive whole number of epochs"):
+        next(fit_mlps_stream(**SMALL, every=every))
+
+
+def test_input_errors_come_on_the_first_next_as_from_fit_mlps():
+    stream = fit_mlps_stream(**{**SMALL, "dataset": "ring"})
+    with pytest.raises(ValueError, match="Unknown dataset 'ring'"):
+        next(stream)
+
+
+# --- skipping scikit-learn's repeated input check ------------------------------------------
+
+
+def test_the_repeated_input_check_is_skipped_with_this_scikit_learn(monkeypatch):
+    verified: list[bool] = []
+    real = sklearn_mlp._CheckedInput.verify
+
+    def record(self):
+        real(self)
+        verified.append(self.verified)
+
+    monkeypatch.setattr(sklearn_mlp._CheckedInput, "verify", record)
+    fit_mlps(**SMALL)
+    assert verified == [True] * len(DEFAULTS["activations"])
+
+
+@pytest.mark.parametrize("settings", [SMALL, DIVERGING, {**SMALL, "solver": "sgd", "batch_size": 1}])
+def test_skipping_the_repeated_input_check_changes_no_result(monkeypatch, settings):
+    fast = fit_mlps(**settings)
+    # Never verified: every epoch takes scikit-learn's own check, as a plain partial_fit does.
+    monkeypatch.setattr(sklearn_mlp._CheckedInput, "verify", lambda self: None)
+    assert_same_comparison(fast, fit_mlps(**settings))
+
+
+def test_the_check_is_kept_when_scikit_learns_own_differs_from_the_prepared_arrays():
+    X, y = np.zeros((4, 2)), np.array([0, 1, 1, 0])
+    calls = []
+
+    class Model:
+        def _validate_input(self, X, y, incremental, reset):
+            calls.append(reset)
+            return X, (y == 1).reshape(-1, 1).astype(np.int64)  # not the boolean column prepared
+
+    check = sklearn_mlp._CheckedInput(Model())
+    check.prepare(X, y, (y == 1).reshape(-1, 1))
+    check(X, y, True, reset=True)
+    check.verify()
+    assert not check.verified
+    check(X, y, True, reset=False)
+    assert calls == [True, False]  # scikit-learn's own check ran both times

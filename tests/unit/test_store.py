@@ -1,0 +1,85 @@
+"""The on-disk store: results are read back unchanged, written only while precomputing, filed
+under the code's version, and an unreadable entry is computed again."""
+
+import pandas as pd
+import pytest
+
+from explainer import store
+
+
+@pytest.fixture
+def fresh_store(tmp_path, monkeypatch):
+    monkeypatch.setenv(store.STORE_ENV, str(tmp_path))
+    monkeypatch.delenv(store.WRITE_ENV, raising=False)
+    return tmp_path
+
+
+def _counted():
+    calls = []
+
+    @store.persisted
+    def table(rows: int, label: str = "x") -> pd.DataFrame:
+        calls.append((rows, label))
+        return pd.DataFrame({"row": range(rows), "label": label})
+
+    return table, calls
+
+
+def test_a_visitor_reads_the_store_but_never_writes_it(fresh_store):
+    table, calls = _counted()
+    table(3)
+    table(3)
+    assert calls == [(3, "x"), (3, "x")]
+    assert not any(fresh_store.rglob("*.pkl"))
+
+
+def test_precomputed_results_are_read_back_equal_without_computing(fresh_store, monkeypatch):
+    table, calls = _counted()
+    monkeypatch.setenv(store.WRITE_ENV, "1")
+    first = table(4, label="y")
+    monkeypatch.delenv(store.WRITE_ENV)
+    again = table(4, label="y")
+    assert calls == [(4, "y")]
+    pd.testing.assert_frame_equal(again, first)
+    assert store.stored(table, 4, label="y") and not store.stored(table, 4)
+    assert len(list((fresh_store / store.code_version()).rglob("*.pkl"))) == 1
+
+
+def test_put_files_a_result_under_the_functions_arguments(fresh_store):
+    table, calls = _counted()
+    store.put(table, pd.DataFrame({"row": [7]}), 1)
+    assert table(1)["row"].tolist() == [7] and calls == []
+
+
+def test_an_unreadable_entry_is_computed_again(fresh_store, monkeypatch):
+    table, calls = _counted()
+    monkeypatch.setenv(store.WRITE_ENV, "1")
+    table(2)
+    for path in fresh_store.rglob("*.pkl"):
+        path.write_bytes(b"not a pickle")
+    assert len(table(2)) == 2 and len(calls) == 2
+
+
+def test_other_code_versions_are_removed_and_the_version_names_the_sources(fresh_store):
+    (fresh_store / "0123456789abcdef").mkdir()
+    (fresh_store / store.code_version()).mkdir()
+    assert [p.name for p in store.remove_other_versions()] == ["0123456789abcdef"]
+    assert [p.name for p in fresh_store.iterdir()] == [store.code_version()]
+    assert len(store.code_version()) == 16
+
+
+def test_callbacks_passed_as_underscore_keywords_are_not_part_of_the_key(fresh_store, monkeypatch):
+    calls = []
+
+    @store.persisted
+    def trained(epochs: int, _progress=None) -> int:
+        calls.append(epochs)
+        if _progress is not None:
+            _progress(1.0)
+        return epochs * 2
+
+    monkeypatch.setenv(store.WRITE_ENV, "1")
+    seen = []
+    assert trained(3, _progress=seen.append) == 6 and seen == [1.0]
+    assert trained(3, _progress=lambda f: None) == 6 and calls == [3]
+    assert store.stored(trained, 3) and store.stored(trained, 3, _progress=print)
