@@ -2,11 +2,13 @@
 
     python -m explainer.ui.precompute
 
-1. every page at its default settings and at each named scene, opened as a visitor opens it
-   (AppTest): every ``store.persisted`` computation on the way keeps its result;
-2. the initialization page's heatmaps at every depth and width its sliders offer (one forward
-   pass per network serves all depths: ``variance_travel_depths``), and what its depth,
-   activation and initializer moves compute besides (``initialization.precompute_moves``);
+1. the initialization page's heatmaps at every depth and width its sliders offer (one forward
+   pass per network serves all depths: ``variance_travel_depths``), first, so that the pages
+   opened next find them stored instead of computing their own depths' grids again;
+2. every page at its default settings and at each named scene, opened as a visitor opens it
+   (AppTest): every ``store.persisted`` computation on the way keeps its result, and what the
+   initialization page's depth, activation and initializer moves compute besides the heatmaps
+   (``initialization.precompute_moves``);
 3. the depth and training pages once per value of each of their choices and short sliders, the
    rest at the defaults (``precompute_moves``): a lecturer's first move is then stored.
 
@@ -129,8 +131,8 @@ def main() -> None:
         print(f"removed the store of another code version: {old}")
     print(f"store: {store.version_dir()}")
     start = time.perf_counter()
-    precompute_scenes()
     precompute_heatmaps()
+    precompute_scenes()
     initialization.precompute_moves()
     precompute_moves()
     print(f"precomputed in {time.perf_counter() - start:.0f} s")
