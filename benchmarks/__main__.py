@@ -22,6 +22,7 @@ MODULES = [
     "bench_moves",
     "bench_live_moves",
     "bench_load",
+    "bench_capacity",
 ]
 
 

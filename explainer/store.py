@@ -20,10 +20,13 @@ import pickle
 import platform
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
+
+from . import workers
 
 STORE_ENV = "VANISHING_POINT_STORE"
 # Set (to "1") while ``explainer.ui.precompute`` runs: only then do results go to disk, so what a
@@ -101,11 +104,31 @@ def remove_other_versions() -> list[Path]:
     return removed
 
 
+class _Flight:
+    """One computation in progress, which identical calls wait for instead of repeating."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: Any = None
+        self.failed = False
+
+
+_flights: dict[tuple[str, str], _Flight] = {}
+_flights_lock = threading.Lock()
+
+
 def persisted(function: F) -> F:
     """``function`` served from the store when its arguments' result is there; computed (and,
     while precomputing, stored) otherwise. Arguments must be plain values with a stable repr;
-    keywords starting with "_" are passed on but are not part of the key."""
+    keywords starting with "_" are passed on but are not part of the key. What is not stored is
+    computed in a worker process when the app server has enabled them (``workers``).
+
+    A call identical to one already computing waits for that one's result: forty students
+    opening one link compute it once, not forty times side by side (``st.cache_data`` above only
+    helps those who arrive after the first has finished). If the first fails or is stopped (its
+    visitor moved on), each waiting call computes for itself."""
     name = f"{function.__module__}.{function.__qualname__}"
+    worker_name = workers.register(function)
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -113,10 +136,29 @@ def persisted(function: F) -> F:
         found = load(name, key)
         if found is not None:
             return found
-        value = function(*args, **kwargs)
+        flight_key = (name, repr(key))
+        with _flights_lock:
+            flight = _flights.get(flight_key)
+            leading = flight is None
+            if leading:
+                flight = _flights[flight_key] = _Flight()
+        if not leading:
+            flight.done.wait()
+            if not flight.failed:
+                return flight.value
+            return workers.call(worker_name, args, kwargs)
+        try:
+            flight.value = workers.call(worker_name, args, kwargs)
+        except BaseException:
+            flight.failed = True
+            raise
+        finally:
+            with _flights_lock:
+                _flights.pop(flight_key, None)
+            flight.done.set()
         if writing():
-            save(name, key, value)
-        return value
+            save(name, key, flight.value)
+        return flight.value
 
     wrapper.store_name = name  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

@@ -17,5 +17,14 @@ if [ ! -x /usr/bin/chromium ]; then
     || { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends chromium; }
 fi
 
+# Debian's HAProxy for the replica test (two replicas behind deploy/haproxy.cfg on loopback ports).
+if ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get install -y --no-install-recommends haproxy \
+    || { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends haproxy; }
+fi
+
 "$PYTHON" -m ruff check .
 "$PYTHON" -m pytest -W error::RuntimeWarning "$@"

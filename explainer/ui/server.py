@@ -1,12 +1,15 @@
 """Process-wide settings for the app server, applied once by app.py: one BLAS thread per
-computation and the memory the network engine may keep between runs."""
+computation, the memory the network engine may keep between runs, and (in a ``streamlit run``
+server) worker processes for the cached computations, so sessions use every core."""
 
 from __future__ import annotations
 
 import functools
+import sys
 
 from threadpoolctl import threadpool_limits
 
+from .. import workers
 from ..nn import memory
 
 # The network's two process-wide stores, shared by every session of the server (see
@@ -28,3 +31,12 @@ def configure() -> None:
     run would make one visitor's rerun wait for another visitor's network."""
     threadpool_limits(limits=1, user_api="blas")
     memory.set_memory_limits(weights=STORE_BYTES, workspace=STORE_BYTES)
+    if serving():
+        workers.enable()
+        workers.warm()
+
+
+def serving() -> bool:
+    """Whether this process is a ``streamlit run`` server (whose sessions share one GIL), not a
+    page test or the precompute running the pages through AppTest in their own process."""
+    return "streamlit.web.bootstrap" in sys.modules

@@ -83,3 +83,60 @@ def test_callbacks_passed_as_underscore_keywords_are_not_part_of_the_key(fresh_s
     assert trained(3, _progress=seen.append) == 6 and seen == [1.0]
     assert trained(3, _progress=lambda f: None) == 6 and calls == [3]
     assert store.stored(trained, 3) and store.stored(trained, 3, _progress=print)
+
+
+def test_identical_calls_at_once_compute_once_and_all_get_the_result(fresh_store):
+    import threading
+    import time
+
+    calls = []
+
+    @store.persisted
+    def slow(n: int) -> list[int]:
+        calls.append(n)
+        time.sleep(0.3)
+        return list(range(n))
+
+    results = [None] * 8
+
+    def visitor(i: int) -> None:
+        results[i] = slow(5)
+
+    threads = [threading.Thread(target=visitor, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert calls == [5] and results == [[0, 1, 2, 3, 4]] * 8
+    slow(6)
+    assert calls == [5, 6]
+
+
+def test_when_the_first_call_fails_the_waiting_ones_compute_for_themselves(fresh_store):
+    import threading
+    import time
+
+    calls = []
+
+    @store.persisted
+    def flaky(n: int, _fail: bool = False) -> int:
+        calls.append(_fail)
+        time.sleep(0.3)
+        if _fail:
+            raise KeyboardInterrupt  # as Streamlit stopping the first visitor's run
+        return n * 2
+
+    outcome = {}
+
+    def first() -> None:
+        try:
+            flaky(4, _fail=True)
+        except KeyboardInterrupt:
+            outcome["first"] = "stopped"
+
+    leader = threading.Thread(target=first)
+    leader.start()
+    time.sleep(0.1)
+    assert flaky(4) == 8
+    leader.join()
+    assert outcome == {"first": "stopped"} and calls == [True, False]

@@ -1,0 +1,516 @@
+"""A classroom on one server: N visitors at once, through Streamlit's websocket protocol.
+
+Each visitor (``protocol.Visitor``, no browser, so the server has the machine) opens a page,
+then, after a think time of 2–6 s each time, either clicks another page in the sidebar (one
+action in four) or moves one of the page's widgets: half the moves to a value no visitor has
+sent yet, half to one already sent (cached). Every visitor of a row starts within the first 5 s.
+Rows:
+
+- ``N visitors``: the steady load, on a fresh server per N (so a row is not warmed by the last);
+- ``class arrives``: 40 visitors open ``/`` within 5 s, then 40 more open one scene link;
+- ``cached move beside a cold one``: one visitor's cached moves while another visitor's
+  computation runs cold (does one session stall another?).
+
+Latency is "rerun sent → ``script_finished`` received". CPU is the server's process tree
+(its worker processes included) over the row's wall time, in % of one core; RSS and PSS are the
+peaks of the tree's summed resident and proportional memory (PSS counts a page the processes
+share once: the memory the replica really needs). "Moved" counts moves whose page text changed, to show
+the moves really reach the widgets.
+
+    python -m benchmarks capacity                           # the table, 60 s per row
+    python -m benchmarks.bench_capacity --visitors 1 5 --seconds 20
+    python -m benchmarks.bench_capacity --replicas 2        # the same load through HAProxy
+
+Targets from issue 14: 20 visitors p95 ≤ 1 s with 0 exceptions and peak RSS ≤ 1 GiB; 40
+opening one link within 5 s p95 ≤ 3 s; 40 visitors for 60 s p95 ≤ 3 s with 0 exceptions and
+0 timeouts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import random
+import statistics
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from explainer.workers import WORKERS_ENV
+
+from .bench_moves import PAGE_MOVES
+from .common import Case
+from .live import Server
+from .protocol import OPTION_WIDGETS, Run, Visitor
+
+PAGES = {"home": "", "activations": "activations", "depth": "depth", "initialization": "initialization",
+         "training": "training", "mlp": "mlp"}  # fmt: skip
+STEADY_VISITORS = (1, 5, 10, 20, 40)
+STEADY_SECONDS = 60.0
+ARRIVAL_SECONDS = 5.0
+THINK_SECONDS = (2.0, 6.0)
+SWITCH_SHARE = 0.25
+NEW_SHARE = 0.5
+CLASS_SIZE = 40
+SCENE_LINK = ("depth", "preset=cs231n_tanh")
+RUN_TIMEOUT = 120.0
+MIB = 2**20
+
+
+# ---- the server's process tree, from /proc --------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (a process pool's workers, a spawn helper)."""
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(_children(current))
+    return tree
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process tree; exited children are counted by their parent (cutime)."""
+    total = 0.0
+    for p in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(v) for v in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def tree_memory_bytes(pid: int, field: str = "Rss") -> int:
+    """The summed ``Rss`` or ``Pss`` of a process tree (/proc/<pid>/smaps_rollup). RSS counts a
+    page shared by the server and its workers (numpy, pandas, scikit-learn, loaded once in the
+    fork server) in every process; PSS splits it among them, so PSS adds up to the memory the
+    tree really holds (what a container's limit sees, less the kernel's caches)."""
+    total = 0
+    for p in process_tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith(f"{field}:"):
+                    total += int(line.split()[1]) * 1024
+                    break
+        except OSError:
+            continue
+    return total
+
+
+def tree_rss_bytes(pid: int) -> int:
+    return tree_memory_bytes(pid, "Rss")
+
+
+class Usage:
+    """CPU share and peak RSS of the server processes (one or several replicas) during a block."""
+
+    def __init__(self, pids: list[int], every: float = 0.25):
+        self.pids, self.every, self.peak_rss, self.peak_pss = pids, every, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak_rss = max(self.peak_rss, sum(tree_memory_bytes(p, "Rss") for p in self.pids))
+            self.peak_pss = max(self.peak_pss, sum(tree_memory_bytes(p, "Pss") for p in self.pids))
+            time.sleep(self.every)
+
+    def __enter__(self) -> Usage:
+        self._cpu, self._wall = sum(tree_cpu_seconds(p) for p in self.pids), time.monotonic()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        wall = time.monotonic() - self._wall
+        self.cpu_percent = 100 * (sum(tree_cpu_seconds(p) for p in self.pids) - self._cpu) / wall
+
+
+# ---- what the visitors did ---------------------------------------------------------------------
+
+
+@dataclass
+class Record:
+    page: str
+    action: str  # "open", "switch", "new", "seen"
+    run: Run
+    changed: bool | None = None  # for moves: did the page's text change?
+
+
+@dataclass
+class Row:
+    """One line of the capacity table."""
+
+    name: str
+    visitors: int
+    records: list[Record] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # connection failures and the like
+    cpu_percent: float = 0.0
+    peak_rss: int = 0
+    peak_pss: int = 0
+    replicas: dict[int, set[str]] = field(default_factory=dict)  # visitor -> replicas it saw
+
+    def seconds(self, actions: tuple[str, ...] | None = None) -> list[float]:
+        return [r.run.seconds for r in self.records if r.run.status != "timeout"
+                and (actions is None or r.action in actions)]  # fmt: skip
+
+    def percentile(self, q: float, actions: tuple[str, ...] | None = None) -> float:
+        values = sorted(self.seconds(actions))
+        if not values:
+            return math.nan
+        return values[max(0, math.ceil(q * len(values)) - 1)]
+
+    @property
+    def exceptions(self) -> list[str]:
+        return [e for r in self.records for e in r.run.exceptions] + self.errors
+
+    @property
+    def timeouts(self) -> int:
+        return sum(r.run.status == "timeout" for r in self.records)
+
+    @property
+    def moves(self) -> tuple[int, int]:
+        """(moves that changed the page's text, moves to a new value)."""
+        new = [r for r in self.records if r.action == "new"]
+        return sum(bool(r.changed) for r in new), len(new)
+
+    def line(self) -> str:
+        changed, new = self.moves
+        return (f"{self.name:<34} {len(self.records):>5} {self.percentile(0.5):>7.2f} {self.percentile(0.95):>7.2f} "
+                f"{max(self.seconds() or [math.nan]):>7.2f} {len(self.exceptions):>4} {self.timeouts:>4} "
+                f"{self.cpu_percent:>5.0f}% {self.peak_rss / MIB:>7.0f} {self.peak_pss / MIB:>7.0f} {changed:>4}/{new:<4}")  # fmt: skip
+
+
+HEADER = (f"{'row':<34} {'runs':>5} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'exc':>4} {'t/o':>4} "
+          f"{'CPU':>6} {'RSS MiB':>7} {'PSS MiB':>7} {'moved':>9}")  # fmt: skip
+
+
+class ValueBook:
+    """The values every visitor has sent per (page, widget), shared by a row's visitors, so a
+    move can go to a value the server has not seen ("new") or to one it has ("seen")."""
+
+    def __init__(self):
+        self.sent: dict[tuple[str, str], list] = {}
+
+    def choose(self, page: str, key: str, node, candidates: tuple, rng: random.Random, new: bool):
+        used = self.sent.setdefault((page, key), [])
+        if not new and used:
+            return rng.choice(used), "seen"
+        fresh = [v for v in self._candidates(node, candidates, rng) if v not in used]
+        if not fresh:
+            return (rng.choice(used), "seen") if used else (candidates[0], "new")
+        value = fresh[0]
+        used.append(value)
+        return value, "new"
+
+    @staticmethod
+    def _candidates(node, candidates: tuple, rng: random.Random) -> list:
+        """Numeric sliders: random steps of the slider's own range (so "new" is new to the
+        server, not one of a handful); option widgets: random options (1–4 of a multiselect's);
+        others (text, number inputs): the benchmark's list, shuffled."""
+        kind = type(node).__name__
+        if kind in OPTION_WIDGETS:
+            options = list(node.options)
+            if kind == "Multiselect":
+                return [
+                    tuple(sorted(rng.sample(options, rng.randint(1, min(4, len(options)))))) for _ in range(8)
+                ]
+            if kind == "SelectSlider" and len(node.proto.value) == 2:
+                return [tuple(sorted(rng.sample(options, 2), key=options.index)) for _ in range(8)]
+            return rng.sample(options, len(options))
+        scalar = all(isinstance(c, (int, float)) for c in candidates)
+        if scalar and type(node).__name__ == "Slider":
+            low, high, step = float(node.min), float(node.max), float(node.step)
+            steps = round((high - low) / step)
+            whole = all(isinstance(c, int) for c in candidates)
+            picks = [low + step * rng.randint(0, steps) for _ in range(8)]
+            return [round(v) if whole else round(v, 10) for v in picks]
+        shuffled = list(candidates)
+        rng.shuffle(shuffled)
+        return shuffled
+
+
+def _moves(url_path: str) -> tuple:
+    for page, moves in PAGE_MOVES.items():
+        if Path(page).stem == (url_path or "home"):
+            return moves
+    return ()
+
+
+async def _act(visitor: Visitor, row: Row, book: ValueBook, rng: random.Random) -> None:
+    """One think-then-act step of a visitor: a sidebar click or a widget move."""
+    page = visitor.url_path
+    moves = [m for m in _moves(page) if any(w.key == m.key for w in visitor.widgets)]
+    if not moves or rng.random() < SWITCH_SHARE:
+        target = rng.choice([p for p in PAGES.values() if p != page])
+        row.records.append(Record(target, "switch", await visitor.switch_page(target)))
+        return
+    move = rng.choice(moves)
+    node = visitor.widget(move.key)
+    value, kind = book.choose(page, move.key, node, move.values, rng, new=rng.random() < NEW_SHARE)
+    before = visitor.runs[-1].texts if visitor.runs else []
+    run = await visitor.move(move.key, value)
+    row.records.append(Record(page, kind, run, changed=run.texts != before))
+
+
+def _where(error: BaseException) -> str:
+    """The innermost frame of an error, for the table's error lines."""
+    import traceback
+
+    frame = traceback.extract_tb(error.__traceback__)[-1]
+    return f"{Path(frame.filename).name}:{frame.lineno} {frame.line}"
+
+
+async def _visitor(index: int, url: str, row: Row, book: ValueBook, seed: int, until: float,
+                   start: tuple[str, str] | None) -> None:  # fmt: skip
+    rng = random.Random(seed * 1000 + index)
+    await asyncio.sleep(rng.uniform(0, ARRIVAL_SECONDS))
+    visitor = Visitor(url, timeout=RUN_TIMEOUT)
+    try:
+        await visitor.connect()
+        # Visitor i starts on page i mod 6, so every page has visitors from the first second.
+        path, query = start or (list(PAGES.values())[index % len(PAGES)], "")
+        row.records.append(Record(path, "open", await visitor.open(path, query)))
+        while time.monotonic() < until:
+            await asyncio.sleep(rng.uniform(*THINK_SECONDS))
+            if time.monotonic() >= until:
+                break
+            if visitor.runs[-1].status == "timeout":
+                break  # the socket is still busy with the unanswered run
+            await _act(visitor, row, book, rng)
+    except Exception as error:  # a refused or dropped connection is a failure a visitor sees
+        row.errors.append(f"visitor {index}: {type(error).__name__}: {error} at {_where(error)}")
+    finally:
+        row.replicas[index] = set(visitor.replicas)
+        await visitor.close()
+
+
+async def drive(url: str, visitors: int, seconds: float, *, seed: int = 0, start: tuple[str, str] | None = None,
+                name: str | None = None) -> Row:  # fmt: skip
+    """``visitors`` visitors against ``url`` for ``seconds`` (each arrives within the first 5 s);
+    with ``start``, each opens that (path, query) first."""
+    row = Row(name or f"{visitors} visitors", visitors)
+    book = ValueBook()
+    until = time.monotonic() + seconds
+    await asyncio.gather(*(_visitor(i, url, row, book, seed, until, start) for i in range(visitors)))
+    return row
+
+
+async def arrive(url: str, visitors: int, path: str, query: str = "", *, name: str) -> Row:
+    """A class opening one link: every visitor opens it within 5 s, and leaves."""
+    row = Row(name, visitors)
+
+    async def one(i: int) -> None:
+        await asyncio.sleep(random.Random(i).uniform(0, ARRIVAL_SECONDS))
+        visitor = Visitor(url, timeout=RUN_TIMEOUT)
+        try:
+            await visitor.connect()
+            row.records.append(Record(path, "open", await visitor.open(path, query)))
+        except Exception as error:
+            row.errors.append(f"visitor {i}: {type(error).__name__}: {error}")
+        finally:
+            row.replicas[i] = set(visitor.replicas)
+            await visitor.close()
+
+    await asyncio.gather(*(one(i) for i in range(visitors)))
+    return row
+
+
+async def beside_cold(url: str) -> tuple[Row, Row]:
+    """A visitor's cached moves on the depth page, alone and while another visitor's MLP
+    comparison trains cold (a seed nothing has trained, so neither the store nor a cache has it).
+    The cold run itself is printed, not counted in the rows."""
+    mover = Visitor(url, timeout=RUN_TIMEOUT)
+    await mover.connect()
+    await mover.open("depth")
+    for value in (31, 32):  # computed once, so the moves below are cached
+        await mover.move("depth", value)
+    alone, beside = Row("cached moves, alone", 1), Row("cached moves beside a cold one", 2)
+    for i in range(6):
+        alone.records.append(Record("depth", "seen", await mover.move("depth", 31 + i % 2)))
+    cold = Visitor(url, timeout=RUN_TIMEOUT)
+    await cold.connect()
+    await cold.open("activations")
+
+    async def moves() -> None:
+        for i in range(6):
+            beside.records.append(Record("depth", "seen", await mover.move("depth", 31 + i % 2)))
+            await asyncio.sleep(0.2)
+
+    started = time.perf_counter()
+    cold_run = asyncio.create_task(cold.open("mlp", f"seed={random.randrange(10**6, 10**7)}&epochs=300"))
+    await moves()
+    run = await cold_run
+    print(
+        f"  (the cold run took {run.seconds:.1f} s; the moves beside it ran in its first "
+        f"{time.perf_counter() - started:.1f} s)"
+    )
+    await mover.close()
+    await cold.close()
+    return alone, beside
+
+
+# ---- the table ----------------------------------------------------------------------------------
+
+
+def measured(pids: list[int], coroutine) -> Row | tuple[Row, ...]:
+    """Run ``coroutine`` (its rows) while sampling the servers' CPU and memory."""
+    with Usage(pids) as usage:
+        result = asyncio.run(coroutine)
+    for row in result if isinstance(result, tuple) else (result,):
+        row.cpu_percent, row.peak_rss, row.peak_pss = usage.cpu_percent, usage.peak_rss, usage.peak_pss
+    return result
+
+
+# Two classes, one after the other, on one server: the second arrives after the first's sessions
+# have expired (the server's disconnectedSessionTTL, shortened for the row), so its memory shows
+# whether closed tabs were released.
+SESSION_TTL_SECONDS = 5
+
+
+class Servers:
+    """One server, or ``replicas`` of them behind HAProxy (benchmarks.replicas); ``extra_args``
+    go to every ``streamlit run``; ``environment`` is set while they start."""
+
+    def __init__(self, replicas: int = 1, extra_args: tuple[str, ...] = (), environment: dict | None = None):
+        self.replicas, self.extra_args, self.environment = replicas, extra_args, environment or {}
+
+    def __enter__(self) -> Servers:
+        saved = {key: os.environ.get(key) for key in self.environment}
+        os.environ.update(self.environment)
+        try:
+            if self.replicas == 1:
+                self.handle = Server(self.extra_args)
+                self.url, self.pids = self.handle.url, [self.handle.process.pid]
+            else:
+                from .replicas import Replicas
+
+                self.handle = Replicas(self.replicas, extra_args=self.extra_args).__enter__()
+                self.url, self.pids = self.handle.url, [s.process.pid for s in self.handle.servers]
+        finally:
+            for key, value in saved.items():
+                os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if isinstance(self.handle, Server):
+            self.handle.stop()
+        else:
+            self.handle.__exit__(*exc)
+
+
+def capacity_table(visitors: tuple[int, ...] = STEADY_VISITORS, seconds: float = STEADY_SECONDS,
+                   replicas: int = 1, bursts: bool = True, extra_args: tuple[str, ...] = (),
+                   environment: dict | None = None) -> list[Row]:  # fmt: skip
+    """Every row on its own fresh server(s), printed as it is measured."""
+    print(HEADER, flush=True)
+    print("-" * len(HEADER))
+    rows: list[Row] = []
+
+    def show(*measured_rows: Row) -> None:
+        for row in measured_rows:
+            rows.append(row)
+            print(row.line(), flush=True)
+
+    for n in visitors:
+        with Servers(replicas, extra_args, environment) as servers:
+            row = measured(servers.pids, drive(servers.url, n, seconds))
+            row.name = f"{n} visitors, {seconds:.0f} s"
+            show(row)
+    if not bursts:
+        return rows
+    with Servers(replicas, extra_args, environment) as servers:
+        show(measured(servers.pids, arrive(servers.url, CLASS_SIZE, "", name=f"{CLASS_SIZE} open / in 5 s")))
+        link = f"{CLASS_SIZE} open {SCENE_LINK[0]}?{SCENE_LINK[1]}"
+        show(measured(servers.pids, arrive(servers.url, CLASS_SIZE, *SCENE_LINK, name=link)))
+        show(*measured(servers.pids, beside_cold(servers.url)))
+    ttl = (*extra_args, f"--server.disconnectedSessionTTL={SESSION_TTL_SECONDS}")
+    with Servers(replicas, ttl, environment) as servers:
+        first = measured(servers.pids, drive(servers.url, 20, seconds / 2, seed=1))
+        first.name = f"20 visitors, {seconds / 2:.0f} s, then they leave"
+        show(first)
+        time.sleep(SESSION_TTL_SECONDS + 5)
+        second = measured(servers.pids, drive(servers.url, 20, seconds / 2, seed=2))
+        second.name = f"20 more after {SESSION_TTL_SECONDS + 5} s"
+        show(second)
+    return rows
+
+
+@cache
+def default_table() -> dict[str, Row]:
+    return {row.name: row for row in capacity_table()}
+
+
+def _row(prefix: str) -> Row:
+    return next(row for name, row in default_table().items() if name.startswith(prefix))
+
+
+def cases() -> list[Case]:
+    return [
+        Case("capacity", "20 visitors p95", lambda: None, target=1.0, value=lambda: _row("20 visitors").percentile(0.95)),
+        Case("capacity", "20 visitors exceptions", lambda: None, target=None, unit="",
+             value=lambda: float(len(_row("20 visitors").exceptions))),
+        Case("capacity", "20 visitors peak RSS", lambda: None, target=1024 * MIB, per=MIB, unit="MiB",
+             value=lambda: _row("20 visitors").peak_rss),
+        Case("capacity", "20 visitors peak PSS", lambda: None, target=1024 * MIB, per=MIB, unit="MiB",
+             value=lambda: _row("20 visitors").peak_pss),
+        Case("capacity", "40 visitors p95", lambda: None, target=3.0, value=lambda: _row("40 visitors").percentile(0.95)),
+        Case("capacity", "40 visitors exceptions+timeouts", lambda: None, target=None, unit="",
+             value=lambda: float(len(_row("40 visitors").exceptions) + _row("40 visitors").timeouts)),
+        Case("capacity", "40 open the scene link: p95", lambda: None, target=3.0,
+             value=lambda: _row(f"{CLASS_SIZE} open {SCENE_LINK[0]}").percentile(0.95)),
+        Case("capacity", "cached move beside cold: p95", lambda: None, target=None,
+             value=lambda: _row("cached moves beside").percentile(0.95, ("seen",))),
+    ]  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--visitors", type=int, nargs="+", default=list(STEADY_VISITORS))
+    parser.add_argument("--seconds", type=float, default=STEADY_SECONDS)
+    parser.add_argument("--replicas", type=int, default=1)
+    parser.add_argument("--no-bursts", action="store_true")
+    parser.add_argument("--workers", type=int, help="worker processes per server (0: compute in the server)")
+    parser.add_argument(
+        "--file-watcher", help='server.fileWatcherType for the servers ("auto": Streamlit\'s default)'
+    )
+    args = parser.parse_args()
+    extra = (f"--server.fileWatcherType={args.file_watcher}",) if args.file_watcher else ()
+    environment = {WORKERS_ENV: str(args.workers)} if args.workers is not None else None
+    rows = capacity_table(tuple(args.visitors), args.seconds, args.replicas, bursts=not args.no_bursts,
+                          extra_args=extra, environment=environment)  # fmt: skip
+    for row in rows:
+        for error in row.exceptions[:3]:
+            print(f"  {row.name}: {error[:200]}")
+        slowest = sorted(row.records, key=lambda r: -r.run.seconds)[:5]
+        print(
+            f"  {row.name}, slowest: "
+            + ", ".join(f"{r.page or 'home'} {r.action} {r.run.seconds:.1f} s" for r in slowest)
+        )
+    if args.replicas > 1:
+        spread = [len(r) for row in rows for r in row.replicas.values() if r]
+        print(f"sessions that saw more than one replica: {sum(n > 1 for n in spread)} of {len(spread)}")
+    print(f"median of the per-row p95: {statistics.median(r.percentile(0.95) for r in rows):.2f} s")
+
+
+if __name__ == "__main__":
+    main()

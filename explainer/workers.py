@@ -1,0 +1,208 @@
+"""Heavy computations in worker processes, so that one visitor's cold computation does not hold
+the server's GIL while every other visitor's rerun waits for it.
+
+A Streamlit server runs every session's script as a thread of one process: a network pass or a
+heatmap computed in pure numpy holds the GIL for most of its time, and the process never uses
+more than about one of the machine's cores. ``store.persisted`` functions (the pages' cached
+computations, called with plain arguments) are sent here instead: with the pool enabled they run
+in a worker process and the session's thread waits without the GIL.
+
+Off unless enabled: notebooks, tests and the precompute run everything in their own process; the
+app server enables it (``ui.server.configure``). ``VANISHING_POINT_WORKERS`` overrides the number
+of workers (0 turns the pool off). A call's callbacks (keywords starting with "_": a progress
+bar, the MLP page's frames) stay in the calling process: the worker sends what it reports through
+a queue and the caller's thread calls them, with the latest report when several are waiting
+(they report progress: the newest supersedes the rest). If a callback raises (Streamlit stopping
+the run for a newer setting), the worker is told to stop at its next report.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import multiprocessing
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+WORKERS_ENV = "VANISHING_POINT_WORKERS"
+# What every worker needs, imported once in the fork server so each worker starts as a copy of
+# it (shared pages, no second import) instead of importing numpy, pandas and scikit-learn itself.
+PRELOAD = ["numpy", "pandas", "sklearn.neural_network", "explainer"]
+
+_LOG = logging.getLogger(__name__)
+_functions: dict[str, Callable[..., Any]] = {}
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_manager: Any = None  # a multiprocessing manager: the callbacks' queues and stop events
+_workers = 0
+# How often the caller looks for a report or the worker's end while a call with callbacks runs.
+POLL_SECONDS = 0.02
+
+
+def register(function: Callable[..., Any]) -> str:
+    """Make ``function`` (undecorated, defined at module level) callable in a worker by name."""
+    name = f"{function.__module__}:{function.__qualname__}"
+    _functions[name] = function
+    return name
+
+
+def enable(workers: int | None = None) -> int:
+    """Run registered functions in ``workers`` processes from now on (default: one per core, or
+    ``$VANISHING_POINT_WORKERS``); returns the number (0: the pool stays off)."""
+    global _workers
+    configured = os.environ.get(WORKERS_ENV)
+    count = workers if workers is not None else int(configured) if configured else os.cpu_count() or 1
+    with _lock:
+        _workers = max(0, count)
+    return _workers
+
+
+def disable() -> None:
+    """Back to computing in the calling process; the workers exit."""
+    global _pool, _manager, _workers
+    with _lock:
+        pool, manager, _pool, _manager, _workers = _pool, _manager, None, None, 0
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+    if manager is not None:
+        manager.shutdown()
+
+
+def enabled() -> bool:
+    return _workers > 0
+
+
+def _get_pool() -> ProcessPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD)
+            _pool = ProcessPoolExecutor(max_workers=_workers, mp_context=context, initializer=_start_worker)
+        return _pool
+
+
+def _get_manager() -> Any:
+    global _manager
+    with _lock:
+        if _manager is None:
+            _manager = multiprocessing.get_context("forkserver").Manager()
+        return _manager
+
+
+def warm() -> None:
+    """Start the fork server and the workers now (in the background), so the first visitor's
+    computation does not wait for them."""
+    if enabled():
+        for _ in range(_workers):
+            _get_pool().submit(int)
+
+
+def _start_worker() -> None:
+    """In each worker: one BLAS thread (the workers are the parallelism), and the network
+    engine's stores bounded as in the server."""
+    from threadpoolctl import threadpool_limits
+
+    from .nn import memory
+
+    threadpool_limits(limits=1, user_api="blas")
+    memory.set_memory_limits(weights=WORKER_STORE_BYTES, workspace=WORKER_STORE_BYTES)
+
+
+# Each worker keeps its own engine stores: smaller than the server's, as they are per worker.
+WORKER_STORE_BYTES = 48 * 2**20
+
+
+def _run(name: str, args: tuple, kwargs: dict) -> Any:
+    """In a worker: import the function's module (which registers it) and call it."""
+    if name not in _functions:
+        importlib.import_module(name.split(":", 1)[0])
+    return _functions[name](*args, **kwargs)
+
+
+class Stopped(Exception):
+    """Raised in a worker at a report after its caller has stopped listening."""
+
+
+class _Relay:
+    """Stands in a worker for one of the caller's callbacks: puts each report on the queue."""
+
+    def __init__(self, reports: Any, stop: Any, key: str):
+        self.reports, self.stop, self.key = reports, stop, key
+
+    def __call__(self, report: Any) -> None:
+        if self.stop.is_set():
+            raise Stopped(self.key)
+        self.reports.put((self.key, report))
+
+
+def call(name: str, args: tuple, kwargs: dict) -> Any:
+    """``_functions[name](*args, **kwargs)``: in a worker when the pool is on, else here. A
+    worker that died (killed, out of memory) costs a new pool, not the visitor's page: the call
+    is then computed here."""
+    function = _functions[name]
+    if not enabled():
+        return function(*args, **kwargs)
+    callbacks = {key: value for key, value in kwargs.items() if key.startswith("_") and value is not None}
+    try:
+        if not callbacks:
+            return _get_pool().submit(_run, name, args, kwargs).result()
+        return _call_reporting(name, args, kwargs, callbacks)
+    except BrokenProcessPool:
+        _LOG.warning("a worker process died; computing %s in the server process", name)
+        _reset_broken_pool()
+        return function(*args, **kwargs)
+
+
+def _call_reporting(name: str, args: tuple, kwargs: dict, callbacks: dict[str, Callable[[Any], Any]]) -> Any:
+    """A call whose callbacks run here, fed from the worker's reports."""
+    manager = _get_manager()
+    reports, stop = manager.Queue(), manager.Event()
+    relayed = {**kwargs, **{key: _Relay(reports, stop, key) for key in callbacks}}
+    future = _get_pool().submit(_run, name, args, relayed)
+    try:
+        while True:
+            finished = future.done()  # before draining: every report of a finished call is queued
+            latest: dict[str, Any] = {}
+            try:
+                latest.update([reports.get(timeout=POLL_SECONDS)])
+                while True:
+                    latest.update([reports.get_nowait()])
+            except queue.Empty:
+                pass
+            for key, report in latest.items():
+                callbacks[key](report)
+            if finished:
+                return future.result()
+    except BaseException:
+        stop.set()  # the worker stops at its next report; its result is not wanted
+        future.cancel()
+        raise
+
+
+def process_id(reports: int = 0, _progress: Callable[[int], None] | None = None) -> int:
+    """The process this runs in, after reporting 0, 1, … ``reports`` - 1 to ``_progress`` a
+    millisecond apart: with ``call(PROCESS_ID, ...)``, shows where calls go and what reaches
+    their callbacks."""
+    for report in range(reports):
+        if _progress is not None:
+            _progress(report)
+            time.sleep(0.001)
+    return os.getpid()
+
+
+PROCESS_ID = register(process_id)
+
+
+def _reset_broken_pool() -> None:
+    global _pool
+    with _lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,58 @@
+"""The capacity benchmark's client against a live server (tests/browser/conftest.py's ``server``):
+its moves reach the widgets (the page answers with the new value), a short classroom of protocol
+visitors across every page meets no exception or timeout, and the server computes in worker
+processes. The full table, with its latencies, is ``python -m benchmarks capacity``."""
+
+import pytest
+
+from benchmarks.bench_capacity import PAGES, drive, process_tree
+from benchmarks.live import Server
+from benchmarks.protocol import Visitor
+
+from .conftest import run_async
+
+
+@pytest.mark.browser
+def test_a_protocol_visitor_moves_sliders_and_choices_and_the_page_answers(server: Server):
+    async def visit():
+        visitor = Visitor(server.url)
+        await visitor.connect()
+        try:
+            opened = await visitor.open("depth")
+            moved = await visitor.move("depth", 37)
+            chosen = await visitor.move("act", "tanh")
+            return opened, moved, chosen, visitor.query_string
+        finally:
+            await visitor.close()
+
+    opened, moved, chosen, query = run_async(visit())
+    assert [run.status for run in (opened, moved, chosen)] == ["finished"] * 3
+    assert any("30 layers of 128 units" in text for text in opened.texts)
+    assert any("37 layers of 128 units, sigmoid" in text for text in moved.texts)
+    assert any("37 layers of 128 units, tanh" in text for text in chosen.texts)
+    assert "depth=37" in query
+
+
+@pytest.mark.browser
+def test_a_short_classroom_across_every_page_meets_no_exception(server: Server):
+    row = run_async(drive(server.url, visitors=6, seconds=25, seed=14))
+    assert row.records and not row.exceptions and row.timeouts == 0
+    assert {record.page for record in row.records} >= set(PAGES.values())  # visitor i opens page i
+    changed, new = row.moves
+    # A move to a new value redraws the page's sentences (a few widgets change only a chart).
+    assert new > 0 and changed >= new / 2
+
+
+@pytest.mark.browser
+def test_the_server_computes_in_worker_processes(server: Server):
+    async def cold():
+        visitor = Visitor(server.url)
+        await visitor.connect()
+        try:
+            return await visitor.open("mlp", "seed=8181&epochs=20")
+        finally:
+            await visitor.close()
+
+    assert run_async(cold()).status == "finished"
+    # The fork server, its workers (one per core) and the callbacks' manager.
+    assert len(process_tree(server.process.pid)) >= 3

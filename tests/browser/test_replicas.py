@@ -1,0 +1,149 @@
+"""Two replicas behind Debian's HAProxy, configured from deploy/haproxy.cfg as compose.yaml runs it:
+a browser's page and its websocket pass through, every visitor stays on one replica, both
+replicas take visitors, and a replica that stops is taken out while the other serves.
+
+The tests share one pair of replicas and run in file order: the last one stops a replica.
+"""
+
+import asyncio
+import http.cookiejar
+import urllib.request
+
+import pytest
+
+from benchmarks.protocol import Visitor
+from benchmarks.replicas import Replicas
+
+from .conftest import Visit, press, run_async, wait_idle
+
+VISITORS = 8
+PAGES = ["", "activations", "depth"]
+# A slider on each page (its key) and where visitor i moves it: values repeat across visitors, so
+# some moves meet a replica's cache and some compute.
+MOVES = {
+    "": ("chain", lambda i: 10 + i % 4),
+    "activations": ("x", lambda i: (-4.0 - i % 2, 6.0)),
+    "depth": ("depth", lambda i: 31 + i % 4),
+}
+
+
+@pytest.fixture(scope="module")
+def replicas():
+    with Replicas(2) as running:
+        yield running
+
+
+async def visit_pages(base_url: str, i: int) -> tuple[Visitor, list]:
+    """Visitor ``i``: two or three pages (a link, then the sidebar) and a slider move on the last."""
+    visitor = Visitor(base_url, timeout=60)
+    order = PAGES[i % 3 :] + PAGES[: i % 3]
+    pages = order[: 2 + i % 2]
+    try:
+        await visitor.connect()
+        runs = [await visitor.open(pages[0])]
+        for path in pages[1:]:
+            runs.append(await visitor.switch_page(path))
+        key, value = MOVES[pages[-1]]
+        runs.append(await visitor.move(key, value(i)))
+    finally:
+        await visitor.close()
+    return visitor, runs
+
+
+def depth_slider(page):
+    return (
+        page.locator('[data-testid="stSlider"]')
+        .filter(has_text="Depth (layers)")
+        .locator('input[type="range"]')
+    )
+
+
+@pytest.mark.browser
+def test_a_page_through_the_balancer_draws_in_chromium_and_its_slider_reruns_it(replicas, visit: Visit):
+    sockets = []
+    visit.page.on("websocket", lambda socket: sockets.append(socket.url))
+    response = visit.page.goto(f"{replicas.url}/depth")
+    wait_idle(visit.page)
+    page = visit.page
+    replica = response.headers["x-replica"]
+    assert replica in replicas.names
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    assert cookies.get("VP_REPLICA") == replica, (
+        "the balancer pinned the browser to the replica that answered"
+    )
+    assert f"ws://127.0.0.1:{replicas.port}/_stcore/stream" in sockets, "the websocket went through HAProxy"
+    assert page.locator('[data-testid="stException"]').count() == 0
+    thumb = depth_slider(page)
+    thumb.focus()
+    assert press(page, thumb, "ArrowRight"), "the move reran the script over the balanced websocket"
+    assert thumb.get_attribute("aria-valuetext") == "31"
+    assert "depth=31" in page.url
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+@pytest.mark.browser
+def test_the_cookie_pins_every_request_of_a_visitor_while_visitors_without_it_spread(replicas):
+    paths = ["/", "/_stcore/health", "/_stcore/host-config", "/depth"] * 2
+
+    def replica(opener, path: str) -> str:
+        with opener.open(f"{replicas.url}{path}", timeout=30) as response:
+            response.read()
+            return response.headers["X-Replica"]
+
+    browser_like = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    assert len({replica(browser_like, path) for path in paths}) == 1
+    # The same requests without the cookie: the balancer alone would spread them.
+    assert {replica(urllib.request.build_opener(), path) for path in paths} == set(replicas.names)
+
+
+@pytest.mark.browser
+def test_eight_concurrent_visitors_each_stay_on_one_replica_and_both_replicas_serve(replicas):
+    async def everyone():
+        return await asyncio.gather(*(visit_pages(replicas.url, i) for i in range(VISITORS)))
+
+    results = run_async(everyone())
+    served = set()
+    for i, (visitor, runs) in enumerate(results):
+        assert [(r.status, r.exceptions) for r in runs] == [("finished", [])] * len(runs), f"visitor {i}"
+        assert len(set(visitor.replicas)) == 1, f"visitor {i} saw replicas {visitor.replicas}"
+        # The HTTP load and the websocket upgrade both came back through the balancer.
+        assert len(visitor.replicas) >= 2
+        served |= set(visitor.replicas)
+        key, value = MOVES[visitor.url_path]
+        if key == "depth":  # the move really reran the page with the new value
+            assert f"depth={value(i)}" in runs[-1].query_string
+            assert any(f"{value(i)} layers" in text for text in runs[-1].texts)
+    assert served == set(replicas.names), f"replicas that served someone: {sorted(served)}"
+
+
+@pytest.mark.browser
+def test_a_stopped_replica_is_taken_out_and_its_tab_and_new_visitors_get_the_other(replicas, visit: Visit):
+    page = visit.page
+    stopped = page.goto(f"{replicas.url}/depth").headers["x-replica"]
+    wait_idle(page)
+    (living,) = set(replicas.names) - {stopped}
+    # The open tab loses its websocket and opens another through the balancer, which sends the
+    # visitor of a dead replica to the living one; the page works again there.
+    with page.expect_websocket(timeout=20_000) as reconnect:
+        replicas.servers[replicas.names.index(stopped)].stop()
+    assert reconnect.value.url == f"ws://127.0.0.1:{replicas.port}/_stcore/stream"
+    replicas.wait_for({stopped: "DOWN", living: "UP"}, timeout=15)
+    wait_idle(page)
+    thumb = depth_slider(page)
+    thumb.focus()
+    assert press(page, thumb, "ArrowRight", timeout=30_000), "the tab reran on the living replica"
+    assert {c["name"]: c["value"] for c in page.context.cookies()}["VP_REPLICA"] == living
+    assert page.locator('[data-testid="stException"]').count() == 0
+    # A visitor pinned to the stopped replica by its cookie is sent to the living one.
+    request = urllib.request.Request(f"{replicas.url}/", headers={"Cookie": f"VP_REPLICA={stopped}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+        assert response.headers["X-Replica"] == living
+        assert f"VP_REPLICA={living}" in response.headers["Set-Cookie"]
+
+    async def newcomers():
+        return await asyncio.gather(*(visit_pages(replicas.url, i) for i in range(2)))
+
+    for i, (visitor, runs) in enumerate(run_async(newcomers())):
+        assert [r.status for r in runs] == ["finished"] * len(runs), f"visitor {i}: {runs[-1].exceptions}"
+        assert set(visitor.replicas) == {living}

@@ -1,0 +1,91 @@
+"""The worker pool: a cached page computation sent to a worker process returns exactly what the
+server's own process computes; a worker's reports reach the caller's callbacks, and a callback
+that raises (Streamlit stopping the run) stops the worker; a worker that dies costs a new pool,
+never the visitor's page."""
+
+import inspect
+import os
+import signal
+import time
+
+import pandas as pd
+import pytest
+
+from explainer import workers
+from explainer.ui import initialization
+
+
+@pytest.fixture
+def pool():
+    workers.enable(2)
+    yield
+    workers.disable()
+
+
+def persisted(function):
+    """The ``store.persisted`` wrapper under a page's ``st.cache_data``."""
+    return inspect.unwrap(function, stop=lambda f: hasattr(f, "store_name"))
+
+
+def test_the_pool_is_off_until_the_server_enables_it():
+    assert not workers.enabled()
+    assert workers.call(workers.PROCESS_ID, (), {}) == os.getpid()
+
+
+def test_a_page_computation_in_a_worker_equals_the_one_computed_here(pool):
+    assert workers.call(workers.PROCESS_ID, (), {}) != os.getpid()
+    travel_curve = persisted(initialization.travel_curve)
+    in_worker = travel_curve("he_normal", "relu", 12, 32)
+    workers.disable()
+    here = travel_curve("he_normal", "relu", 12, 32)
+    pd.testing.assert_frame_equal(in_worker, here, check_exact=True)
+
+
+def test_a_dead_worker_costs_a_new_pool_not_the_page(pool):
+    worker = workers.call(workers.PROCESS_ID, (), {})
+    os.kill(worker, signal.SIGKILL)
+    # The call that finds the pool broken is computed here; the next one has a new pool.
+    assert workers.call(workers.PROCESS_ID, (), {}) in {os.getpid(), *workers_alive()}
+    assert workers.call(workers.PROCESS_ID, (), {}) != worker
+
+
+def workers_alive() -> set[int]:
+    pool = workers._pool
+    return set(pool._processes) if pool is not None and pool._processes else set()
+
+
+def test_a_worker_reports_through_the_callers_callback_and_the_last_report_arrives(pool):
+    reports = []
+    worker = workers.call(workers.PROCESS_ID, (300,), {"_progress": reports.append})
+    assert worker != os.getpid()
+    # Reports waiting together arrive as the latest of them: in order, ending with the last.
+    assert reports and reports == sorted(set(reports)) and reports[-1] == 299
+
+
+def test_a_callback_that_raises_stops_the_call_and_frees_the_worker(pool):
+    class Rerun(Exception):
+        pass
+
+    def stop_at_once(report):
+        raise Rerun
+
+    started = time.perf_counter()
+    with pytest.raises(Rerun):
+        workers.call(workers.PROCESS_ID, (100_000,), {"_progress": stop_at_once})
+    # 100,000 reports a millisecond apart would take minutes: the worker stopped at its next one.
+    assert workers.call(workers.PROCESS_ID, (), {}) != os.getpid()
+    assert time.perf_counter() - started < 20
+
+
+def test_the_mlp_comparison_trained_in_a_worker_equals_the_one_trained_here(pool):
+    from explainer.ui import mlp
+
+    comparison = persisted(mlp.comparison)
+    settings = dict(dataset="circles", activations=("relu", "tanh"), depth=2, width=8, solver="adam",
+                    learning_rate=0.01, batch_size=32, epochs=6, n_samples=120, noise=0.1, seed=3)  # fmt: skip
+    frames = []
+    in_worker = comparison(**settings, _snapshot=frames.append)
+    assert frames and all(f.epoch <= 6 for f in frames)
+    workers.disable()
+    here = comparison(**settings)
+    pd.testing.assert_frame_equal(in_worker.history, here.history, check_exact=True)
