@@ -323,6 +323,26 @@ async def _run(server: Server, paths: list[str], users: int, seconds: float, mov
     return report
 
 
+def run_in_thread(coroutine):
+    """Run a coroutine to its end in a thread of its own and return its result (or raise its
+    error): callers may be inside a running event loop (sync Playwright holds one in the main
+    thread), where ``asyncio.run`` refuses to start."""
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # re-raised in the caller's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, name="visitors")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def run_visitors(
     server: Server, paths: list[str], users: int, seconds: float, moves: int = 3
 ) -> VisitorReport:
@@ -331,17 +351,4 @@ def run_visitors(
 
     The event loop runs in a thread of its own: a test session that already holds Playwright's
     sync API has a loop running in the main thread, where ``asyncio.run`` refuses to start."""
-    outcome: dict[str, object] = {}
-
-    def drive() -> None:
-        try:
-            outcome["report"] = asyncio.run(_run(server, paths, users, seconds, moves))
-        except BaseException as error:  # re-raised in the caller's thread
-            outcome["error"] = error
-
-    worker = threading.Thread(target=drive, name="visitors")
-    worker.start()
-    worker.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["report"]
+    return run_in_thread(_run(server, paths, users, seconds, moves))

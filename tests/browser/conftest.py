@@ -4,8 +4,6 @@ Chromium must be installed (the README's test command installs Debian's package)
 these tests fail with a message rather than skip, so a missing tool cannot hide.
 """
 
-import asyncio
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,23 +113,3 @@ def shot(page: Page, name: str) -> Path:
     page.screenshot(path=str(path))
     page.set_viewport_size(viewport)
     return path
-
-
-def run_async(coroutine):
-    """Run a coroutine to its end in a thread of its own (the protocol visitors are async): the
-    browser fixture's sync Playwright holds an event loop in the main thread, where
-    ``asyncio.run`` refuses to start."""
-    outcome = {}
-
-    def target():
-        try:
-            outcome["value"] = asyncio.run(coroutine)
-        except BaseException as error:  # re-raised in the test's thread
-            outcome["error"] = error
-
-    thread = threading.Thread(target=target, name="visitors")
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]

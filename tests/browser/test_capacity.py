@@ -6,10 +6,8 @@ processes. The full table, with its latencies, is ``python -m benchmarks capacit
 import pytest
 
 from benchmarks.bench_capacity import PAGES, drive, process_tree
-from benchmarks.live import Server
+from benchmarks.live import Server, run_in_thread
 from benchmarks.protocol import Visitor
-
-from .conftest import run_async
 
 
 @pytest.mark.browser
@@ -25,7 +23,7 @@ def test_a_protocol_visitor_moves_sliders_and_choices_and_the_page_answers(serve
         finally:
             await visitor.close()
 
-    opened, moved, chosen, query = run_async(visit())
+    opened, moved, chosen, query = run_in_thread(visit())
     assert [run.status for run in (opened, moved, chosen)] == ["finished"] * 3
     assert any("30 layers of 128 units" in text for text in opened.texts)
     assert any("37 layers of 128 units, sigmoid" in text for text in moved.texts)
@@ -35,7 +33,7 @@ def test_a_protocol_visitor_moves_sliders_and_choices_and_the_page_answers(serve
 
 @pytest.mark.browser
 def test_a_short_classroom_across_every_page_meets_no_exception(server: Server):
-    row = run_async(drive(server.url, visitors=6, seconds=25, seed=14))
+    row = run_in_thread(drive(server.url, visitors=6, seconds=25, seed=14))
     assert row.records and not row.exceptions and row.timeouts == 0
     assert {record.page for record in row.records} >= set(PAGES.values())  # visitor i opens page i
     changed, new = row.moves
@@ -53,6 +51,6 @@ def test_the_server_computes_in_worker_processes(server: Server):
         finally:
             await visitor.close()
 
-    assert run_async(cold()).status == "finished"
+    assert run_in_thread(cold()).status == "finished"
     # The fork server, its workers (one per core) and the callbacks' manager.
     assert len(process_tree(server.process.pid)) >= 3

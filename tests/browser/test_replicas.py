@@ -11,10 +11,12 @@ import urllib.request
 
 import pytest
 
+from benchmarks.live import run_in_thread
 from benchmarks.protocol import Visitor
 from benchmarks.replicas import Replicas
 
-from .conftest import Visit, press, run_async, wait_idle
+from .conftest import Visit, press, wait_idle
+from .test_depth_browser import depth_slider
 
 VISITORS = 8
 PAGES = ["", "activations", "depth"]
@@ -48,14 +50,6 @@ async def visit_pages(base_url: str, i: int) -> tuple[Visitor, list]:
     finally:
         await visitor.close()
     return visitor, runs
-
-
-def depth_slider(page):
-    return (
-        page.locator('[data-testid="stSlider"]')
-        .filter(has_text="Depth (layers)")
-        .locator('input[type="range"]')
-    )
 
 
 @pytest.mark.browser
@@ -101,7 +95,7 @@ def test_eight_concurrent_visitors_each_stay_on_one_replica_and_both_replicas_se
     async def everyone():
         return await asyncio.gather(*(visit_pages(replicas.url, i) for i in range(VISITORS)))
 
-    results = run_async(everyone())
+    results = run_in_thread(everyone())
     served = set()
     for i, (visitor, runs) in enumerate(results):
         assert [(r.status, r.exceptions) for r in runs] == [("finished", [])] * len(runs), f"visitor {i}"
@@ -144,6 +138,6 @@ def test_a_stopped_replica_is_taken_out_and_its_tab_and_new_visitors_get_the_oth
     async def newcomers():
         return await asyncio.gather(*(visit_pages(replicas.url, i) for i in range(2)))
 
-    for i, (visitor, runs) in enumerate(run_async(newcomers())):
+    for i, (visitor, runs) in enumerate(run_in_thread(newcomers())):
         assert [r.status for r in runs] == ["finished"] * len(runs), f"visitor {i}: {runs[-1].exceptions}"
         assert set(visitor.replicas) == {living}
