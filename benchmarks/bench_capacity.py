@@ -42,7 +42,7 @@ from pathlib import Path
 
 from explainer.workers import WORKERS_ENV
 
-from .bench_moves import PAGE_MOVES
+from .bench_moves import PAGE_MOVES, percentile
 from .common import Case
 from .live import Server
 from .protocol import OPTION_WIDGETS, Run, Visitor
@@ -115,10 +115,6 @@ def tree_memory_bytes(pid: int, field: str = "Rss") -> int:
     return total
 
 
-def tree_rss_bytes(pid: int) -> int:
-    return tree_memory_bytes(pid, "Rss")
-
-
 class Usage:
     """CPU share and peak RSS of the server processes (one or several replicas) during a block."""
 
@@ -174,10 +170,8 @@ class Row:
                 and (actions is None or r.action in actions)]  # fmt: skip
 
     def percentile(self, q: float, actions: tuple[str, ...] | None = None) -> float:
-        values = sorted(self.seconds(actions))
-        if not values:
-            return math.nan
-        return values[max(0, math.ceil(q * len(values)) - 1)]
+        values = self.seconds(actions)
+        return percentile(values, q) if values else math.nan
 
     @property
     def exceptions(self) -> list[str]:

@@ -25,7 +25,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.runtime.state.common import user_key_from_element_id
-from streamlit.testing.v1.element_tree import ElementTree, Widget, get_widget_state, parse_tree_from_messages
+from streamlit.testing.v1.element_tree import Widget, get_widget_state, parse_tree_from_messages
 from websockets.asyncio.client import connect
 
 REPLICA_HEADER = "X-Replica"
@@ -42,11 +42,6 @@ class Run:
     texts: list[str] = field(default_factory=list)  # headings, markdown, captions, alerts, in order
     query_string: str = ""
     messages: list[ForwardMsg] = field(default_factory=list, repr=False)
-
-    @property
-    def tree(self) -> ElementTree:
-        """The whole page as an AppTest element tree (built on demand: it is slow for big pages)."""
-        return parse_tree_from_messages(self.messages)
 
 
 @dataclass
@@ -250,8 +245,3 @@ class Visitor:
         if self._ws is not None:
             await self._ws.close()
             self._ws = None
-
-
-def query(**params: Any) -> str:
-    """A query string from keyword arguments (lists repeat the key), as the app's links write them."""
-    return urllib.parse.urlencode(params, doseq=True)
