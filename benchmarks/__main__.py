@@ -21,6 +21,7 @@ MODULES = [
     "bench_training",
     "bench_moves",
     "bench_live_moves",
+    "bench_fresh",
     "bench_load",
     "bench_capacity",
 ]

@@ -58,7 +58,8 @@ def free_port() -> int:
 
 class Server:
     """``streamlit run app.py`` in a subprocess on a free port, healthy before the constructor
-    returns (polls ``/_stcore/health``); its output goes to screenshots/server-<port>.log."""
+    returns (polls ``/_stcore/health``, then runs the script once through its script-health
+    check, as the deployment's health check does); its output goes to screenshots/server-<port>.log."""
 
     def __init__(self, extra_args: tuple[str, ...] = ()):
         self.port = free_port()
@@ -90,6 +91,7 @@ class Server:
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
                     if response.status == 200:
+                        self._check_script()
                         return
             except OSError:
                 time.sleep(0.3)
@@ -97,6 +99,24 @@ class Server:
                 break
         self.stop()
         raise RuntimeError(f"streamlit did not become healthy on port {self.port}; see {self.log_path}")
+
+    def _check_script(self) -> None:
+        """Ask ``/_stcore/script-health-check``, as the container's health check does once the
+        server listens: the app's script runs once, which starts its warm-up (explainer/ui/warmup.py)."""
+        url = f"{self.url}/_stcore/script-health-check"
+        with urllib.request.urlopen(url, timeout=90) as response:
+            if response.status != 200:
+                raise RuntimeError(f"{url} answered {response.status}; see {self.log_path}")
+
+    def warm_up_line(self, timeout: float = 600) -> str:
+        """The line the server logs when its warm-up has ended (waiting up to ``timeout`` s)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            lines = [line for line in self.log_path.read_text().splitlines() if "Warm-up:" in line]
+            if lines:
+                return lines[0]
+            time.sleep(0.5)
+        raise TimeoutError(f"no warm-up line in {self.log_path} after {timeout} s")
 
     def rss_bytes(self) -> int:
         """The server process's resident memory now (Linux /proc)."""

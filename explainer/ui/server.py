@@ -1,6 +1,7 @@
 """Process-wide settings for the app server, applied once by app.py: one BLAS thread per
 computation, the memory the network engine may keep between runs, and (in a ``streamlit run``
-server) worker processes for the cached computations, so sessions use every core."""
+server) worker processes for the cached computations, so sessions use every core, and a warm-up
+that visits every page once (``warmup``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from threadpoolctl import threadpool_limits
 
 from .. import workers
 from ..nn import memory
+from . import warmup
 
 # The network's two process-wide stores, shared by every session of the server (see
 # ``nn.memory.set_memory_limits``): 96 MB of weight draws (the depth page's default networks for every
@@ -34,6 +36,7 @@ def configure() -> None:
     if serving():
         workers.enable()
         workers.warm()
+        warmup.start()
 
 
 def serving() -> bool:

@@ -54,3 +54,11 @@ def test_the_server_computes_in_worker_processes(server: Server):
     assert run_in_thread(cold()).status == "finished"
     # The fork server, its workers (one per core) and the callbacks' manager.
     assert len(process_tree(server.process.pid)) >= 3
+
+
+@pytest.mark.browser
+def test_a_fresh_server_warms_every_page_once_without_a_visitor(server: Server):
+    # The script-health check (which Server asks, as the container's health check does) started
+    # the warm-up; with the test's empty store it visits each page's default, not the scenes.
+    line = server.warm_up_line(timeout=600)
+    assert f"{len(PAGES)} runs of {len(PAGES)} pages" in line and "0 failed" in line, line

@@ -42,6 +42,7 @@ def test_public_server_configuration():
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["showErrorDetails"] == "none"
     assert config["client"]["toolbarMode"] == "viewer"
+    assert config["server"]["scriptHealthCheckEnabled"] is True
 
 
 def test_dockerfile_runs_as_non_root_on_port_env_with_a_health_check():
@@ -49,7 +50,8 @@ def test_dockerfile_runs_as_non_root_on_port_env_with_a_health_check():
     assert dockerfile.startswith("#") and "FROM python:3.11-slim" in dockerfile
     assert "pip install -r requirements.txt" in dockerfile
     assert "\nUSER " in dockerfile and "USER root" not in dockerfile
-    assert "HEALTHCHECK" in dockerfile and "/_stcore/health" in dockerfile
+    # The check runs the app's script, which also starts the warm-up (explainer/ui/warmup.py).
+    assert "HEALTHCHECK" in dockerfile and "/_stcore/script-health-check" in dockerfile
     assert "${PORT}" in dockerfile
 
 

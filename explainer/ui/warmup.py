@@ -1,0 +1,162 @@
+"""A freshly started server visits its own pages once, so that its first visitors do not pay for
+the process's first runs.
+
+Measured with the protocol client (issue 14) on a freshly started server: the first open of the
+home page took 2.6 s (imports of scipy, Altair's Vega-Lite schema, the first chart specs, the
+worker processes starting) and each other page's first open 0.3–0.9 s; afterwards every page
+opened in 0.05–0.1 s. So when the app's script first runs in a ``streamlit run`` server,
+``start`` opens an in-process session on Streamlit's runtime (``Runtime.connect_session``, as a
+websocket would) and runs every page's default, then every named scene, one after another in
+the background. Scenes are visited only when the precomputed store holds results (reading them
+is cheap); without it, a scene would be computed in full by nobody's request.
+
+The app's script first runs when the first visitor arrives, or earlier when something asks
+``/_stcore/script-health-check`` (``server.scriptHealthCheckEnabled`` in
+.streamlit/config.toml): the load balancer's and the container's health checks do, so a replica
+is warm before anyone is sent to it. The log says when the warm-up ended and what it visited.
+``VANISHING_POINT_WARM_UP=0`` turns it off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+
+from streamlit.logger import get_logger
+
+from .. import store
+
+LOG = get_logger(__name__)
+WARM_UP_ENV = "VANISHING_POINT_WARM_UP"
+# The page modules of explainer.ui, each with its SCENES, by the url path app.py gives the page.
+PAGES = {"": "home", "activations": "activations", "depth": "depth",
+         "initialization": "initialization", "mlp": "mlp", "training": "training"}  # fmt: skip
+# A visit that has not finished by then is abandoned (the warm-up goes on with the next).
+VISIT_TIMEOUT_SECONDS = 120
+# Waiting for Streamlit's runtime to exist and run (the script's first run can precede it only in
+# the script-health check, by milliseconds).
+RUNTIME_WAIT_SECONDS = 30
+
+
+@dataclass
+class WarmUp:
+    """What the warm-up visited: (url path, query) with the seconds each run took, and failures."""
+
+    visits: list[tuple[str, str, float]] = field(default_factory=list)
+    pages: set[str] = field(default_factory=set)  # the page script hashes the runs rendered
+    failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    finished: threading.Event = field(default_factory=threading.Event)
+
+    def summary(self) -> str:
+        slowest = sorted(self.visits, key=lambda visit: -visit[2])[:3]
+        return (
+            f"Warm-up: {len(self.visits)} runs of {len(self.pages)} pages in {self.seconds:.1f} s, "
+            f"{len(self.failures)} failed"
+            + (f" ({'; '.join(self.failures)})" if self.failures else "")
+            + "; slowest: "
+            + ", ".join(f"/{path}{'?' + query if query else ''} {seconds:.2f} s" for path, query, seconds in slowest)
+        )
+
+
+_started = threading.Lock()
+RESULT: WarmUp | None = None
+
+
+def visits(with_scenes: bool | None = None) -> list[tuple[str, str]]:
+    """(url path, query string) of every page's default, then of every named scene when
+    ``with_scenes`` (by default: when the precomputed store holds results)."""
+    if with_scenes is None:
+        with_scenes = store.version_dir().is_dir() and any(store.version_dir().iterdir())
+    result = [(path, "") for path in PAGES]
+    if with_scenes:
+        for path, module in PAGES.items():
+            scenes = importlib.import_module(f"{__package__}.{module}").SCENES
+            result += [(path, f"preset={name}") for name in scenes]
+    return result
+
+
+def start() -> WarmUp | None:
+    """Begin the warm-up in a background thread, once per process; the record of it (also
+    ``RESULT``), or None when it had already begun or is turned off."""
+    global RESULT
+    if os.environ.get(WARM_UP_ENV) == "0" or not _started.acquire(blocking=False):
+        return None
+    RESULT = WarmUp()
+    threading.Thread(target=_run, args=(RESULT,), name="vanishing-point-warm-up", daemon=True).start()
+    return RESULT
+
+
+def _run(record: WarmUp) -> None:
+    """Wait for the runtime, then run the visits on its event loop (where sessions live)."""
+    try:
+        from streamlit.runtime import Runtime
+
+        deadline = time.monotonic() + RUNTIME_WAIT_SECONDS
+        while not Runtime.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        runtime = Runtime.instance()
+        # Private: the loop the runtime's sessions run on. Without it there is no warm-up, and
+        # the app works as before (the log says why).
+        loop = runtime._get_async_objs().eventloop
+        asyncio.run_coroutine_threadsafe(_visit_all(runtime, record), loop).result()
+    except Exception as error:  # the warm-up only saves time; it must never break the server
+        record.failures.append(f"warm-up stopped: {type(error).__name__}: {error}")
+    finally:
+        record.finished.set()
+        LOG.info(record.summary())
+
+
+class _Client:
+    """The warm-up session's end of the connection: it keeps only what says a run has ended."""
+
+    def __init__(self) -> None:
+        self.finished = asyncio.Event()
+        self.exceptions = 0
+        self.page = ""
+
+    def write_forward_msg(self, message) -> None:
+        kind = message.WhichOneof("type")
+        if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            self.exceptions += message.delta.new_element.WhichOneof("type") == "exception"
+        elif kind == "navigation":
+            self.page = message.navigation.page_script_hash
+        elif kind == "script_finished":
+            self.finished.set()
+
+    @property
+    def client_context(self) -> None:
+        return None
+
+
+async def _visit_all(runtime, record: WarmUp) -> None:
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    client = _Client()
+    session_id = runtime.connect_session(client=client, user_info={})
+    started = time.perf_counter()
+    try:
+        for path, query in visits():
+            message = BackMsg()
+            message.rerun_script.query_string = query
+            message.rerun_script.page_name = path
+            client.finished.clear()
+            client.exceptions = 0
+            visit_started = time.perf_counter()
+            runtime.handle_backmsg(session_id, message)
+            try:
+                await asyncio.wait_for(client.finished.wait(), VISIT_TIMEOUT_SECONDS)
+            except TimeoutError:
+                record.failures.append(f"/{path}?{query} did not finish in {VISIT_TIMEOUT_SECONDS} s")
+                continue
+            record.visits.append((path, query, time.perf_counter() - visit_started))
+            record.pages.add(client.page)
+            if client.exceptions:
+                record.failures.append(f"/{path}?{query} showed {client.exceptions} exception(s)")
+    finally:
+        record.seconds = time.perf_counter() - started
+        runtime.close_session(session_id)
