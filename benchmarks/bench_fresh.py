@@ -2,7 +2,9 @@
 server's part of ``bench_live_moves``' fresh-server rows, without the browser (issue 13's budget
 is 2 s to a complete page).
 
-Two moments a visitor can arrive:
+Three moments a visitor can arrive:
+- **first**: a new server per scene, and nothing has asked it anything: the visitor's link is
+  the server's first run (a lecturer's ``streamlit run app.py`` with no health check).
 - **at once**: a new server per scene; the visitor opens the scene's link as soon as the server
   answers its script-health check (when the container's health check would first pass, i.e.
   the earliest a balancer sends anyone). The warm-up that check started is still running.
@@ -54,16 +56,25 @@ def _warming() -> bool:
     return os.environ.get(WARM_UP_ENV) != "0"
 
 
-@cache
-def at_once() -> dict[tuple[str, str], float]:
+def _each_on_a_new_server(check_script: bool) -> dict[tuple[str, str], float]:
     result = {}
     for page, scene in _scenes():
-        server = Server()
+        server = Server(check_script=check_script)
         try:
             result[(page, scene)] = _open(server, page, scene)
         finally:
             server.stop()
     return result
+
+
+@cache
+def first() -> dict[tuple[str, str], float]:
+    return _each_on_a_new_server(check_script=False)
+
+
+@cache
+def at_once() -> dict[tuple[str, str], float]:
+    return _each_on_a_new_server(check_script=True)
 
 
 @cache
@@ -84,7 +95,7 @@ def after_warm_up() -> dict[tuple[str, str], float]:
 def cases() -> list[Case]:
     store = f"store {_stored_entries()}" + ("" if _warming() else ", no warm-up")
     result = []
-    for when, times in (("at once", at_once), ("after warm-up", after_warm_up)):
+    for when, times in (("first", first), ("at once", at_once), ("after warm-up", after_warm_up)):
         for key in _scenes():
             result.append(
                 Case(f"fresh {when}, {store}", f"{key[0]}?preset={key[1]}", run=lambda: None,

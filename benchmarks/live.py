@@ -58,10 +58,11 @@ def free_port() -> int:
 
 class Server:
     """``streamlit run app.py`` in a subprocess on a free port, healthy before the constructor
-    returns (polls ``/_stcore/health``, then runs the script once through its script-health
-    check, as the deployment's health check does); its output goes to screenshots/server-<port>.log."""
+    returns (polls ``/_stcore/health``, then, unless ``check_script`` is False, runs the script
+    once through its script-health check, as the deployment's health check does); its output
+    goes to screenshots/server-<port>.log."""
 
-    def __init__(self, extra_args: tuple[str, ...] = ()):
+    def __init__(self, extra_args: tuple[str, ...] = (), check_script: bool = True):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         LOGS.mkdir(exist_ok=True)
@@ -91,7 +92,8 @@ class Server:
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
                     if response.status == 200:
-                        self._check_script()
+                        if check_script:
+                            self._check_script()
                         return
             except OSError:
                 time.sleep(0.3)

@@ -28,9 +28,7 @@ _SETTLING = "_vp_settling"  # True until a run of the visit completes with every
 _PASSES = "_vp_passes"  # reruns spent rewriting link values into the widgets' own forms
 _RAW = "_vp_raw"  # the query parameters of this run while settling, else None
 _MESSAGES = "_vp_link_messages"
-_PRESET = "_vp_preset"  # (picker key, chosen scene, the widget keys it sets) on this run
-_PRESET_SCENE = "_vp_preset_scene"  # (scene, the values its widgets ended up with)
-_PRESET_STALE = "_vp_preset_stale"  # a widget moved away from the chosen scene
+_SCENE_VALUES = "_vp_scene_values"  # widget key -> the value the scene on screen gives it
 MAX_REWRITES = 12
 # Parameters Streamlit itself understands; never reported as unknown.
 STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
@@ -71,10 +69,9 @@ def start_page(page_id: str) -> None:
         st.session_state[_SETTLING] = True
         st.session_state[_PASSES] = 0
         st.session_state[_MESSAGES] = []
-        st.session_state[_PRESET_SCENE] = None
     st.session_state[_RAW] = current if st.session_state[_SETTLING] else None
     st.session_state[_BOUND] = {}
-    st.session_state[_PRESET] = None
+    st.session_state[_SCENE_VALUES] = {}
 
 
 def _forget_page_settings(keys: Iterable[str]) -> None:
@@ -108,7 +105,6 @@ def finish_page(slot) -> None:
         st.session_state[_SETTLING] = False
         original = st.session_state.get(_ORIGINAL) or {}
         st.session_state[_MESSAGES] = link_problems(original, st.session_state.get(_BOUND, {}))
-    _notice_scene_changes()
     messages = st.session_state.get(_MESSAGES) or []
     if messages:
         slot.warning(
@@ -116,25 +112,24 @@ def finish_page(slot) -> None:
             + "\n".join(f"- {m}" for m in messages),
             icon=":material/warning:",
         )
+    changed = scene_changes()
+    if changed:
+        slot.info(
+            "**Changed from the scene** (the link names the scene and these): " + "; ".join(changed),
+            icon=":material/edit:",
+        )
 
 
-def _notice_scene_changes() -> None:
-    """Once a widget moves away from the scene the picker names, rerun with the picker on
-    "custom": the link then spells out every setting instead of naming a scene it no longer
-    shows (a value moved back to its default would otherwise be re-set by the scene)."""
-    preset = st.session_state.get(_PRESET)
-    if not preset or preset[1] == "custom":
-        st.session_state[_PRESET_SCENE] = None
-        return
-    key, scene, widget_keys = preset
-    bound = st.session_state.get(_BOUND, {})
-    values = {k: _comparable(bound[k].value) for k in widget_keys if k in bound}
-    recorded = st.session_state.get(_PRESET_SCENE)
-    if recorded is None or recorded[0] != scene:
-        st.session_state[_PRESET_SCENE] = (scene, values)
-    elif recorded[1] != values:
-        st.session_state[_PRESET_STALE] = (key, tuple(widget_keys))
-        st.rerun()
+def scene_changes() -> list[str]:
+    """Each widget the scene on screen sets whose value now differs from the scene's, as
+    "`key` = value (the scene: value)"."""
+    bound: Mapping[str, Bound] = st.session_state.get(_BOUND, {})
+    scene = st.session_state.get(_SCENE_VALUES) or {}
+    return [
+        f"`{key}` = {bound[key].show(bound[key].value)} (the scene: {bound[key].show(value)})"
+        for key, value in scene.items()
+        if key in bound and _comparable(bound[key].value) != _comparable(value)
+    ]
 
 
 def _comparable(value: Any) -> Any:
@@ -331,7 +326,7 @@ def share_link() -> None:
     pairs = [
         (key, item)
         for key, widget in bound.items()
-        if widget.value != widget.default
+        if _comparable(widget.value) != _comparable(widget.default)
         for item in widget.to_url(widget.value)
     ]
     link = base + ("?" + urlencode(pairs) if pairs else "")
@@ -350,9 +345,17 @@ def bind(
     show: Callable[[Any], str],
     render: Callable[[], Any],
     numeric: bool = False,
+    seed: bool = False,
 ) -> Any:
-    """Prefill from the link, create the widget with ``render``, and register it for the check."""
+    """Prefill from the link, create the widget with ``render``, and register it for the check.
+    ``seed``: the widget is not bound to the URL by Streamlit, so its value is set from the
+    link here, while the link settles."""
     _prefill(key, read, to_url, numeric)
+    values = _raw(key) if seed else None
+    if values is not None:
+        value, _ = read(values)
+        if value is not None:
+            st.session_state[key] = value
     accepted = render()
     st.session_state[_BOUND][key] = Bound(key, accepted, default, read, to_url, show)
     st.session_state.setdefault(_VISIT_KEYS, set()).add(key)
@@ -364,23 +367,13 @@ def bind(
 
 def scene_choice_changed(key: str, presets: Mapping[str, Mapping[str, Any]]) -> None:
     """On a pick in the scene picker ``key``: set the widgets the chosen scene names."""
-    st.session_state[_PRESET_SCENE] = None
     for widget_key, value in presets.get(st.session_state[key], {}).items():
         st.session_state[widget_key] = value
 
 
 def prepare_scene(key: str, presets: Mapping[str, Mapping[str, Any]], read: Reader) -> None:
-    """Before the scene picker ``key`` renders: leave a scene a widget moved away from (the
-    picker shows "custom" and the link spells out every setting), and while a link settles, set
-    the widgets its ``?preset=`` names, except those the link gives explicitly (they win)."""
-    stale = st.session_state.pop(_PRESET_STALE, None)
-    if stale and stale[0] == key:
-        # Re-assert each of the scene's widgets' current values, which writes them into the link.
-        st.session_state[key] = "custom"
-        for widget_key in stale[1]:
-            if widget_key in st.session_state:
-                st.session_state[widget_key] = st.session_state[widget_key]
-        st.session_state[_PRESET_SCENE] = None
+    """Before the scene picker ``key`` renders, while a link settles: set the widgets its
+    ``?preset=`` names, except those the link gives explicitly (they win)."""
     values = _raw(key)
     if values is not None:
         name, _ = read(values)
@@ -390,7 +383,28 @@ def prepare_scene(key: str, presets: Mapping[str, Mapping[str, Any]], read: Read
                 st.session_state[widget_key] = value
 
 
-def record_scene(key: str, chosen: str, widget_keys: Sequence[str]) -> None:
-    """After the picker renders: which scene is on screen and which widgets it set, so that
-    ``finish_page`` notices a widget moving away from it."""
-    st.session_state[_PRESET] = (key, chosen, list(widget_keys))
+def record_scene(scene: Mapping[str, Any]) -> None:
+    """After the picker renders (before the widgets the scene sets): the values of the scene on
+    screen, which ``scene_default`` makes those widgets' defaults."""
+    st.session_state[_SCENE_VALUES] = dict(scene)
+
+
+def name_in_link(key: str, value: str | None) -> None:
+    """Put ``key=value`` in the address bar (``None``: take ``key`` out), for a widget that is
+    not bound to the URL by Streamlit."""
+    if value is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get_all(key) != [value]:
+        st.query_params[key] = value
+
+
+def scene_default(key: str, default: Any, accepts: Callable[[Any], bool]) -> Any:
+    """The default of widget ``key``: the value the scene on screen gives it (when the widget
+    ``accepts`` it), else ``default``. A bound widget leaves its default out of the address bar
+    and the share link, so a scene's link stays as typed (``?preset=cs231n_tanh``) and, once a
+    control leaves the scene, carries only what differs from it (``?preset=cs231n_tanh&depth=40``)."""
+    scene = st.session_state.get(_SCENE_VALUES) or {}
+    if key in scene and accepts(scene[key]):
+        return scene[key]
+    return default

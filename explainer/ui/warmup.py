@@ -20,6 +20,7 @@ is warm before anyone is sent to it. The log says when the warm-up ended and wha
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import importlib
 import os
 import threading
@@ -40,6 +41,8 @@ VISIT_TIMEOUT_SECONDS = 120
 # Waiting for Streamlit's runtime to exist and run (the script's first run can precede it only in
 # the script-health check, by milliseconds).
 RUNTIME_WAIT_SECONDS = 30
+# The longest the warm-up waits for the script run that started it to end.
+FIRST_RUN_WAIT_SECONDS = 60
 
 
 @dataclass
@@ -59,7 +62,9 @@ class WarmUp:
             f"{len(self.failures)} failed"
             + (f" ({'; '.join(self.failures)})" if self.failures else "")
             + "; slowest: "
-            + ", ".join(f"/{path}{'?' + query if query else ''} {seconds:.2f} s" for path, query, seconds in slowest)
+            + ", ".join(
+                f"/{path}{'?' + query if query else ''} {seconds:.2f} s" for path, query, seconds in slowest
+            )
         )
 
 
@@ -87,13 +92,22 @@ def start() -> WarmUp | None:
     if os.environ.get(WARM_UP_ENV) == "0" or not _started.acquire(blocking=False):
         return None
     RESULT = WarmUp()
-    threading.Thread(target=_run, args=(RESULT,), name="vanishing-point-warm-up", daemon=True).start()
+    # The run that called this (the first visitor's, or the health check's) goes first: visiting
+    # pages beside it cost the first visitor about a second more (3.4–5.1 s instead of 2.8–4.0 s).
+    caller = threading.current_thread()
+    waits_for = None if caller is threading.main_thread() else caller
+    threading.Thread(
+        target=_run, args=(RESULT, waits_for), name="vanishing-point-warm-up", daemon=True
+    ).start()
     return RESULT
 
 
-def _run(record: WarmUp) -> None:
-    """Wait for the runtime, then run the visits on its event loop (where sessions live)."""
+def _run(record: WarmUp, waits_for: threading.Thread | None) -> None:
+    """Wait for the calling script run and the runtime, then run the visits on the runtime's
+    event loop (where sessions live)."""
     try:
+        if waits_for is not None:
+            waits_for.join(timeout=FIRST_RUN_WAIT_SECONDS)
         from streamlit.runtime import Runtime
 
         deadline = time.monotonic() + RUNTIME_WAIT_SECONDS
@@ -104,6 +118,8 @@ def _run(record: WarmUp) -> None:
         # the app works as before (the log says why).
         loop = runtime._get_async_objs().eventloop
         asyncio.run_coroutine_threadsafe(_visit_all(runtime, record), loop).result()
+    except concurrent.futures.CancelledError:
+        record.failures.append("stopped with the server")
     except Exception as error:  # the warm-up only saves time; it must never break the server
         record.failures.append(f"warm-up stopped: {type(error).__name__}: {error}")
     finally:

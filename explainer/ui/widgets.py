@@ -34,6 +34,16 @@ DATASET_LABELS = {key: entry.label for key, entry in DATASETS.items()}
 # --- bound widgets -------------------------------------------------------------------
 
 
+def _within(value: Any, low: float, high: float, is_range: bool, integer: bool) -> bool:
+    """Whether a slider or number box from ``low`` to ``high`` (of integers, or not) can show
+    ``value``."""
+    values = tuple(value) if is_range and isinstance(value, tuple | list) else (value,)
+    kind = int if integer else (int, float)
+    return len(values) == (2 if is_range else 1) and all(
+        isinstance(v, kind) and not isinstance(v, bool) and low <= v <= high for v in values
+    )
+
+
 def slider(
     label: str,
     key: str,
@@ -49,6 +59,9 @@ def slider(
     """A slider bound to the URL parameter ``key``; a range slider when ``value`` is a pair."""
     is_range = isinstance(value, tuple)
     integer = all(isinstance(v, int) for v in (min_value, max_value, *(value if is_range else (value,))))
+    value = links.scene_default(key, value, lambda v: _within(v, min_value, max_value, is_range, integer))
+    number = int if integer else float
+    value = tuple(number(v) for v in value) if is_range else number(value)
     if is_range:
         read = range_reader(min_value, max_value, integer)
         to_url = lambda v: [str(x) for x in v]
@@ -74,6 +87,7 @@ def select_slider(
     """A slider over a fixed list of numbers (a log-spaced learning rate, say), URL-bound.
 
     A URL number between the options snaps to the nearest one."""
+    value = links.scene_default(key, value, lambda v: v in options)
     labels = {o: f"{o:g}" for o in options}
     as_number = number_reader(min(options), max(options), False)
 
@@ -115,7 +129,7 @@ def selectbox(
     ``"segmented"``); the URL may name an option by its label or its key, in any case."""
     options = list(options)
     labels = dict(labels) if labels else {o: str(o) for o in options}
-    default = options[0] if default is None else default
+    default = links.scene_default(key, options[0] if default is None else default, lambda v: v in options)
     common = dict(format_func=labels.get, key=key, help=help, on_change=on_change, bind="query-params")
 
     def render() -> Any:
@@ -140,30 +154,60 @@ def multiselect(
     max_selections: int | None = None,
     container=st,
 ) -> list[Any]:
-    """A multiple choice bound to the URL as a repeated key (``?act=ReLU&act=tanh``)."""
+    """A multiple choice bound to the URL as a repeated key (``?act=ReLU&act=tanh``), drawn as
+    pills: one button per option, chosen ones highlighted, wrapping on a phone.
+
+    Not Streamlit's multiselect: it draws each chosen option as white text on the theme's primary
+    colour, and in the dark theme no colour gives that 4.5:1 while also reading 4.5:1 as text
+    on the dark background (slider values, selected pills). A pill chosen beyond
+    ``max_selections`` is undone, and the page says why."""
     options = list(options)
     labels = dict(labels) if labels else {o: str(o) for o in options}
+    default = links.scene_default(
+        key,
+        default,
+        lambda v: all(o in options for o in v) and (max_selections is None or len(v) <= max_selections),
+    )
+    shown = f"_vp_shown_{key}"  # what the pills showed before the click
+    refused = f"_vp_refused_{key}"
+
+    def within_limit() -> None:
+        if max_selections is not None and len(st.session_state[key] or []) > max_selections:
+            before = [o for o in st.session_state.get(shown, list(default)) if o in options]
+            st.session_state[key] = before[:max_selections]
+            st.session_state[refused] = True
+
+    def render() -> list[Any]:
+        chosen = container.pills(
+            label,
+            options,
+            selection_mode="multi",
+            default=list(default),
+            format_func=labels.get,
+            key=key,
+            help=help,
+            on_change=within_limit,
+            bind="query-params",
+        )
+        chosen = list(chosen or [])
+        if st.session_state.pop(refused, False):
+            container.caption(f"{label}: at most {max_selections} at once. Unselect one to choose another.")
+        st.session_state[shown] = chosen
+        return chosen
+
     return bind(
         key,
         list(default),
         options_reader(options, labels, max_selections),
         lambda v: [labels[o] for o in v],
         lambda v: ", ".join(labels[o] for o in v) if v else "none",
-        lambda: container.multiselect(
-            label,
-            options,
-            default=list(default),
-            format_func=labels.get,
-            key=key,
-            help=help,
-            max_selections=max_selections,
-            bind="query-params",
-        ),
+        render,
     )
 
 
 def toggle(label: str, key: str, value: bool = False, *, help: str | None = None, container=st) -> bool:
     """An on/off switch bound to the URL; the URL may say true/false, 1/0, yes/no or on/off."""
+    value = links.scene_default(key, value, lambda v: isinstance(v, bool))
     return bind(
         key,
         value,
@@ -185,6 +229,7 @@ def text_input(
     container=st,
 ) -> str:
     """A text box bound to the URL, cut to ``max_chars``."""
+    value = links.scene_default(key, value, lambda v: isinstance(v, str) and len(v) <= max_chars)
     return bind(
         key,
         value,
@@ -216,6 +261,8 @@ def number_input(
 ) -> float:
     """A number box bound to the URL; a value outside [min, max] is clamped, with a message."""
     integer = all(isinstance(v, int) for v in (min_value, max_value, value))
+    value = links.scene_default(key, value, lambda v: _within(v, min_value, max_value, False, integer))
+    value = int(value) if integer else float(value)
     return bind(
         key,
         value,
@@ -236,22 +283,31 @@ def preset_picker(
     presets: Mapping[str, Mapping[str, Any]], labels: Mapping[str, str], key: str = "preset", container=st
 ) -> str:
     """A choice of named scenes, linkable as ``?preset=name``: picking one sets the widgets it
-    names. Values given explicitly in the same link win over the preset's."""
+    names, and their scene values become their defaults, which the link leaves out. Values
+    given explicitly in the same link win over the scene's.
+
+    The address bar names the scene by its key, as a lecturer types it on a slide: Streamlit
+    would write a bound select box's label there, so this picker is not bound by Streamlit and
+    keeps ``?preset=`` in step itself."""
     options = ["custom", *presets]
     all_labels = {"custom": "— your own settings —", **labels}
-    links.prepare_scene(key, presets, option_reader(options, all_labels))
-    chosen = selectbox(
-        "Scene",
-        key,
-        options,
-        "custom",
-        labels=all_labels,
-        on_change=lambda: links.scene_choice_changed(key, presets),
-        container=container,
-        help="Named settings that reproduce a published figure or a classroom demonstration. "
-        "Each is a link: ?preset=<name>.",
-    )
-    links.record_scene(key, chosen, list(presets.get(chosen, {})))
+    read = option_reader(options, all_labels)
+    links.prepare_scene(key, presets, read)
+
+    def render() -> str:
+        return container.selectbox(
+            "Scene",
+            options,
+            format_func=all_labels.get,
+            key=key,
+            on_change=lambda: links.scene_choice_changed(key, presets),
+            help="Named settings that reproduce a published figure or a classroom demonstration. "
+            "Each is a link: ?preset=<name>.",
+        )
+
+    chosen = bind(key, "custom", read, lambda v: [v], all_labels.get, render, seed=True)
+    links.record_scene(presets.get(chosen, {}))
+    links.name_in_link(key, None if chosen == "custom" else chosen)
     return chosen
 
 

@@ -50,6 +50,11 @@ def widget_state(page) -> dict[str, str]:
     state = {f"slider{i}": sliders.nth(i).get_attribute("aria-valuetext") for i in range(sliders.count())}
     selects = page.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]')
     state |= {f"select{i}": selects.nth(i).inner_text() for i in range(selects.count())}
+    # Pills and segmented controls: the options shown as chosen.
+    groups = page.locator('[data-testid="stButtonGroup"]')
+    for i in range(groups.count()):
+        chosen = groups.nth(i).locator('button[data-selected="true"]')
+        state[f"choice{i}"] = ",".join(chosen.nth(j).inner_text() for j in range(chosen.count()))
     return state
 
 

@@ -3,6 +3,7 @@ decision-boundary panels; a setting seen before comes back from the cache withou
 
 import io
 import time
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from PIL import Image
@@ -10,7 +11,7 @@ from PIL import Image
 from benchmarks.live import IDLE
 from explainer.charts import PROBABILITY_RANGE
 
-from .conftest import SCREENSHOTS, Server, Visit, shot, wait_idle
+from .conftest import SCREENSHOTS, Server, Visit, press, shot, wait_idle
 
 PROGRESS = '[data-testid="stProgress"]'
 CHARTS = '[data-testid="stVegaLiteChart"]'
@@ -122,7 +123,16 @@ def test_a_preset_link_opens_its_scene_with_presenter_notes(server: Server, visi
     page = visit.open(f"{server.url}/mlp?preset=deep_sigmoid_stalls&lecture=1")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text("Presenter notes").count() == 1
-    assert "preset=Deep+sigmoid+stalls" in page.url
-    assert "8" in page.locator('[data-testid="stSlider"]').filter(has_text="Hidden layers").inner_text()
+    # The scene's link stays as short as it was typed: its widgets' values are their defaults.
+    assert parse_qs(urlparse(page.url).query) == {"preset": ["deep_sigmoid_stalls"], "lecture": ["true"]}
+    layers = page.locator('[data-testid="stSlider"]').filter(has_text="Hidden layers")
+    assert "8" in layers.inner_text()
     assert page.get_by_text("sigmoid stalls: after 200 epochs").count() >= 1  # findings, notes
     shot(page, "mlp-preset-deep-sigmoid")
+    # A control that leaves the scene adds itself, and only itself, to the link.
+    press(page, layers.locator('input[type="range"]'), "ArrowRight", timeout=180_000)
+    assert parse_qs(urlparse(page.url).query) == {
+        "preset": ["deep_sigmoid_stalls"],
+        "lecture": ["true"],
+        "depth": ["9"],
+    }

@@ -40,7 +40,7 @@ def test_x_range_slider_sets_the_plotted_range(page):
 
 
 def test_choosing_activations_adds_their_parameter_sliders_and_rows(page):
-    page.multiselect(key="act").set_value(["elu", "silu", "softplus", "selu"]).run()
+    page.pills(key="act").set_value(["elu", "silu", "softplus", "selu"]).run()
     assert_clean(page)
     assert [s.key for s in page.slider] == ["x", "elu_alpha", "swish_beta", "softplus_beta"]
     assert page.dataframe[0].value["activation"].tolist() == ["ELU", "SiLU / Swish", "Softplus", "SELU"]
@@ -138,7 +138,7 @@ def test_a_reversed_range_in_the_link_is_put_in_order():
 
 
 def test_nothing_chosen_says_what_to_do(page):
-    page.multiselect(key="act").set_value([]).run()
+    page.pills(key="act").set_value([]).run()
     assert_clean(page)
     assert "Choose at least one activation" in page.info[0].value
     assert not chart_frames(page)
@@ -172,7 +172,7 @@ def test_link_restores_the_scene():
         PAGE, {"act": ["relu", "ELU"], "x": ["-2", "2"], "elu_alpha": "2.5", "expr": "x*sigmoid(x)"}
     )
     assert_clean(at)
-    assert at.multiselect(key="act").value == ["relu", "elu"]
+    assert at.pills(key="act").value == ["relu", "elu"]
     assert at.slider(key="elu_alpha").value == 2.5
     assert not [w for w in at.warning if "could not be used" in w.value]
     labels = set(curves(at)["label"])
@@ -184,7 +184,7 @@ def test_bad_link_values_fall_back_with_one_warning_naming_each():
     assert_clean(at)
     (warning,) = [w.value for w in at.warning if "could not be used" in w.value]
     assert "`act` = `gelu2`" in warning and "`x` = `nan, 1e400`" in warning and "`bogus`" in warning
-    assert at.multiselect(key="act").value == ["sigmoid", "tanh", "relu", "leaky_relu"]
+    assert at.pills(key="act").value == ["sigmoid", "tanh", "relu", "leaky_relu"]
 
 
 def test_lecture_mode_folds_prose_and_shows_presenter_notes():

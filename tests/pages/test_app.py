@@ -47,14 +47,28 @@ def test_pages_directory_holds_only_page_scripts():
     assert not (Path(ROOT) / "app_pages" / "__init__.py").exists()
 
 
-def test_moving_a_widget_away_from_a_scene_turns_the_picker_to_custom():
+def test_a_scene_link_stays_short_and_names_only_what_differs_from_the_scene():
     at = open_page("app_pages/mlp.py", {"preset": "deep_sigmoid_stalls", "epochs": "10"}, timeout=120)
     assert_clean(at)
     assert at.selectbox(key="preset").value == "deep_sigmoid_stalls"
     assert at.slider(key="depth").value == 8
+    # The scene's own values are its widgets' defaults: neither the address bar nor the share
+    # link repeats them; the link's explicit epochs (not the scene's) is kept.
+    assert dict(at.query_params) == {"preset": "deep_sigmoid_stalls", "epochs": "10"}
+    assert at.code[-1].value.endswith("?preset=deep_sigmoid_stalls&epochs=10")
     at.slider(key="depth").set_value(2).run(timeout=120)
     assert_clean(at)
-    assert at.selectbox(key="preset").value == "custom"
+    assert at.selectbox(key="preset").value == "deep_sigmoid_stalls"  # still the scene, changed
     assert at.slider(key="depth").value == 2
-    at.slider(key="depth").set_value(3).run(timeout=120)
-    assert at.selectbox(key="preset").value == "custom"
+    assert at.code[-1].value.endswith("?preset=deep_sigmoid_stalls&depth=2&epochs=10")
+    changed = [i.value for i in at.info if "Changed from the scene" in i.value]
+    assert len(changed) == 1 and "`depth` = 2 (the scene: 8)" in changed[0]
+    assert "`epochs` = 10 (the scene: 200)" in changed[0]  # the link's own value, from the start
+    at.slider(key="depth").set_value(8).run(timeout=120)  # back to the scene's value
+    assert at.code[-1].value.endswith("?preset=deep_sigmoid_stalls&epochs=10")
+    changed = [i.value for i in at.info if "Changed from the scene" in i.value]
+    assert len(changed) == 1 and "`depth`" not in changed[0] and "`epochs` = 10" in changed[0]
+    at.selectbox(key="preset").set_value("custom").run(timeout=120)
+    # Your own settings: the link spells out every value that differs from the page's defaults.
+    link = at.code[-1].value
+    assert "preset=" not in link and "depth=8" in link and "epochs=10" in link

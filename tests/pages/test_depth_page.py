@@ -137,16 +137,16 @@ def test_activation_initializer_gain_width_batch_and_seed_change_the_network():
 
 def test_compare_by_activations_and_by_initializers():
     at = open_page(PAGE, SMALL)
-    at.multiselect(key="cmp_act").set_value(["tanh", "gelu"]).run()
+    at.pills(key="cmp_act").set_value(["tanh", "gelu"]).run()
     compare = charts(at)["compare"]
     assert set(compare["series"]) == {"tanh", "GELU"} and set(compare["key"]) == {"tanh", "gelu"}
     at.segmented_control(key="cmp").set_value("init").run()
     assert_clean(at)
-    at.multiselect(key="cmp_init").set_value(["small_normal", "he_normal"]).run()
+    at.pills(key="cmp_init").set_value(["small_normal", "he_normal"]).run()
     compare = charts(at)["compare"]
     assert set(compare["series"]) == {"N(0, 0.01²)", "He (Kaiming) normal"}
     assert "Gradient std at layer 1 relative to layer 12" in text(at)
-    at.multiselect(key="cmp_init").set_value([]).run()
+    at.pills(key="cmp_init").set_value([]).run()
     assert "compare" not in charts(at) and "Choose at least one" in at.info[0].value
 
 

@@ -203,14 +203,14 @@ def test_epochs_slider_sets_how_long_every_net_trains(small):
 
 
 def test_activation_choice_sets_the_panels_and_rows(small):
-    small.multiselect(key="act").set_value(["relu", "sigmoid"]).run()
+    small.pills(key="act").set_value(["relu", "sigmoid"]).run()
     assert list(summary(small).index) == ["ReLU", "sigmoid"]  # in the order chosen
     assert set(grid(small)["activation"]) == {"relu", "sigmoid"}
     assert summary(small).loc["sigmoid", "scikit-learn"] == "logistic"
 
 
 def test_choosing_no_activation_says_what_to_do(small):
-    small.multiselect(key="act").set_value([]).run()
+    small.pills(key="act").set_value([]).run()
     assert_clean(small)
     assert "Choose at least one activation" in small.info[0].value
     assert not chart_frames(small)
@@ -283,7 +283,7 @@ def test_every_preset_is_a_link_and_explicit_link_values_win(name):
     scene = page.SCENES[name]
     assert at.selectbox(key="preset").value == name
     assert at.slider(key="depth").value == scene["depth"] and at.slider(key="width").value == scene["width"]
-    assert at.multiselect(key="act").value == scene["act"]
+    assert at.pills(key="act").value == scene["act"]
     assert at.select_slider(key="lr").value == scene["lr"]
     assert at.slider(key="epochs").value == 10 and at.slider(key="n").value == 100
     assert PRESETS[name]["description"] in texts(at)
@@ -316,7 +316,7 @@ def test_picking_the_dying_relu_preset_sets_its_widgets_and_kills_units(small):
         ({"epochs": "nan"}, "`epochs` = `nan` is not a number", ("slider", "epochs", 200)),
         ({"seed": "1e400"}, "`seed` = `1e400` is above the maximum 9,999", ("number_input", "seed", 9999)),
         ({"data": "ring"}, "`data` = `ring` is not one of the options", ("selectbox", "data", "circles")),
-        ({"act": ["gelu", "relu"]}, "`act` = `gelu, relu` includes `gelu`", ("multiselect", "act", ["relu"])),
+        ({"act": ["gelu", "relu"]}, "`act` = `gelu, relu` includes `gelu`", ("pills", "act", ["relu"])),
         (
             {"solver": "lbfgs"},
             "`solver` = `lbfgs` is not one of the options",

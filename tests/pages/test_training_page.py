@@ -107,7 +107,7 @@ def test_race_budget_sets_the_steps_of_each_batch_size(page):
 def test_gradient_heatmap_has_each_activation_and_layer_and_follows_its_controls(page):
     heat = chart_frames(page)[2]
     assert set(heat["run"]) == {"sigmoid", "ReLU"} and sorted(heat["layer"].unique()) == [1, 2, 3]
-    page.multiselect(key="acts").set_value(["tanh", "relu", "elu"]).run()
+    page.pills(key="acts").set_value(["tanh", "relu", "elu"]).run()
     page.slider(key="depth").set_value(4).run()
     page.selectbox(key="init").set_value("he_normal").run()
     page.select_slider(key="lr").set_value(0.05).run()
@@ -119,12 +119,22 @@ def test_gradient_heatmap_has_each_activation_and_layer_and_follows_its_controls
     assert any("He (Kaiming) normal" in c.value and "200 steps" in c.value for c in page.caption)
 
 
+def test_a_fourth_activation_pill_is_refused_with_the_reason(page):
+    page.pills(key="acts").set_value(["sigmoid", "relu", "tanh"]).run()
+    page.pills(key="acts").set_value(["sigmoid", "relu", "tanh", "elu"]).run()
+    assert_clean(page)
+    assert set(page.pills(key="acts").value) == {"sigmoid", "relu", "tanh"}
+    assert any("at most 3 at once" in c.value for c in page.caption)
+    page.pills(key="acts").set_value(["sigmoid", "relu"]).run()
+    assert not any("at most 3 at once" in c.value for c in page.caption)
+
+
 def test_no_activation_chosen_says_what_to_do(page):
-    page.multiselect(key="acts").set_value([]).run()
+    page.pills(key="acts").set_value([]).run()
     assert_clean(page)
     assert any("Choose at least one activation" in i.value for i in page.info)
     assert len(page.get("vega_lite_chart")) == len(CHARTS) - 1
-    page.multiselect(key="acts").set_value(["sigmoid", "relu"]).run()
+    page.pills(key="acts").set_value(["sigmoid", "relu"]).run()
 
 
 def test_dying_relu_high_rate_kills_units_and_leaky_relu_keeps_them(page):
@@ -241,7 +251,7 @@ def test_preset_link_sets_its_scene_and_explicit_values_win():
     st.cache_data.clear()
     at = open_page(PAGE, {**SMALL, "preset": "deep_sigmoid", "depth": "4"}, timeout=120)
     assert_clean(at)
-    assert at.multiselect(key="acts").value == ["sigmoid", "tanh", "relu"]
+    assert at.pills(key="acts").value == ["sigmoid", "tanh", "relu"]
     assert at.slider(key="depth").value == 4
     assert "Sigmoid's slope is at most ¼" in " ".join(c.value for c in at.caption)
 

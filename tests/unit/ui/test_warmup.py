@@ -32,7 +32,12 @@ def test_the_warm_up_visits_every_named_scene_by_its_link():
     scenes = {(path, query) for path, query in warmup.visits(with_scenes=True) if query}
     expected = {
         (path, f"preset={name}")
-        for path, module in (("depth", depth), ("initialization", initialization), ("mlp", mlp), ("training", training))
+        for path, module in (
+            ("depth", depth),
+            ("initialization", initialization),
+            ("mlp", mlp),
+            ("training", training),
+        )
         for name in module.SCENES
     }
     assert scenes == expected and len(expected) >= 15
