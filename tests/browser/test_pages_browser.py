@@ -73,6 +73,8 @@ def test_activation_x_range_slider_redraws_the_chart(server, visit: Visit):
 def test_hovering_one_panel_draws_the_rule_in_both(server, visit: Visit):
     page = visit.open(f"{server.url}/activations")
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()  # as a visitor scrolls to it: the mouse reaches only what is on screen
+    page.wait_for_timeout(300)
     box = chart.bounding_box()
     page.mouse.move(box["x"] + 5, box["y"] + 5)
     page.wait_for_timeout(300)
