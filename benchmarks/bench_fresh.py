@@ -19,11 +19,10 @@ it held.
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from importlib import import_module
 
-from explainer.ui.warmup import WARM_UP_ENV
+from explainer.ui import warmup
 
 from .bench_live_moves import SCENE_BUDGET, SCENE_PAGES, _stored_entries
 from .common import Case
@@ -50,10 +49,6 @@ def _open(server: Server, page: str, scene: str) -> float:
         return run.seconds
 
     return run_in_thread(visit())
-
-
-def _warming() -> bool:
-    return os.environ.get(WARM_UP_ENV) != "0"
 
 
 def _each_on_a_new_server(check_script: bool) -> dict[tuple[str, str], float]:
@@ -83,7 +78,7 @@ def after_warm_up() -> dict[tuple[str, str], float]:
     for page in SCENE_PAGES:
         server = Server()
         try:
-            if _warming():
+            if warmup.enabled():
                 print(f"  {page}: {server.warm_up_line().split('Warm-up: ')[1]}", flush=True)
             for scene in import_module(f"explainer.ui.{page}").SCENES:
                 result[(page, scene)] = _open(server, page, scene)
@@ -93,7 +88,7 @@ def after_warm_up() -> dict[tuple[str, str], float]:
 
 
 def cases() -> list[Case]:
-    store = f"store {_stored_entries()}" + ("" if _warming() else ", no warm-up")
+    store = f"store {_stored_entries()}" + ("" if warmup.enabled() else ", no warm-up")
     result = []
     for when, times in (("first", first), ("at once", at_once), ("after warm-up", after_warm_up)):
         for key in _scenes():

@@ -175,10 +175,12 @@ def url_text(text: str, limit: int = 32) -> str:
     return f"`{text}`" if text.strip() else "(empty)"
 
 
-def _prefill(key: str, read: Reader, to_url: Callable[[Any], list[str]], numeric: bool) -> None:
+def _prefill(key: str, read: Reader, to_url: Callable[[Any], list[str]], numeric: bool, seed: bool) -> None:
     """While a visit's link settles, rewrite the widget's URL value into the form the widget
     accepts (``relu`` → ``ReLU``, ``1`` → ``true``, ``999`` → ``200``) and rerun, so the widget
-    starts from it and the address bar shows it. Streamlit would otherwise drop such values."""
+    starts from it and the address bar shows it. Streamlit would otherwise drop such values.
+    ``seed``: Streamlit does not bind the widget to the URL, so the value in its own form is set
+    here too."""
     values = _raw(key)
     if values is None:
         return
@@ -189,6 +191,8 @@ def _prefill(key: str, read: Reader, to_url: Callable[[Any], list[str]], numeric
     # Streamlit itself reads "-3" or "20.0"; numbers need rewriting only when out of range or,
     # for a range slider, out of order (``?x=5&x=-5`` would otherwise show "5 to -5").
     if (reason is None and _same_numbers(values, canonical)) if numeric else (canonical == values):
+        if seed:
+            st.session_state[key] = value
         return
     if st.session_state[_PASSES] < MAX_REWRITES:
         try:
@@ -350,12 +354,7 @@ def bind(
     """Prefill from the link, create the widget with ``render``, and register it for the check.
     ``seed``: the widget is not bound to the URL by Streamlit, so its value is set from the
     link here, while the link settles."""
-    _prefill(key, read, to_url, numeric)
-    values = _raw(key) if seed else None
-    if values is not None:
-        value, _ = read(values)
-        if value is not None:
-            st.session_state[key] = value
+    _prefill(key, read, to_url, numeric, seed)
     accepted = render()
     st.session_state[_BOUND][key] = Bound(key, accepted, default, read, to_url, show)
     st.session_state.setdefault(_VISIT_KEYS, set()).add(key)
@@ -397,6 +396,13 @@ def name_in_link(key: str, value: str | None) -> None:
             del st.query_params[key]
     elif st.query_params.get_all(key) != [value]:
         st.query_params[key] = value
+
+
+def last_accepted(key: str, fallback: Any) -> Any:
+    """What widget ``key`` accepted on the last run (``fallback`` if it was not drawn): in a
+    widget's callback, which runs before the next run starts, the value before the change."""
+    bound = st.session_state.get(_BOUND, {}).get(key)
+    return fallback if bound is None else bound.value
 
 
 def scene_default(key: str, default: Any, accepts: Callable[[Any], bool]) -> Any:

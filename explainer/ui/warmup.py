@@ -53,7 +53,6 @@ class WarmUp:
     pages: set[str] = field(default_factory=set)  # the page script hashes the runs rendered
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    finished: threading.Event = field(default_factory=threading.Event)
 
     def summary(self) -> str:
         slowest = sorted(self.visits, key=lambda visit: -visit[2])[:3]
@@ -69,7 +68,11 @@ class WarmUp:
 
 
 _started = threading.Lock()
-RESULT: WarmUp | None = None
+
+
+def enabled() -> bool:
+    """Whether a server warms up (not with ``VANISHING_POINT_WARM_UP=0``)."""
+    return os.environ.get(WARM_UP_ENV) != "0"
 
 
 def visits(with_scenes: bool | None = None) -> list[tuple[str, str]]:
@@ -86,20 +89,19 @@ def visits(with_scenes: bool | None = None) -> list[tuple[str, str]]:
 
 
 def start() -> WarmUp | None:
-    """Begin the warm-up in a background thread, once per process; the record of it (also
-    ``RESULT``), or None when it had already begun or is turned off."""
-    global RESULT
-    if os.environ.get(WARM_UP_ENV) == "0" or not _started.acquire(blocking=False):
+    """Begin the warm-up in a background thread, once per process; the record it fills, or None
+    when it had already begun or is turned off."""
+    if not enabled() or not _started.acquire(blocking=False):
         return None
-    RESULT = WarmUp()
+    record = WarmUp()
     # The run that called this (the first visitor's, or the health check's) goes first: visiting
     # pages beside it cost the first visitor about a second more (3.4–5.1 s instead of 2.8–4.0 s).
     caller = threading.current_thread()
     waits_for = None if caller is threading.main_thread() else caller
     threading.Thread(
-        target=_run, args=(RESULT, waits_for), name="vanishing-point-warm-up", daemon=True
+        target=_run, args=(record, waits_for), name="vanishing-point-warm-up", daemon=True
     ).start()
-    return RESULT
+    return record
 
 
 def _run(record: WarmUp, waits_for: threading.Thread | None) -> None:
@@ -123,7 +125,6 @@ def _run(record: WarmUp, waits_for: threading.Thread | None) -> None:
     except Exception as error:  # the warm-up only saves time; it must never break the server
         record.failures.append(f"warm-up stopped: {type(error).__name__}: {error}")
     finally:
-        record.finished.set()
         LOG.info(record.summary())
 
 

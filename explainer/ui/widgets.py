@@ -168,12 +168,11 @@ def multiselect(
         default,
         lambda v: all(o in options for o in v) and (max_selections is None or len(v) <= max_selections),
     )
-    shown = f"_vp_shown_{key}"  # what the pills showed before the click
     refused = f"_vp_refused_{key}"
 
     def within_limit() -> None:
         if max_selections is not None and len(st.session_state[key] or []) > max_selections:
-            before = [o for o in st.session_state.get(shown, list(default)) if o in options]
+            before = [o for o in links.last_accepted(key, list(default)) if o in options]
             st.session_state[key] = before[:max_selections]
             st.session_state[refused] = True
 
@@ -192,7 +191,6 @@ def multiselect(
         chosen = list(chosen or [])
         if st.session_state.pop(refused, False):
             container.caption(f"{label}: at most {max_selections} at once. Unselect one to choose another.")
-        st.session_state[shown] = chosen
         return chosen
 
     return bind(
