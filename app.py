@@ -72,6 +72,7 @@ with st.sidebar:
         "lecture",
         help="Large fonts, thick lines, wide layout, explanations folded away, presenter notes. Link: ?lecture=1",
     )
+    ui.watch_viewport()
 link_warning = st.container()
 page.run()
 with st.sidebar:

@@ -10,11 +10,12 @@ from explainer.properties import describe_costs
 from explainer.ui import activations as page
 
 lecture = ui.lecture_mode()
+screen = ui.screen()
 st.title("Activation functions and their derivatives")
 ui.prose(
     "Backpropagation multiplies a gradient by the activation's derivative f′(z) once per layer. "
-    "Where f′ is small the gradient shrinks; where f′ is exactly 0 it stops. The left panel is "
-    "what a layer computes, the right panel is what it lets through on the way back. Hover over "
+    "Where f′ is small the gradient shrinks; where f′ is exactly 0 it stops. The f(x) panel is "
+    "what a layer computes, the f′(x) panel is what it lets through on the way back. Hover over "
     "either panel to read every function's value at that x."
 )
 
@@ -42,6 +43,7 @@ else:
         charts.curves_template,
         *charts.curve_series(curve_set.curves),
         lecture,
+        screen,
         name="activation_curves",
         data=curve_set.curves,
         datasets={"data": curve_set.curves},

@@ -63,6 +63,7 @@ ui.chart(
     data=frame,
     datasets={"data": frame},
     lecture=lecture,
+    screen=ui.screen(),
 )
 ui.chart(
     charts.share_by_layer,
@@ -71,6 +72,7 @@ ui.chart(
     data=shares,
     datasets={"data": shares},
     lecture=lecture,
+    screen=ui.screen(),
 )
 st.markdown(outputs.sentences[0])
 notes.append(outputs.sentences[0])
@@ -120,6 +122,7 @@ ui.chart(
     selection_mode="pick",
     **PHASE_LAYOUT,
     lecture=lecture,
+    screen=ui.screen(),
 )
 st.markdown(phase_text)
 notes.append(phase_text)

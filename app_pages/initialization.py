@@ -114,7 +114,13 @@ with bias_section:
     else:
         key = (bias_init, depth, width, bias_c, lecture)
         ui.chart(
-            charts.bias_panels, biases, lecture=lecture, name="initialization_biases", data=biases, key=key
+            charts.bias_panels,
+            biases,
+            lecture=lecture,
+            screen=ui.screen(),
+            name="initialization_biases",
+            data=biases,
+            key=key,
         )
         bias_text = describe_biases(biases)
         st.markdown(bias_text)

@@ -95,6 +95,7 @@ if comparison is not None:
                 "hidden layer",
                 y_title="units dead",
                 lecture=lecture,
+                screen=ui.screen(),
                 name="mlp_dead_units",
                 data=dead,
                 key=key,

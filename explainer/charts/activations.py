@@ -7,7 +7,16 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from .theme import CHART_HEIGHT, PANEL_WIDTH, ZONE_COLORS, activation_scales, style
+from .theme import (
+    CHART_HEIGHT,
+    GREY,
+    PANEL_WIDTH,
+    ZONE_COLORS,
+    activation_scales,
+    panel_columns,
+    panel_width,
+    style,
+)
 
 
 def _field(name: str) -> str:
@@ -23,28 +32,31 @@ def curve_series(curves: pd.DataFrame) -> tuple[list[str], list[str]]:
     return keys, labels
 
 
-def curves_chart(curves: pd.DataFrame, lecture: bool = False) -> alt.FacetChart:
-    """f(x) and f'(x) side by side, one line per activation, one hover rule shared by both.
+def curves_chart(curves: pd.DataFrame, lecture: bool = False, screen: str = "regular") -> alt.FacetChart:
+    """f(x) and f'(x) side by side (stacked on a phone: ``screen``), one line per activation, one
+    hover rule shared by both.
 
     ``curves`` is ``activation_curves(...).curves``: key, label, x, panel, value, segment. Each
     segment is drawn as its own line, so a curve breaks where f is undefined or jumps.
     """
-    return _curves(*curve_series(curves), curves, lecture)
+    return _curves(*curve_series(curves), curves, lecture, screen)
 
 
-def curves_template(keys: Sequence[str], labels: Sequence[str], lecture: bool = False) -> alt.FacetChart:
+def curves_template(
+    keys: Sequence[str], labels: Sequence[str], lecture: bool = False, screen: str = "regular"
+) -> alt.FacetChart:
     """``curves_chart`` as a template: the rows arrive by name ("data"), the activations drawn are
     ``curve_series`` of them, so one compiled spec serves every x range."""
-    return _curves(list(keys), list(labels), alt.NamedData("data"), lecture)
+    return _curves(list(keys), list(labels), alt.NamedData("data"), lecture, screen)
 
 
-def _curves(keys: list[str], labels: list[str], data, lecture: bool) -> alt.FacetChart:
+def _curves(keys: list[str], labels: list[str], data, lecture: bool, screen: str) -> alt.FacetChart:
     color, dash = activation_scales(keys, labels)
     hover = alt.selection_point(
         name="hover", nearest=True, on="pointerover", fields=["x"], empty=False, clear="pointerout"
     )
     x = alt.X("x:Q", title="x")
-    legend = alt.Legend(title="activation", orient="bottom", columns=4)
+    legend = alt.Legend(title="activation", orient="bottom", columns=4 if screen != "narrow" else 2)
     base = alt.Chart().encode(x=x)
     lines = base.mark_line().encode(
         y=alt.Y("value:Q", title=None),
@@ -62,7 +74,7 @@ def _curves(keys: list[str], labels: list[str], data, lecture: bool) -> alt.Face
         .encode(tooltip=tooltip)
         .add_params(hover)
     )
-    rule = base.mark_rule(color="#888888", strokeWidth=1.5).transform_filter(hover)
+    rule = base.mark_rule(color=GREY, strokeWidth=1.5).transform_filter(hover)
     points = lines.mark_point(filled=True, size=80 if lecture else 45).transform_filter(hover)
     values = (
         lines.mark_text(align="left", dx=6, dy=-8, fontWeight="bold")
@@ -76,11 +88,11 @@ def _curves(keys: list[str], labels: list[str], data, lecture: bool) -> alt.Face
         .transform_filter('datum.panel == "f\'(x)"')
     )
     layered = alt.layer(threshold, lines, selectors, rule, points, values, data=data).properties(
-        width=PANEL_WIDTH[lecture], height=CHART_HEIGHT[lecture]
+        width=panel_width(PANEL_WIDTH[lecture], lecture, screen), height=CHART_HEIGHT[lecture]
     )
-    chart = layered.facet(column=alt.Column("panel:N", title=None, sort=["f(x)", "f'(x)"])).resolve_scale(
-        y="independent"
-    )
+    chart = layered.facet(
+        facet=alt.Facet("panel:N", title=None, sort=["f(x)", "f'(x)"]), columns=panel_columns(2, screen)
+    ).resolve_scale(y="independent")
     return style(chart, lecture)
 
 

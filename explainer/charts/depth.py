@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import altair as alt
 
-from .theme import CELL_SCHEME, CHART_HEIGHT, DASHED, category_scale, style
+from .theme import CELL_SCHEME, CHART_HEIGHT, DASHED, category_scale, side_legend, style
 
 # Whole decades as 1e-8, 1, 1e4; a tick between decades (an axis spanning less than one) as the number.
 DECADE_LABELS = "datum.value % 1 != 0 ? format(pow(10, datum.value), '.3~g') : datum.value == 0 ? '1' : '1e' + datum.value"
@@ -29,6 +29,7 @@ def decade_lines(
     points: bool = False,
     lecture: bool = False,
     height: int | None = None,
+    screen: str = "regular",
 ) -> alt.Chart:
     """Lines of ``log10`` against ``layer`` on an axis labelled in powers of ten, one per
     ``series`` (in the order ``names``, drawn in ``colors`` with ``dashes``).
@@ -37,7 +38,7 @@ def decade_lines(
     axis instead of a log scale: values far beyond float64 (a gradient of 1e-400, measured in
     logs) stay drawable, and rows that are exactly 0 are simply absent.
     """
-    legend = alt.Legend(orient="right", title=None, labelLimit=260)
+    legend = alt.Legend(orient=side_legend(screen), title=None, labelLimit=260)
     chart = (
         alt.Chart(alt.NamedData("data"))
         .mark_line(point=alt.OverlayMarkDef(filled=True, size=60 if lecture else 30) if points else False)
@@ -63,7 +64,9 @@ def decade_lines(
     return style(chart, lecture)
 
 
-def share_by_layer(names: Sequence[str], *, lecture: bool = False, height: int | None = None) -> alt.Chart:
+def share_by_layer(
+    names: Sequence[str], *, lecture: bool = False, height: int | None = None, screen: str = "regular"
+) -> alt.Chart:
     """Fractions (0 to 1, shown as percentages) against ``layer``, one line per ``series`` in the
     order ``names``. Rows (named "data"): layer, series, value."""
     chart = (
@@ -80,7 +83,7 @@ def share_by_layer(names: Sequence[str], *, lecture: bool = False, height: int |
             color=alt.Color(
                 "series:N",
                 scale=category_scale(names),
-                legend=alt.Legend(orient="right", title=None, labelLimit=260),
+                legend=alt.Legend(orient=side_legend(screen), title=None, labelLimit=260),
             ),
             tooltip=[
                 alt.Tooltip("series:N", title="share"),
@@ -93,7 +96,7 @@ def share_by_layer(names: Sequence[str], *, lecture: bool = False, height: int |
     return style(chart, lecture)
 
 
-def layer_histograms(half_step: float, *, lecture: bool = False) -> alt.Chart:
+def layer_histograms(half_step: float, *, lecture: bool = False, screen: str = "regular") -> alt.Chart:
     """A layer × value heatmap: for each layer (x, input at the left) the share of its outputs in
     each value bin (y), on a log colour scale. Rows (named "data"): layer, bin_left, bin_right,
     fraction (> 0; empty bins are absent). ``half_step`` is half the spacing of the layers shown."""
@@ -110,7 +113,9 @@ def layer_histograms(half_step: float, *, lecture: bool = False) -> alt.Chart:
                 "fraction:Q",
                 title="share of values",
                 scale=alt.Scale(type="log", scheme=CELL_SCHEME, domain=[1e-4, 1], clamp=True),
-                legend=alt.Legend(orient="right", format=".2~%", values=[1e-4, 1e-3, 1e-2, 0.1, 1]),
+                legend=alt.Legend(
+                    orient=side_legend(screen), format=".2~%", values=[1e-4, 1e-3, 1e-2, 0.1, 1]
+                ),
             ),
             tooltip=[
                 alt.Tooltip("layer:Q"),
@@ -132,6 +137,7 @@ def phase_heatmap(
     limit: float,
     *,
     lecture: bool = False,
+    screen: str = "regular",
 ) -> alt.LayerChart:
     """Weight scale σ_w (x) × depth (y), each cell coloured by log10 of layer 1's gradient over
     layer d's (blue: vanishing, orange: exploding, clipped at ±``limit`` decades), with the
@@ -162,7 +168,7 @@ def phase_heatmap(
                 "value:Q",
                 title=["layer 1 ÷ layer d", "gradient std"],
                 scale=alt.Scale(scheme="blueorange", domain=[-limit, limit], domainMid=0, clamp=True),
-                legend=alt.Legend(orient="right", labelExpr=DECADE_LABELS, gradientLength=200),
+                legend=alt.Legend(orient=side_legend(screen), labelExpr=DECADE_LABELS, gradientLength=200),
             ),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.85)),
             tooltip=[

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .theme import CHART_HEIGHT, DASHED, GREY, PINK, category_scale, style
+from .theme import CHART_HEIGHT, DASHED, GREY, PINK, category_scale, panel_width, style
 
 # The heatmaps' colour stops at ±10 decades; the cell labels carry the exact value.
 TRAVEL_CLIP = 10.0
@@ -252,7 +252,9 @@ def weight_histograms(histogram: pd.DataFrame, *, lecture: bool = False) -> alt.
     return style(chart, lecture)
 
 
-def bias_panels(table: pd.DataFrame, *, lecture: bool = False) -> alt.HConcatChart:
+def bias_panels(
+    table: pd.DataFrame, *, lecture: bool = False, screen: str = "regular"
+) -> alt.HConcatChart | alt.VConcatChart:
     """Two panels from ``network.bias_comparison``, one line per bias option (``bias_label``),
     against the layer: the share of units dead for every input (0–100 %) and the mean
     pre-activation. One legend below. Axis extents are fixed, so the panels sit at the same pixels
@@ -285,6 +287,9 @@ def bias_panels(table: pd.DataFrame, *, lecture: bool = False) -> alt.HConcatCha
                     alt.Tooltip(f"{column}:Q", format=".1%" if share else ".3g", title=title),
                 ],
             )
-            .properties(width=BIAS_PANEL[lecture], height=CHART_HEIGHT[lecture] * 2 // 3)
+            .properties(
+                width=panel_width(BIAS_PANEL[lecture], lecture, screen), height=CHART_HEIGHT[lecture] * 2 // 3
+            )
         )
-    return style(alt.hconcat(*panels, spacing=30).resolve_scale(color="shared"), lecture)
+    concat = alt.vconcat if screen == "narrow" else alt.hconcat  # stacked on a phone
+    return style(concat(*panels, spacing=30).resolve_scale(color="shared"), lecture)

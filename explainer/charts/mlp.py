@@ -17,6 +17,9 @@ from .theme import (
     activation_scales,
     category_scale,
     half_spacing,
+    panel_columns,
+    panel_width,
+    side_legend,
     style,
 )
 
@@ -38,6 +41,7 @@ def probability_panels(
     lecture: bool = False,
     columns: int = 2,
     named: bool = False,
+    screen: str = "regular",
 ) -> alt.FacetChart:
     """One panel per key of ``titles`` (in that order): a classifier's P(class 1) over the plane,
     with the data on top.
@@ -54,7 +58,7 @@ def probability_panels(
     then come from the rows themselves, so a page builds the spec once for all settings and sends
     new rows (the nets as they train) with it.
     """
-    size = BOUNDARY_PANEL[lecture]
+    size = panel_width(BOUNDARY_PANEL[lecture], screen=screen)  # grown by columns, not size
     keys = list(titles)
     if named:
         data, point_data = alt.NamedData("grid"), alt.NamedData("points")
@@ -144,7 +148,7 @@ def probability_panels(
                 title=None,
                 header=alt.Header(labelFontWeight="bold", labelAnchor="start", labelOrient="top"),
             ),
-            columns=columns,
+            columns=panel_columns(columns, screen),
             spacing=36 if lecture else 20,
         )
     )
@@ -187,8 +191,10 @@ def learning_curves(
     chance: float | None = None,
     epochs: int | None = None,
     named: bool = False,
-) -> alt.HConcatChart:
-    """Training loss (log axis) and test accuracy per epoch, one line per activation.
+    screen: str = "regular",
+) -> alt.HConcatChart | alt.VConcatChart:
+    """Training loss (log axis) and test accuracy per epoch, one line per activation; side by side,
+    or one above the other on a phone (``screen`` "narrow").
 
     ``history`` has key (registry key), label, epoch, loss and test_accuracy. ``chance``, if
     given, draws the accuracy of always guessing the larger class as a dashed rule. ``epochs``,
@@ -200,7 +206,7 @@ def learning_curves(
     keys = [history.loc[history["label"] == label, "key"].iloc[0] for label in labels]
     color, dash = activation_scales(keys, labels)
     legend = alt.Legend(orient="bottom", title=None, labelLimit=320)
-    width = CURVE_PANEL[lecture]
+    width = panel_width(CURVE_PANEL[lecture], lecture, screen)
     epoch_scale = alt.Undefined if epochs is None else alt.Scale(domain=[0, epochs], nice=False)
     base = alt.Chart(alt.NamedData("history") if named else history).encode(
         x=alt.X("epoch:Q", title="epoch", scale=epoch_scale),
@@ -237,7 +243,8 @@ def learning_curves(
         )
         accuracy = alt.layer(accuracy, rule)
     accuracy = accuracy.properties(width=width, height=CHART_HEIGHT[lecture])
-    return style(alt.hconcat(loss, accuracy), lecture)
+    concat = alt.vconcat if screen == "narrow" else alt.hconcat
+    return style(concat(loss, accuracy), lecture)
 
 
 def heatmap(
@@ -255,6 +262,7 @@ def heatmap(
     lecture: bool = False,
     width: int | None = None,
     value_format: str = ".3g",
+    screen: str = "regular",
 ) -> alt.Chart | alt.FacetChart:
     """``value`` as colour over a grid of ``x`` (evenly spaced numbers, e.g. epochs) by ``y``
     (categories, e.g. layers), one heatmap per value of ``rows`` when given, stacked, with
@@ -282,7 +290,9 @@ def heatmap(
                 if log_color
                 else alt.Scale(scheme=CELL_SCHEME),
                 legend=alt.Legend(
-                    orient="right", format=".0e" if log_color else value_format, gradientLength=160
+                    orient=side_legend(screen),
+                    format=".0e" if log_color else value_format,
+                    gradientLength=160,
                 ),
             ),
             tooltip=[
@@ -292,7 +302,7 @@ def heatmap(
                 alt.Tooltip(f"{value}:Q", format=value_format, title=value_title or value),
             ],
         )
-        .properties(width=width or HEATMAP_WIDTH[lecture], height=alt.Step(cell))
+        .properties(width=panel_width(width or HEATMAP_WIDTH[lecture], screen=screen), height=alt.Step(cell))
     )
     if rows:
         order = list(row_order) if row_order is not None else list(dict.fromkeys(frame[rows]))
@@ -301,7 +311,10 @@ def heatmap(
                 f"{rows}:N",
                 sort=order,
                 title=y_title or y,
-                header=alt.Header(labelAngle=0, labelAlign="left"),
+                # On a phone each block's name goes above it, leaving its width to the cells.
+                header=alt.Header(
+                    labelAngle=0, labelAlign="left", labelOrient="top" if screen == "narrow" else "left"
+                ),
             ),
             spacing=8,
         )
@@ -317,6 +330,7 @@ def share_lines(
     x_title: str | None = None,
     y_title: str | None = None,
     lecture: bool = False,
+    screen: str = "regular",
 ) -> alt.Chart:
     """A share (0 to 1, shown as a percentage) against ``x``, one line per value of ``series``.
 
@@ -331,7 +345,9 @@ def share_lines(
             x=alt.X(f"{x}:Q", title=x_title or x),
             y=alt.Y(f"{y}:Q", title=y_title or y, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
             color=alt.Color(
-                f"{series}:N", scale=category_scale(names), legend=alt.Legend(orient="right", title=None)
+                f"{series}:N",
+                scale=category_scale(names),
+                legend=alt.Legend(orient=side_legend(screen), title=None),
             ),
             tooltip=[alt.Tooltip(f"{series}:N"), alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q", format=".1%")],
         )

@@ -9,21 +9,26 @@ import pandas as pd
 
 from ..activations import ACTIVATIONS
 
-# Okabe & Ito's colour-blind-safe palette (2008) plus two of Paul Tol's, all mid-luminance so
-# they read on Streamlit's light and dark backgrounds. Related functions share a colour and
-# differ by dash: a hard or capped variant is dashed, a softer relative dotted.
+# Okabe & Ito's colour-blind-safe palette (2008) plus two of Paul Tol's. A line or point must
+# stand 3:1 against both themes' backgrounds (WCAG 1.4.11; white and Streamlit's dark #0E1117),
+# which holds for a relative luminance between about 0.12 and 0.30: Okabe & Ito's orange, sky
+# blue and Tol's olive (2.0–2.3:1 on white) and the grey (2.9:1) are darkened to it in their own
+# hue (tests/unit/charts/test_theme.py checks every colour here). Related functions share a
+# colour and differ by dash: a hard or capped variant is dashed, a softer relative dotted.
 ORANGE, SKY, GREEN, PINK, VERMILLION, BLUE, OLIVE, WINE, GREY, RED = (
-    "#E69F00",
-    "#56B4E9",
+    "#BD8300",  # Okabe & Ito #E69F00, darkened
+    "#1C96DA",  # Okabe & Ito #56B4E9, darkened
     "#009E73",
     "#CC79A7",
     "#D55E00",
     "#0072B2",
-    "#CCBB44",
+    "#9B8C2A",  # Tol #CCBB44, darkened
     "#AA3377",
-    "#999999",
+    "#888888",
     "#EE6677",
 )
+# The two themes' backgrounds every mark colour is checked against.
+BACKGROUNDS = {"light": "#FFFFFF", "dark": "#0E1117"}
 SOLID, DASHED, DOTTED, DASH_DOT = [1, 0], [8, 4], [2, 3], [8, 3, 2, 3]
 
 ACTIVATION_STYLES: dict[str, tuple[str, list[int]]] = {
@@ -51,7 +56,8 @@ assert set(ACTIVATIONS) | {"typed"} == set(ACTIVATION_STYLES), "every activation
 # A second palette for categories that are not activations (initializers, datasets, series).
 CATEGORY_COLORS = [BLUE, ORANGE, GREEN, VERMILLION, SKY, PINK, OLIVE, WINE, GREY, RED]
 
-ZONE_COLORS = {"saturated": "#F4A582", "dead": "#B2182B"}
+# Amber and red, as far apart in hue as two colours of mid luminance allow.
+ZONE_COLORS = {"saturated": ORANGE, "dead": "#CC1C31"}
 # The two classes of a 2-D dataset: Okabe & Ito's blue and vermillion, saturated for points and
 # tinted for the probability behind them, so a point stays visible on its own class's region.
 CLASS_COLORS = (BLUE, VERMILLION)
@@ -61,6 +67,42 @@ CHART_HEIGHT = {False: 300, True: 420}
 # Widths fit two panels with their axes and legend in the centred layout (about 720 px) and, for a
 # lecture, in the wide layout of a 1280-px laptop screen with the sidebar open (about 900 px).
 PANEL_WIDTH = {False: 290, True: 370}
+
+
+# The window classes a chart is built for (``explainer.ui.viewport`` reports the visitor's): a phone,
+# a laptop, a projector. On a phone a multi-panel chart stacks its panels in one column and keeps
+# its legends below; on a projector the lecture layout's panels grow to the page.
+SCREENS = ("narrow", "regular", "wide")
+# A 360-px phone leaves 328 px inside Streamlit's margins: a panel and its y axis (~60 px).
+NARROW_PANEL_WIDTH = 260
+WIDE_LECTURE_SCALE = 1.5
+
+
+def check_screen(screen: str) -> str:
+    """``screen`` if it is one of SCREENS; a ValueError naming them otherwise."""
+    if screen not in SCREENS:
+        raise ValueError(f"Unknown screen {screen!r}; expected one of {list(SCREENS)}")
+    return screen
+
+
+def panel_width(width: int, lecture: bool = False, screen: str = "regular") -> int:
+    """A panel's width, ``width`` on a laptop: narrowed to fit a phone, grown for a projector."""
+    if check_screen(screen) == "narrow":
+        return min(width, NARROW_PANEL_WIDTH)
+    if screen == "wide" and lecture:
+        return round(width * WIDE_LECTURE_SCALE)
+    return width
+
+
+def panel_columns(columns: int, screen: str = "regular") -> int:
+    """How many panels sit side by side: ``columns``, or one on a phone."""
+    return 1 if check_screen(screen) == "narrow" else max(1, columns)
+
+
+def side_legend(screen: str = "regular") -> str:
+    """Where a legend beside a chart goes: on the right, or below it on a phone (a right-hand
+    legend there would squeeze the plot to a strip)."""
+    return "bottom" if check_screen(screen) == "narrow" else "right"
 
 
 def activation_style(key: str) -> tuple[str, list[int]]:
@@ -110,8 +152,26 @@ def style(chart: alt.TopLevelMixin, lecture: bool = False, renderer: str = "canv
         text=alt.MarkConfig(fontSize=size),
         line=alt.LineConfig(strokeWidth=4 if lecture else 2),
     )
+    if isinstance(chart, (alt.Chart, alt.LayerChart)):
+        # Fit the width only: Streamlit stretches a single view to its column, and fitting the
+        # height too would squeeze the plot to make room for a legend below it, drawing lines
+        # past its frame. (Vega-Lite fits single and layered views only.)
+        styled.autosize = alt.AutoSizeParams(type="fit-x", contains="padding")
     styled.usermeta = {"embedOptions": {"renderer": renderer}}
     return styled
+
+
+# On a phone, legends that share a side are stacked instead of set in a row wider than the screen.
+# A Vega setting that Vega-Lite passes through but its JSON schema types as an expression, so it is
+# added to a built spec (``narrow_legends``) rather than through Altair.
+NARROW_LEGEND_LAYOUT = {side: {"direction": "vertical", "anchor": "start"} for side in ("top", "bottom")}
+
+
+def narrow_legends(spec: dict) -> dict:
+    """``spec`` (a built Vega-Lite dict) with its legends stacked, for a phone; a new dict."""
+    config = dict(spec.get("config", {}))
+    config["legend"] = {**config.get("legend", {}), "layout": NARROW_LEGEND_LAYOUT}
+    return {**spec, "config": config}
 
 
 def category_scale(names: Sequence[str]) -> alt.Scale:
@@ -119,6 +179,18 @@ def category_scale(names: Sequence[str]) -> alt.Scale:
     return alt.Scale(
         domain=list(names), range=[CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i in range(len(names))]
     )
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2's contrast ratio of two "#RRGGBB" colours, from 1 (equal) to 21 (black on white)."""
+
+    def luminance(color: str) -> float:
+        channels = [int(color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
 
 
 def half_spacing(values: pd.Series) -> float:

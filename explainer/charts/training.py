@@ -18,6 +18,9 @@ from .theme import (
     WINE,
     category_scale,
     half_spacing,
+    panel_columns,
+    panel_width,
+    side_legend,
     style,
 )
 
@@ -42,6 +45,7 @@ def log_log_chart(
     law_title: str = "law",
     measured_title: str = "measured",
     lecture: bool = False,
+    screen: str = "regular",
 ) -> alt.Chart:
     """Measured ``y`` against ``x`` on log–log axes (line and points), with the column ``law``
     drawn dashed beside it. Rows whose values are not strictly positive are dropped. Legends of
@@ -60,7 +64,9 @@ def log_log_chart(
             x=alt.X(f"{x}:Q", title=x_title or x, scale=alt.Scale(type="log", base=2)),
             y=alt.Y("value:Q", title=y_title or y, scale=alt.Scale(type="log")),
             color=alt.Color(
-                "series:N", scale=category_scale(series), legend=alt.Legend(orient="right", title=None)
+                "series:N",
+                scale=category_scale(series),
+                legend=alt.Legend(orient=side_legend(screen), title=None),
             ),
             strokeDash=alt.StrokeDash(
                 "series:N", scale=alt.Scale(domain=series, range=[SOLID, DASHED][: len(series)]), legend=None
@@ -89,6 +95,7 @@ def loss_curves(
     order: Sequence[str] | None = None,
     lecture: bool = False,
     height: int | None = None,
+    screen: str = "regular",
 ) -> alt.LayerChart:
     """``y`` against ``x``, one line per ``series`` (category colours, in ``order``), log y by default.
 
@@ -98,7 +105,9 @@ def loss_curves(
     their colour slot (so a run has one colour on every chart of a section) but no legend entry.
     """
     frame, shape = loss_curve_rows(data, y, series, y_max=y_max, log_y=log_y, order=order)
-    options = dict(x_title=x_title, y_title=y_title, log_y=log_y, lecture=lecture, height=height)
+    options = dict(
+        x_title=x_title, y_title=y_title, log_y=log_y, lecture=lecture, height=height, screen=screen
+    )
     return _loss_curves(frame, x, y, series, **shape, **options)
 
 
@@ -134,15 +143,18 @@ def loss_curves_template(
     log_y: bool = True,
     lecture: bool = False,
     height: int | None = None,
+    screen: str = "regular",
 ) -> alt.LayerChart:
     """``loss_curves`` as a template: the rows arrive by name ("data"); ``loss_curve_rows`` gives
     them and the other arguments, so one compiled spec serves every run with the same series."""
-    options = dict(x_title=x_title, y_title=y_title, log_y=log_y, lecture=lecture, height=height)
+    options = dict(
+        x_title=x_title, y_title=y_title, log_y=log_y, lecture=lecture, height=height, screen=screen
+    )
     return _loss_curves(alt.NamedData("data"), x, y, series, names, present, y_domain, **options)
 
 
 def _loss_curves(
-    data, x, y, series, names, present, y_domain, *, x_title, y_title, log_y, lecture, height
+    data, x, y, series, names, present, y_domain, *, x_title, y_title, log_y, lecture, height, screen
 ) -> alt.LayerChart:
     domain = alt.Undefined if y_domain is None else list(y_domain)
     scale = alt.Scale(type="log" if log_y else "linear", domain=domain, clamp=y_domain is not None)
@@ -153,7 +165,10 @@ def _loss_curves(
             f"{series}:N",
             scale=category_scale(list(names)),
             legend=alt.Legend(
-                orient="right", title=None, labelLimit=320, values=[n for n in names if n in present]
+                orient=side_legend(screen),
+                title=None,
+                labelLimit=320,
+                values=[n for n in names if n in present],
             ),
         ),
         tooltip=[
@@ -187,6 +202,7 @@ def facet_lines(
     y_format: str | None = None,
     columns: int = 3,
     lecture: bool = False,
+    screen: str = "regular",
 ) -> alt.FacetChart:
     """Small multiples: ``y`` against ``x``, one line per ``series`` (ordinal colours, e.g. layers),
     one panel per ``facet`` value, axes shared so the panels compare."""
@@ -200,6 +216,7 @@ def facet_lines(
         y_format=y_format,
         columns=columns,
         lecture=lecture,
+        screen=screen,
     )
     return _facet_lines(frame, x, y, series, facet, order, **options)
 
@@ -228,6 +245,7 @@ def facet_lines_template(
     y_format: str | None = None,
     columns: int = 3,
     lecture: bool = False,
+    screen: str = "regular",
 ) -> alt.FacetChart:
     """``facet_lines`` as a template: the rows arrive by name ("data"); ``facet_line_rows`` gives
     them and ``order``, so one compiled spec serves every run with the same panels."""
@@ -240,6 +258,7 @@ def facet_lines_template(
         y_format=y_format,
         columns=columns,
         lecture=lecture,
+        screen=screen,
     )
     return _facet_lines(alt.NamedData("data"), x, y, series, facet, list(order), **options)
 
@@ -260,11 +279,13 @@ def _facet_lines(
     y_format,
     columns,
     lecture,
+    screen,
 ) -> alt.FacetChart:
     if log_y:
         scale = alt.Scale(type="log")
     else:
         scale = alt.Scale(domain=list(y_domain)) if y_domain else alt.Undefined
+    columns = panel_columns(columns, screen)
     panels = max(1, min(columns, len(order)))
     chart = (
         alt.Chart(data)
@@ -278,7 +299,7 @@ def _facet_lines(
                 f"{series}:O",
                 title=series_title or series,
                 scale=alt.Scale(scheme="viridis"),
-                legend=alt.Legend(orient="right"),
+                legend=alt.Legend(orient=side_legend(screen)),
             ),
             tooltip=[
                 alt.Tooltip(f"{facet}:N"),
@@ -288,7 +309,7 @@ def _facet_lines(
             ],
         )
         .properties(
-            width=FACET_WIDTH[lecture] // panels - 20,
+            width=panel_width(FACET_WIDTH[lecture] // panels - 20, lecture, screen),
             height=CHART_HEIGHT[lecture] * 2 // 3,
         )
         .facet(facet=alt.Facet(f"{facet}:N", sort=order, title=None), columns=columns)
@@ -304,6 +325,7 @@ def unit_planes(
     *,
     limit: float,
     lecture: bool = False,
+    screen: str = "regular",
 ) -> alt.FacetChart:
     """One input-plane panel per run: the share of hidden units active at each point (shaded), the
     first hidden layer's units as their lines w·x + b = 0 (dead ones thick and coloured), and the
@@ -315,7 +337,7 @@ def unit_planes(
     """
     # Cells overlapping their neighbours a little, so no hairline seams show between them.
     half = 1.2 * half_spacing(plane["x0"])
-    size = PLANE_PANEL[lecture]
+    size = panel_width(PLANE_PANEL[lecture], lecture, screen)
     domain = [-limit, limit]
     states = ["alive", "dead"]
     stacked = pd.concat(
@@ -397,14 +419,20 @@ def unit_planes(
         alt.layer(cells, segments, dots, data=stacked)
         .properties(width=size, height=size)
         .facet(
-            column=alt.Column("run:N", sort=list(runs), title=None, header=alt.Header(labelFontWeight="bold"))
+            facet=alt.Facet("run:N", sort=list(runs), title=None, header=alt.Header(labelFontWeight="bold")),
+            columns=panel_columns(len(runs), screen),
         )
     )
     return style(chart, lecture)
 
 
 def early_stopping_chart(
-    curves: pd.DataFrame, best_step: int, stop_step: int | None, *, lecture: bool = False
+    curves: pd.DataFrame,
+    best_step: int,
+    stop_step: int | None,
+    *,
+    lecture: bool = False,
+    screen: str = "regular",
 ) -> alt.LayerChart:
     """Training, validation and test loss against step (log y), the patience window shaded from
     the best validation step to the stop, and a rule at each. ``curves``: step, series, loss."""
@@ -418,7 +446,9 @@ def early_stopping_chart(
             x=alt.X("step:Q", title="step"),
             y=alt.Y("loss:Q", title="loss (log)", scale=alt.Scale(type="log")),
             color=alt.Color(
-                "series:N", scale=category_scale(names), legend=alt.Legend(orient="right", title=None)
+                "series:N",
+                scale=category_scale(names),
+                legend=alt.Legend(orient=side_legend(screen), title=None),
             ),
             tooltip=[alt.Tooltip("series:N"), alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".4f")],
         )
@@ -435,7 +465,7 @@ def early_stopping_chart(
             stroke=alt.Stroke(
                 "event:N",
                 scale=alt.Scale(domain=marks, range=[BEST_COLOR, STOP_COLOR]),
-                legend=alt.Legend(orient="right", title=None),
+                legend=alt.Legend(orient=side_legend(screen), title=None),
             ),
             tooltip=[alt.Tooltip("event:N"), alt.Tooltip("step:Q")],
         )

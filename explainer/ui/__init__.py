@@ -34,6 +34,8 @@ from .links import (
     text_reader,
     url_text,
 )
+from .viewport import screen
+from .viewport import watch as watch_viewport
 from .widgets import (
     ACTIVATION_LABELS,
     DATASET_LABELS,
@@ -86,6 +88,7 @@ __all__ = [
     "preset_picker",
     "prose",
     "range_reader",
+    "screen",
     "select_slider",
     "selectbox",
     "share_link",
@@ -96,4 +99,5 @@ __all__ = [
     "text_reader",
     "toggle",
     "url_text",
+    "watch_viewport",
 ]

@@ -54,6 +54,7 @@ from ..network import (
 )
 from ..nn.statistics import GradientFlow, gradient_flow
 from .display import chart
+from .viewport import screen
 from .widgets import ACTIVATION_LABELS, INITIALIZER_LABELS, Param, defaults
 
 COMPARE_LABELS = {"act": "activations", "init": "initializers"}
@@ -317,7 +318,7 @@ def gradients(
         gradient_profile(network, prediction),
         (network.sentence, describe_prediction(network, prediction)),
         GRADIENT_SERIES,
-        (colors[0], "#555555"),
+        (colors[0], GREY),  # the prediction: grey and dashed, readable in both themes
         ((1, 0), (6, 4)),
     )
 
@@ -481,5 +482,6 @@ def lines(name: str, panel: Panel, y_title: str, points: bool, lecture: bool, **
         y_title=y_title,
         points=points,
         lecture=lecture,
+        screen=screen(),
         **kwargs,
     )

@@ -16,7 +16,9 @@ from streamlit.errors import StreamlitAPIException
 if TYPE_CHECKING:  # a chart builder's return type; Streamlit itself imports altair
     import altair as alt
 
+from ..charts.theme import narrow_legends
 from ..curves import markdown_escape
+from .viewport import screen
 from .widgets import lecture_mode
 
 
@@ -109,8 +111,15 @@ def chart(
     """
     chart_key = chart_key or f"chart_{name}"
     selection = {} if on_select is None else {"on_select": on_select, "selection_mode": selection_mode}
-    if key is None and datasets is None:
+    narrow = screen() == "narrow"
+    if key is None and datasets is None and not narrow:
         st.altair_chart(build(*args, **kwargs), key=chart_key, **selection)
+        download_csv(data, name)
+        return
+    if key is None and datasets is None:
+        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+        spec = _convert_altair_to_vega_lite_spec(build(*args, **kwargs))
     else:
         spec_key = (
             f"{build.__module__}.{build.__qualname__}",
@@ -121,7 +130,9 @@ def chart(
         spec = _chart_spec(name, spec_key, lambda: build(*args, **kwargs))
         if datasets is not None:
             spec["datasets"] = dict(datasets)
-        st.vega_lite_chart(spec=spec, key=chart_key, **selection)
+    if narrow:
+        spec = narrow_legends(spec)
+    st.vega_lite_chart(spec=spec, key=chart_key, **selection)
     download_csv(data, name)
 
 

@@ -18,6 +18,7 @@ from ..lessons.mlp import prose, sentences, tables
 from ..lessons.mlp.budget import train_size
 from ..sklearn_mlp import DEFAULTS, SKLEARN_ACTIVATIONS, MLPComparison, MLPSnapshot
 from .display import chart, computed
+from .viewport import screen
 from .widgets import ACTIVATION_LABELS, DATASET_LABELS, Param, draw
 
 # Log-spaced, 1, 2, 3 and 5 per decade from LIMITS' 1e-4 to 10. Rounding makes each the float a
@@ -314,6 +315,7 @@ def boundaries(
         {key: key for key in titles},  # the template reads the titles from the rows
         lecture=lecture,
         named=True,
+        screen=screen(),
         name=name,
         data=grid,
         key=tuple(titles),
@@ -333,6 +335,7 @@ def curves(history: pd.DataFrame, settings: Mapping[str, Any], *, lecture: bool,
         chance=settings["chance_accuracy"],
         epochs=settings["epochs"],
         named=True,
+        screen=screen(),
         name=name,
         data=rows,
         key=tuple(lines["key"]),
@@ -356,6 +359,7 @@ def layer_heatmap(
         y_title="layer",
         value_title=value_title,
         lecture=lecture,
+        screen=screen(),
         name=name,
         data=frame,
         key=key,

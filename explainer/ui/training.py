@@ -33,6 +33,7 @@ from ..lessons.training.scenes import PRESETS, SCENE_DEFAULTS
 from ..nn.loop import TrainingRun, train
 from ..nn.model import ModelState
 from .display import chart, computed, download_csv, prose, table
+from .viewport import screen
 from .widgets import ACTIVATION_LABELS, DATASET_LABELS, INITIALIZER_LABELS, Param
 
 # Log-spaced, 1, 2, 3 and 5 per decade from 0.001 to 10 (rounded to the floats a link writes).
@@ -316,7 +317,9 @@ def early_stopping(
     dataset: str, seed: int, noise: float, steps: int, patience: int, _progress: Progress = None
 ) -> stopping.EarlyStopping:
     """Cached ``early_stopping`` of the cached overfitting run (a new patience does not retrain)."""
-    return stopping.early_stopping(_overfitting_run(dataset, seed, noise, steps, _progress=_progress), patience)
+    return stopping.early_stopping(
+        _overfitting_run(dataset, seed, noise, steps, _progress=_progress), patience
+    )
 
 
 # --- each section's results ------------------------------------------------------------------------
@@ -366,6 +369,7 @@ def _loss_chart(
         **titles,
         log_y=log_y,
         lecture=lecture,
+        screen=screen(),
         name=name,
         data=data,
         datasets={"data": rows.reset_index(drop=True)},
@@ -397,6 +401,7 @@ def _facet_chart(
         **options,
         log_y=log_y,
         lecture=lecture,
+        screen=screen(),
         name=name,
         data=data,
         datasets={"data": rows.reset_index(drop=True)},
@@ -425,6 +430,7 @@ def show_minibatch(errors: pd.DataFrame, settings: Mapping[str, Any], lecture: b
         law_title="1/√b law",
         measured_title="measured",
         lecture=lecture,
+        screen=screen(),
         name="training_minibatch_error",
         data=errors,
         key=settings,
@@ -469,6 +475,7 @@ def show_gradients(comparison: Comparison, settings: Mapping[str, Any], lecture:
         y_title="layer",
         value_title="‖∂loss/∂W‖",
         lecture=lecture,
+        screen=screen(),
         name="training_gradient_heatmap",
         data=heat,
         key=settings,
@@ -513,6 +520,7 @@ def show_dying(result: DyingRelu, settings: Mapping[str, Any], lecture: bool) ->
         runs,
         limit=PLANE_LIMIT,
         lecture=lecture,
+        screen=screen(),
         name="training_dead_unit_planes",
         data=result.plane,
         key=settings,
@@ -615,6 +623,7 @@ def show_early_stopping(
         result.best_step,
         result.stop_step,
         lecture=lecture,
+        screen=screen(),
         name="training_early_stopping",
         data=result.curves,
         key=settings,

@@ -26,32 +26,6 @@ def test_page_renders_without_exception_and_without_leaving_the_machine(server, 
     assert visit.foreign_requests() == []
 
 
-# Each chart's drawing, measured against the page's content column: how far its right edge sticks out.
-CHART_OVERHANG = """() => {
-  const column = document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect();
-  return Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"] :is(canvas, svg.marks)'))
-    .map((drawing) => Math.round(drawing.getBoundingClientRect().right - column.right));
-}"""
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("layout", ["centred", "lecture"])
-@pytest.mark.parametrize("page_file", PAGES)
-def test_every_chart_fits_a_laptop_screen_in_both_layouts(server, browser, page_file, layout):
-    # 1280 px with the sidebar open: a lecturer's laptop. The chart's frame never overflows (it
-    # clips), so the drawing inside it is what is measured.
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto(f"{server.url}/{url_path(page_file)}{'?lecture=true' if layout == 'lecture' else ''}")
-        wait_idle(page)
-        overhang = page.evaluate(CHART_OVERHANG)
-        assert overhang, "the page draws charts"
-        assert max(overhang) <= 0, f"charts stick out of the page by {overhang} px"
-    finally:
-        context.close()
-
-
 @pytest.mark.browser
 def test_activation_x_range_slider_redraws_the_chart(server, visit: Visit):
     page = visit.open(f"{server.url}/activations")

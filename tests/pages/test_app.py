@@ -1,8 +1,12 @@
 """The app shell: every page is registered and opens; the shared sidebar works on every page."""
 
+import json
 from pathlib import Path
 
 import pytest
+
+from explainer.charts.theme import NARROW_LEGEND_LAYOUT, NARROW_PANEL_WIDTH
+from explainer.ui import viewport
 
 from .conftest import ROOT, assert_clean, open_page, registered_pages
 
@@ -72,3 +76,46 @@ def test_a_scene_link_stays_short_and_names_only_what_differs_from_the_scene():
     # Your own settings: the link spells out every value that differs from the page's defaults.
     link = at.code[-1].value
     assert "preset=" not in link and "depth=8" in link and "epochs=10" in link
+
+
+def _nodes(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _nodes(value)
+
+
+def chart_specs(at) -> list[dict]:
+    return [json.loads(element.proto.spec) for element in at.get("vega_lite_chart")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_phone_gets_every_chart_in_one_column_with_its_legends_stacked(page):
+    at = open_page(page)
+    laptop = chart_specs(at)
+    # What the page's window probe stores when a browser reports a window under 640 px.
+    at.session_state[viewport.STATE_KEY] = {"screen": "narrow"}
+    at.run()
+    assert_clean(at)
+    phone = chart_specs(at)
+    assert len(phone) == len(laptop) > 0
+    for spec in phone:
+        nodes = list(_nodes(spec))
+        assert not any("hconcat" in node for node in nodes)
+        assert all(node["columns"] == 1 for node in nodes if "facet" in node and "columns" in node)
+        assert all(
+            node["width"] <= NARROW_PANEL_WIDTH for node in nodes[1:] if isinstance(node.get("width"), int)
+        )
+        assert spec["config"]["legend"]["layout"] == NARROW_LEGEND_LAYOUT
+
+
+def test_a_window_class_the_app_does_not_know_draws_the_laptop_layout():
+    at = open_page("app_pages/activations.py")
+    laptop = chart_specs(at)
+    at.session_state[viewport.STATE_KEY] = {"screen": "watch"}
+    at.run()
+    assert_clean(at)
+    assert chart_specs(at) == laptop

@@ -13,7 +13,7 @@ def test_curves_chart_draws_f_and_its_derivative_in_two_columns_in_each_activati
         [Chosen(ACTIVATIONS[k]) for k in ("relu", "tanh")], x_min=-3.0, x_max=3.0
     ).curves
     chart = spec(curves_chart(curves))
-    assert chart["facet"]["column"]["sort"] == ["f(x)", "f'(x)"]
+    assert chart["facet"]["sort"] == ["f(x)", "f'(x)"] and chart["columns"] == 2
     assert chart["resolve"]["scale"]["y"] == "independent"
     [lines] = [
         layer for layer in layers(chart) if layer["mark"] == "line" or layer["mark"].get("type") == "line"

@@ -78,3 +78,31 @@ def test_the_package_reexports_every_builder_of_the_page_modules():
             if callable(value) and not name.startswith("_") and value.__module__ == module.__name__:
                 assert getattr(charts, name) is value, name
     assert callable(charts.style) and charts.style.__module__ == "explainer.charts.theme"
+
+
+def test_contrast_ratio_follows_wcag():
+    assert charts.contrast_ratio("#FFFFFF", "#000000") == pytest.approx(21.0)
+    assert charts.contrast_ratio("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)  # WCAG's borderline grey
+    assert charts.contrast_ratio("#0072B2", "#0072B2") == 1.0
+
+
+def test_every_mark_colour_stands_three_to_one_against_both_themes():
+    from explainer.charts import training
+
+    marks = {
+        **{f"activation {key}": color for key, (color, _) in charts.ACTIVATION_STYLES.items()},
+        **{f"category {i}": color for i, color in enumerate(charts.CATEGORY_COLORS)},
+        **{f"zone {kind}": color for kind, color in charts.ZONE_COLORS.items()},
+        **{f"class {i}": color for i, color in enumerate(charts.CLASS_COLORS)},
+        "dead unit": training.DEAD_COLOR,
+        "alive unit": training.ALIVE_COLOR,
+        "stop": training.STOP_COLOR,
+        "best": training.BEST_COLOR,
+    }
+    failing = {
+        (name, theme): round(charts.contrast_ratio(color, background), 2)
+        for name, color in marks.items()
+        for theme, background in charts.BACKGROUNDS.items()
+        if charts.contrast_ratio(color, background) < 3.0
+    }
+    assert failing == {}

@@ -1,0 +1,191 @@
+"""Charts built for a window's class: on a phone ("narrow") every multi-panel chart stacks its
+panels in one column no wider than a phone holds, with its legends below; on a laptop the panels
+sit side by side as before; on a projector a lecture's panels grow."""
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from explainer import ACTIVATIONS, Chosen, activation_curves
+from explainer.charts import theme
+from explainer.charts.activations import curves_chart
+from explainer.charts.depth import decade_lines, layer_histograms, phase_heatmap, share_by_layer
+from explainer.charts.initialization import bias_panels
+from explainer.charts.mlp import heatmap, learning_curves, probability_panels, share_lines
+from explainer.charts.training import (
+    early_stopping_chart,
+    facet_lines,
+    log_log_chart,
+    loss_curves,
+    unit_planes,
+)
+
+from .test_mlp import GRID, POINTS
+from .vega import spec
+
+CURVES = activation_curves([Chosen(ACTIVATIONS[k]) for k in ("relu", "tanh")], x_min=-3.0, x_max=3.0).curves
+HISTORY = pd.DataFrame(
+    {"key": "relu", "label": "ReLU", "epoch": [0, 1], "loss": [0.7, 0.2], "test_accuracy": [0.5, 0.9]}
+)
+HEAT = pd.DataFrame(
+    {"epoch": [1, 2, 1, 2], "layer": [1, 1, 2, 2], "v": [0.1, 0.2, 1e-3, 2.0], "net": list("aabb")}
+)
+BIASES = pd.DataFrame(
+    {
+        "bias_label": ["zero"] * 2,
+        "layer": [1, 4],
+        "dead_unit_fraction": [0.0, 0.1],
+        "preact_mean": [0.0, -0.1],
+    }
+)
+FACETS = pd.DataFrame(
+    {
+        "step": [1, 2] * 4,
+        "value": [1.0, 2.0, 1.5, 3.0] * 2,
+        "layer": [1, 1, 2, 2] * 2,
+        "run": ["b"] * 4 + ["a"] * 4,
+    }
+)
+PLANE = pd.DataFrame(
+    {
+        "run": ["r"] * 4,
+        "x0": [0.0, 1.0, 0.0, 1.0],
+        "x1": [0.0, 0.0, 1.0, 1.0],
+        "active_share": [0, 0.5, 0.5, 1],
+    }
+)
+LINES = pd.DataFrame(
+    {
+        "run": ["r"],
+        "unit": [1],
+        "dead": [True],
+        "x0_start": [0.0],
+        "x1_start": [0.0],
+        "x0_end": [1.0],
+        "x1_end": [1.0],
+    }
+)
+LOSSES = pd.DataFrame(
+    {"step": [1, 2, 1, 2], "loss": [1.0, 0.5, 2.0, 1.0], "run": ["sgd", "sgd", "adam", "adam"]}
+)
+STOPPING = pd.DataFrame(
+    {
+        "step": [1, 2, 3] * 3,
+        "series": [s for s in ("training loss", "validation loss", "test loss") for _ in range(3)],
+        "loss": [1.0, 0.5, 0.4] * 3,
+    }
+)
+ERRORS = pd.DataFrame({"batch_size": [1, 2, 4], "relative_error": [1.0, 0.7, 0.5], "law": [1.0, 0.71, 0.5]})
+
+# Every builder that draws several panels or a legend beside its plot, with inputs of its own.
+BUILDERS = {
+    "curves_chart": lambda screen: curves_chart(CURVES, screen=screen),
+    "probability_panels": lambda screen: probability_panels(
+        GRID, POINTS, {"tanh": "tanh", "relu": "ReLU"}, screen=screen
+    ),
+    "learning_curves": lambda screen: learning_curves(HISTORY, chance=0.5, screen=screen),
+    "heatmap": lambda screen: heatmap(HEAT, "epoch", "layer", "v", rows="net", screen=screen),
+    "share_lines": lambda screen: share_lines(HEAT, "epoch", "v", "net", screen=screen),
+    "bias_panels": lambda screen: bias_panels(BIASES, screen=screen),
+    "facet_lines": lambda screen: facet_lines(
+        FACETS, "step", "value", "layer", "run", columns=2, screen=screen
+    ),
+    "unit_planes": lambda screen: unit_planes(
+        PLANE, LINES, POINTS, ["r", "s", "t"], limit=2.0, screen=screen
+    ),
+    "loss_curves": lambda screen: loss_curves(LOSSES, "step", "loss", "run", screen=screen),
+    "log_log_chart": lambda screen: log_log_chart(
+        ERRORS, "batch_size", "relative_error", law="law", screen=screen
+    ),
+    "early_stopping_chart": lambda screen: early_stopping_chart(STOPPING, 2, 3, screen=screen),
+    "decade_lines": lambda screen: decade_lines(["a"], ["#000000"], [[1, 0]], y_title="g", screen=screen),
+    "share_by_layer": lambda screen: share_by_layer(["a"], screen=screen),
+    "layer_histograms": lambda screen: layer_histograms(0.5, screen=screen),
+    "phase_heatmap": lambda screen: phase_heatmap([0.5, 3.0], [2, 50], 0.25, 2, 10.0, screen=screen),
+}
+
+
+def walk(node):
+    """Every dict inside a spec, the spec first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
+def legend_orients(built: dict) -> list[str]:
+    return [
+        node["legend"]["orient"]
+        for node in walk(built)
+        if isinstance(node.get("legend"), dict) and "orient" in node["legend"]
+    ]
+
+
+def panel_widths(built: dict) -> list[int]:
+    return [node["width"] for node in walk(built) if isinstance(node.get("width"), int)]
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_on_a_phone_panels_stack_in_one_column_no_wider_than_a_phone_with_legends_below(name):
+    built = spec(BUILDERS[name]("narrow"))
+    assert not any("hconcat" in node for node in walk(built)), "panels side by side"
+    assert all(node["columns"] == 1 for node in walk(built) if "facet" in node and "columns" in node)
+    assert not any("column" in node["facet"] for node in walk(built) if isinstance(node.get("facet"), dict))
+    assert all(width <= theme.NARROW_PANEL_WIDTH for width in panel_widths(built)), panel_widths(built)
+    assert "right" not in legend_orients(built) and "left" not in legend_orients(built)
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_the_default_is_the_laptop_and_a_phone_gets_a_chart_of_its_own(name):
+    regular = spec(BUILDERS[name]("regular"))
+    assert "right" in legend_orients(regular) or spec(BUILDERS[name]("narrow")) != regular
+
+
+@pytest.mark.parametrize(
+    "name", ["curves_chart", "learning_curves", "bias_panels", "facet_lines", "unit_planes"]
+)
+def test_several_panels_sit_side_by_side_on_a_laptop(name):
+    built = spec(BUILDERS[name]("regular"))
+    side_by_side = any("hconcat" in node for node in walk(built)) or any(
+        node.get("columns", 1) > 1 for node in walk(built) if "facet" in node
+    )
+    assert side_by_side
+
+
+def test_a_lecture_on_a_projector_grows_the_panels_and_the_laptop_keeps_them():
+    lecture = curves_chart(CURVES, lecture=True, screen="wide")
+    assert spec(lecture)["spec"]["width"] == round(theme.PANEL_WIDTH[True] * theme.WIDE_LECTURE_SCALE)
+    assert spec(curves_chart(CURVES, lecture=True))["spec"]["width"] == theme.PANEL_WIDTH[True]
+    # Without lecture mode the page is the centred column on any screen.
+    assert spec(curves_chart(CURVES, screen="wide"))["spec"]["width"] == theme.PANEL_WIDTH[False]
+
+
+def test_screen_helpers_refuse_an_unknown_screen_by_name():
+    with pytest.raises(ValueError, match="phone"):
+        theme.panel_width(100, screen="phone")
+    assert (
+        theme.panel_columns(3, "narrow") == 1 and theme.panel_columns(3) == 3 and theme.panel_columns(0) == 1
+    )
+    assert theme.side_legend("narrow") == "bottom" and theme.side_legend("wide") == "right"
+
+
+def test_narrow_legends_stack_legends_on_each_side_without_touching_the_rest():
+    built = spec(BUILDERS["probability_panels"]("narrow"))
+    stacked = theme.narrow_legends(built)
+    assert stacked["config"]["legend"]["layout"]["bottom"]["direction"] == "vertical"
+    assert stacked["config"]["legend"]["labelFontSize"] == built["config"]["legend"]["labelFontSize"]
+    assert "layout" not in built["config"]["legend"]  # a new dict; the built one is unchanged
+    assert {k: v for k, v in stacked.items() if k != "config"} == {
+        k: v for k, v in built.items() if k != "config"
+    }
+
+
+def test_single_views_fit_their_width_only_so_a_legend_below_adds_height_instead_of_squeezing():
+    single = spec(BUILDERS["share_lines"]("narrow"))
+    assert single["autosize"] == {"type": "fit-x", "contains": "padding"}
+    # Vega-Lite cannot fit a facet or a concatenation: they keep the default.
+    assert "autosize" not in spec(BUILDERS["probability_panels"]("narrow"))
+    assert isinstance(BUILDERS["learning_curves"]("narrow"), alt.VConcatChart)
