@@ -70,8 +70,15 @@ with st.sidebar:
     ui.toggle(
         "Lecture mode",
         "lecture",
-        help="Large fonts, thick lines, wide layout, explanations folded away, presenter notes. Link: ?lecture=1",
+        help="Large type, thick lines, wide layout, explanations folded away. Link: ?lecture=1",
     )
+    ui.toggle(
+        "Presenter view",
+        "presenter",
+        help="For the lecturer's own tab: talking points and the page's scenes here in the sidebar; "
+        "each scene opens in lecture mode in a second window, for the projector. Link: ?presenter=1",
+    )
+    ui.lecture_styles()
     ui.watch_viewport()
 link_warning = st.container()
 page.run()

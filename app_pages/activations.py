@@ -18,6 +18,7 @@ ui.prose(
     "what a layer computes, the f′(x) panel is what it lets through on the way back. Hover over "
     "either panel to read every function's value at that x."
 )
+main = ui.main_chart_slot()
 
 keys = ui.draw(page.PARAMS["act"])
 left, right = st.columns(2)
@@ -35,19 +36,20 @@ else:
     curve_set = page.curves(tuple(keys), items, x_min, x_max, typed)
     for message in curve_set.messages:
         st.warning(message)
-    st.subheader("f(x) and f′(x)")
     # Everything the charts show follows from these settings, so their built specs are cached on them.
     scene = (tuple(keys), items, x_min, x_max, typed, lecture)
-    # A template: its rows arrive by name, so a new x range costs no Altair work.
-    ui.chart(
-        charts.curves_template,
-        *charts.curve_series(curve_set.curves),
-        lecture,
-        screen,
-        name="activation_curves",
-        data=curve_set.curves,
-        datasets={"data": curve_set.curves},
-    )
+    with main:
+        st.subheader("f(x) and f′(x)")
+        # A template: its rows arrive by name, so a new x range costs no Altair work.
+        ui.chart(
+            charts.curves_template,
+            *charts.curve_series(curve_set.curves),
+            lecture,
+            screen,
+            name="activation_curves",
+            data=curve_set.curves,
+            datasets={"data": curve_set.curves},
+        )
     slope_text = page.slope_sentence(tuple(keys), items, typed, x_min, x_max)
     st.markdown(slope_text)
 

@@ -12,6 +12,7 @@ from explainer.ui import depth as page
 lecture = ui.lecture_mode()
 st.title("Depth: vanishing and exploding gradients")
 ui.prose(prose.INTRO)
+main = ui.main_chart_slot()
 
 scene = ui.preset_picker(page.SCENES, page.SCENE_LABELS)
 if scene in PRESETS:
@@ -45,11 +46,12 @@ page.lines("depth_path", path, "product after l layers", points, lecture, x_titl
 st.markdown(path.sentences[0])
 notes.append(path.sentences[0])
 
-st.header("2. The real network: gradient per layer")
-ui.prose(prose.GRADIENTS)
-gradients = page.gradients(*network)
-page.lines("depth_gradients", gradients, "std of ∂loss/∂h (log scale)", points, lecture)
-st.markdown(f"**{gradients.sentences[0]}** {gradients.sentences[1]}")
+with main:
+    st.header("2. The real network: gradient per layer")
+    ui.prose(prose.GRADIENTS)
+    gradients = page.gradients(*network)
+    page.lines("depth_gradients", gradients, "std of ∂loss/∂h (log scale)", points, lecture)
+    st.markdown(f"**{gradients.sentences[0]}** {gradients.sentences[1]}")
 notes.extend(gradients.sentences)
 
 st.header("3. Activations through depth")

@@ -13,30 +13,34 @@ lecture = ui.lecture_mode()
 st.title("Why deep networks stop learning")
 ui.prose(prose.INTRO)
 
-st.header("1. A network needs a nonlinearity")
-collapse = page.linear_collapse()
-st.markdown(lesson.collapse_sentence(collapse))
-ui.page_link("app_pages/mlp.py", "See a linear network fail on circles")
+# On a projector the first two steps sit side by side, so the first screen holds the first chart.
+first, second = st.columns(2, gap="large") if lecture else (st.container(), st.container())
+with first:
+    st.header("1. A network needs a nonlinearity")
+    collapse = page.linear_collapse()
+    st.markdown(lesson.collapse_sentence(collapse))
+    ui.page_link("app_pages/mlp.py", "See a linear network fail on circles")
 
-st.header("2. The chain rule multiplies local derivatives")
-depth = ui.draw(page.PARAMS["chain"])
-chain = page.chain_rule("sigmoid", depth)
-st.markdown(lesson.chain_sentence(chain))
-ui.chart(
-    charts.line_chart,
-    chain.local,
-    "layer",
-    "gradient_at_layer",
-    x_title="unit (1 = nearest the input)",
-    y_title="gradient reaching the unit",
-    log_y=True,
-    lecture=lecture,
-    height=220,
-    name="chain_rule",
-    data=chain.local,
-    key=depth,  # the rows follow from the depth alone: the spec is built once per depth
-)
-ui.page_link("app_pages/depth.py", "Depth: the product in a real network")
+with second:
+    st.header("2. The chain rule multiplies local derivatives")
+    depth = ui.draw(page.PARAMS["chain"])
+    chain = page.chain_rule("sigmoid", depth)
+    st.markdown(lesson.chain_sentence(chain))
+    ui.chart(
+        charts.line_chart,
+        chain.local,
+        "layer",
+        "gradient_at_layer",
+        x_title="unit (1 = nearest the input)",
+        y_title="gradient reaching the unit",
+        log_y=True,
+        lecture=lecture,
+        height=220,
+        name="chain_rule",
+        data=chain.local,
+        key=depth,  # the rows follow from the depth alone: the spec is built once per depth
+    )
+    ui.page_link("app_pages/depth.py", "Depth: the product in a real network")
 
 st.header("3. Saturating functions shrink the product, most near the input")
 bounds = page.slope_bounds()
@@ -102,7 +106,10 @@ fixes = page.fixes_story()
 st.markdown(fixes.sentence)
 # Tiny ratios in scientific notation on screen; the CSV keeps every digit.
 ui.table(
-    scientific_columns(fixes.table, ("layer 1 ÷ layer L gradient",)), "fixes_story", data=fixes.table, every_row=True
+    scientific_columns(fixes.table, ("layer 1 ÷ layer L gradient",)),
+    "fixes_story",
+    data=fixes.table,
+    every_row=True,
 )
 st.markdown(lesson.recurrent_sentence(*gated_versus_squashed()))
 ui.page_link("app_pages/depth.py", "Depth: toggle each fix on the same charts")

@@ -12,6 +12,7 @@ from explainer.ui import initialization as page
 lecture = ui.lecture_mode()
 st.title("Initialization: how large should the first weights be?")
 ui.prose(prose.INTRO)
+main = ui.main_chart_slot()  # the travel heatmaps, above the scene and its pair in lecture mode
 
 scene = ui.preset_picker(page.SCENES, page.SCENE_LABELS)
 if scene in page.SCENE_DESCRIPTIONS:
@@ -74,7 +75,9 @@ else:
 
 # Sections 4–6 are laid out now and filled in below: the N(0, 1) switch of section 6 also marks
 # that row on section 4's heatmaps.
-travel_section, bias_section, why_section = st.container(), st.container(), st.container()
+# In lecture mode the travel heatmaps, the page's main chart, come first (``main``).
+travel_section = main if lecture else st.container()
+bias_section, why_section = st.container(), st.container()
 with why_section:
     st.header("6. Why not N(0, 1)?")
     n01 = ui.draw(page.PARAMS["n01"])
@@ -83,16 +86,18 @@ with why_section:
 with travel_section:
     st.header("4. How variance travels through depth")
     ui.prose(prose.TRAVEL)
+    heatmaps = st.container()  # the heatmaps first, the sliders that move them under them
     shape = ui.draw_row([page.PARAMS["depth"], page.PARAMS["width"]])
     depth, width = shape["depth"], shape["width"]
     grid, problem = page.result_or_reason(page.travel, depth, width)
     if problem:
         st.error(problem, icon=":material/block:")
     else:
+        with heatmaps:
+            page.draw_travel_heatmaps(grid, init, act, n01, depth, width, lecture)
         travel_text = lessons.describe_travel(grid, depth, width)
         st.markdown(" ".join(travel_text))
         notes += travel_text
-        page.draw_travel_heatmaps(grid, init, act, n01, depth, width, lecture)
         st.subheader(f"{init_label} with {act_label}, layer by layer")
         page.draw_pair_curve(init, act, depth, width, lecture)
         pair_text = lessons.describe_travel_pair(tables.heatmap_cell(grid, init, act), depth)

@@ -17,13 +17,19 @@ if scene in page.SCENE_DESCRIPTIONS:
 chosen = ui.draw_row([params["data"], params["seed"]], [3, 1])
 common = dict(dataset=chosen["data"], seed=chosen["seed"])
 notes: list[str] = []
+main = ui.main_chart_slot()
 
 # --- 1 ------------------------------------------------------------------------------------------
-st.header("1. Stochastic gradients")
-ui.prose(text.MINIBATCH)
-chosen = ui.draw_row([params["trials"], params["sg_at"]])
-settings = dict(**common, trials=chosen["trials"], trained=chosen["sg_at"] == "trained")
-notes += page.results(page.minibatch, "Drawing minibatch gradients", page.show_minibatch, settings, lecture)
+with main:
+    st.header("1. Stochastic gradients")
+    ui.prose(text.MINIBATCH)
+    minibatch_chart = st.container()  # the chart first, the controls that move it under it
+    chosen = ui.draw_row([params["trials"], params["sg_at"]])
+    settings = dict(**common, trials=chosen["trials"], trained=chosen["sg_at"] == "trained")
+    with minibatch_chart:
+        notes += page.results(
+            page.minibatch, "Drawing minibatch gradients", page.show_minibatch, settings, lecture
+        )
 
 st.subheader("The same examples, in batches of 1, 16, 128 or all")
 chosen = ui.draw_row([params["budget"], params["lr1"]])

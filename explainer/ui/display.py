@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # a chart builder's return type; Streamlit itself imports alt
 
 from ..charts.theme import narrow_legends
 from ..curves import markdown_escape
+from . import presenter
 from .viewport import screen
 from .widgets import lecture_mode
 
@@ -32,10 +33,9 @@ def prose(text: str, title: str = "Explanation") -> None:
 
 
 def presenter_notes(points: Sequence[str]) -> None:
-    """Talking points written from the numbers on screen; shown in lecture mode only."""
-    if lecture_mode() and points:
-        with st.expander("Presenter notes", expanded=False):
-            st.markdown("\n".join(f"- {p}" for p in points))
+    """Talking points written from the numbers on screen, with the page's scenes: in the
+    presenter view's sidebar only (``presenter.show``), never on the projected page."""
+    presenter.show(points)
 
 
 def download_csv(frame: pd.DataFrame, name: str, label: str = "Download data (CSV)") -> None:

@@ -20,6 +20,8 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from . import presenter
+
 _BOUND = "_vp_bound"  # key -> Bound, rebuilt on every run
 _VISIT_KEYS = "_vp_visit_keys"  # every key bound during the current page visit
 _VISIT = "_vp_visit"  # the page of the current visit
@@ -33,7 +35,7 @@ MAX_REWRITES = 12
 # Parameters Streamlit itself understands; never reported as unknown.
 STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
 # Settings of the shared sidebar, kept across page switches.
-SHARED_KEYS = frozenset({"lecture"})
+SHARED_KEYS = frozenset({"lecture", "presenter"})
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
@@ -72,6 +74,7 @@ def start_page(page_id: str) -> None:
     st.session_state[_RAW] = current if st.session_state[_SETTLING] else None
     st.session_state[_BOUND] = {}
     st.session_state[_SCENE_VALUES] = {}
+    presenter.scene_list()  # each run's scene picker records its own
 
 
 def _forget_page_settings(keys: Iterable[str]) -> None:

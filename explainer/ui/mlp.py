@@ -19,7 +19,7 @@ from ..lessons.mlp.budget import train_size
 from ..sklearn_mlp import DEFAULTS, SKLEARN_ACTIVATIONS, MLPComparison, MLPSnapshot
 from .display import chart, computed
 from .viewport import screen
-from .widgets import ACTIVATION_LABELS, DATASET_LABELS, Param, draw
+from .widgets import ACTIVATION_LABELS, DATASET_LABELS, Param, draw, lecture_mode
 
 # Log-spaced, 1, 2, 3 and 5 per decade from LIMITS' 1e-4 to 10. Rounding makes each the float a
 # preset or a link writes (0.05, where 5 * 0.01 is 0.05000000000000000104).
@@ -146,8 +146,14 @@ def batch_choices(n_samples: int) -> dict[str, Any]:
 def draw_settings() -> dict[str, Any]:
     """The page's controls, the activations above data, network and training side by side: URL key
     → value."""
-    chosen = {"act": draw(PARAMS["act"])}
-    data, network, training = st.columns(3)
+    # In lecture mode the scene sets these, folded, and the boundaries come first on the projector.
+    folded = (
+        st.expander("Activations, data, network and training", expanded=False)
+        if lecture_mode()
+        else st.container()
+    )
+    chosen = {"act": draw(PARAMS["act"], folded)}
+    data, network, training = folded.columns(3)
     with data:
         st.markdown("**Data**")
         chosen["data"] = draw(PARAMS["data"])

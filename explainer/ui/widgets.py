@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -12,7 +13,7 @@ import streamlit as st
 from ..activations import ACTIVATIONS
 from ..datasets import DATASETS
 from ..initializers import INITIALIZERS
-from . import links
+from . import links, presenter
 from .links import (
     bind,
     bool_reader,
@@ -306,10 +307,37 @@ def preset_picker(
     chosen = bind(key, "custom", read, lambda v: [v], all_labels.get, render, seed=True)
     links.record_scene(presets.get(chosen, {}))
     links.name_in_link(key, None if chosen == "custom" else chosen)
+    presenter.record_scenes(key, {name: all_labels[name] for name in presets}, chosen)
     return chosen
 
 
 # --- lecture mode, prose, export ------------------------------------------------------
+
+
+# Lecture mode's type, for the back row of a hall: Streamlit sizes its text in rem, so a 24-px root
+# makes body text 24 px and widget labels, values and captions (0.875 rem) 21 px; prose keeps a
+# measure of at most about 85 characters a line (36 em of text averaging 0.42 em a character) however
+# wide the page. The page starts nearer the top, leaving the first screen to the main chart.
+LECTURE_ROOT_PX = 24
+LECTURE_MEASURE_EM = 36
+_LECTURE_CSS = f"""<style>
+html {{ font-size: {LECTURE_ROOT_PX}px; }}
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] :is(p, li) {{ max-width: {LECTURE_MEASURE_EM}em; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem; }}
+</style>"""
+
+
+def lecture_styles() -> None:
+    """In lecture mode, the larger type and the measure (a style only: it takes no space)."""
+    if lecture_mode():
+        st.html(_LECTURE_CSS)
+
+
+def main_chart_slot() -> Any:
+    """Where a page draws its main chart (``with slot:``): in lecture mode a place made here, near
+    the top, so a projector's first screen shows the chart above the controls that move it;
+    otherwise wherever the page draws it."""
+    return st.container() if lecture_mode() else contextlib.nullcontext()
 
 
 def lecture_mode() -> bool:

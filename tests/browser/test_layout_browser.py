@@ -38,7 +38,9 @@ def expected_screen(width: int) -> str:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("width", "lecture"), WINDOWS, ids=[f"{w}px{'-lecture' if lec else ''}" for w, lec in WINDOWS])
+@pytest.mark.parametrize(
+    ("width", "lecture"), WINDOWS, ids=[f"{w}px{'-lecture' if lec else ''}" for w, lec in WINDOWS]
+)
 @pytest.mark.parametrize("page_file", PAGES)
 def test_every_chart_fits_the_window_at_every_width(server, browser, page_file, width, lecture):
     path = page_url_paths()[page_file]

@@ -119,12 +119,13 @@ def test_every_chart_fits_the_page_in_the_normal_and_the_lecture_layout(server: 
 
 
 @pytest.mark.browser
-def test_a_preset_link_opens_its_scene_with_presenter_notes(server: Server, visit: Visit):
-    page = visit.open(f"{server.url}/mlp?preset=deep_sigmoid_stalls&lecture=1")
+def test_a_preset_link_opens_its_scene_in_the_presenter_view(server: Server, visit: Visit):
+    page = visit.open(f"{server.url}/mlp?preset=deep_sigmoid_stalls&presenter=1")
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert page.get_by_text("Presenter notes").count() == 1
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_text("Presenter", exact=True).count() == 1
     # The scene's link stays as short as it was typed: its widgets' values are their defaults.
-    assert parse_qs(urlparse(page.url).query) == {"preset": ["deep_sigmoid_stalls"], "lecture": ["true"]}
+    assert parse_qs(urlparse(page.url).query) == {"preset": ["deep_sigmoid_stalls"], "presenter": ["true"]}
     layers = page.locator('[data-testid="stSlider"]').filter(has_text="Hidden layers")
     assert "8" in layers.inner_text()
     assert page.get_by_text("sigmoid stalls: after 200 epochs").count() >= 1  # findings, notes

@@ -20,10 +20,11 @@ def test_training_page_renders_every_chart_without_exception(server: Server, vis
 
 
 @pytest.mark.browser
-def test_training_page_in_lecture_mode_shows_presenter_notes(server: Server, visit: Visit):
-    page = visit.open(f"{server.url}/training?lecture=1")
+def test_training_page_in_lecture_mode_with_the_presenter_view_shows_its_notes(server: Server, visit: Visit):
+    page = visit.open(f"{server.url}/training?lecture=1&presenter=1")
     assert page.locator(EXCEPTION).count() == 0
-    assert page.get_by_text("Presenter notes").count() == 1
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_text("Presenter", exact=True).count() == 1
     shot(page, "training-lecture")
 
 

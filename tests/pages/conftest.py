@@ -72,6 +72,14 @@ def chart_frames(at: AppTest) -> list[pd.DataFrame]:
     return frames
 
 
+def presenter_points(at: AppTest) -> str | None:
+    """The presenter view's talking points in the sidebar as one text, or None when the sidebar
+    has no presenter section (a projected or ordinary page)."""
+    if "Presenter" not in [h.value for h in at.sidebar.subheader]:
+        return None
+    return "\n".join(m.value for m in at.sidebar.markdown)
+
+
 def assert_clean(at: AppTest) -> None:
     """No exception element on the page."""
     assert not at.exception, [e.message for e in at.exception]

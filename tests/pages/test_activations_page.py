@@ -8,7 +8,7 @@ import pytest
 from tests.unit.test_expressions import REFUSED
 from tests.unit.test_properties import assert_printed_ratios_match_printed_times
 
-from .conftest import assert_clean, chart_frames, open_page
+from .conftest import assert_clean, chart_frames, open_page, presenter_points
 
 PAGE = "app_pages/activations.py"
 
@@ -187,7 +187,11 @@ def test_bad_link_values_fall_back_with_one_warning_naming_each():
     assert at.pills(key="act").value == ["sigmoid", "tanh", "relu", "leaky_relu"]
 
 
-def test_lecture_mode_folds_prose_and_shows_presenter_notes():
+def test_lecture_mode_folds_prose_and_keeps_the_notes_for_the_presenter_view():
     at = open_page(PAGE, {"lecture": "1"})
     labels = [e.label for e in at.expander]
-    assert "Presenter notes" in labels and "Explanation" in labels
+    assert "Explanation" in labels and "Presenter notes" not in labels
+    assert presenter_points(at) is None, "the projected page carries no notes"
+    at = open_page(PAGE, {"lecture": "1", "presenter": "1"})
+    assert_clean(at)
+    assert presenter_points(at)

@@ -16,7 +16,7 @@ from explainer.sklearn_mlp import PRESETS, SKLEARN_ACTIVATIONS
 from explainer.ui import display
 from explainer.ui import mlp as page
 
-from .conftest import assert_clean, chart_frames, open_page
+from .conftest import assert_clean, chart_frames, open_page, presenter_points
 
 PAGE = "app_pages/mlp.py"
 SMALL = {"n": "100", "epochs": "10", "depth": "1", "width": "4"}
@@ -225,11 +225,12 @@ def test_gradient_norms_appear_only_when_asked_and_are_labelled_private(small):
     assert "gradient norm at the output layer divided by the one at the first layer" in texts(small)
 
 
-def test_lecture_mode_enlarges_charts_folds_prose_and_adds_presenter_notes():
-    at = open_mlp({**SMALL, "lecture": "1"})
+def test_lecture_mode_enlarges_charts_folds_prose_and_the_presenter_view_adds_notes():
+    at = open_mlp({**SMALL, "lecture": "1", "presenter": "1"})
     assert_clean(at)
     labels = [e.label for e in at.expander]
-    assert "Presenter notes" in labels and "How to read the heatmap" in labels
+    assert "How to read the heatmap" in labels and "Presenter notes" not in labels
+    assert "accuracy" in (presenter_points(at) or "")
     for element in at.get("vega_lite_chart"):
         assert json.loads(element.proto.spec)["config"]["axis"]["labelFontSize"] == 18
 

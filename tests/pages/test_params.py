@@ -8,8 +8,9 @@ from explainer.ui.reference import PAGE_PATHS, page_params
 
 from .conftest import assert_clean, open_page
 
-# Settings of the app rather than of a page: the sidebar's lecture toggle and the scene picker.
-APP_KEYS = {"lecture", "preset"}
+# Settings of the app rather than of a page: the sidebar's lecture and presenter switches and the
+# scene picker.
+APP_KEYS = {"lecture", "presenter", "preset"}
 
 
 def _bound_keys(at) -> set[str]:
