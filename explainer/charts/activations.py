@@ -5,18 +5,39 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
+from ..activations import ACTIVATIONS
 from .theme import (
     CHART_HEIGHT,
     GREY,
     PANEL_WIDTH,
     ZONE_COLORS,
     activation_scales,
+    overlap_dashes,
     panel_columns,
     panel_width,
     style,
 )
+
+# Where two chosen functions are compared for overlap: a line drawn over an earlier one on at
+# least half of this grid (ReLU under Leaky ReLU or ELU for x > 0) is dashed.
+OVERLAP_PROBE = np.linspace(-4.0, 4.0, 81)
+
+
+def curve_dashes(keys: Sequence[str], labels: Sequence[str], dashes: Sequence[list[int]]) -> list[list[int]]:
+    """Each activation's dash, with a solid line that would run on an earlier one over most of
+    ``OVERLAP_PROBE`` dashed (``overlap_dashes``); functions outside the registry (typed ones)
+    keep theirs. Known from the keys alone, so a template's spec need not see the rows."""
+    rows = [
+        pd.DataFrame({"x": OVERLAP_PROBE, "value": ACTIVATIONS[key].f(OVERLAP_PROBE), "label": label})
+        for key, label in zip(keys, labels, strict=True)
+        if key in ACTIVATIONS
+    ]
+    if not rows:
+        return [list(dash) for dash in dashes]
+    return overlap_dashes(pd.concat(rows), "x", "value", "label", list(labels), dashes)
 
 
 def _field(name: str) -> str:
@@ -52,6 +73,7 @@ def curves_template(
 
 def _curves(keys: list[str], labels: list[str], data, lecture: bool, screen: str) -> alt.FacetChart:
     color, dash = activation_scales(keys, labels)
+    dash.range = curve_dashes(keys, labels, dash.range)
     hover = alt.selection_point(
         name="hover", nearest=True, on="pointerover", fields=["x"], empty=False, clear="pointerout"
     )

@@ -5,7 +5,17 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .theme import CHART_HEIGHT, DASHED, SOLID, activation_scales, category_scale, style
+from .theme import (
+    CHART_HEIGHT,
+    DASHED,
+    SOLID,
+    activation_scales,
+    category_scale,
+    integer_axis,
+    log_axis,
+    overlap_dashes,
+    style,
+)
 
 
 def line_chart(
@@ -28,12 +38,20 @@ def line_chart(
     When ``data`` has a ``key`` column of activation keys, the series take the activations'
     colours and dashes. ``log_y`` drops rows whose y is not strictly positive (a log axis cannot
     show them; callers say in words where a value is exactly 0). ``dashed`` names a boolean
-    column drawn dashed (a theory line beside a measured one).
+    column drawn dashed (a theory line beside a measured one). A log axis ticks at 1-2-5 or whole
+    decades (``log_axis``), an integer ``x`` at whole numbers, and a line that would hide under an
+    earlier one is dashed (``overlap_dashes``).
     """
     frame = data[data[y] > 0] if log_y else data
+    integer_x = pd.api.types.is_integer_dtype(frame[x])
     encoding: dict = {
-        "x": alt.X(f"{x}:Q", title=x_title or x),
-        "y": alt.Y(f"{y}:Q", title=y_title or y, scale=alt.Scale(type="log") if log_y else alt.Undefined),
+        "x": alt.X(f"{x}:Q", title=x_title or x, axis=integer_axis() if integer_x else alt.Undefined),
+        "y": alt.Y(
+            f"{y}:Q",
+            title=y_title or y,
+            scale=alt.Scale(type="log") if log_y else alt.Undefined,
+            axis=log_axis(frame[y]) if log_y else alt.Undefined,
+        ),
         "tooltip": [alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q", format=tooltip_format)]
         + ([alt.Tooltip(f"{series}:N")] if series else []),
     }
@@ -45,9 +63,15 @@ def line_chart(
             color, dash = activation_scales(keys, names)
             encoding["color"] = alt.Color(f"{series}:N", scale=color, legend=legend)
             if dashed is None:
+                dash.range = overlap_dashes(frame, x, y, series, names, dash.range)
                 encoding["strokeDash"] = alt.StrokeDash(f"{series}:N", scale=dash, legend=legend)
         else:
             encoding["color"] = alt.Color(f"{series}:N", scale=category_scale(names), legend=legend)
+            dashes = overlap_dashes(frame, x, y, series, names, [SOLID] * len(names))
+            if dashed is None and dashes != [SOLID] * len(names):
+                encoding["strokeDash"] = alt.StrokeDash(
+                    f"{series}:N", scale=alt.Scale(domain=names, range=dashes), legend=legend
+                )
     if dashed:
         encoding["strokeDash"] = alt.StrokeDash(
             f"{dashed}:N", scale=alt.Scale(domain=[False, True], range=[SOLID, DASHED]), legend=None

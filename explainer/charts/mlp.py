@@ -17,6 +17,8 @@ from .theme import (
     activation_scales,
     category_scale,
     half_spacing,
+    integer_axis,
+    log_ticks_of,
     panel_columns,
     panel_width,
     side_legend,
@@ -191,6 +193,7 @@ def learning_curves(
     chance: float | None = None,
     epochs: int | None = None,
     named: bool = False,
+    loss_ticks: Sequence[float] | None = None,
     screen: str = "regular",
 ) -> alt.HConcatChart | alt.VConcatChart:
     """Training loss (log axis) and test accuracy per epoch, one line per activation; side by side,
@@ -200,7 +203,8 @@ def learning_curves(
     given, draws the accuracy of always guessing the larger class as a dashed rule. ``epochs``,
     if given, fixes the epoch axis at 0 to ``epochs``, so curves drawn while training grow
     along it. ``named`` makes the chart a template that reads its rows by name ("history"):
-    ``history`` then fixes only the lines (their keys and labels, in order).
+    ``history`` then fixes only the lines (their keys and labels, in order), and ``loss_ticks``
+    (``log_ticks_of`` the losses to come) the loss axis's ticks.
     """
     labels = list(dict.fromkeys(history["label"]))
     keys = [history.loc[history["label"] == label, "key"].iloc[0] for label in labels]
@@ -208,8 +212,11 @@ def learning_curves(
     legend = alt.Legend(orient="bottom", title=None, labelLimit=320)
     width = panel_width(CURVE_PANEL[lecture], lecture, screen)
     epoch_scale = alt.Undefined if epochs is None else alt.Scale(domain=[0, epochs], nice=False)
+    if loss_ticks is None and not named:
+        loss_ticks = log_ticks_of(history["loss"])
+    loss_axis = alt.Axis(values=list(loss_ticks), format="~g") if loss_ticks else alt.Undefined
     base = alt.Chart(alt.NamedData("history") if named else history).encode(
-        x=alt.X("epoch:Q", title="epoch", scale=epoch_scale),
+        x=alt.X("epoch:Q", title="epoch", scale=epoch_scale, axis=integer_axis()),
         color=alt.Color("label:N", scale=color, legend=legend),
         strokeDash=alt.StrokeDash("label:N", scale=dash, legend=legend),
     )
@@ -218,7 +225,7 @@ def learning_curves(
         base.transform_filter("datum.loss > 0")
         .mark_line()
         .encode(
-            y=alt.Y("loss:Q", title="training loss (log)", scale=alt.Scale(type="log")),
+            y=alt.Y("loss:Q", title="training loss (log)", scale=alt.Scale(type="log"), axis=loss_axis),
             tooltip=[*tooltip, alt.Tooltip("loss:Q", format=".4f")],
         )
         .properties(width=width, height=CHART_HEIGHT[lecture])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import altair as alt
@@ -197,3 +198,78 @@ def half_spacing(values: pd.Series) -> float:
     """Half the spacing of an evenly spaced grid axis (0.5 when there is a single value)."""
     steps = pd.Series(values.unique(), dtype=float).sort_values().diff().dropna()
     return float(steps.min()) / 2.0 if len(steps) else 0.5
+
+
+# A log axis labels 1, 2 and 5 of each decade when that makes at most this many ticks, else
+# whole decades (Vega would otherwise pick 10, 4, 2, 0.5, skipping 1).
+LOG_TICKS_MOST = 10
+
+
+def log_ticks(low: float, high: float, most: int = LOG_TICKS_MOST) -> list[float]:
+    """Tick values of a log axis whose data runs from ``low`` to ``high``: 1, 2 and 5 of every
+    decade the nice scale spans when at most ``most`` of them, else every decade, else every k-th
+    decade (always keeping 1). The range is first widened to whole decades, as Vega-Lite's nice
+    log scale does, so the ticks change only when the data crosses a power of ten. Empty when the
+    range is not positive and finite (the axis then keeps Vega's own ticks)."""
+    if not (math.isfinite(low) and math.isfinite(high) and 0 < low <= high):
+        return []
+    first = math.floor(math.log10(low) + 1e-9)
+    last = max(math.ceil(math.log10(high) - 1e-9), first + 1)
+    steps = [float(f"{m}e{e}") for e in range(first, last) for m in (1, 2, 5)] + [float(f"1e{last}")]
+    if len(steps) <= most:
+        return steps
+    every = math.ceil((last - first + 1) / most)
+    return [float(f"1e{e}") for e in range(first, last + 1) if e % every == 0]
+
+
+def log_ticks_of(values: Sequence[float] | pd.Series) -> list[float]:
+    """``log_ticks`` of the range of ``values`` that a log axis shows (positive and finite)."""
+    positive = pd.Series(values, dtype=float)
+    positive = positive[(positive > 0) & positive.map(math.isfinite)]
+    return log_ticks(float(positive.min()), float(positive.max())) if len(positive) else []
+
+
+def log_axis(values: Sequence[float] | pd.Series, **axis: object) -> alt.Axis:
+    """An ``alt.Axis`` for a log scale of ``values``: ticks at ``log_ticks_of`` them, labelled
+    plainly (``~g``); ``axis`` adds or overrides Axis settings."""
+    ticks = log_ticks_of(values)
+    settings: dict = {"format": "~g", **({"values": ticks} if ticks else {}), **axis}
+    return alt.Axis(**settings)
+
+
+def integer_axis(**axis: object) -> alt.Axis:
+    """An ``alt.Axis`` for counts (layers, units, epochs): ticks at whole numbers, labelled as such."""
+    return alt.Axis(**{"tickMinStep": 1, "format": "d", **axis})
+
+
+# The dashes a line takes when it would hide under an earlier one, tried in this order.
+OVERLAP_DASHES = (DASHED, DOTTED, DASH_DOT)
+
+
+def overlap_dashes(
+    frame: pd.DataFrame, x: str, y: str, series: str, names: Sequence[str], dashes: Sequence[list[int]]
+) -> list[list[int]]:
+    """``dashes`` (one per name, in drawing order) with every solid line that runs on an earlier
+    line over at least half its points (same x, y equal to 1e-9 relative) given a dash the lines
+    under it do not have, so both stay visible: e.g. tanh's and ReLU's slope bound, both 1."""
+    result = [list(dash) for dash in dashes]
+    lines = {name: group.set_index(x)[y] for name, group in frame.groupby(series, sort=False)}
+    for i, name in enumerate(names):
+        if result[i] != SOLID or name not in lines:
+            continue
+        mine = lines[name][~lines[name].index.duplicated()]
+        under = []
+        for j, earlier in enumerate(names[:i]):
+            if earlier not in lines:
+                continue
+            theirs = lines[earlier][~lines[earlier].index.duplicated()]
+            shared = mine.index.intersection(theirs.index)
+            if len(shared) == 0:
+                continue
+            a, b = mine.loc[shared].to_numpy(float), theirs.loc[shared].to_numpy(float)
+            same = abs(a - b) <= 1e-9 * pd.Series(abs(a)).clip(lower=1.0).to_numpy()
+            if same.sum() >= len(mine) / 2:
+                under.append(result[j])
+        if under:
+            result[i] = next((dash for dash in OVERLAP_DASHES if dash not in under), DASHED)
+    return result

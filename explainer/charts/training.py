@@ -18,6 +18,9 @@ from .theme import (
     WINE,
     category_scale,
     half_spacing,
+    integer_axis,
+    log_axis,
+    log_ticks,
     panel_columns,
     panel_width,
     side_legend,
@@ -62,7 +65,7 @@ def log_log_chart(
         .mark_line(point=alt.OverlayMarkDef(filled=True, size=70 if lecture else 40))
         .encode(
             x=alt.X(f"{x}:Q", title=x_title or x, scale=alt.Scale(type="log", base=2)),
-            y=alt.Y("value:Q", title=y_title or y, scale=alt.Scale(type="log")),
+            y=alt.Y("value:Q", title=y_title or y, scale=alt.Scale(type="log"), axis=log_axis(long["value"])),
             color=alt.Color(
                 "series:N",
                 scale=category_scale(series),
@@ -127,7 +130,11 @@ def loss_curve_rows(
     names = list(order) if order is not None else present
     bottom = float(frame[y].min()) if len(frame) else 1e-3
     y_domain = None if y_max is None else [min(bottom, y_max / 10), y_max]
-    return frame, {"names": names, "present": present, "y_domain": y_domain}
+    y_ticks = None
+    if log_y and len(frame):
+        top = float(frame[y].max()) if y_max is None else min(float(frame[y].max()), y_max)
+        y_ticks = tuple(log_ticks(*(y_domain or (bottom, top)))) or None
+    return frame, {"names": names, "present": present, "y_domain": y_domain, "y_ticks": y_ticks}
 
 
 def loss_curves_template(
@@ -138,6 +145,7 @@ def loss_curves_template(
     names: Sequence[str],
     present: Sequence[str],
     y_domain: Sequence[float] | None = None,
+    y_ticks: Sequence[float] | None = None,
     x_title: str | None = None,
     y_title: str | None = None,
     log_y: bool = True,
@@ -146,21 +154,23 @@ def loss_curves_template(
     screen: str = "regular",
 ) -> alt.LayerChart:
     """``loss_curves`` as a template: the rows arrive by name ("data"); ``loss_curve_rows`` gives
-    them and the other arguments, so one compiled spec serves every run with the same series."""
+    them and the other arguments (``y_ticks``: the log axis's ticks, which change only when the
+    rows cross a power of ten), so one compiled spec serves every run with the same series."""
     options = dict(
         x_title=x_title, y_title=y_title, log_y=log_y, lecture=lecture, height=height, screen=screen
     )
-    return _loss_curves(alt.NamedData("data"), x, y, series, names, present, y_domain, **options)
+    return _loss_curves(alt.NamedData("data"), x, y, series, names, present, y_domain, y_ticks, **options)
 
 
 def _loss_curves(
-    data, x, y, series, names, present, y_domain, *, x_title, y_title, log_y, lecture, height, screen
+    data, x, y, series, names, present, y_domain, y_ticks, *, x_title, y_title, log_y, lecture, height, screen
 ) -> alt.LayerChart:
     domain = alt.Undefined if y_domain is None else list(y_domain)
     scale = alt.Scale(type="log" if log_y else "linear", domain=domain, clamp=y_domain is not None)
+    axis = alt.Axis(values=list(y_ticks), format="~g") if log_y and y_ticks else alt.Undefined
     base = alt.Chart(data).encode(
         x=alt.X(f"{x}:Q", title=x_title or x),
-        y=alt.Y(f"{y}:Q", title=y_title or y, scale=scale),
+        y=alt.Y(f"{y}:Q", title=y_title or y, scale=scale, axis=axis),
         color=alt.Color(
             f"{series}:N",
             scale=category_scale(list(names)),
@@ -284,12 +294,13 @@ def _facet_lines(
     if log_y:
         scale = alt.Scale(type="log")
     else:
-        scale = alt.Scale(domain=list(y_domain)) if y_domain else alt.Undefined
+        # Clamped and clipped: a value past the fixed domain stays inside the panel's frame.
+        scale = alt.Scale(domain=list(y_domain), clamp=True) if y_domain else alt.Undefined
     columns = panel_columns(columns, screen)
     panels = max(1, min(columns, len(order)))
     chart = (
         alt.Chart(data)
-        .mark_line()
+        .mark_line(clip=True)
         .encode(
             x=alt.X(f"{x}:Q", title=x_title or x),
             y=alt.Y(
@@ -443,8 +454,8 @@ def early_stopping_chart(
         alt.Chart(frame)
         .mark_line()
         .encode(
-            x=alt.X("step:Q", title="step"),
-            y=alt.Y("loss:Q", title="loss (log)", scale=alt.Scale(type="log")),
+            x=alt.X("step:Q", title="step", axis=integer_axis()),
+            y=alt.Y("loss:Q", title="loss (log)", scale=alt.Scale(type="log"), axis=log_axis(frame["loss"])),
             color=alt.Color(
                 "series:N",
                 scale=category_scale(names),

@@ -158,6 +158,29 @@ def computed(function: Callable[..., Any], text: str, **kwargs: Any) -> tuple[An
         bar.empty()
 
 
+# A table column is as wide as its longest header or cell: this many pixels a character (the
+# grid's 14 px sans-serif averages under 8) plus the cell's padding, within these bounds.
+TABLE_CHAR_PX, TABLE_CELL_PADDING_PX, TABLE_COLUMN_PX = 8, 28, (60, 480)
+
+
+def column_widths(frame: pd.DataFrame) -> dict[str, int]:
+    """Pixel width of each column of ``frame`` so its header and longest entry show whole
+    ("GELU (tanh approximation)", not "GELU (tanh a"). Numbers count as Streamlit shows them, at
+    most four decimals."""
+
+    def shown(value: Any) -> str:
+        if isinstance(value, float):
+            return f"{value:,.4f}".rstrip("0").rstrip(".") if abs(value) < 1e15 else f"{value:.3e}"
+        return str(value)
+
+    widths = {}
+    for column in frame.columns:
+        longest = max([len(str(column)), *(len(shown(v)) for v in frame[column].head(500))])
+        px = TABLE_CHAR_PX * longest + TABLE_CELL_PADDING_PX
+        widths[str(column)] = min(max(px, TABLE_COLUMN_PX[0]), TABLE_COLUMN_PX[1])
+    return widths
+
+
 def table(
     frame: pd.DataFrame,
     name: str,
@@ -170,10 +193,9 @@ def table(
     or of ``data`` where the screen shows rounded or reworded values and the CSV keeps every
     digit. ``every_row`` grows the table to show all rows without scrolling."""
     shown = frame.drop(columns=list(hide))
-    if every_row:
-        st.dataframe(shown, hide_index=True, height="content")
-    else:
-        st.dataframe(shown, hide_index=True)
+    config = {name: st.column_config.Column(width=px) for name, px in column_widths(shown).items()}
+    height = "content" if every_row else "auto"
+    st.dataframe(shown, hide_index=True, height=height, column_config=config)
     download_csv(shown if data is None else data, name, "Download table (CSV)")
 
 

@@ -15,7 +15,7 @@ from ..charts import initialization as charts
 from ..initializers import DEFAULT_INITIALIZER, INITIALIZERS, MAX_FAN
 from ..lessons.initialization import sentences as lessons
 from ..lessons.initialization import travel as variance_travel
-from .display import chart, download_csv
+from .display import chart, table
 from .widgets import ACTIVATION_LABELS, INITIALIZER_LABELS, Param
 
 FAMILIES = {"lecun": "LeCun", "glorot": "Glorot", "he": "He"}
@@ -235,8 +235,7 @@ def precompute_moves(report: Callable[[str], None] = print) -> None:
 
 def full_table(display: pd.DataFrame, data: pd.DataFrame, name: str) -> None:
     """``display`` as a table, every row shown, with ``data`` (full precision) as its CSV download."""
-    st.dataframe(display, hide_index=True, height="content")
-    download_csv(data, name, "Download table (CSV)")
+    table(display, name, data=data, every_row=True)
 
 
 def draw_travel_heatmaps(

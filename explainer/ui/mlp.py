@@ -341,6 +341,8 @@ def curves(history: pd.DataFrame, settings: Mapping[str, Any], *, lecture: bool,
         chance=settings["chance_accuracy"],
         epochs=settings["epochs"],
         named=True,
+        # The ticks change only when the losses cross a power of ten: a few specs per training.
+        loss_ticks=tuple(charts.log_ticks_of(rows["loss"])),
         screen=screen(),
         name=name,
         data=rows,

@@ -320,10 +320,19 @@ def preset_picker(
 # wide the page. The page starts nearer the top, leaving the first screen to the main chart.
 LECTURE_ROOT_PX = 24
 LECTURE_MEASURE_EM = 36
+# On a projector (from 1800 px) the sidebar at the larger type is wide enough for the longest page
+# name on one line; narrower windows keep Streamlit's width, and the main area's side padding
+# shrinks to 2 rem, so a 1280 px lecture keeps its charts' room.
+LECTURE_SIDEBAR_PX = 440
 _LECTURE_CSS = f"""<style>
 html {{ font-size: {LECTURE_ROOT_PX}px; }}
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] :is(p, li) {{ max-width: {LECTURE_MEASURE_EM}em; }}
-[data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem; }}
+[data-testid="stMainBlockContainer"] {{ padding: 2.5rem 2rem 4rem; }}
+@media (min-width: 1800px) {{
+  section[data-testid="stSidebar"][aria-expanded="true"] {{
+    width: {LECTURE_SIDEBAR_PX}px !important; min-width: {LECTURE_SIDEBAR_PX}px !important;
+  }}
+}}
 </style>"""
 
 

@@ -134,6 +134,6 @@ def test_a_preset_link_opens_its_scene_in_the_presenter_view(server: Server, vis
     press(page, layers.locator('input[type="range"]'), "ArrowRight", timeout=180_000)
     assert parse_qs(urlparse(page.url).query) == {
         "preset": ["deep_sigmoid_stalls"],
-        "lecture": ["true"],
+        "presenter": ["true"],
         "depth": ["9"],
     }
