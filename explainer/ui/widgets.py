@@ -320,19 +320,23 @@ def preset_picker(
 # wide the page. The page starts nearer the top, leaving the first screen to the main chart.
 LECTURE_ROOT_PX = 24
 LECTURE_MEASURE_EM = 36
-# On a projector (from 1800 px) the sidebar at the larger type is wide enough for the longest page
-# name on one line; narrower windows keep Streamlit's width, and the main area's side padding
-# shrinks to 2 rem, so a 1280 px lecture keeps its charts' room.
-LECTURE_SIDEBAR_PX = 440
+# On a projector (from 1800 px) the sidebar is wider for the larger type; at every width a page's
+# name wraps instead of ending in "…", and the main area's side padding shrinks to 2 rem, so a
+# 1280-px lecture keeps its charts' room.
+LECTURE_SIDEBAR_PX = 420
 _LECTURE_CSS = f"""<style>
 html {{ font-size: {LECTURE_ROOT_PX}px; }}
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] :is(p, li) {{ max-width: {LECTURE_MEASURE_EM}em; }}
 [data-testid="stMainBlockContainer"] {{ padding: 2.5rem 2rem 4rem; }}
 @media (min-width: 1800px) {{
-  section[data-testid="stSidebar"][aria-expanded="true"] {{
+  section[data-testid="stSidebar"][data-collapsed="false"] {{
     width: {LECTURE_SIDEBAR_PX}px !important; min-width: {LECTURE_SIDEBAR_PX}px !important;
   }}
 }}
+[data-testid="stSidebarNavLink"] * {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}}
+[data-testid="stSidebarNavLink"] {{ height: auto; min-height: 2rem; }}
 </style>"""
 
 

@@ -30,7 +30,7 @@ READING = """() => {
   const values = Array.from(main.querySelectorAll(VALUES)).filter(visible);
   const chart = main.querySelector('[data-testid="stVegaLiteChart"]');
   const cut = Array.from(document.querySelectorAll('[data-testid="stSidebarNavLink"] *'))
-    .filter((el) => el.children.length === 0 && el.scrollWidth > el.clientWidth + 1)
+    .filter((el) => getComputedStyle(el).textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1)
     .map((el) => el.textContent);
   return {
     cut,
