@@ -27,6 +27,9 @@ from .theme import (
 
 PROBABILITY_RANGE = ("#3B8FCB", "#F2F2F2", "#E8844A")
 BOUNDARY_PANEL = {False: 250, True: 360}
+# On a projector a lecture shows up to this many boundary panels in one row, each this wide: all
+# four activations side by side across the page on the first screen.
+WIDE_BOUNDARY_COLUMNS, WIDE_BOUNDARY_PANEL = 4, 290
 CURVE_PANEL = {False: 250, True: 300}  # two side by side in the centred or wide layout
 HEATMAP_WIDTH = {False: 470, True: 600}
 # Each boundary cell reaches this many half-steps from its centre: neighbours overlap by a tenth,
@@ -62,6 +65,8 @@ def probability_panels(
     """
     size = panel_width(BOUNDARY_PANEL[lecture], screen=screen)  # grown by columns, not size
     keys = list(titles)
+    if lecture and screen == "wide" and len(keys) > columns:
+        columns, size = min(len(keys), WIDE_BOUNDARY_COLUMNS), WIDE_BOUNDARY_PANEL
     if named:
         data, point_data = alt.NamedData("grid"), alt.NamedData("points")
         sort: list[str] | alt.EncodingSortField = alt.EncodingSortField("order", op="min")

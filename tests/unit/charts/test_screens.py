@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from explainer import ACTIVATIONS, Chosen, activation_curves
+from explainer import ACTIVATIONS, Chosen, activation_curves, charts
 from explainer.charts import theme
 from explainer.charts.activations import curves_chart
 from explainer.charts.depth import decade_lines, layer_histograms, phase_heatmap, share_by_layer
@@ -189,3 +189,11 @@ def test_single_views_fit_their_width_only_so_a_legend_below_adds_height_instead
     # Vega-Lite cannot fit a facet or a concatenation: they keep the default.
     assert "autosize" not in spec(BUILDERS["probability_panels"]("narrow"))
     assert isinstance(BUILDERS["learning_curves"]("narrow"), alt.VConcatChart)
+
+
+def test_a_projected_lecture_sets_four_boundary_panels_in_one_row():
+    titles = {"identity": "identity", "logistic": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
+    wide = spec(probability_panels(GRID, POINTS, titles, lecture=True, screen="wide"))
+    laptop = spec(probability_panels(GRID, POINTS, titles, lecture=True))
+    assert wide["columns"] == 4 and wide["spec"]["width"] == charts.WIDE_BOUNDARY_PANEL
+    assert laptop["columns"] == 2 and laptop["spec"]["width"] == charts.BOUNDARY_PANEL[True]
