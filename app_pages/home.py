@@ -3,7 +3,6 @@
 import streamlit as st
 
 from explainer import ui
-from explainer.charts import home as charts
 from explainer.lessons.home import prose
 from explainer.lessons.home import sentences as lesson
 from explainer.lessons.home.story import gated_versus_squashed, scientific_columns
@@ -26,27 +25,23 @@ with second:
     depth = ui.draw(page.PARAMS["chain"])
     chain = page.chain_rule("sigmoid", depth)
     st.markdown(lesson.chain_sentence(chain))
-    ui.chart(
-        charts.line_chart,
+    page.step_chart(
         chain.local,
         "layer",
         "gradient_at_layer",
         x_title="unit (1 = nearest the input)",
         y_title="gradient reaching the unit",
         log_y=True,
-        lecture=lecture,
-        height=220,
         name="chain_rule",
-        data=chain.local,
         key=depth,  # the rows follow from the depth alone: the spec is built once per depth
+        lecture=lecture,
     )
     ui.page_link("app_pages/depth.py", "Depth: the product in a real network")
 
 st.header("3. Saturating functions shrink the product, most near the input")
 bounds = page.slope_bounds()
 st.markdown(lesson.bounds_sentence(bounds, chain))
-ui.chart(
-    charts.line_chart,
+page.step_chart(
     bounds,
     "depth",
     "bound",
@@ -54,38 +49,33 @@ ui.chart(
     x_title="layers L",
     y_title="max |f′| to the power L",
     log_y=True,
-    lecture=lecture,
-    height=220,
     name="slope_bounds",
-    data=bounds,
     key=(),  # the rows never change: the spec is built once
+    lecture=lecture,
 )
 ui.page_link("app_pages/activations.py", "Activation functions and their derivatives")
 
 st.header("4. ReLU keeps the gradient — unless a unit dies")
 dead = page.dead_relu_units()
 st.markdown(lesson.dead_units_sentence(dead))
-ui.chart(
-    charts.line_chart,
+page.step_chart(
     lesson.dead_units_lines(dead),
     "bias_shift",
     "fraction",
     series="share of",
     x_title="every bias shifted by",
     y_title="fraction",
-    lecture=lecture,
-    height=220,
     name="dead_relu_units",
     data=dead.curve,
     key=(),
+    lecture=lecture,
 )
 ui.page_link("app_pages/training.py", "Training: watch units die at a high learning rate")
 
 st.header("5. Initialization sets the variance every layer starts from")
 init_demo = page.initialization_story()
 st.markdown(init_demo.sentence)
-ui.chart(
-    charts.line_chart,
+page.step_chart(
     init_demo.curves,
     "layer",
     "activation_std",
@@ -93,11 +83,9 @@ ui.chart(
     x_title="layer",
     y_title="std of activations",
     log_y=True,
-    lecture=lecture,
-    height=220,
     name="initialization_story",
-    data=init_demo.curves,
     key=(),
+    lecture=lecture,
 )
 ui.page_link("app_pages/initialization.py", "Initialization: variance tables and how variance travels")
 

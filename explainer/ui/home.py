@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from .. import store
+from ..charts.home import line_chart
 from ..lessons.home import story
-from .display import CACHE_ENTRIES
+from .display import CACHE_ENTRIES, chart
 from .widgets import Param
 
 PARAMS = {p.key: p for p in (Param("chain", "Layers in the chain", "slider", 10, low=2, high=30),)}
@@ -54,3 +55,34 @@ def initialization_story() -> story.InitializationStory:
 def fixes_story() -> story.FixesStory:
     """Cached ``story.fixes_story``."""
     return story.fixes_story()
+
+
+# Every step's chart is one short line chart of the same height.
+STEP_CHART_HEIGHT = 220
+
+
+def step_chart(
+    rows: pd.DataFrame,
+    x: str,
+    y: str,
+    *,
+    name: str,
+    key: object,
+    lecture: bool,
+    data: pd.DataFrame | None = None,
+    **options: object,
+) -> None:
+    """A step's ``line_chart`` of ``rows``, its spec built once per ``key`` (the settings that fix
+    the rows), with ``data`` (default: the rows) as its CSV download."""
+    chart(
+        line_chart,
+        rows,
+        x,
+        y,
+        lecture=lecture,
+        height=STEP_CHART_HEIGHT,
+        name=name,
+        data=rows if data is None else data,
+        key=key,
+        **options,
+    )

@@ -7,6 +7,7 @@ import pytest
 
 from explainer.charts.theme import NARROW_LEGEND_LAYOUT, NARROW_PANEL_WIDTH
 from explainer.ui import viewport
+from tests.specs import spec_nodes
 
 from .conftest import ROOT, assert_clean, open_page, registered_pages
 
@@ -78,16 +79,6 @@ def test_a_scene_link_stays_short_and_names_only_what_differs_from_the_scene():
     assert "preset=" not in link and "depth=8" in link and "epochs=10" in link
 
 
-def _nodes(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _nodes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _nodes(value)
-
-
 def chart_specs(at) -> list[dict]:
     return [json.loads(element.proto.spec) for element in at.get("vega_lite_chart")]
 
@@ -103,7 +94,7 @@ def test_a_phone_gets_every_chart_in_one_column_with_its_legends_stacked(page):
     phone = chart_specs(at)
     assert len(phone) == len(laptop) > 0
     for spec in phone:
-        nodes = list(_nodes(spec))
+        nodes = list(spec_nodes(spec))
         assert not any("hconcat" in node for node in nodes)
         assert all(node["columns"] == 1 for node in nodes if "facet" in node and "columns" in node)
         assert all(

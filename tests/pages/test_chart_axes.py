@@ -8,6 +8,8 @@ import math
 
 import pytest
 
+from tests.specs import spec_nodes
+
 from .conftest import assert_clean, open_page
 
 PAGES = {
@@ -22,17 +24,6 @@ PAGES = {
 }  # fmt: skip
 
 
-def walk(spec):
-    """Every dict inside a built spec."""
-    if isinstance(spec, dict):
-        yield spec
-        for value in spec.values():
-            yield from walk(value)
-    elif isinstance(spec, list):
-        for value in spec:
-            yield from walk(value)
-
-
 def mantissa(value: float) -> int:
     return round(value / 10 ** math.floor(math.log10(value) + 1e-9))
 
@@ -44,7 +35,7 @@ def test_log_axes_tick_at_one_two_five_or_label_decades(page):
     log_channels = 0
     for element in at.get("vega_lite_chart"):
         spec = json.loads(element.proto.spec)
-        for node in walk(spec):
+        for node in spec_nodes(spec):
             for name in ("x", "y"):
                 channel = node.get(name)
                 if not (isinstance(channel, dict) and channel.get("scale", {}).get("type") == "log"):

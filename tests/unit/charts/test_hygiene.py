@@ -15,33 +15,25 @@ from hypothesis import strategies as st
 from explainer import charts
 from explainer.charts.theme import DASHED, SOLID
 from explainer.lessons.home.story import slope_bounds
+from tests.specs import spec_nodes
 
 
 def mantissa(value: float) -> int:
     return round(value / 10 ** math.floor(math.log10(value) + 1e-9))
 
 
-def encodings(spec: dict):
-    """Every encoding dict of a built spec (layers, concats and facets walked)."""
-    if isinstance(spec, dict):
-        if isinstance(spec.get("encoding"), dict):
-            yield spec["encoding"]
-        for value in spec.values():
-            yield from encodings(value)
-    elif isinstance(spec, list):
-        for value in spec:
-            yield from encodings(value)
+def encodings(spec: dict) -> list[dict]:
+    """Every encoding of a built spec."""
+    return [node["encoding"] for node in spec_nodes(spec) if isinstance(node.get("encoding"), dict)]
 
 
-def marks(spec):
-    if isinstance(spec, dict):
-        if "mark" in spec:
-            yield spec["mark"] if isinstance(spec["mark"], dict) else {"type": spec["mark"]}
-        for value in spec.values():
-            yield from marks(value)
-    elif isinstance(spec, list):
-        for value in spec:
-            yield from marks(value)
+def marks(spec: dict) -> list[dict]:
+    """Every mark of a built spec, as a dict."""
+    return [
+        node["mark"] if isinstance(node["mark"], dict) else {"type": node["mark"]}
+        for node in spec_nodes(spec)
+        if "mark" in node
+    ]
 
 
 @pytest.mark.parametrize(

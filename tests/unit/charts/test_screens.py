@@ -19,6 +19,7 @@ from explainer.charts.training import (
     loss_curves,
     unit_planes,
 )
+from tests.specs import spec_nodes
 
 from .test_mlp import GRID, POINTS
 from .vega import spec
@@ -105,35 +106,24 @@ BUILDERS = {
 }
 
 
-def walk(node):
-    """Every dict inside a spec, the spec first."""
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from walk(value)
-
-
 def legend_orients(built: dict) -> list[str]:
     return [
         node["legend"]["orient"]
-        for node in walk(built)
+        for node in spec_nodes(built)
         if isinstance(node.get("legend"), dict) and "orient" in node["legend"]
     ]
 
 
 def panel_widths(built: dict) -> list[int]:
-    return [node["width"] for node in walk(built) if isinstance(node.get("width"), int)]
+    return [node["width"] for node in spec_nodes(built) if isinstance(node.get("width"), int)]
 
 
 @pytest.mark.parametrize("name", BUILDERS)
 def test_on_a_phone_panels_stack_in_one_column_no_wider_than_a_phone_with_legends_below(name):
     built = spec(BUILDERS[name]("narrow"))
-    assert not any("hconcat" in node for node in walk(built)), "panels side by side"
-    assert all(node["columns"] == 1 for node in walk(built) if "facet" in node and "columns" in node)
-    assert not any("column" in node["facet"] for node in walk(built) if isinstance(node.get("facet"), dict))
+    assert not any("hconcat" in node for node in spec_nodes(built)), "panels side by side"
+    assert all(node["columns"] == 1 for node in spec_nodes(built) if "facet" in node and "columns" in node)
+    assert not any("column" in node["facet"] for node in spec_nodes(built) if isinstance(node.get("facet"), dict))
     assert all(width <= theme.NARROW_PANEL_WIDTH for width in panel_widths(built)), panel_widths(built)
     assert "right" not in legend_orients(built) and "left" not in legend_orients(built)
 
@@ -149,8 +139,8 @@ def test_the_default_is_the_laptop_and_a_phone_gets_a_chart_of_its_own(name):
 )
 def test_several_panels_sit_side_by_side_on_a_laptop(name):
     built = spec(BUILDERS[name]("regular"))
-    side_by_side = any("hconcat" in node for node in walk(built)) or any(
-        node.get("columns", 1) > 1 for node in walk(built) if "facet" in node
+    side_by_side = any("hconcat" in node for node in spec_nodes(built)) or any(
+        node.get("columns", 1) > 1 for node in spec_nodes(built) if "facet" in node
     )
     assert side_by_side
 
