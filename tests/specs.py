@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,3 +16,8 @@ def spec_nodes(node: Any) -> Iterator[dict]:
     elif isinstance(node, list):
         for value in node:
             yield from spec_nodes(value)
+
+
+def mantissa(value: float) -> int:
+    """The leading digit of a tick value: 2 for 0.02, 5 for 500."""
+    return round(value / 10 ** math.floor(math.log10(value) + 1e-9))

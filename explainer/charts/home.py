@@ -13,6 +13,7 @@ from .theme import (
     category_scale,
     integer_axis,
     log_axis,
+    log_ticks_of,
     overlap_dashes,
     style,
 )
@@ -50,7 +51,7 @@ def line_chart(
             f"{y}:Q",
             title=y_title or y,
             scale=alt.Scale(type="log") if log_y else alt.Undefined,
-            axis=log_axis(frame[y]) if log_y else alt.Undefined,
+            axis=log_axis(log_ticks_of(frame[y])) if log_y else alt.Undefined,
         ),
         "tooltip": [alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q", format=tooltip_format)]
         + ([alt.Tooltip(f"{series}:N")] if series else []),
@@ -67,8 +68,9 @@ def line_chart(
                 encoding["strokeDash"] = alt.StrokeDash(f"{series}:N", scale=dash, legend=legend)
         else:
             encoding["color"] = alt.Color(f"{series}:N", scale=category_scale(names), legend=legend)
-            dashes = overlap_dashes(frame, x, y, series, names, [SOLID] * len(names))
-            if dashed is None and dashes != [SOLID] * len(names):
+            solid = [SOLID] * len(names)
+            dashes = solid if dashed else overlap_dashes(frame, x, y, series, names, solid)
+            if dashes != solid:
                 encoding["strokeDash"] = alt.StrokeDash(
                     f"{series}:N", scale=alt.Scale(domain=names, range=dashes), legend=legend
                 )

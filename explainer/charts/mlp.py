@@ -18,6 +18,7 @@ from .theme import (
     category_scale,
     half_spacing,
     integer_axis,
+    log_axis,
     log_ticks_of,
     panel_columns,
     panel_width,
@@ -219,7 +220,7 @@ def learning_curves(
     epoch_scale = alt.Undefined if epochs is None else alt.Scale(domain=[0, epochs], nice=False)
     if loss_ticks is None and not named:
         loss_ticks = log_ticks_of(history["loss"])
-    loss_axis = alt.Axis(values=list(loss_ticks), format="~g") if loss_ticks else alt.Undefined
+    loss_axis = log_axis(loss_ticks) if loss_ticks else alt.Undefined
     base = alt.Chart(alt.NamedData("history") if named else history).encode(
         x=alt.X("epoch:Q", title="epoch", scale=epoch_scale, axis=integer_axis()),
         color=alt.Color("label:N", scale=color, legend=legend),

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from ..activations import ACTIVATIONS
@@ -229,11 +230,10 @@ def log_ticks_of(values: Sequence[float] | pd.Series) -> list[float]:
     return log_ticks(float(positive.min()), float(positive.max())) if len(positive) else []
 
 
-def log_axis(values: Sequence[float] | pd.Series, **axis: object) -> alt.Axis:
-    """An ``alt.Axis`` for a log scale of ``values``: ticks at ``log_ticks_of`` them, labelled
-    plainly (``~g``); ``axis`` adds or overrides Axis settings."""
-    ticks = log_ticks_of(values)
-    settings: dict = {"format": "~g", **({"values": ticks} if ticks else {}), **axis}
+def log_axis(ticks: Sequence[float], **axis: object) -> alt.Axis:
+    """An ``alt.Axis`` for a log scale ticked at ``ticks`` (``log_ticks``; none leaves Vega's
+    own), labelled plainly (``~g``); ``axis`` adds or overrides Axis settings."""
+    settings: dict = {"format": "~g", **({"values": list(ticks)} if len(ticks) else {}), **axis}
     return alt.Axis(**settings)
 
 
@@ -253,22 +253,22 @@ def overlap_dashes(
     line over at least half its points (same x, y equal to 1e-9 relative) given a dash the lines
     under it do not have, so both stay visible: e.g. tanh's and ReLU's slope bound, both 1."""
     result = [list(dash) for dash in dashes]
-    lines = {name: group.set_index(x)[y] for name, group in frame.groupby(series, sort=False)}
+    lines = {}
+    for name, group in frame.groupby(series, sort=False):
+        line = group.set_index(x)[y].astype(float)
+        lines[name] = line[~line.index.duplicated()]
     for i, name in enumerate(names):
         if result[i] != SOLID or name not in lines:
             continue
-        mine = lines[name][~lines[name].index.duplicated()]
+        mine = lines[name]
         under = []
         for j, earlier in enumerate(names[:i]):
             if earlier not in lines:
                 continue
-            theirs = lines[earlier][~lines[earlier].index.duplicated()]
-            shared = mine.index.intersection(theirs.index)
-            if len(shared) == 0:
-                continue
-            a, b = mine.loc[shared].to_numpy(float), theirs.loc[shared].to_numpy(float)
-            same = abs(a - b) <= 1e-9 * pd.Series(abs(a)).clip(lower=1.0).to_numpy()
-            if same.sum() >= len(mine) / 2:
+            shared = mine.index.intersection(lines[earlier].index)
+            a, b = mine.loc[shared].to_numpy(), lines[earlier].loc[shared].to_numpy()
+            same = np.abs(a - b) <= 1e-9 * np.maximum(np.abs(a), 1.0)
+            if len(shared) and same.sum() >= len(mine) / 2:
                 under.append(result[j])
         if under:
             result[i] = next((dash for dash in OVERLAP_DASHES if dash not in under), DASHED)

@@ -21,6 +21,7 @@ from .theme import (
     integer_axis,
     log_axis,
     log_ticks,
+    log_ticks_of,
     panel_columns,
     panel_width,
     side_legend,
@@ -65,7 +66,12 @@ def log_log_chart(
         .mark_line(point=alt.OverlayMarkDef(filled=True, size=70 if lecture else 40))
         .encode(
             x=alt.X(f"{x}:Q", title=x_title or x, scale=alt.Scale(type="log", base=2)),
-            y=alt.Y("value:Q", title=y_title or y, scale=alt.Scale(type="log"), axis=log_axis(long["value"])),
+            y=alt.Y(
+                "value:Q",
+                title=y_title or y,
+                scale=alt.Scale(type="log"),
+                axis=log_axis(log_ticks_of(long["value"])),
+            ),
             color=alt.Color(
                 "series:N",
                 scale=category_scale(series),
@@ -132,8 +138,7 @@ def loss_curve_rows(
     y_domain = None if y_max is None else [min(bottom, y_max / 10), y_max]
     y_ticks = None
     if log_y and len(frame):
-        top = float(frame[y].max()) if y_max is None else min(float(frame[y].max()), y_max)
-        y_ticks = tuple(log_ticks(*(y_domain or (bottom, top)))) or None
+        y_ticks = tuple(log_ticks(*y_domain) if y_domain else log_ticks_of(frame[y])) or None
     return frame, {"names": names, "present": present, "y_domain": y_domain, "y_ticks": y_ticks}
 
 
@@ -167,7 +172,7 @@ def _loss_curves(
 ) -> alt.LayerChart:
     domain = alt.Undefined if y_domain is None else list(y_domain)
     scale = alt.Scale(type="log" if log_y else "linear", domain=domain, clamp=y_domain is not None)
-    axis = alt.Axis(values=list(y_ticks), format="~g") if log_y and y_ticks else alt.Undefined
+    axis = log_axis(y_ticks) if log_y and y_ticks else alt.Undefined
     base = alt.Chart(data).encode(
         x=alt.X(f"{x}:Q", title=x_title or x),
         y=alt.Y(f"{y}:Q", title=y_title or y, scale=scale, axis=axis),
@@ -455,7 +460,12 @@ def early_stopping_chart(
         .mark_line()
         .encode(
             x=alt.X("step:Q", title="step", axis=integer_axis()),
-            y=alt.Y("loss:Q", title="loss (log)", scale=alt.Scale(type="log"), axis=log_axis(frame["loss"])),
+            y=alt.Y(
+                "loss:Q",
+                title="loss (log)",
+                scale=alt.Scale(type="log"),
+                axis=log_axis(log_ticks_of(frame["loss"])),
+            ),
             color=alt.Color(
                 "series:N",
                 scale=category_scale(names),

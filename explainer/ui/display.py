@@ -193,7 +193,7 @@ def table(
     or of ``data`` where the screen shows rounded or reworded values and the CSV keeps every
     digit. ``every_row`` grows the table to show all rows without scrolling."""
     shown = frame.drop(columns=list(hide))
-    config = {name: st.column_config.Column(width=px) for name, px in column_widths(shown).items()}
+    config = {column: st.column_config.Column(width=px) for column, px in column_widths(shown).items()}
     height = "content" if every_row else "auto"
     st.dataframe(shown, hide_index=True, height=height, column_config=config)
     download_csv(shown if data is None else data, name, "Download table (CSV)")

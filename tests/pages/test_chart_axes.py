@@ -1,31 +1,28 @@
 """Every chart the pages draw: log axes tick at 1-2-5 or whole decades (never Vega's 10, 4, 2,
-0.5 that skips 1), and lines on a fixed domain stay inside their frame."""
+0.5 that skips 1)."""
 
 from __future__ import annotations
 
 import json
-import math
 
 import pytest
 
-from tests.specs import spec_nodes
+from tests.specs import mantissa, spec_nodes
 
 from .conftest import assert_clean, open_page
+from .test_depth_page import SMALL as DEPTH_SMALL
+from .test_initialization_page import SMALL as INITIALIZATION_SMALL
+from .test_mlp_page import SMALL as MLP_SMALL
+from .test_training_page import SMALL as TRAINING_SMALL
 
 PAGES = {
     None: {},
     "app_pages/activations.py": {"act": ["relu", "leaky_relu", "tanh"]},
-    "app_pages/depth.py": {"depth": "12", "width": "32", "batch": "32"},
-    "app_pages/initialization.py": {"width": "64"},
-    "app_pages/mlp.py": {"n": "100", "epochs": "10", "depth": "1", "width": "4"},
-    "app_pages/training.py": {
-        "trials": "25", "budget": "1200", "steps": "100", "depth": "3", "bn_depth": "3", "es_steps": "200"
-    },
-}  # fmt: skip
-
-
-def mantissa(value: float) -> int:
-    return round(value / 10 ** math.floor(math.log10(value) + 1e-9))
+    "app_pages/depth.py": DEPTH_SMALL,
+    "app_pages/initialization.py": INITIALIZATION_SMALL,
+    "app_pages/mlp.py": MLP_SMALL,
+    "app_pages/training.py": TRAINING_SMALL,
+}
 
 
 @pytest.mark.parametrize("page", list(PAGES))

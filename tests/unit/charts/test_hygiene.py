@@ -15,11 +15,7 @@ from hypothesis import strategies as st
 from explainer import charts
 from explainer.charts.theme import DASHED, SOLID
 from explainer.lessons.home.story import slope_bounds
-from tests.specs import spec_nodes
-
-
-def mantissa(value: float) -> int:
-    return round(value / 10 ** math.floor(math.log10(value) + 1e-9))
+from tests.specs import mantissa, spec_nodes
 
 
 def encodings(spec: dict) -> list[dict]:
