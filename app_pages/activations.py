@@ -40,15 +40,18 @@ else:
     scene = (tuple(keys), items, x_min, x_max, typed, lecture)
     with main:
         st.subheader("f(x) and f′(x)")
-        # A template: its rows arrive by name, so a new x range costs no Altair work.
+        # A template with a slot for each function and its rows by name: a new x range, or a new
+        # choice of as many functions, costs no Altair work.
+        series = charts.curve_series(curve_set.curves)
         ui.chart(
-            charts.curves_template,
-            *charts.curve_series(curve_set.curves),
+            charts.curves_slots,
+            len(series[1]),
             lecture,
             screen,
             name="activation_curves",
             data=curve_set.curves,
             datasets={"data": curve_set.curves},
+            fill=charts.curves_fill(*series),
         )
     slope_text = page.slope_sentence(tuple(keys), items, typed, x_min, x_max)
     st.markdown(slope_text)
@@ -76,14 +79,32 @@ else:
 
     st.subheader("Properties, measured")
     table = page.properties(tuple(keys), items, typed)
-    ui.table(table, "activation_properties", hide=["key"])
-    cost_text = describe_costs(table, page.matmul_cost() * 1e3)
-    ui.prose(
-        "Every column is computed from f and f′ on a grid of step 0.001 over [−20, 20] (ranges also "
-        "look at ±10⁹); E f(z) is the mean output for z ~ N(0, 1), by quadrature. "
-        "At a kink the derivative is the one from the left, so ReLU′(0) = 0. " + cost_text,
-        title="How the table is computed",
-    )
+    measured = page.costs(tuple(keys), items, typed)
+    timing = page.pending_labels(table, measured)
+
+    # f + f′ is timed on a background thread; until every row's timing is in, this part alone
+    # reruns twice a second, and the page reruns once when the last one arrives.
+    @st.fragment(run_every=0.5 if timing else None)
+    def properties_section() -> None:
+        now = page.costs(tuple(keys), items, typed)
+        if timing and not page.pending_labels(table, now):
+            st.rerun()
+        ui.table(page.with_costs(table, now), "activation_properties", hide=["key"])
+        if page.pending_labels(table, now):
+            st.caption(
+                f"Timing f and f′ of {', '.join(map(ui.escape, page.pending_labels(table, now)))} on a million inputs; "
+                "the cost columns follow in a moment."
+            )
+        ui.prose(
+            "Every column is computed from f and f′ on a grid of step 0.001 over [−20, 20] (ranges also "
+            "look at ±10⁹); E f(z) is the mean output for z ~ N(0, 1), by quadrature. "
+            "At a kink the derivative is the one from the left, so ReLU′(0) = 0. "
+            + describe_costs(page.with_costs(table, now), page.matmul_cost() * 1e3),
+            title="How the table is computed",
+        )
+
+    properties_section()
+    cost_text = describe_costs(page.with_costs(table, measured), page.matmul_cost() * 1e3)
     ui.presenter_notes([slope_text, *zone_text[:3], cost_text])
 
 st.subheader("Which one where")

@@ -7,7 +7,17 @@ an activation has the same colour (and dash) on every page. Every builder and co
 re-exported here, so ``charts.decade_lines`` and ``getattr(charts, "decade_lines")`` work.
 """
 
-from .activations import OVERLAP_PROBE, curve_dashes, curve_series, curves_chart, curves_template, zones_chart
+from .activations import (
+    OVERLAP_PROBE,
+    curve_dashes,
+    curve_series,
+    curves_chart,
+    curves_fill,
+    curves_slots,
+    curves_template,
+    series_style,
+    zones_chart,
+)
 from .depth import DECADE_LABELS, decade_lines, layer_histograms, phase_heatmap, share_by_layer
 from .home import line_chart
 from .initialization import (
@@ -73,6 +83,7 @@ from .theme import (
     category_scale,
     check_screen,
     contrast_ratio,
+    fill_slots,
     half_spacing,
     integer_axis,
     log_axis,
@@ -167,12 +178,15 @@ __all__ = [
     "curve_dashes",
     "curve_series",
     "curves_chart",
+    "curves_fill",
+    "curves_slots",
     "curves_template",
     "decade_lines",
     "early_stopping_chart",
     "facet_line_rows",
     "facet_lines",
     "facet_lines_template",
+    "fill_slots",
     "half_spacing",
     "heatmap",
     "integer_axis",
@@ -192,6 +206,7 @@ __all__ = [
     "panel_width",
     "phase_heatmap",
     "probability_panels",
+    "series_style",
     "share_by_layer",
     "share_lines",
     "side_legend",

@@ -60,7 +60,9 @@ def curves_chart(curves: pd.DataFrame, lecture: bool = False, screen: str = "reg
     ``curves`` is ``activation_curves(...).curves``: key, label, x, panel, value, segment. Each
     segment is drawn as its own line, so a curve breaks where f is undefined or jumps.
     """
-    return _curves(*curve_series(curves), curves, lecture, screen)
+    keys, labels = curve_series(curves)
+    colors, dashes = series_style(keys, labels)
+    return _curves(labels, [_field(label) for label in labels], colors, dashes, curves, lecture, screen)
 
 
 def curves_template(
@@ -68,12 +70,50 @@ def curves_template(
 ) -> alt.FacetChart:
     """``curves_chart`` as a template: the rows arrive by name ("data"), the activations drawn are
     ``curve_series`` of them, so one compiled spec serves every x range."""
-    return _curves(list(keys), list(labels), alt.NamedData("data"), lecture, screen)
+    colors, dashes = series_style(keys, labels)
+    return _curves(list(labels), [_field(label) for label in labels], colors, dashes, alt.NamedData("data"),
+                   lecture, screen)  # fmt: skip
 
 
-def _curves(keys: list[str], labels: list[str], data, lecture: bool, screen: str) -> alt.FacetChart:
+def series_style(keys: Sequence[str], labels: Sequence[str]) -> tuple[list[str], list[list[int]]]:
+    """Each activation's colour and dash on the curves chart (``curve_dashes`` applied)."""
     color, dash = activation_scales(keys, labels)
-    dash.range = curve_dashes(keys, labels, dash.range)
+    return list(color.range), curve_dashes(keys, labels, dash.range)
+
+
+def _slot(kind: str, i: int) -> str:
+    # A NUL cannot come from a label (the registry's or a typed formula's), so a slot is never one.
+    return f"\x00{kind}{i}"
+
+
+def curves_slots(count: int, lecture: bool = False, screen: str = "regular") -> alt.FacetChart:
+    """``curves_template`` for any ``count`` activations: every label, field name, colour and
+    dash is a slot that ``curves_fill`` names. A spec built once per count, lecture mode and
+    screen then serves every choice of activations (building one costs ~100 ms of Altair work;
+    filling its slots well under one)."""
+    labels, fields, colors, dashes = ([_slot(kind, i) for i in range(count)] for kind in "lfcd")
+    return _curves(labels, fields, colors, dashes, alt.NamedData("data"), lecture, screen)
+
+
+def curves_fill(keys: Sequence[str], labels: Sequence[str]) -> dict[str, object]:
+    """What each slot of ``curves_slots(len(labels))`` stands for with these activations."""
+    colors, dashes = series_style(keys, labels)
+    values: dict[str, object] = {}
+    for i, (label, color, dash) in enumerate(zip(labels, colors, dashes, strict=True)):
+        values |= {
+            _slot("l", i): label,
+            _slot("f", i): _field(label),
+            _slot("c", i): color,
+            _slot("d", i): dash,
+        }
+    return values
+
+
+def _curves(
+    labels: list[str], fields: list[str], colors: list[str], dashes: list, data, lecture: bool, screen: str
+) -> alt.FacetChart:
+    color = alt.Scale(domain=labels, range=colors)
+    dash = alt.Scale(domain=labels, range=dashes)
     hover = alt.selection_point(
         name="hover", nearest=True, on="pointerover", fields=["x"], empty=False, clear="pointerout"
     )
@@ -87,7 +127,8 @@ def _curves(keys: list[str], labels: list[str], data, lecture: bool, screen: str
         detail="segment:N",
     )
     tooltip = [alt.Tooltip("x:Q", format=".3f")] + [
-        alt.Tooltip(field=_field(label), type="quantitative", title=label, format=".4g") for label in labels
+        alt.Tooltip(field=field, type="quantitative", title=label, format=".4g")
+        for label, field in zip(labels, fields, strict=True)
     ]
     # Transparent points carry the nearest-x selection and a tooltip listing every function.
     selectors = (

@@ -273,3 +273,15 @@ def overlap_dashes(
         if under:
             result[i] = next((dash for dash in OVERLAP_DASHES if dash not in under), DASHED)
     return result
+
+
+def fill_slots(spec, values: dict[str, object]):
+    """``spec`` (a Vega-Lite dict) with every string equal to a slot of ``values`` replaced by
+    what it stands for."""
+    if isinstance(spec, dict):
+        return {k: fill_slots(v, values) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [fill_slots(v, values) for v in spec]
+    if isinstance(spec, str):
+        return values.get(spec, spec)
+    return spec

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import threading
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -121,32 +123,80 @@ def curves(
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 @store.persisted
 def properties(keys: tuple[str, ...], params_items: tuple, typed: str | None) -> pd.DataFrame:
-    """Cached properties table rows, with the measured cost of f + f' relative to ReLU."""
-    chosen = _chosen(keys, params_items, typed)
-    rows = pd.DataFrame([activation_properties(item) for item in chosen])
-    for column, values in cost_columns([_cost(item) for item in chosen]).items():
-        rows[column] = values
-    return rows
+    """Cached properties table rows, one per chosen activation (the cost columns come from
+    ``COSTS``, timed on this machine)."""
+    return pd.DataFrame([activation_properties(item) for item in _chosen(keys, params_items, typed)])
 
 
-def _cost(item: Chosen) -> tuple[float, float]:
+class CostTimer:
+    """Times f + f′ of one activation setting at a time on one background thread, so that no
+    page run waits for a timing (250–730 ms a function: a million inputs, seven runs, each
+    beside ReLU). Results are kept per process for the most recent ``ENTRIES`` settings."""
+
+    ENTRIES = 256
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._results: dict[tuple, concurrent.futures.Future] = {}
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="cost-timer")
+
+    def costs(self, chosen: Sequence[Chosen]) -> list[tuple[float, float] | None]:
+        """(seconds for f + f′, ReLU's seconds in the same runs) per chosen activation, or None
+        for one still being timed; asking for an untimed one starts its timing."""
+        found = []
+        with self._lock:
+            for item in chosen:
+                key = _cost_key(item)
+                future = self._results.get(key)
+                if future is None or (future.done() and future.exception() is not None):
+                    future = self._pool.submit(_time_one, item)
+                    self._results[key] = future
+                    while len(self._results) > self.ENTRIES:
+                        del self._results[next(iter(self._results))]
+                found.append(future.result() if future.done() else None)
+        return found
+
+    def wait(self, chosen: Sequence[Chosen], timeout: float = 60.0) -> list[tuple[float, float] | None]:
+        """``costs`` once every chosen activation is timed (for notebooks and tests)."""
+        self.costs(chosen)
+        with self._lock:
+            futures = [self._results[_cost_key(item)] for item in chosen]
+        concurrent.futures.wait(futures, timeout=timeout)
+        return self.costs(chosen)
+
+
+def _cost_key(item: Chosen) -> tuple:
     if item.activation.key == "typed":
-        return typed_evaluation_cost(item.activation.expression)
-    return evaluation_cost(item.activation.key, params_items({item.activation.key: item.params}))
+        return ("typed", item.activation.expression)
+    return (item.activation.key, params_items({item.activation.key: item.params}))
 
 
-@st.cache_data(max_entries=256, show_spinner="Timing f and f′ on a million inputs…")
-def evaluation_cost(key: str, params_items: tuple) -> tuple[float, float]:
-    """(seconds for f + f' on a million float64 inputs, seconds for ReLU in the same runs),
-    measured once per process and setting."""
-    return evaluation_costs(_chosen((key,), params_items, None))[0]
+def _time_one(item: Chosen) -> tuple[float, float]:
+    return evaluation_costs([item])[0]
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner="Timing f and f′ on a million inputs…")
-def typed_evaluation_cost(expression: str) -> tuple[float, float]:
-    """(seconds, ReLU's seconds in the same runs) for a typed expression's f + numerical f' on a
-    million inputs."""
-    return evaluation_costs([Chosen(parse_activation(expression))])[0]
+COSTS = CostTimer()
+"""The process's timings of f + f′, shared by every visitor (timing is per machine, not per visitor)."""
+
+
+def costs(keys: tuple[str, ...], params_items: tuple, typed: str | None) -> list[tuple[float, float] | None]:
+    """The measured cost of each chosen activation, None while it is being timed."""
+    return COSTS.costs(_chosen(keys, params_items, typed))
+
+
+def with_costs(table: pd.DataFrame, measured: Sequence[tuple[float, float] | None]) -> pd.DataFrame:
+    """``table`` with the cost columns, once every row's timing is in; as it is before that."""
+    if any(cost is None for cost in measured):
+        return table
+    table = table.copy()
+    for column, values in cost_columns(measured).items():
+        table[column] = values
+    return table
+
+
+def pending_labels(table: pd.DataFrame, measured: Sequence[tuple[float, float] | None]) -> list[str]:
+    """The activations whose timing is still running, by their table labels."""
+    return [label for label, cost in zip(table["activation"], measured, strict=True) if cost is None]
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)

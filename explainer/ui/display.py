@@ -16,7 +16,7 @@ from streamlit.errors import StreamlitAPIException
 if TYPE_CHECKING:  # a chart builder's return type; Streamlit itself imports altair
     import altair as alt
 
-from ..charts.theme import narrow_legends
+from ..charts.theme import fill_slots, narrow_legends
 from ..curves import markdown_escape
 from . import presenter
 from .viewport import screen
@@ -96,6 +96,7 @@ def chart(
     chart_key: str | None = None,
     on_select: Callable[[], None] | None = None,
     selection_mode: str | None = None,
+    fill: Mapping[str, Any] | None = None,
     **kwargs: Any,
 ) -> None:
     """The chart ``build(*args, **kwargs)`` (a builder from ``explainer.charts``), with ``data``
@@ -107,7 +108,8 @@ def chart(
     ``name``, ``key`` and the builder's arguments (a DataFrame argument counts by its shape only:
     ``key`` fixes its rows). A chart built on named data (``alt.NamedData``) gets fresh
     ``datasets`` each run. ``on_select`` and ``selection_mode`` make a selection call back, as in
-    ``st.altair_chart``.
+    ``st.altair_chart``. ``fill`` names what the slots of a slotted template stand for
+    (``charts.fill_slots``), filled in after the cached spec is read.
     """
     chart_key = chart_key or f"chart_{name}"
     selection = {} if on_select is None else {"on_select": on_select, "selection_mode": selection_mode}
@@ -128,6 +130,8 @@ def chart(
             _plain(kwargs),
         )
         spec = _chart_spec(name, spec_key, lambda: build(*args, **kwargs))
+        if fill is not None:
+            spec = fill_slots(spec, fill)
         if datasets is not None:
             spec["datasets"] = dict(datasets)
     if narrow:

@@ -2,6 +2,7 @@
 
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -125,3 +126,35 @@ def test_dark_theme_renders_the_charts(server, visit: Visit):
     assert sum(channels) < 200, background
     assert page.locator('[data-testid="stException"]').count() == 0
     shot(page, "activations-dark")
+
+
+# Records every caption text the page ever shows, from before the first byte arrives.
+RECORD_CAPTIONS = """
+window.captionTexts = [];
+new MutationObserver(() => {
+  for (const caption of document.querySelectorAll('[data-testid="stCaptionContainer"]')) {
+    const text = caption.innerText.trim();
+    if (text && !window.captionTexts.includes(text)) window.captionTexts.push(text);
+  }
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+@pytest.mark.browser
+def test_a_new_function_is_drawn_before_its_cost_is_timed_and_the_polling_stops_after(server, visit: Visit):
+    """A function this server never timed: the page does not wait for its timing (a caption says
+    it is being timed), the cost sentence arrives by itself, and then the page stops asking."""
+    expression = f"x*tanh(x) + {time.time_ns() % 997 + 1}e-6*x"
+    frames: list[float] = []
+    visit.page.on("websocket", lambda ws: ws.on("framesent", lambda _: frames.append(time.monotonic())))
+    visit.page.add_init_script(RECORD_CAPTIONS)
+    page = visit.open(f"{server.url}/activations?expr={quote(expression)}")
+    page.get_by_text("Measured on this machine").wait_for(timeout=30_000)
+    assert page.get_by_text(f"typed: {expression}", exact=False).count() > 0
+    assert any(text.startswith("Timing f and f′ of typed:") for text in page.evaluate("window.captionTexts"))
+    assert page.get_by_text("Timing f and f′ of").count() == 0
+    wait_idle(page)
+    settled = len(frames)
+    page.wait_for_timeout(2_500)  # five of the polling part's half-second periods
+    assert len(frames) == settled, "the page kept rerunning after every timing was in"
+    assert page.locator('[data-testid="stException"]').count() == 0

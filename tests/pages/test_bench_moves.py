@@ -36,3 +36,15 @@ def test_p95_is_the_nearest_rank_quantile():
     assert percentile([3.0, 1.0, 2.0], 0.95) == 3.0
     assert percentile(list(range(1, 21)), 0.95) == 19
     assert percentile([5.0], 0.5) == 5.0
+
+
+def test_a_move_after_another_widget_leaves_the_stored_scenes_with_a_legal_value():
+    afters = [(page, move) for page, moves in PAGE_MOVES.items() for move in moves if move.after]
+    assert {Path(page).stem for page, _ in afters} >= {"depth", "initialization", "training"}
+    for page, move in afters:
+        param = import_module(f"explainer.ui.{Path(page).stem}").PARAMS[move.after[0]]
+        assert move.after[1] != param.default and move.after[0] != move.key, (page, move.name)
+        if param.options:
+            assert move.after[1] in param.options, (page, move.name)
+        else:
+            assert param.low <= move.after[1] <= param.high, (page, move.name)

@@ -1,5 +1,8 @@
 """The activations page's charts: f and f' side by side, and the saturated and dead zones."""
 
+import json
+import re
+
 import pandas as pd
 
 from explainer import ACTIVATIONS, Chosen, activation_curves, charts
@@ -47,3 +50,26 @@ def test_the_curves_template_is_the_curves_chart_with_its_rows_by_name():
     assert inline.pop("data") == {"name": name}
     del template["data"]
     assert template == inline
+
+
+def test_the_slotted_template_filled_is_the_template_of_those_activations():
+    """One spec per number of functions serves every choice: filling its slots gives exactly the
+    spec built for the choice, labels Vega-Lite reads as paths and a typed formula included."""
+    from explainer.charts.activations import curves_fill, curves_slots, curves_template
+
+    for keys, labels in [
+        (["sigmoid", "relu", "leaky_relu"], ["sigmoid", "ReLU", "Leaky ReLU"]),
+        (["relu", "leaky_relu", "elu", "typed"], ["ReLU", "Leaky ReLU", "ELU", "typed: x.y[0]**2"]),
+    ]:
+        for lecture, screen in [(False, "regular"), (True, "wide"), (False, "narrow")]:
+            filled = charts.fill_slots(
+                spec(curves_slots(len(labels), lecture, screen)), curves_fill(keys, labels)
+            )
+            direct = spec(curves_template(keys, labels, lecture, screen))
+            # Altair names the hover's view after a hash of the whole chart, slots included.
+            assert views(filled) == views(direct) and "\\u0000" not in json.dumps(filled)
+
+
+def views(chart_spec: dict) -> str:
+    """``chart_spec`` as JSON with Altair's hashed view names made one name."""
+    return re.sub(r"view_[0-9a-f]+_", "view_", json.dumps(chart_spec, sort_keys=True))
