@@ -2,6 +2,7 @@
 
 python -m benchmarks            # everything
 python -m benchmarks pages      # only groups whose name contains "pages"
+python -m benchmarks playground # only the playground's engine
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ MODULES = [
     "bench_mlp",
     "bench_pages",
     "bench_training",
+    "bench_playground",
     "bench_moves",
     "bench_live_moves",
     "bench_fresh",

@@ -68,6 +68,7 @@ from .network import (
     variance_travel_curve,
 )
 from .network import PRESETS as DEPTH_PRESETS
+from .nn.playground import Playground, PlaygroundSettings
 from .properties import activation_properties, evaluation_seconds, properties_table
 from .training import PRESETS as TRAINING_PRESETS
 from .training import (
@@ -196,5 +197,8 @@ __all__ = [
     "predict_proba",
     "train",
     "training_data",
+    # the playground
+    "Playground",
+    "PlaygroundSettings",
     *_LAZY,
 ]

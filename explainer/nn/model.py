@@ -192,8 +192,32 @@ def initial_state(
 ) -> ModelState:
     """The seeded starting network: weights ``INITIALIZERS[init].sample`` (times ``gain``) from a
     stream of their own, zero biases, γ = 1, β = 0, running mean 0 and running variance 1."""
+    return seeded_state(
+        activation,
+        check_hidden_layers(hidden_layers),
+        init,
+        batchnorm=batchnorm,
+        seed=seed,
+        gain=gain,
+        params=params,
+        n_inputs=n_inputs,
+    )
+
+
+def seeded_state(
+    activation: str,
+    widths: tuple[int, ...],
+    init: str,
+    *,
+    batchnorm: bool = False,
+    seed: int = 0,
+    gain: float = 1.0,
+    params: Mapping[str, float] | None = None,
+    n_inputs: int = 2,
+) -> ModelState:
+    """``initial_state`` for hidden widths the caller has checked against its own limits (the
+    playground allows no hidden layer at all, which the training page refuses)."""
     act = get_activation(activation)
-    widths = check_hidden_layers(hidden_layers)
     initializer = get_initializer(init)
     rng = np.random.default_rng(np.random.SeedSequence(check_seed(seed)).spawn(2)[0])
     fans = [n_inputs, *widths, 1]

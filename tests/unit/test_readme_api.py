@@ -162,6 +162,13 @@ def _mlp_comparison():
 
 
 @functools.cache
+def _playground():
+    playground = explainer.Playground(explainer.PlaygroundSettings(hidden=(3,), n_samples=80))
+    playground.step(2)
+    return playground
+
+
+@functools.cache
 def _network_run():
     return explainer.network_run("tanh", 3, 8, batch=16, clip_norm=1.0)
 
@@ -207,6 +214,12 @@ TABLES = {
     "minibatch_gradient_error": lambda: explainer.minibatch_gradient_error(
         "circles", explainer.initial_state("relu", (4,), "he_normal"), (1, 2), 3, n_samples=80
     ),
+    "Playground/statistics": lambda: _playground().statistics(),
+    "Playground/neuron_images": lambda: _playground().neuron_images(4),
+    "Playground/boundary": lambda: _playground().boundary(4),
+    "Playground/links": lambda: _playground().links(),
+    "Playground/points": lambda: _playground().points(),
+    "Playground/history": lambda: _playground().history(),
     "MLPComparison/history": lambda: _mlp_comparison().history,
     "MLPComparison/updates": lambda: _mlp_comparison().updates,
     "MLPComparison/dead": lambda: _mlp_comparison().dead,
