@@ -24,17 +24,21 @@ def perturbed_state(activation: str, batchnorm: bool, seed: int = 3) -> ModelSta
     return state
 
 
-def finite_difference(state: ModelState, X, y, h: float = 1e-6, training: bool = True) -> list[np.ndarray]:
-    """Central differences of the loss (in batch norm's training or inference mode) in every parameter."""
+def finite_difference(
+    state: ModelState, X, y, h: float = 1e-6, training: bool = True, objective=None
+) -> list[np.ndarray]:
+    """Central differences of the loss (in batch norm's training or inference mode), or of
+    ``objective(state, X, y)``'s first value, in every parameter."""
+    objective = objective or (lambda s, a, b: loss_and_gradients(s, a, b, training=training))
     grads = []
     for a in state.parameters():
         g = np.zeros_like(a)
         for idx in np.ndindex(a.shape):
             old = a[idx]
             a[idx] = old + h
-            plus, _ = loss_and_gradients(state, X, y, training=training)
+            plus, _ = objective(state, X, y)
             a[idx] = old - h
-            minus, _ = loss_and_gradients(state, X, y, training=training)
+            minus, _ = objective(state, X, y)
             a[idx] = old
             g[idx] = (plus - minus) / (2 * h)
         grads.append(g)

@@ -21,6 +21,8 @@ from explainer.nn.playground import (
     regularized_loss_and_gradients,
 )
 
+from .test_model import finite_difference
+
 ALL_FEATURES = tuple(FEATURES)
 STEP_COLUMNS = ["grad_norm", "update_ratio", "dead_fraction", "saturated_fraction"]
 
@@ -50,22 +52,6 @@ def tables(pg: Playground) -> dict[str, pd.DataFrame]:
 # --- the objective --------------------------------------------------------------------------------
 
 
-def finite_difference(state, X, y, regularization, rate, h=1e-6) -> list[np.ndarray]:
-    grads = []
-    for a in state.parameters():
-        g = np.zeros_like(a)
-        for idx in np.ndindex(a.shape):
-            old = a[idx]
-            a[idx] = old + h
-            plus, _ = regularized_loss_and_gradients(state, X, y, regularization, rate)
-            a[idx] = old - h
-            minus, _ = regularized_loss_and_gradients(state, X, y, regularization, rate)
-            a[idx] = old
-            g[idx] = (plus - minus) / (2 * h)
-        grads.append(g)
-    return grads
-
-
 @pytest.mark.parametrize("regularization", ["none", "l1", "l2"])
 @pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
 def test_regularized_gradient_agrees_with_finite_differences(activation, regularization):
@@ -76,7 +62,9 @@ def test_regularized_gradient_agrees_with_finite_differences(activation, regular
     state = seeded_state(activation, (3, 2), "glorot_normal", seed=2, n_inputs=len(names))
     state = state.with_parameters([a + rng.normal(scale=0.3, size=a.shape) for a in state.parameters()])
     _, exact = regularized_loss_and_gradients(state, X, y, regularization, 0.3)
-    numeric = finite_difference(state, X, y, regularization, 0.3)
+    numeric = finite_difference(
+        state, X, y, objective=lambda s, a, b: regularized_loss_and_gradients(s, a, b, regularization, 0.3)
+    )
     for a, b in zip(exact, numeric, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-8)
 
