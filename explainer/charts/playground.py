@@ -252,13 +252,13 @@ def layer_rows(statistics: pd.DataFrame) -> pd.DataFrame:
 
 def layer_bars_template(layers: int, lecture: bool = False, screen: str = "regular") -> alt.HConcatChart:
     """Per weight layer, the last update's ‖∂L/∂W‖ and ‖ΔW‖/‖W‖ as bars on log axes, one panel
-    each (rows by name: "data", from ``layer_rows``); ``layers``: weight layers, fixing the order."""
+    each (rows by name: "layers", from ``layer_rows``); ``layers``: weight layers, fixing the order."""
     order = layer_titles(layers + 1)[1:]
     width = panel_width(240 if not lecture else 320, lecture, screen)
     panels = []
     for quantity, color in zip(LAYER_QUANTITIES, (SKY, ORANGE), strict=True):
         panels.append(
-            alt.Chart(alt.NamedData("data"))
+            alt.Chart(alt.NamedData("layers"))
             .transform_filter(alt.datum.quantity == quantity)
             .mark_bar(color=color)
             .encode(
@@ -371,9 +371,9 @@ def loss_rows(history: pd.DataFrame, most: int = MAX_LOSS_ROWS) -> pd.DataFrame:
 
 
 def loss_template(lecture: bool = False, screen: str = "regular") -> alt.Chart:
-    """Train and test loss (nats) against updates, rows by name ("data", from ``loss_rows``)."""
+    """Train and test loss (nats) against updates, rows by name ("losses", from ``loss_rows``)."""
     return style(
-        alt.Chart(alt.NamedData("data"))
+        alt.Chart(alt.NamedData("losses"))
         .mark_line()
         .encode(
             x=alt.X("step:Q", title="updates"),

@@ -326,7 +326,7 @@ def frame(pg: Playground, view: str, show_test: bool, discretize: bool) -> list[
         shown_on,
         name="playground_layers",
         data=statistics,
-        datasets={"data": layers},
+        datasets={"layers": layers},
     )
     sentences = [
         lesson.loss_sentence(train_loss, test_loss, pg.steps, pg.epoch),
@@ -359,7 +359,7 @@ def frame(pg: Playground, view: str, show_test: bool, discretize: bool) -> list[
             shown_on,
             name="playground_loss",
             data=losses,
-            datasets={"data": losses},
+            datasets={"losses": losses},
         )
     return sentences
 
