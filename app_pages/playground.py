@@ -23,6 +23,9 @@ chosen |= ui.draw_row([params["reg"], params["reg_rate"]])
 chosen["feat"] = ui.draw(params["feat"])
 chosen |= ui.draw_row([params["layers"], params["view"], params["discrete"]], [1, 2, 1])
 chosen |= page.units_row(chosen["layers"])
+chosen |= ui.draw_row([params["race"]])
+if chosen["race"]:
+    chosen |= ui.draw_row([params["race_act"], params["race_init"]])
 
 try:
     settings = page.settings_of(chosen)
@@ -33,7 +36,7 @@ except ValueError as error:
         st.info("Choose at least one input feature above to feed the network.")
 
 if settings is not None:
-    playground = page.playground(settings)
+    playground, rival = page.playgrounds(settings, page.rival_settings(settings, chosen))
     with main:
         page.play_controls()
 
@@ -41,8 +44,9 @@ if settings is not None:
         # which leaves the fragment without its timer.
         @st.fragment(run_every=page.FRAME_SECONDS if page.playing() else None)
         def live() -> None:
-            page.frame(playground, chosen["view"], chosen["test"], chosen["discrete"])
-            if page.playing() and playground.diverged_at is not None:
+            page.frame(playground, chosen["view"], chosen["test"], chosen["discrete"], rival)
+            stopped = [pg.diverged_at is not None for pg in (playground, rival) if pg is not None]
+            if page.playing() and all(stopped):
                 page.set_playing(False)
                 st.rerun()
 

@@ -14,7 +14,20 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .theme import CHART_HEIGHT, CLASS_COLORS, GREY, ORANGE, SKY, panel_width, side_legend, style
+from .theme import (
+    CHART_HEIGHT,
+    CLASS_COLORS,
+    DASHED,
+    GREEN,
+    GREY,
+    ORANGE,
+    PINK,
+    SKY,
+    SOLID,
+    panel_width,
+    side_legend,
+    style,
+)
 
 VIEWS = ("weights", "gradients")
 PLANE = 6.0  # the engine's plane is [−PLANE, PLANE]²
@@ -349,29 +362,38 @@ def boundary_template(lecture: bool = False, screen: str = "regular") -> alt.HCo
     return style(alt.hconcat(chart), lecture)  # square: not stretched to the column
 
 
-def loss_rows(history: pd.DataFrame, most: int = MAX_LOSS_ROWS) -> pd.DataFrame:
-    """The loss chart's rows from ``Playground.history``: ``step``, ``epoch``, ``split``
-    ("train"/"test"), ``loss`` (nats); at most ``most`` updates, evenly spaced, the first and the
-    last always kept."""
-    n = len(history)
-    keep = np.unique(np.linspace(0, n - 1, min(n, most)).round().astype(int)) if n else np.zeros(0, int)
-    picked = history.iloc[keep]
-    frames = [
-        pd.DataFrame(
-            {
-                "step": picked["step"].to_numpy(),
-                "epoch": picked["epoch"].to_numpy(),
-                "split": split,
-                "loss": picked[f"{split}_loss"].to_numpy(dtype=float),
-            }
-        )
-        for split in ("train", "test")
-    ]
+def loss_rows(histories: pd.DataFrame | dict[str, pd.DataFrame], most: int = MAX_LOSS_ROWS) -> pd.DataFrame:
+    """The loss chart's rows from ``Playground.history`` (or run label → history, for a race):
+    ``run`` ("network" for a single history), ``step``, ``epoch``, ``split`` ("train"/"test"),
+    ``loss`` (nats); at most ``most`` updates a run, evenly spaced, the first and the last kept."""
+    if isinstance(histories, pd.DataFrame):
+        histories = {"network": histories}
+    frames = []
+    for run, history in histories.items():
+        n = len(history)
+        keep = np.unique(np.linspace(0, n - 1, min(n, most)).round().astype(int)) if n else np.zeros(0, int)
+        picked = history.iloc[keep]
+        for split in ("train", "test"):
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "run": run,
+                        "step": picked["step"].to_numpy(),
+                        "epoch": picked["epoch"].to_numpy(),
+                        "split": split,
+                        "loss": picked[f"{split}_loss"].to_numpy(dtype=float),
+                    }
+                )
+            )
     return pd.concat(frames, ignore_index=True)
 
 
-def loss_template(lecture: bool = False, screen: str = "regular") -> alt.Chart:
-    """Train and test loss (nats) against updates, rows by name ("losses", from ``loss_rows``)."""
+def loss_template(
+    runs: Sequence[str] = ("network",), lecture: bool = False, screen: str = "regular"
+) -> alt.Chart:
+    """Train (solid) and test (dashed) loss in nats against updates, one colour per run of
+    ``runs``; rows by name ("losses", from ``loss_rows``)."""
+    colors = [SKY, GREEN, ORANGE, PINK][: len(runs)] if len(runs) <= 4 else alt.Undefined
     return style(
         alt.Chart(alt.NamedData("losses"))
         .mark_line()
@@ -379,11 +401,17 @@ def loss_template(lecture: bool = False, screen: str = "regular") -> alt.Chart:
             x=alt.X("step:Q", title="updates"),
             y=alt.Y("loss:Q", title="loss (cross-entropy, nats)", scale=alt.Scale(zero=True)),
             color=alt.Color(
+                "run:N",
+                scale=alt.Scale(domain=list(runs), range=colors),
+                legend=alt.Legend(title=None, orient="bottom", labelLimit=260),
+            ),
+            strokeDash=alt.StrokeDash(
                 "split:N",
-                scale=alt.Scale(domain=["train", "test"], range=[SKY, ORANGE]),
-                legend=alt.Legend(title=None, orient=side_legend(screen)),
+                scale=alt.Scale(domain=["train", "test"], range=[SOLID, DASHED]),
+                legend=alt.Legend(title=None, orient="bottom"),
             ),
             tooltip=[
+                alt.Tooltip("run:N"),
                 alt.Tooltip("split:N"),
                 alt.Tooltip("step:Q", title="updates"),
                 alt.Tooltip("epoch:Q"),

@@ -47,7 +47,8 @@ SCENE_DESCRIPTIONS = {
     "deep_sigmoid_stalls": (
         "Eight sigmoid layers: sigmoid's slope is at most ¼, so each layer passes back at most a quarter "
         "of the gradient. In the gradients view the wires fade toward the input and layer 1's bar is "
-        "orders of magnitude below the output's; the loss sits near chance for a long time."
+        "orders of magnitude below the output's; the loss sits near chance for a long time. The rival, "
+        "ReLU with the same weights' scale, points and batches, keeps its gradient and learns."
     ),
     "relu_dies_at_lr_3": (
         "ReLU at learning rate 3: the first steps throw the biases far below zero, every unit's input "
@@ -55,10 +56,9 @@ SCENE_DESCRIPTIONS = {
         "the gradient bars vanish."
     ),
     "he_vs_xavier_depth_8": (
-        "Eight ReLU layers of eight units with He-normal weights (variance 2/fan_in, He et al. 2015): "
-        "the gradient reaches layer 1 at a size like the output's. Switch the initialization to "
-        "Glorot-normal (variance 2/(fan_in + fan_out), made for tanh) and reset: each ReLU layer halves "
-        "the signal's variance, and the first layers' bars shrink."
+        "Eight ReLU layers of eight units, raced: He-normal weights (variance 2/fan_in, He et al. 2015) "
+        "against Glorot-normal (variance 2/(fan_in + fan_out), made for tanh) on the same points and "
+        "batches. Press play and compare the two networks' layer bars and the two loss curves."
     ),
 }
 

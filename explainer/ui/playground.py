@@ -23,7 +23,7 @@ from ..nn.playground import (
     Playground,
     PlaygroundSettings,
 )
-from .display import chart
+from .display import chart, escape
 from .viewport import screen
 from .widgets import ACTIVATION_LABELS, DATASET_LABELS, INITIALIZER_LABELS, Param, draw, lecture_mode
 
@@ -126,6 +126,30 @@ PARAMS = {
         Param("test", "Show test data", "toggle", False),
         Param("discrete", "Discretize output", "toggle", False),
         Param(
+            "race",
+            "Race a rival",
+            "toggle",
+            False,
+            help="A second network on the same points, seed and batches, with its own activation and "
+            "initialization; both losses on one chart.",
+        ),
+        Param(
+            "race_act",
+            "Rival's activation",
+            "selectbox",
+            "relu",
+            options=tuple(ACTIVATION_LABELS),
+            labels=ACTIVATION_LABELS,
+        ),
+        Param(
+            "race_init",
+            "Rival's initialization",
+            "selectbox",
+            "he_normal",
+            options=tuple(INITIALIZERS),
+            labels=INITIALIZER_LABELS,
+        ),
+        Param(
             "view",
             "Links show",
             "segmented",
@@ -149,7 +173,15 @@ def _units(*widths: int) -> dict[str, int]:
 
 SCENES: dict[str, dict[str, Any]] = {
     "linear_cant_do_xor": {"data": "xor", "act": "identity", "feat": ["x1", "x2"], **_units(4, 2)},
-    "deep_sigmoid_stalls": {"data": "circles", "act": "sigmoid", "lr": 0.1, **_units(*(6,) * 8)},
+    "deep_sigmoid_stalls": {
+        "data": "circles",
+        "act": "sigmoid",
+        "lr": 0.1,
+        **_units(*(6,) * 8),
+        "race": True,
+        "race_act": "relu",
+        "race_init": "glorot_uniform",
+    },
     "relu_dies_at_lr_3": {"data": "circles", "act": "relu", "lr": 3.0, **_units(4, 2)},
     "he_vs_xavier_depth_8": {
         "data": "circles",
@@ -157,6 +189,9 @@ SCENES: dict[str, dict[str, Any]] = {
         "init": "he_normal",
         "lr": 0.01,
         **_units(*(8,) * 8),
+        "race": True,
+        "race_act": "relu",
+        "race_init": "glorot_normal",
     },
 }
 SCENE_LABELS = lesson.SCENE_LABELS
@@ -171,6 +206,7 @@ SMALL_NETWORK = 24
 BOUNDARY_RESOLUTION = 40
 
 _PLAYGROUND = "pg_playground"  # the live Playground
+_RIVAL = "pg_rival"  # the race's second Playground, or None
 _PLAYING = "pg_playing"
 
 
@@ -204,18 +240,47 @@ def _network_defined(settings: PlaygroundSettings) -> PlaygroundSettings:
     )
 
 
-def playground(settings: PlaygroundSettings) -> Playground:
-    """The session's live playground for ``settings``: the same one while only the learning rate
-    or the regularisation moved (retuned in place, as the Playground does while it plays), a new
-    one (reset, and paused) when anything that defines the network or the data changed."""
+def rival_settings(settings: PlaygroundSettings, chosen: dict[str, Any]) -> PlaygroundSettings | None:
+    """The race's second network: ``settings`` with the rival's activation and initializer, or
+    None when the race is off."""
+    if not chosen.get("race"):
+        return None
+    return replace(settings, activation=chosen["race_act"], init=chosen["race_init"])
+
+
+def _same_network(pg: Playground | None, settings: PlaygroundSettings | None) -> bool:
+    if pg is None or settings is None:
+        return pg is None and settings is None
+    return _network_defined(pg.settings) == _network_defined(settings)
+
+
+def playgrounds(
+    settings: PlaygroundSettings, rival: PlaygroundSettings | None = None
+) -> tuple[Playground, Playground | None]:
+    """The session's live playground for ``settings`` (and the race's rival): the same ones while
+    only the learning rate or the regularisation moved (retuned in place, as the Playground does
+    while it plays), new ones (reset, and paused) when anything that defines a network or the data
+    changed: both at once, so a race starts level."""
     current: Playground | None = st.session_state.get(_PLAYGROUND)
-    if current is None or _network_defined(current.settings) != _network_defined(settings):
-        current = Playground(settings)
-        st.session_state[_PLAYGROUND] = current
+    current_rival: Playground | None = st.session_state.get(_RIVAL)
+    if current is None or not (_same_network(current, settings) and _same_network(current_rival, rival)):
+        current, current_rival = Playground(settings), None if rival is None else Playground(rival)
+        st.session_state[_PLAYGROUND], st.session_state[_RIVAL] = current, current_rival
         st.session_state[_PLAYING] = False
-    elif current.settings != settings:
-        current.retune(settings.learning_rate, settings.regularization, settings.regularization_rate)
-    return current
+    for pg, wanted in ((current, settings), (current_rival, rival)):
+        if pg is not None and wanted is not None and pg.settings != wanted:
+            pg.retune(wanted.learning_rate, wanted.regularization, wanted.regularization_rate)
+    return current, current_rival
+
+
+def run_label(pg: Playground) -> str:
+    """A race's name for a network: its activation and initializer."""
+    s = pg.settings
+    return f"{ACTIVATION_LABELS[s.activation]}, {INITIALIZER_LABELS[s.init]}"
+
+
+def _live() -> list[Playground]:
+    return [pg for pg in (st.session_state.get(_PLAYGROUND), st.session_state.get(_RIVAL)) if pg is not None]
 
 
 def playing() -> bool:
@@ -246,16 +311,14 @@ def _toggle_play() -> None:
 
 
 def _step_epoch() -> None:
-    pg: Playground | None = st.session_state.get(_PLAYGROUND)
-    if pg is not None:
-        set_playing(False)
+    set_playing(False)
+    for pg in _live():
         pg.step(pg.n_train // pg.settings.batch_size)
 
 
 def _reset() -> None:
-    pg: Playground | None = st.session_state.get(_PLAYGROUND)
-    if pg is not None:
-        set_playing(False)
+    set_playing(False)
+    for pg in _live():
         pg.reset()
 
 
@@ -288,21 +351,9 @@ def play_controls() -> None:
 # --- one frame -----------------------------------------------------------------------------------
 
 
-def frame(pg: Playground, view: str, show_test: bool, discretize: bool) -> list[str]:
-    """Advance a playing playground by ``STEPS_PER_FRAME`` updates and draw it: the epoch counter,
-    the network, the layer bars, the boundary, the loss curves and the sentences (returned)."""
-    if playing() and pg.diverged_at is None:
-        pg.step(STEPS_PER_FRAME)
-    statistics = pg.statistics()
+def _network(pg: Playground, statistics, view: str, name: str) -> None:
+    """One network's chart and its layer bars."""
     lecture, shown_on = lecture_mode(), screen()
-    train_loss, test_loss = pg.loss()
-    st.markdown(
-        f"**Epoch {pg.epoch:,}** · {pg.steps:,} updates · training loss {train_loss:.3f} · "
-        f"test loss {test_loss:.3f}"
-    )
-    stopped = lesson.divergence_sentence(pg.message, pg.settings.learning_rate)
-    if stopped:
-        st.error(stopped, icon=":material/trending_up:")
     small = sum(len(names) for names in pg.node_names) <= SMALL_NETWORK
     images = pg.neuron_images(IMAGE_RESOLUTION[small])
     rows = charts.network_rows(images, pg.links(), pg.node_names, view, FEATURE_LABELS)
@@ -314,28 +365,64 @@ def frame(pg: Playground, view: str, show_test: bool, discretize: bool) -> list[
         view,
         lecture,
         shown_on,
-        name="playground_network",
+        name=name,
         data=rows["links"],
         datasets=rows,
     )
-    layers = charts.layer_rows(statistics)
     chart(
         charts.layer_bars_template,
         len(statistics),
         lecture,
         shown_on,
-        name="playground_layers",
+        name=f"{name}_layers",
         data=statistics,
-        datasets={"layers": layers},
+        datasets={"layers": charts.layer_rows(statistics)},
     )
+
+
+def _sentences(pg: Playground, statistics) -> list[str]:
+    train_loss, test_loss = pg.loss()
     sentences = [
         lesson.loss_sentence(train_loss, test_loss, pg.steps, pg.epoch),
         lesson.fade_sentence(statistics, pg.steps),
     ]
     dead = lesson.dead_sentence(statistics, pg.settings.hidden)
-    if dead:
-        sentences.append(dead)
+    return [*sentences, *([dead] if dead else [])]
+
+
+def _stopped(pg: Playground) -> None:
+    text = lesson.divergence_sentence(pg.message, pg.settings.learning_rate)
+    if text:
+        st.error(text, icon=":material/trending_up:")
+
+
+def frame(
+    pg: Playground, view: str, show_test: bool, discretize: bool, rival: Playground | None = None
+) -> list[str]:
+    """Advance a playing playground (and its rival) by ``STEPS_PER_FRAME`` updates and draw it:
+    the epoch counter, the network, the layer bars, the boundary, the loss curves and the
+    sentences (returned); a rival's network, bars and sentences follow the first's."""
+    runs = [pg] if rival is None else [pg, rival]
+    stats = [r.step(STEPS_PER_FRAME) if playing() and r.diverged_at is None else r.statistics() for r in runs]
+    lecture, shown_on = lecture_mode(), screen()
+    train_loss, test_loss = pg.loss()
+    st.markdown(
+        f"**Epoch {pg.epoch:,}** · {pg.steps:,} updates · training loss {train_loss:.3f} · "
+        f"test loss {test_loss:.3f}"
+    )
+    _stopped(pg)
+    if rival is not None:
+        st.markdown(f"**{escape(run_label(pg))}**")
+    _network(pg, stats[0], view, "playground_network")
+    sentences = _sentences(pg, stats[0])
     st.markdown("\n".join(f"- {s}" for s in sentences))
+    if rival is not None:
+        st.markdown(f"**The rival: {escape(run_label(rival))}** (the same points, seed and batches)")
+        _stopped(rival)
+        _network(rival, stats[1], view, "playground_rival")
+        rival_sentences = _sentences(rival, stats[1])
+        st.markdown("\n".join(f"- {s}" for s in rival_sentences))
+        sentences += [f"The rival ({run_label(rival)}): {rival_sentences[1]}"]
     left, right = st.columns(2) if shown_on != "narrow" else (st.container(), st.container())
     with left:
         st.subheader("Output")
@@ -352,9 +439,13 @@ def frame(pg: Playground, view: str, show_test: bool, discretize: bool) -> list[
         )
     with right:
         st.subheader("Loss")
-        losses = charts.loss_rows(pg.history())
+        labels = ["network"] if rival is None else [run_label(pg), run_label(rival)]
+        if len(set(labels)) < len(labels):
+            labels = ["network", "rival"]
+        losses = charts.loss_rows({label: r.history() for label, r in zip(labels, runs, strict=True)})
         chart(
             charts.loss_template,
+            tuple(labels),
             lecture,
             shown_on,
             name="playground_loss",

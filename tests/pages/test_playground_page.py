@@ -110,6 +110,9 @@ MOVES = [
     ("toggle", "test", True),
     ("toggle", "discrete", True),
     ("segmented_control", "view", "gradients"),
+    ("toggle", "race", True),
+    ("selectbox", "race_act", "elu"),
+    ("selectbox", "race_init", "lecun_normal"),
 ]
 
 
@@ -164,6 +167,25 @@ def test_network_link_widths_follow_the_weights_and_in_the_gradient_view_the_gra
     order = np.argsort(links["grad_mean_abs_engine"].to_numpy())
     assert (np.diff(links["width"].to_numpy()[order]) >= -1e-9).all()
     assert links["log10_grad"].to_numpy() == pytest.approx(np.log10(links["grad_mean_abs_engine"]))
+
+
+def test_a_race_trains_a_rival_on_the_same_batches_and_draws_both_losses():
+    at = open_page(PAGE, {"act": "sigmoid"})
+    at.toggle(key="race").set_value(True).run()
+    assert_clean_charts(at)
+    rival = at.session_state["pg_rival"]
+    assert rival.settings.activation == "relu" and rival.settings.init == "he_normal"
+    assert rival.points().equals(live(at).points())
+    at.button(key="pg_step").click().run()
+    assert rival.steps == live(at).steps > 0 and rival.loss() != live(at).loss()
+    runs = set(datasets(at)["losses"]["run"])
+    assert runs == {"sigmoid, Glorot (Xavier) uniform", "ReLU, He (Kaiming) normal"}
+    assert any(m.value.startswith("**The rival: ReLU") for m in at.markdown)
+    # A new rival starts the race again, both at update 0.
+    at.selectbox(key="race_act").set_value("tanh").run()
+    assert at.session_state["pg_rival"].steps == live(at).steps == 0
+    at.toggle(key="race").set_value(False).run()
+    assert at.session_state["pg_rival"] is None and set(datasets(at)["losses"]["run"]) == {"network"}
 
 
 @pytest.mark.parametrize("scene", page.SCENES)

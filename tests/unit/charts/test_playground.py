@@ -102,6 +102,18 @@ def test_loss_rows_thin_a_long_history_keeping_both_ends():
     assert (rows.loc[rows["split"] == "test", "loss"] == 2.0).all()
 
 
+def test_loss_rows_of_a_race_name_each_run():
+    history = pd.DataFrame(
+        {"step": [0, 1], "epoch": [0, 0], "train_loss": [0.7, 0.6], "test_loss": [0.8, 0.7]}
+    )
+    rows = charts.loss_rows({"ReLU": history, "sigmoid": history.assign(train_loss=0.69)})
+    assert len(rows) == 8 and set(rows["run"]) == {"ReLU", "sigmoid"}
+    assert rows.query("run == 'sigmoid' and split == 'train'")["loss"].tolist() == [0.69, 0.69]
+    assert set(charts.loss_rows(history)["run"]) == {"network"}
+    spec = charts.loss_template(("ReLU", "sigmoid")).to_dict()
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["ReLU", "sigmoid"]
+
+
 @pytest.mark.parametrize("view", charts.VIEWS)
 @pytest.mark.parametrize("lecture", [False, True])
 @pytest.mark.parametrize("screen", ["narrow", "regular", "wide"])
@@ -112,7 +124,7 @@ def test_templates_validate_and_name_their_datasets(view, lecture, screen):
     for template in (
         charts.layer_bars_template(3, lecture, screen),
         charts.boundary_template(lecture, screen),
-        charts.loss_template(lecture, screen),
+        charts.loss_template(("network",), lecture, screen),
     ):
         assert isinstance(template.to_dict(), dict)
 
