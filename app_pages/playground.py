@@ -15,17 +15,26 @@ if scene in page.SCENE_DESCRIPTIONS:
     st.caption(page.SCENE_DESCRIPTIONS[scene])
 main = ui.main_chart_slot()
 
-with st.expander("Data", expanded=not ui.lecture_mode()):
+with st.expander("Classroom", expanded=False):
+    hidden = ui.draw(params["hide"])
+with page.controls("data", hidden), st.expander("Data", expanded=not ui.lecture_mode()):
     chosen = ui.draw_row([params["data"], params["noise"], params["ratio"]], [2, 1, 1])
     chosen |= ui.draw_row([params["batch"], params["seed"], params["test"]], [2, 1, 1])
-chosen |= ui.draw_row([params["lr"], params["act"], params["init"]])
-chosen |= ui.draw_row([params["reg"], params["reg_rate"]])
-chosen["feat"] = ui.draw(params["feat"])
-chosen |= ui.draw_row([params["layers"], params["view"], params["discrete"]], [1, 2, 1])
-chosen |= page.units_row(chosen["layers"])
-chosen |= ui.draw_row([params["race"]])
-if chosen["race"]:
-    chosen |= ui.draw_row([params["race_act"], params["race_init"]])
+with page.controls("rates", hidden):
+    chosen |= ui.draw_row([params["lr"], params["reg"], params["reg_rate"]])
+with page.controls("activation", hidden):
+    chosen |= ui.draw_row([params["act"], params["init"]])
+with page.controls("features", hidden):
+    chosen["feat"] = ui.draw(params["feat"])
+with page.controls("layers", hidden):
+    chosen["layers"] = ui.draw(params["layers"])
+    chosen |= page.units_row(chosen["layers"])
+with page.controls("view", hidden):
+    chosen |= ui.draw_row([params["view"], params["discrete"]], [2, 1])
+with page.controls("race", hidden):
+    chosen |= ui.draw_row([params["race"]])
+    if chosen["race"]:
+        chosen |= ui.draw_row([params["race_act"], params["race_init"]])
 
 try:
     settings = page.settings_of(chosen)

@@ -3,6 +3,7 @@ play controls, and one frame drawn (network, layer bars, boundary, loss curves, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -31,6 +32,20 @@ DEFAULT = PlaygroundSettings()
 FEATURE_LABELS = {key: label for key, (label, _) in FEATURES.items()}
 # A new layer gets two units, as in TensorFlow Playground.
 DEFAULT_UNITS = (*DEFAULT.hidden, *(2,) * (MAX_HIDDEN_LAYERS - len(DEFAULT.hidden)))
+
+# Classroom switches, as TensorFlow Playground's ``*_hide`` keys: each group of controls a link can
+# hide (``?hide=features&hide=layers``); hidden controls still take their values from the link.
+HIDE_GROUPS = {
+    "data": "data",
+    "rates": "rates",
+    "activation": "activation",
+    "features": "features",
+    "layers": "layers",
+    "race": "race",
+    "view": "view",
+}
+_HIDDEN = "pg_hidden_"  # the key prefix of a hidden group's container
+_HIDDEN_CSS = f"<style>[class*='st-key-{_HIDDEN}'] {{ display: none; }}</style>"
 
 PARAMS = {
     p.key: p
@@ -148,6 +163,16 @@ PARAMS = {
             "he_normal",
             options=tuple(INITIALIZERS),
             labels=INITIALIZER_LABELS,
+        ),
+        Param(
+            "hide",
+            "Hide these controls",
+            "multiselect",
+            [],
+            options=tuple(HIDE_GROUPS),
+            labels=HIDE_GROUPS,
+            help="For a class: the chosen groups of controls disappear from the page; the link keeps "
+            "their values. Link: ?hide=features&hide=layers",
         ),
         Param(
             "view",
@@ -290,6 +315,15 @@ def playing() -> bool:
 
 def set_playing(on: bool) -> None:
     st.session_state[_PLAYING] = on
+
+
+def controls(group: str, hidden: Sequence[str]) -> Any:
+    """Where the controls of ``group`` (a key of ``HIDE_GROUPS``) go: in place, or, hidden for a
+    class, in a container the page's style keeps out of sight (still bound to the link)."""
+    if group not in hidden:
+        return st.container()
+    st.html(_HIDDEN_CSS)
+    return st.container(key=f"{_HIDDEN}{group}")
 
 
 def units_row(layers: int) -> dict[str, int]:

@@ -235,3 +235,15 @@ def test_the_learning_rates_are_the_engines_and_chance_is_ln_2():
     assert page.PARAMS["lr"].options == LEARNING_RATES
     assert page.PARAMS["feat"].labels["sin_x2"] == "sin x₂"
     assert math.isclose(math.log(2), 0.6931, abs_tol=1e-4)
+
+
+def test_classroom_switches_hide_controls_that_still_take_the_links_values():
+    at = open_page(PAGE, {"hide": ["features", "layers"], "feat": ["x1", "x1x2"], "layers": "1", "u1": "3"})
+    assert_clean_charts(at)
+    assert at.pills(key="hide").value == ["features", "layers"]
+    assert any("st-key-pg_hidden_" in h.proto.body for h in at.get("html"))
+    s = live(at).settings
+    assert s.features == ("x1", "x1x2") and s.hidden == (3,)
+    at.pills(key="hide").set_value([]).run()
+    assert not any("st-key-pg_hidden_" in h.proto.body for h in at.get("html"))
+    assert live(at).settings.hidden == (3,)
