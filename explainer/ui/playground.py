@@ -185,7 +185,8 @@ PARAMS = {
     )
 }
 """The page's settings in page order: every control TensorFlow Playground has, plus the
-initializer, the seed and the links' view. The play state is not a setting (never in a link)."""
+initializer, the seed, the race, the classroom switches and the links' view. The play state is
+not a setting (never in a link)."""
 
 UNIT_KEYS = tuple(f"u{i}" for i in range(1, MAX_HIDDEN_LAYERS + 1))
 EVERY_WIDGET = {"layers": str(MAX_HIDDEN_LAYERS)}

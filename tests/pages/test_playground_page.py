@@ -12,7 +12,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from explainer.nn.playground import LEARNING_RATES, Playground
 from explainer.ui import playground as page
 
-from .conftest import assert_clean, open_page
+from .conftest import assert_clean, open_page, presenter_points
 
 PAGE = "app_pages/playground.py"
 CHARTS = {"cells", "links", "nodes", "titles", "layers", "losses", "grid", "points"}
@@ -247,3 +247,13 @@ def test_classroom_switches_hide_controls_that_still_take_the_links_values():
     at.pills(key="hide").set_value([]).run()
     assert not any("st-key-pg_hidden_" in h.proto.body for h in at.get("html"))
     assert live(at).settings.hidden == (3,)
+
+
+def test_lecture_mode_folds_prose_and_the_presenter_reads_the_numbers_on_screen():
+    at = open_page(PAGE, {"lecture": "1", "presenter": "1"})
+    assert_clean_charts(at)
+    assert "How to read the network" in [e.label for e in at.expander]
+    at.button(key="pg_step").click().run()
+    points = presenter_points(at) or ""
+    train, _ = live(at).loss()
+    assert f"the training loss is {train:.3f} nats" in points and "Layer 1's gradient norm" in points
