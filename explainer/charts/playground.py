@@ -20,6 +20,7 @@ from .theme import (
     DASHED,
     GREEN,
     GREY,
+    NARROW_PANEL_WIDTH,
     ORANGE,
     PINK,
     SKY,
@@ -163,7 +164,7 @@ def network_rows(
 
 def network_template(
     columns: int, tallest: int, view: str = "weights", lecture: bool = False, screen: str = "regular"
-) -> alt.HConcatChart:
+) -> alt.VConcatChart:
     """The network: every node a small picture of its output over the plane (orange negative,
     blue positive), links from node to node coloured by the weight's sign (weights view) or by
     log10 |∂L/∂w| (gradients view) and as wide as ``network_rows`` says. Rows by name: "cells",
@@ -175,7 +176,7 @@ def network_template(
     width = round(span * px)
     height = round(((tallest - 1) * NODE_PITCH + 1 + 0.7) * px)
     if screen == "narrow":
-        scale_down = min(1.0, 300 / width)
+        scale_down = min(1.0, NARROW_PANEL_WIDTH / width)
         width, height = round(width * scale_down), round(height * scale_down)
     x_scale = alt.Scale(domain=[-1.2, (columns - 1) * LAYER_STEP + 1], nice=False, zero=False)
     y_scale = alt.Scale(domain=[-0.7, (tallest - 1) * NODE_PITCH + 1], nice=False, zero=False, reverse=True)
@@ -235,8 +236,9 @@ def network_template(
         .encode(x=x("x"), y=y("y"), text="title:N")
     )
     chart = alt.layer(wires, pictures, names, titles).resolve_scale(color="independent")
-    # In a concatenation, so Streamlit keeps its size instead of stretching the squares to the column.
-    return style(alt.hconcat(chart.properties(width=width, height=height)), lecture)
+    # In a (one-chart) concatenation, so Streamlit keeps its size instead of stretching the squares
+    # to the column; a vertical one, which a phone's layout allows.
+    return style(alt.vconcat(chart.properties(width=width, height=height)), lecture)
 
 
 def layer_rows(statistics: pd.DataFrame) -> pd.DataFrame:
@@ -263,7 +265,9 @@ def layer_rows(statistics: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def layer_bars_template(layers: int, lecture: bool = False, screen: str = "regular") -> alt.HConcatChart:
+def layer_bars_template(
+    layers: int, lecture: bool = False, screen: str = "regular"
+) -> alt.HConcatChart | alt.VConcatChart:
     """Per weight layer, the last update's ‖∂L/∂W‖ and ‖ΔW‖/‖W‖ as bars on log axes, one panel
     each (rows by name: "layers", from ``layer_rows``); ``layers``: weight layers, fixing the order."""
     order = layer_titles(layers + 1)[1:]
@@ -319,7 +323,7 @@ def boundary_rows(
     return {"grid": cells, "points": dots}
 
 
-def boundary_template(lecture: bool = False, screen: str = "regular") -> alt.HConcatChart:
+def boundary_template(lecture: bool = False, screen: str = "regular") -> alt.VConcatChart:
     """P(class 1) over the plane [−6, 6]² (orange 0 to blue 1, as the Playground) under the
     points: training points as circles, test points as triangles. Rows by name: "grid", "points"."""
     side = panel_width(260 if not lecture else 400, lecture, screen)
@@ -359,7 +363,7 @@ def boundary_template(lecture: bool = False, screen: str = "regular") -> alt.HCo
         )
     )
     chart = alt.layer(region, dots).resolve_scale(color="independent").properties(width=side, height=side)
-    return style(alt.hconcat(chart), lecture)  # square: not stretched to the column
+    return style(alt.vconcat(chart), lecture)  # square: not stretched to the column
 
 
 def loss_rows(histories: pd.DataFrame | dict[str, pd.DataFrame], most: int = MAX_LOSS_ROWS) -> pd.DataFrame:

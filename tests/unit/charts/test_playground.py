@@ -119,7 +119,7 @@ def test_loss_rows_of_a_race_name_each_run():
 @pytest.mark.parametrize("screen", ["narrow", "regular", "wide"])
 def test_templates_validate_and_name_their_datasets(view, lecture, screen):
     network = charts.network_template(4, 8, view, lecture, screen).to_dict()
-    names = {layer["data"]["name"] for layer in network["hconcat"][0]["layer"]}
+    names = {layer["data"]["name"] for layer in network["vconcat"][0]["layer"]}
     assert names == {"cells", "links", "nodes", "titles"}
     for template in (
         charts.layer_bars_template(3, lecture, screen),
@@ -132,12 +132,12 @@ def test_templates_validate_and_name_their_datasets(view, lecture, screen):
 def test_the_network_never_grows_past_its_width_budget():
     for columns in (2, 6, 12):
         spec = charts.network_template(columns, 8).to_dict()
-        assert spec["hconcat"][0]["width"] <= charts.NETWORK_PX[False]
+        assert spec["vconcat"][0]["width"] <= charts.NETWORK_PX[False]
 
 
 def test_the_gradient_view_colours_by_log_gradient_and_the_weights_view_by_sign():
-    weights = charts.network_template(3, 4, "weights").to_dict()["hconcat"][0]["layer"][0]
-    gradients = charts.network_template(3, 4, "gradients").to_dict()["hconcat"][0]["layer"][0]
+    weights = charts.network_template(3, 4, "weights").to_dict()["vconcat"][0]["layer"][0]
+    gradients = charts.network_template(3, 4, "gradients").to_dict()["vconcat"][0]["layer"][0]
     assert weights["encoding"]["color"]["field"] == "sign"
     assert gradients["encoding"]["color"]["field"] == "log10_grad"
     assert weights["encoding"]["strokeWidth"] == {"field": "width", "type": "quantitative", "scale": None}
