@@ -25,6 +25,7 @@ from ..nn.playground import (
     PlaygroundSettings,
 )
 from .display import chart, escape
+from .links import visit_number
 from .viewport import screen
 from .widgets import ACTIVATION_LABELS, DATASET_LABELS, INITIALIZER_LABELS, Param, draw, lecture_mode
 
@@ -234,6 +235,7 @@ BOUNDARY_RESOLUTION = 40
 _PLAYGROUND = "pg_playground"  # the live Playground
 _RIVAL = "pg_rival"  # the race's second Playground, or None
 _PLAYING = "pg_playing"
+_VISIT = "pg_visit"  # the page visit the play state belongs to
 
 
 # --- settings ----------------------------------------------------------------------------------
@@ -310,7 +312,11 @@ def _live() -> list[Playground]:
 
 
 def playing() -> bool:
-    """Whether the playground is playing (the session's state: never in the link)."""
+    """Whether the playground is playing (the session's state: never in the link). A new visit to
+    the page starts paused, where the last one left the network."""
+    if st.session_state.get(_VISIT) != visit_number():
+        st.session_state[_VISIT] = visit_number()
+        st.session_state[_PLAYING] = False
     return bool(st.session_state.get(_PLAYING, False))
 
 

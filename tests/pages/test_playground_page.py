@@ -257,3 +257,15 @@ def test_lecture_mode_folds_prose_and_the_presenter_reads_the_numbers_on_screen(
     points = presenter_points(at) or ""
     train, _ = live(at).loss()
     assert f"the training loss is {train:.3f} nats" in points and "Layer 1's gradient norm" in points
+
+
+def test_leaving_the_page_while_it_plays_pauses_it_and_keeps_the_network():
+    at = open_page(PAGE)
+    at.button(key="pg_play").click().run()
+    steps = live(at).steps
+    assert at.session_state["pg_playing"] and steps > 0
+    at.switch_page("app_pages/activations.py").run()
+    at.switch_page(PAGE).run()
+    assert_clean(at)
+    assert not at.session_state["pg_playing"] and at.button(key="pg_play").label == "Play"
+    assert live(at).steps == steps
