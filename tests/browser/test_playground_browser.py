@@ -58,3 +58,13 @@ def test_a_scene_link_restores_its_controls(server, visit: Visit):
     assert page.locator('.st-key-lr [role="slider"]').get_attribute("aria-valuetext") == "0.01"
     assert page.locator(".st-key-u9").count() == 0
     shot(page, "playground-scene")
+
+
+@pytest.mark.browser
+def test_a_classroom_link_hides_the_controls_it_names(server, visit: Visit):
+    page = visit.open(f"{server.url}/playground?hide=features&hide=layers&layers=1")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    for key in ("feat", "layers", "u1"):
+        assert page.locator(f".st-key-{key}").count() == 1 and not page.locator(f".st-key-{key}").is_visible()
+    assert page.locator(".st-key-lr").is_visible() and page.locator(".st-key-pg_play").is_visible()
+    assert page.locator(".st-key-pg_hidden_features").count() == 1
