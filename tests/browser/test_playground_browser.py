@@ -55,7 +55,6 @@ def test_a_scene_link_restores_its_controls(server, visit: Visit):
         assert page.locator(f".st-key-u{i} input").input_value() == "8"
     assert page.locator(".st-key-act input").input_value() == "ReLU"
     assert page.locator(".st-key-init input").input_value() == "He (Kaiming) normal"
-    assert page.locator('.st-key-lr [role="slider"]').get_attribute("aria-valuetext") == "0.01"
     assert page.locator(".st-key-u9").count() == 0
     shot(page, "playground-scene")
 
