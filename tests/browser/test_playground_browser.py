@@ -34,7 +34,7 @@ def test_play_sends_frames_and_pause_stops_them(server, visit: Visit):
     assert seen[-1] > seen[0] and frames >= 4, seen
     assert seen == sorted(seen)
     page.locator(PLAY).click()
-    page.locator(PLAY).filter(has_text="Play").wait_for(timeout=10_000)
+    page.locator(PLAY).filter(has_text="Play").wait_for(timeout=30_000)
     wait_idle(page)
     paused = updates(page)
     page.wait_for_timeout(1_500)
