@@ -57,6 +57,12 @@ PAGES = [
         icon=":material/model_training:",
         url_path="training",
     ),
+    st.Page(
+        "app_pages/playground.py",
+        title="Playground",
+        icon=":material/play_circle:",
+        url_path="playground",
+    ),
 ]
 
 # The home page under its own name too: Streamlit serves the default page only at the root and

@@ -26,6 +26,23 @@ def _frame(pg: Playground):
     return stats, pg.neuron_images(RESOLUTION), pg.links(), pg.loss()
 
 
+def _page_frame(pg: Playground):
+    """The playground page's frame as ``explainer.ui.playground.frame`` computes it, Streamlit
+    aside: the updates, then every chart's rows (network, layer bars, boundary, loss)."""
+    from explainer.charts import playground as charts
+    from explainer.ui.playground import BOUNDARY_RESOLUTION, IMAGE_RESOLUTION, SMALL_NETWORK
+
+    stats = pg.step(FRAME_STEPS)
+    small = sum(len(names) for names in pg.node_names) <= SMALL_NETWORK
+    images = pg.neuron_images(IMAGE_RESOLUTION[small])
+    return (
+        charts.network_rows(images, pg.links(), pg.node_names, "gradients"),
+        charts.layer_rows(stats),
+        charts.boundary_rows(pg.boundary(BOUNDARY_RESOLUTION), pg.points(), True),
+        charts.loss_rows(pg.history()),
+    )
+
+
 def cases() -> list[Case]:
     pg = _playground((8, 8, 8, 8))
     deep = _playground((8,) * 10)
@@ -36,5 +53,13 @@ def cases() -> list[Case]:
         Case(GROUP, "10 steps 4×8", lambda: pg.step(FRAME_STEPS), repeats=21),
         Case(GROUP, f"neuron images 4×8 at {RESOLUTION}²", lambda: pg.neuron_images(RESOLUTION), repeats=21),
         Case(GROUP, "frame: 10 steps 10×8 + redraw", lambda: _frame(deep), repeats=21),
+        Case(
+            GROUP,
+            "page frame 4×8, every chart's rows",
+            lambda: _page_frame(pg),
+            repeats=21,
+            target=FRAME_BUDGET,
+        ),
+        Case(GROUP, "page frame 10×8, every chart's rows", lambda: _page_frame(deep), repeats=21),
         Case(GROUP, "new playground 4×8 (data, weights)", lambda: _playground((8, 8, 8, 8)), repeats=7),
     ]

@@ -38,6 +38,7 @@ update) and makes no further updates until ``reset``. No table holds NaN or ±in
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Sequence
@@ -297,6 +298,29 @@ class Playground:
         self._moving = [np.zeros_like(W) for W in self.state.weights]
         logits = self._logits()
         self._history = [(0, *self._losses(logits))]
+
+    def retune(
+        self,
+        learning_rate: float | None = None,
+        regularization: str | None = None,
+        regularization_rate: float | None = None,
+    ) -> None:
+        """Change the learning rate or the regularisation between updates, keeping the network,
+        its counters and its batch order (the Playground lets these move while it plays). The
+        settings are checked as ``PlaygroundSettings`` checks them; ``reset`` keeps the new
+        values. Nothing given, nothing changes."""
+        changes = {
+            name: value
+            for name, value in (
+                ("learning_rate", learning_rate),
+                ("regularization", regularization),
+                ("regularization_rate", regularization_rate),
+            )
+            if value is not None
+        }
+        if changes:
+            self.settings = dataclasses.replace(self.settings, **changes)
+            self._optimizer.lr = self.settings.learning_rate
 
     @property
     def epoch(self) -> int:

@@ -31,6 +31,7 @@ _PASSES = "_vp_passes"  # reruns spent rewriting link values into the widgets' o
 _RAW = "_vp_raw"  # the query parameters of this run while settling, else None
 _MESSAGES = "_vp_link_messages"
 _SCENE_VALUES = "_vp_scene_values"  # widget key -> the value the scene on screen gives it
+_VISITS = "_vp_visits"  # page visits so far in this session
 MAX_REWRITES = 12
 # Parameters Streamlit itself understands; never reported as unknown.
 STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
@@ -71,10 +72,17 @@ def start_page(page_id: str) -> None:
         st.session_state[_SETTLING] = True
         st.session_state[_PASSES] = 0
         st.session_state[_MESSAGES] = []
+        st.session_state[_VISITS] = st.session_state.get(_VISITS, 0) + 1
     st.session_state[_RAW] = current if st.session_state[_SETTLING] else None
     st.session_state[_BOUND] = {}
     st.session_state[_SCENE_VALUES] = {}
     presenter.scene_list()  # each run's scene picker records its own
+
+
+def visit_number() -> int:
+    """How many page visits this session has begun, this one included (0 before ``start_page``):
+    a page that keeps state of its own (the playground's play state) can tell a new visit."""
+    return int(st.session_state.get(_VISITS, 0))
 
 
 def _forget_page_settings(keys: Iterable[str]) -> None:

@@ -18,6 +18,7 @@ PAGE_PATHS = {
     "initialization": "/initialization",
     "mlp": "/mlp",
     "training": "/training",
+    "playground": "/playground",
 }
 START, END = "<!-- url-table:start -->", "<!-- url-table:end -->"
 

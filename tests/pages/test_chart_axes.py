@@ -22,6 +22,7 @@ PAGES = {
     "app_pages/initialization.py": INITIALIZATION_SMALL,
     "app_pages/mlp.py": MLP_SMALL,
     "app_pages/training.py": TRAINING_SMALL,
+    "app_pages/playground.py": {"race": "true"},
 }
 
 
@@ -44,5 +45,5 @@ def test_log_axes_tick_at_one_two_five_or_label_decades(page):
                 assert "values" in axis or "labelExpr" in axis, (element.proto.spec[:200], channel)
                 if "values" in axis:
                     assert {mantissa(v) for v in axis["values"]} <= {1, 2, 5}, axis["values"]
-    if page in (None, "app_pages/mlp.py", "app_pages/training.py"):
+    if page in (None, "app_pages/mlp.py", "app_pages/training.py", "app_pages/playground.py"):
         assert log_channels, "this page draws log axes"

@@ -26,7 +26,8 @@ def _other_ends(page) -> dict[str, str]:
             query[p.key] = "true"
         elif p.widget in ("selectbox", "radio", "segmented") and p.options:
             query[p.key] = str(p.options[-1])
-    return query
+    # Widgets a number reveals (the playground's units of layers 3 to 10) need that number too.
+    return query | getattr(page, "EVERY_WIDGET", {})
 
 
 @pytest.mark.parametrize("name", [n for n in PAGE_PATHS if n != "home"])

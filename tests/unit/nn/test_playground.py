@@ -188,6 +188,29 @@ def test_reset_returns_to_the_initial_network_and_batches():
     pd.testing.assert_frame_equal(pg.step(3), fresh.step(3), check_exact=True)
 
 
+def test_retune_changes_the_rates_and_keeps_the_network_and_batches():
+    pg = Playground(settings(seed=4))
+    pg.step(5)
+    pg.retune(learning_rate=0.3, regularization="l2", regularization_rate=0.01)
+    assert (pg.settings.learning_rate, pg.settings.regularization) == (0.3, "l2")
+    assert pg.steps == 5
+    # From here it is the run that had these rates from the start, given the same network.
+    twin = Playground(settings(seed=4, learning_rate=0.3, regularization="l2", regularization_rate=0.01))
+    twin.step(5)  # the same batches; then its weights are set to pg's
+    for a, b in zip(twin.state.parameters(), pg.state.parameters(), strict=True):
+        np.copyto(a, b)
+    pd.testing.assert_frame_equal(pg.step(4), twin.step(4), check_exact=True)
+    pg.reset()
+    assert pg.settings.learning_rate == 0.3
+
+
+def test_retune_refuses_a_bad_rate_and_keeps_the_old_one():
+    pg = Playground(settings())
+    with pytest.raises(ValueError, match="learning_rate"):
+        pg.retune(learning_rate=50.0)
+    assert pg.settings.learning_rate == 0.03 and pg._optimizer.lr == 0.03
+
+
 def test_a_deep_copy_runs_on_alone():
     pg = Playground(settings())
     pg.step(4)

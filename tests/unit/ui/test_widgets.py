@@ -6,7 +6,7 @@ import pytest
 
 from explainer.ui.widgets import Param
 
-PAGES = ("activations", "home", "depth", "initialization", "mlp", "training")
+PAGES = ("activations", "home", "depth", "initialization", "mlp", "training", "playground")
 
 
 def _page(name: str):

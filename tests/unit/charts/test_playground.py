@@ -1,0 +1,151 @@
+"""The playground's charts: rows from a real playground (nodes placed by layer, link widths that
+follow |w| or log |∂L/∂w|, shades within ±1, thinned loss rows) and templates that validate and
+depend only on the network's shape."""
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+
+from explainer.charts import playground as charts
+from explainer.nn.playground import Playground, PlaygroundSettings
+
+
+@pytest.fixture(scope="module")
+def trained():
+    pg = Playground(PlaygroundSettings(hidden=(4, 3), n_samples=200, seed=2))
+    stats = pg.step(30)
+    return pg, stats
+
+
+def _network(pg, view):
+    return charts.network_rows(pg.neuron_images(6), pg.links(), pg.node_names, view, {"x1": "x₁"})
+
+
+def test_every_node_is_a_grid_of_cells_in_its_layers_column(trained):
+    pg, _ = trained
+    cells = _network(pg, "weights")["cells"]
+    assert len(cells) == 36 * sum(len(names) for names in pg.node_names)
+    assert cells["shade"].between(-1, 1).all() and not cells.isna().any().any()
+    for column, names in enumerate(pg.node_names):
+        mine = cells[cells["node"].isin(names)]
+        assert mine["x"].min() == pytest.approx(column * charts.LAYER_STEP)
+        assert mine["x2"].max() == pytest.approx(column * charts.LAYER_STEP + 1)
+    # Two nodes of a column do not overlap.
+    tops = cells.groupby("node")["y"].min().sort_values()
+    assert (np.diff(tops.to_numpy()) >= 0).all()
+
+
+def test_the_output_picture_is_two_p_minus_one(trained):
+    pg, _ = trained
+    cells = _network(pg, "weights")["cells"]
+    out = cells[cells["node"] == "out"]
+    probability = pg.neuron_images(6).query("node == 'out'")["value"]
+    assert sorted(out["shade"]) == pytest.approx(sorted(2 * probability - 1))
+
+
+def test_link_widths_follow_the_weights_magnitude_in_the_weights_view(trained):
+    pg, _ = trained
+    links = _network(pg, "weights")["links"]
+    order = np.argsort(np.abs(links["weight"].to_numpy()))
+    assert (np.diff(links["width"].to_numpy()[order]) >= 0).all()
+    assert links["width"].max() == pytest.approx(charts.LINK_WIDTH[1])
+    assert set(links["sign"]) <= {"positive", "negative"}
+    assert (links.loc[links["weight"] < 0, "sign"] == "negative").all()
+
+
+def test_link_widths_follow_log_gradient_on_one_scale_for_all_layers(trained):
+    pg, _ = trained
+    links = _network(pg, "gradients")["links"]
+    order = np.argsort(links["grad_mean_abs"].to_numpy())
+    assert (np.diff(links["width"].to_numpy()[order]) >= -1e-12).all()
+    # Shared scale: a tenfold gradient is the same width step in every layer.
+    step = (charts.LINK_WIDTH[1] - charts.LINK_WIDTH[0]) / charts.GRADIENT_DECADES
+    a, b = links.iloc[0], links.iloc[-1]
+    expected = step * (np.log10(b["grad_mean_abs"]) - np.log10(a["grad_mean_abs"]))
+    assert b["width"] - a["width"] == pytest.approx(expected)
+
+
+def test_before_any_update_every_gradient_link_is_thinnest():
+    pg = Playground(PlaygroundSettings(n_samples=80))
+    links = _network(pg, "gradients")["links"]
+    assert (links["width"] == charts.LINK_WIDTH[0]).all() and np.isfinite(links["log10_grad"]).all()
+
+
+def test_layer_rows_leave_zeros_out_and_start_bars_below_every_value(trained):
+    _, stats = trained
+    rows = charts.layer_rows(stats)
+    assert list(rows["layer"].unique()) == ["hidden 1", "hidden 2", "output"]
+    assert (rows["value"] > 0).all() and (rows["base"] <= rows["value"]).all()
+    zero = stats.assign(grad_norm=0.0)
+    assert set(charts.layer_rows(zero)["quantity"]) == {charts.LAYER_QUANTITIES[1]}
+
+
+def test_boundary_rows_discretize_and_show_test_points_on_request(trained):
+    pg, _ = trained
+    grid, points = pg.boundary(10), pg.points()
+    plain = charts.boundary_rows(grid, points)
+    assert set(plain["points"]["split"]) == {"train"} and len(plain["points"]) == pg.n_train
+    both = charts.boundary_rows(grid, points, show_test=True, discretize=True)
+    assert len(both["points"]) == len(points)
+    assert set(both["grid"]["probability"]) <= {0.0, 1.0}
+    assert (plain["grid"]["x2"] - plain["grid"]["x"]).to_numpy() == pytest.approx(1.2)
+
+
+def test_loss_rows_thin_a_long_history_keeping_both_ends():
+    history = pd.DataFrame(
+        {"step": range(5001), "epoch": np.arange(5001) // 25, "train_loss": 1.0, "test_loss": 2.0}
+    )
+    rows = charts.loss_rows(history, most=100)
+    train = rows[rows["split"] == "train"]
+    assert len(train) == 100 and train["step"].iloc[0] == 0 and train["step"].iloc[-1] == 5000
+    assert (rows.loc[rows["split"] == "test", "loss"] == 2.0).all()
+
+
+def test_loss_rows_of_a_race_name_each_run():
+    history = pd.DataFrame(
+        {"step": [0, 1], "epoch": [0, 0], "train_loss": [0.7, 0.6], "test_loss": [0.8, 0.7]}
+    )
+    rows = charts.loss_rows({"ReLU": history, "sigmoid": history.assign(train_loss=0.69)})
+    assert len(rows) == 8 and set(rows["run"]) == {"ReLU", "sigmoid"}
+    assert rows.query("run == 'sigmoid' and split == 'train'")["loss"].tolist() == [0.69, 0.69]
+    assert set(charts.loss_rows(history)["run"]) == {"network"}
+    spec = charts.loss_template(("ReLU", "sigmoid")).to_dict()
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["ReLU", "sigmoid"]
+
+
+@pytest.mark.parametrize("view", charts.VIEWS)
+@pytest.mark.parametrize("lecture", [False, True])
+@pytest.mark.parametrize("screen", ["narrow", "regular", "wide"])
+def test_templates_validate_and_name_their_datasets(view, lecture, screen):
+    network = charts.network_template(4, 8, view, lecture, screen).to_dict()
+    names = {layer["data"]["name"] for layer in network["vconcat"][0]["layer"]}
+    assert names == {"cells", "links", "nodes", "titles"}
+    for template in (
+        charts.layer_bars_template(3, lecture, screen),
+        charts.boundary_template(lecture, screen),
+        charts.loss_template(("network",), lecture, screen),
+    ):
+        assert isinstance(template.to_dict(), dict)
+
+
+def test_the_network_never_grows_past_its_width_budget():
+    for columns in (2, 6, 12):
+        spec = charts.network_template(columns, 8).to_dict()
+        assert spec["vconcat"][0]["width"] <= charts.NETWORK_PX[False]
+
+
+def test_the_gradient_view_colours_by_log_gradient_and_the_weights_view_by_sign():
+    weights = charts.network_template(3, 4, "weights").to_dict()["vconcat"][0]["layer"][0]
+    gradients = charts.network_template(3, 4, "gradients").to_dict()["vconcat"][0]["layer"][0]
+    assert weights["encoding"]["color"]["field"] == "sign"
+    assert gradients["encoding"]["color"]["field"] == "log10_grad"
+    assert weights["encoding"]["strokeWidth"] == {"field": "width", "type": "quantitative", "scale": None}
+
+
+def test_an_unknown_view_is_refused_with_the_views():
+    with pytest.raises(
+        ValueError, match=r"Unknown link view 'bias'; expected one of \['weights', 'gradients'\]"
+    ):
+        charts.network_template(3, 4, "bias")
+    assert isinstance(charts.loss_template(), alt.Chart)
