@@ -87,19 +87,21 @@ else:
     @st.fragment(run_every=0.5 if timing else None)
     def properties_section() -> None:
         now = page.costs(tuple(keys), items, typed)
-        if timing and not page.pending_labels(table, now):
+        pending = page.pending_labels(table, now)
+        if timing and not pending:
             st.rerun()
-        ui.table(page.with_costs(table, now), "activation_properties", hide=["key"])
-        if page.pending_labels(table, now):
+        shown = page.with_costs(table, now)
+        ui.table(shown, "activation_properties", hide=["key"])
+        if pending:
             st.caption(
-                f"Timing f and f′ of {', '.join(map(ui.escape, page.pending_labels(table, now)))} on a million inputs; "
+                f"Timing f and f′ of {', '.join(map(ui.escape, pending))} on a million inputs; "
                 "the cost columns follow in a moment."
             )
         ui.prose(
             "Every column is computed from f and f′ on a grid of step 0.001 over [−20, 20] (ranges also "
             "look at ±10⁹); E f(z) is the mean output for z ~ N(0, 1), by quadrature. "
             "At a kink the derivative is the one from the left, so ReLU′(0) = 0. "
-            + describe_costs(page.with_costs(table, now), page.matmul_cost() * 1e3),
+            + describe_costs(shown, page.matmul_cost() * 1e3),
             title="How the table is computed",
         )
 

@@ -156,14 +156,6 @@ class CostTimer:
                 found.append(future.result() if future.done() else None)
         return found
 
-    def wait(self, chosen: Sequence[Chosen], timeout: float = 60.0) -> list[tuple[float, float] | None]:
-        """``costs`` once every chosen activation is timed (for notebooks and tests)."""
-        self.costs(chosen)
-        with self._lock:
-            futures = [self._results[_cost_key(item)] for item in chosen]
-        concurrent.futures.wait(futures, timeout=timeout)
-        return self.costs(chosen)
-
 
 def _cost_key(item: Chosen) -> tuple:
     if item.activation.key == "typed":

@@ -421,14 +421,18 @@ def _network(pg: Playground, statistics, view: str, name: str) -> None:
     )
 
 
-def _sentences(pg: Playground, statistics) -> list[str]:
+def _sentences(pg: Playground, statistics, divergence: bool = False) -> list[str]:
+    """The loss, where the gradient fades, and dead units (or, with ``divergence`` and no dead
+    units, why the network stopped), written from ``pg``'s numbers."""
     train_loss, test_loss = pg.loss()
     sentences = [
         lesson.loss_sentence(train_loss, test_loss, pg.steps, pg.epoch),
         lesson.fade_sentence(statistics, pg.steps),
     ]
-    dead = lesson.dead_sentence(statistics, pg.settings.hidden)
-    return [*sentences, *([dead] if dead else [])]
+    extra = lesson.dead_sentence(statistics, pg.settings.hidden)
+    if divergence and not extra:
+        extra = lesson.divergence_sentence(pg.message, pg.settings.learning_rate)
+    return [*sentences, *([extra] if extra else [])]
 
 
 def _stopped(pg: Playground) -> None:
@@ -498,13 +502,4 @@ def frame(
 
 def notes(pg: Playground) -> list[str]:
     """The presenter's talking points from the playground's numbers now."""
-    statistics = pg.statistics()
-    train_loss, test_loss = pg.loss()
-    points = [
-        lesson.loss_sentence(train_loss, test_loss, pg.steps, pg.epoch),
-        lesson.fade_sentence(statistics, pg.steps),
-    ]
-    extra = lesson.dead_sentence(statistics, pg.settings.hidden) or lesson.divergence_sentence(
-        pg.message, pg.settings.learning_rate
-    )
-    return [*points, *([extra] if extra else [])]
+    return _sentences(pg, pg.statistics(), divergence=True)
