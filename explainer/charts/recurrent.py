@@ -90,11 +90,11 @@ def products(names: Sequence[str], *, lecture: bool = False, screen: str = "regu
     )  # fmt: skip
 
 
-def forget_heatmap(data: pd.DataFrame, *, lecture: bool = False, screen: str = "regular") -> alt.Chart:
+def forget_heatmap(*, lecture: bool = False, screen: str = "regular") -> alt.Chart:
     """The LSTM's forget gate f over time bins (``t_start`` to ``t_end``) × ``unit``, coloured from
-    0 (forgets) to 1 (keeps): the rows of ``lessons.recurrent.forget_gate_rows``."""
+    0 (forgets) to 1 (keeps); rows named "data" from ``lessons.recurrent.forget_gate_rows``."""
     chart = (
-        alt.Chart(data)
+        alt.Chart(alt.NamedData("data"))
         .mark_rect()
         .encode(
             x=alt.X("t_start:Q", title="time step t", scale=alt.Scale(nice=False, zero=False)),

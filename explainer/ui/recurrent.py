@@ -22,6 +22,7 @@ from ..nn.recurrent import (
     train_recurrent,
 )
 from .display import chart, computed, table
+from .training import _throttled as throttled  # one progress message a tenth of a second at most
 from .viewport import screen
 from .widgets import Param
 
@@ -121,14 +122,22 @@ class Traces:
 
 
 @st.cache_data(max_entries=TRACE_CACHE_ENTRIES, show_spinner=False)
+def _trace(cell: str, steps: int, hidden: int, rho: float, forget_bias: float, seed: int) -> GradientTrace:
+    """Cached ``gradient_trace``; callers pass ρ only to the plain RNNs and the bias only to the
+    LSTM, so moving one recomputes only the cells it changes."""
+    return gradient_trace(cell, steps, hidden, spectral_radius=rho, forget_bias=forget_bias, seed=seed)
+
+
 def traces(steps: int, hidden: int, rho: float, forget_bias: float, seed: int, relu: bool) -> Traces:
-    """Cached ``gradient_trace`` of the RNN, GRU and LSTM (and the ReLU RNN with ``relu``)."""
+    """The RNN, GRU and LSTM (and the ReLU RNN with ``relu``), each from its own cache."""
     keys = ("rnn", *(("rnn_relu",) if relu else ()), "gru", "lstm")
-    common = dict(spectral_radius=rho, forget_bias=forget_bias, seed=seed)
-    cells = {key: gradient_trace(key, steps, hidden, **common) for key in keys}
+
+    def one(key: str, bias: float = forget_bias) -> GradientTrace:
+        cell_rho = rho if key in ("rnn", "rnn_relu") else 1.0
+        return _trace(key, steps, hidden, cell_rho, bias if key == "lstm" else 1.0, seed)
+
     other = FORGET_BIASES[1] if forget_bias == FORGET_BIASES[0] else FORGET_BIASES[0]
-    other_lstm = gradient_trace("lstm", steps, hidden, spectral_radius=rho, forget_bias=other, seed=seed)
-    return Traces(cells, other_lstm, other)
+    return Traces({key: one(key) for key in keys}, one("lstm", other), other)
 
 
 def _shares(progress: Progress, done: int, parts: int) -> Progress:
@@ -142,6 +151,7 @@ def _shares(progress: Progress, done: int, parts: int) -> Progress:
 @store.persisted
 def race(steps: int, iterations: int, seed: int, _progress: Progress = None) -> dict[str, RecurrentTraining]:
     """Cached runs of ``RACE_CELLS`` on the adding problem of length ``steps``, label → run."""
+    _progress = throttled(_progress)
     return {
         CELL_LABELS[key]: train_recurrent(
             key,
@@ -163,6 +173,7 @@ def clipping(
     steps: int, rho: float, clip: float, seed: int, _progress: Progress = None
 ) -> dict[str, RecurrentTraining]:
     """Cached runs of the ReLU RNN at ρ = ``rho`` with plain SGD, without and with clipping at ``clip``."""
+    _progress = throttled(_progress)
     runs = {}
     for i, (name, threshold) in enumerate((("no clipping", None), (f"clipped at {clip:g}", clip))):
         runs[name] = train_recurrent(
@@ -227,12 +238,11 @@ def show_cell_path(found: Traces, settings: dict[str, Any], lecture: bool) -> li
     cells = lesson.forget_gate_rows(lstm.forget_gates)
     chart(
         charts.forget_heatmap,
-        cells,
         lecture=lecture,
         screen=screen(),
         name="recurrent_forget_gates",
         data=cells,
-        key=("forget", tuple(sorted(settings.items())), lecture),
+        datasets={"data": cells},
     )
     shown = cells["unit"].max()
     if lstm.forget_gates.shape[1] > shown:

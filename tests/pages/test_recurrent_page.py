@@ -36,7 +36,7 @@ def bullets(at) -> str:
 def test_the_page_opens_at_its_defaults_with_sentences_from_the_drawn_numbers():
     at = open_page(PAGE)
     assert_clean_charts(at, 3)  # gradients, forget gates, products
-    found = page.traces(200, 32, 1.0, 1.0, 0, False)
+    found = page.traces(200, 32, 1.0, 1.0, 0, False)  # from the page's cache
     rnn = found.cells["rnn"].frame
     step = lesson.fade_step(rnn)
     assert f"at step {step} of 200" in bullets(at)

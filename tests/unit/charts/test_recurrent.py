@@ -57,7 +57,10 @@ def test_the_products_chart_draws_the_forget_gates_and_the_jacobians(traces):
 
 def test_the_forget_gate_heatmap_colours_zero_to_one(traces):
     cells = lesson.forget_gate_rows(traces["lstm"].forget_gates)
-    (encoding,) = _encodings(charts.forget_heatmap(cells))
+    assert set(cells.columns) == {"t_start", "t_end", "unit", "forget_gate"} and not cells.isna().any().any()
+    built = charts.forget_heatmap(screen="narrow")
+    assert spec(built)["data"] == {"name": "data"}
+    (encoding,) = _encodings(built)
     assert encoding["color"]["field"] == "forget_gate" and encoding["color"]["scale"]["domain"] == [0, 1]
     assert encoding["x"]["field"] == "t_start" and encoding["x2"]["field"] == "t_end"
 
