@@ -21,8 +21,9 @@ from ..nn.recurrent import (
     gradient_trace,
     train_recurrent,
 )
-from .display import chart, computed, table
+from .display import chart, table
 from .training import _throttled as throttled  # one progress message a tenth of a second at most
+from .training import results as results  # the page draws each section through it, as training does
 from .viewport import screen
 from .widgets import Param
 
@@ -333,19 +334,3 @@ def show_clipping(runs: dict[str, RecurrentTraining], settings: dict[str, Any], 
     sentences = lesson.clipping_sentences(plain, clipped)
     _bullets(sentences)
     return sentences
-
-
-def results(
-    run: Callable[..., Any],
-    running: str,
-    show: Callable[[Any, dict[str, Any], bool], list[str]],
-    settings: dict[str, Any],
-    lecture: bool,
-) -> list[str]:
-    """``run(**settings)`` with a progress bar saying ``running``, then ``show``; a refused
-    setting is said instead."""
-    result, problem = computed(run, running, **settings)
-    if problem:
-        st.error(problem, icon=":material/block:")
-        return []
-    return show(result, settings, lecture)
