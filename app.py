@@ -58,6 +58,12 @@ PAGES = [
         url_path="training",
     ),
     st.Page(
+        "app_pages/recurrent.py",
+        title="Through time: RNN and LSTM",
+        icon=":material/replay:",
+        url_path="recurrent",
+    ),
+    st.Page(
         "app_pages/playground.py",
         title="Playground",
         icon=":material/play_circle:",

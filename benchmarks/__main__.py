@@ -21,6 +21,7 @@ MODULES = [
     "bench_pages",
     "bench_training",
     "bench_playground",
+    "bench_recurrent",
     "bench_moves",
     "bench_live_moves",
     "bench_fresh",

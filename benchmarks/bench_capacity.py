@@ -48,7 +48,7 @@ from .live import Server
 from .protocol import OPTION_WIDGETS, Run, Visitor
 
 PAGES = {"home": "", "activations": "activations", "depth": "depth", "initialization": "initialization",
-         "training": "training", "mlp": "mlp", "playground": "playground"}  # fmt: skip
+         "training": "training", "mlp": "mlp", "recurrent": "recurrent", "playground": "playground"}  # fmt: skip
 STEADY_VISITORS = (1, 5, 10, 20, 40)
 STEADY_SECONDS = 60.0
 ARRIVAL_SECONDS = 5.0

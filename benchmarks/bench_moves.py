@@ -111,6 +111,12 @@ PAGE_MOVES: dict[str, tuple[Move, ...]] = {
         Move("trials", (50, 200, 25, 400), FAST),
         Move("lr", (0.2, 0.3, 0.05, 0.5, 0.03, 1.0, 0.02, 0.01), FAST, after=("depth", 5)),
     ),
+    "app_pages/recurrent.py": (
+        Move("steps", (250, 300, 150, 350, 100, 400, 50, 500), FAST),
+        Move("rho", (0.9, 1.1, 0.8, 1.2, 0.7, 1.3, 0.6, 1.5), FAST),
+        Move("hidden", (40, 24, 48, 16, 56, 8, 64), FAST),
+        Move("rho", (0.9, 1.1, 0.8, 1.2, 0.7, 1.3, 0.6, 1.5), FAST, after=("steps", 500)),
+    ),
 }
 
 

@@ -69,6 +69,7 @@ from .network import (
 )
 from .network import PRESETS as DEPTH_PRESETS
 from .nn.playground import Playground, PlaygroundSettings
+from .nn.recurrent import CELLS, Cell, RecurrentTraining, recurrent_gradients, train_recurrent
 from .properties import activation_properties, evaluation_seconds, properties_table
 from .training import PRESETS as TRAINING_PRESETS
 from .training import (
@@ -200,5 +201,11 @@ __all__ = [
     # the playground
     "Playground",
     "PlaygroundSettings",
+    # the recurrent page
+    "CELLS",
+    "Cell",
+    "RecurrentTraining",
+    "recurrent_gradients",
+    "train_recurrent",
     *_LAZY,
 ]

@@ -26,6 +26,7 @@ def decade_lines(
     *,
     y_title: str,
     x_title: str = "layer (1 = nearest the input)",
+    x: str = "layer",
     points: bool = False,
     lecture: bool = False,
     height: int | None = None,
@@ -34,7 +35,8 @@ def decade_lines(
     """Lines of ``log10`` against ``layer`` on an axis labelled in powers of ten, one per
     ``series`` (in the order ``names``, drawn in ``colors`` with ``dashes``).
 
-    Rows (named "data"): layer, series, log10, text (the value as shown in the tooltip). A log10
+    Rows (named "data"): layer (or the column ``x``: a time step, say), series, log10, text (the
+    value as shown in the tooltip). A log10
     axis instead of a log scale: values far beyond float64 (a gradient of 1e-400, measured in
     logs) stay drawable, and rows that are exactly 0 are simply absent.
     """
@@ -43,7 +45,7 @@ def decade_lines(
         alt.Chart(alt.NamedData("data"))
         .mark_line(point=alt.OverlayMarkDef(filled=True, size=60 if lecture else 30) if points else False)
         .encode(
-            x=alt.X("layer:Q", title=x_title, axis=alt.Axis(tickMinStep=1), scale=alt.Scale(zero=False)),
+            x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(tickMinStep=1), scale=alt.Scale(zero=False)),
             y=alt.Y("log10:Q", axis=_decades(y_title), scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "series:N", scale=alt.Scale(domain=list(names), range=list(colors)), legend=legend
@@ -55,7 +57,7 @@ def decade_lines(
             ),
             tooltip=[
                 alt.Tooltip("series:N", title="line"),
-                alt.Tooltip("layer:Q", title="layer"),
+                alt.Tooltip(f"{x}:Q", title=x),
                 alt.Tooltip("text:N", title="value"),
             ],
         )

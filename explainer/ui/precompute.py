@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .. import store
 from ..lessons.initialization.travel import variance_travel_depths
-from . import depth, initialization, mlp, playground, training
+from . import depth, initialization, mlp, playground, recurrent, training
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 SCENE_PAGES = {
@@ -37,6 +37,7 @@ SCENE_PAGES = {
     "app_pages/initialization.py": initialization.SCENES,
     "app_pages/mlp.py": mlp.SCENES,
     "app_pages/training.py": training.SCENES,
+    "app_pages/recurrent.py": recurrent.SCENES,
     "app_pages/playground.py": playground.SCENES,
 }
 

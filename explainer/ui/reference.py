@@ -18,6 +18,7 @@ PAGE_PATHS = {
     "initialization": "/initialization",
     "mlp": "/mlp",
     "training": "/training",
+    "recurrent": "/recurrent",
     "playground": "/playground",
 }
 START, END = "<!-- url-table:start -->", "<!-- url-table:end -->"

@@ -36,7 +36,7 @@ WARM_UP_ENV = "VANISHING_POINT_WARM_UP"
 # The page modules of explainer.ui, each with its SCENES, by the url path app.py gives the page.
 PAGES = {"": "home", "activations": "activations", "depth": "depth",
          "initialization": "initialization", "mlp": "mlp", "training": "training",
-         "playground": "playground"}  # fmt: skip
+         "recurrent": "recurrent", "playground": "playground"}  # fmt: skip
 # A visit that has not finished by then is abandoned (the warm-up goes on with the next).
 VISIT_TIMEOUT_SECONDS = 120
 # Waiting for Streamlit's runtime to exist and run (the script's first run can precede it only in

@@ -27,6 +27,7 @@ TITLES = {
     "app_pages/initialization.py": "Initialization",
     "app_pages/mlp.py": "MLP comparison",
     "app_pages/training.py": "Training dynamics",
+    "app_pages/recurrent.py": "Through time: RNN and LSTM",
     "app_pages/playground.py": "Playground",
 }
 # Every slider thumb: its value and its ends.

@@ -22,6 +22,7 @@ PAGES = {
     "app_pages/initialization.py": INITIALIZATION_SMALL,
     "app_pages/mlp.py": MLP_SMALL,
     "app_pages/training.py": TRAINING_SMALL,
+    "app_pages/recurrent.py": {"steps": "50", "hidden": "8"},
     "app_pages/playground.py": {"race": "true"},
 }
 

@@ -169,6 +169,11 @@ def _playground():
 
 
 @functools.cache
+def _recurrent_training():
+    return explainer.train_recurrent("lstm", "adding", 4, 3, iterations=3)
+
+
+@functools.cache
 def _network_run():
     return explainer.network_run("tanh", 3, 8, batch=16, clip_norm=1.0)
 
@@ -220,6 +225,11 @@ TABLES = {
     "Playground/links": lambda: _playground().links(),
     "Playground/points": lambda: _playground().points(),
     "Playground/history": lambda: _playground().history(),
+    "recurrent_gradients/rnn": lambda: explainer.recurrent_gradients("rnn", 4, 3),
+    "recurrent_gradients/gru": lambda: explainer.recurrent_gradients("gru", 4, 3),
+    "recurrent_gradients/lstm": lambda: explainer.recurrent_gradients("lstm", 4, 3),
+    "RecurrentTraining/history": lambda: _recurrent_training().history,
+    "RecurrentTraining/gradients": lambda: _recurrent_training().gradients,
     "MLPComparison/history": lambda: _mlp_comparison().history,
     "MLPComparison/updates": lambda: _mlp_comparison().updates,
     "MLPComparison/dead": lambda: _mlp_comparison().dead,

@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 from explainer import store
-from explainer.ui import depth, initialization, mlp, playground, training, warmup
+from explainer.ui import depth, initialization, mlp, playground, recurrent, training, warmup
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -37,6 +37,7 @@ def test_the_warm_up_visits_every_named_scene_by_its_link():
             ("initialization", initialization),
             ("mlp", mlp),
             ("training", training),
+            ("recurrent", recurrent),
             ("playground", playground),
         )
         for name in module.SCENES

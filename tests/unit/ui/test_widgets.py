@@ -6,7 +6,7 @@ import pytest
 
 from explainer.ui.widgets import Param
 
-PAGES = ("activations", "home", "depth", "initialization", "mlp", "training", "playground")
+PAGES = ("activations", "home", "depth", "initialization", "mlp", "training", "recurrent", "playground")
 
 
 def _page(name: str):
