@@ -193,7 +193,7 @@ def clipping(
     return runs
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=1, show_spinner=False)
 def baseline_check() -> tuple[float, float]:
     """Cached ``lesson.baseline_check``: always answering 1 on 100,000 fresh problems."""
     return lesson.baseline_check()
