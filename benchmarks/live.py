@@ -322,7 +322,9 @@ async def _warm(browser, base: str, paths: list[str]) -> None:
     await context.close()
 
 
-async def _run(server: Server, paths: list[str], users: int, seconds: float, moves: int) -> VisitorReport:
+async def _run(
+    server: Server, paths: list[str], users: int, seconds: float, moves: int, warm: bool = True
+) -> VisitorReport:
     from playwright.async_api import async_playwright
 
     report = VisitorReport()
@@ -330,7 +332,8 @@ async def _run(server: Server, paths: list[str], users: int, seconds: float, mov
         browser = await playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        await _warm(browser, server.url, paths)
+        if warm:
+            await _warm(browser, server.url, paths)
         deadline = time.monotonic() + seconds
         with PeakMemory(server) as memory:
             await asyncio.gather(
@@ -366,11 +369,12 @@ def run_in_thread(coroutine):
 
 
 def run_visitors(
-    server: Server, paths: list[str], users: int, seconds: float, moves: int = 3
+    server: Server, paths: list[str], users: int, seconds: float, moves: int = 3, warm: bool = True
 ) -> VisitorReport:
     """``users`` browser contexts at once for ``seconds``, each cycling ``paths`` (url paths of
-    pages) and pressing arrow keys on a slider ``moves`` times per page.
+    pages) and pressing arrow keys on a slider ``moves`` times per page; with ``warm``, after one
+    visit to every page (the latencies then are those of a server that has been up a while).
 
     The event loop runs in a thread of its own: a test session that already holds Playwright's
     sync API has a loop running in the main thread, where ``asyncio.run`` refuses to start."""
-    return run_in_thread(_run(server, paths, users, seconds, moves))
+    return run_in_thread(_run(server, paths, users, seconds, moves, warm))

@@ -1,4 +1,4 @@
-"""Three visitors at once, each cycling every page in Chromium for a quarter of a minute: every page
+"""Three visitors at once, each cycling every page in Chromium for 25 seconds: every page
 they reach renders, and none sees an exception or a stall.
 
 This is the smoke version of the benchmark's twelve visitors for a minute (`python -m benchmarks
@@ -12,14 +12,15 @@ import pytest
 from benchmarks.live import run_visitors
 from tests.pages.conftest import page_url_paths
 
-SECONDS = 15
+SECONDS = 25
 VISITORS = 3
 
 
 @pytest.mark.browser
 def test_three_visitors_cycling_every_page_at_once_see_no_exception(server):
     paths = list(page_url_paths().values())
-    report = run_visitors(server, paths, users=VISITORS, seconds=SECONDS, moves=2)
+    # No warm-up visit first: the test asks only that the app holds, not how fast it answers.
+    report = run_visitors(server, paths, users=VISITORS, seconds=SECONDS, moves=2, warm=False)
     assert report.exceptions == []
     assert report.stalls == [], "every page a visitor opened finished drawing"
     assert set(paths[:VISITORS]) <= set(report.renders), "each visitor's first page rendered"
