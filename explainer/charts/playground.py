@@ -8,6 +8,9 @@ network's shape, the view, lecture mode and the screen, so a playing frame costs
 
 from __future__ import annotations
 
+import base64
+import struct
+import zlib
 from collections.abc import Sequence
 
 import altair as alt
@@ -38,7 +41,10 @@ NODE_PX = {False: 34, True: 46}  # a node's side on screen, at most
 NETWORK_PX = {False: 660, True: 1000}  # the widest the network may draw, legend aside
 # TensorFlow Playground's colours: orange for negative, blue for positive (weights and pictures).
 NEGATIVE, POSITIVE = ORANGE, "#0072B2"
-SHADE_SCHEME = alt.Scale(domain=[-1, 0, 1], range=[NEGATIVE, "#F2F2F2", POSITIVE])
+SHADE_MIDDLE = "#F2F2F2"
+# Interpolated in RGB, as ``shade_colors`` does for the node pictures, so a shade has one colour
+# whether a picture's pixel or the boundary's cell shows it.
+SHADE_SCHEME = alt.Scale(domain=[-1, 0, 1], range=[NEGATIVE, SHADE_MIDDLE, POSITIVE], interpolate="rgb")
 LINK_WIDTH = (0.4, 6.0)  # px, the weakest and the strongest link of a frame
 GRADIENT_DECADES = 8  # the gradient view's width scale spans this many decades below the largest
 MAX_LOSS_ROWS = 400
@@ -70,6 +76,67 @@ def _node_positions(node_names: Sequence[Sequence[str]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["node", "column", "x", "y"])
 
 
+def picture_resolution(images: pd.DataFrame) -> int:
+    """The side, in cells, of each node's picture in ``Playground.neuron_images``' table."""
+    return round(float(np.sqrt(len(images) / max(1, images["node"].nunique()))))
+
+
+def node_shades(images: pd.DataFrame) -> pd.DataFrame:
+    """Each node's picture as cells, from ``Playground.neuron_images``: ``node``, ``ix`` and ``iy``
+    (the cell's column and row on the plane, ``iy`` growing upwards as x₂ does), ``shade`` in
+    [−1, 1]: a value within ±1 as it is, a larger one scaled by the node's largest |value|; the
+    output's P(class 1) as 2P − 1."""
+    resolution = picture_resolution(images)
+    cell = 2 * PLANE / resolution
+    value = images["value"].to_numpy(dtype=float)
+    out = images["layer"].to_numpy() == images["layer"].max()
+    scale = images.assign(a=np.abs(value)).groupby("node", observed=True)["a"].transform("max").to_numpy()
+    shade = np.where(out, 2 * value - 1, value / np.maximum(1.0, scale))
+    return pd.DataFrame(
+        {
+            "node": images["node"].astype(str).to_numpy(),
+            "ix": np.clip(np.round((images["x1"].to_numpy() + PLANE) / cell - 0.5), 0, resolution - 1).astype(
+                int
+            ),
+            "iy": np.clip(np.round((images["x2"].to_numpy() + PLANE) / cell - 0.5), 0, resolution - 1).astype(
+                int
+            ),
+            "shade": np.clip(shade, -1.0, 1.0),
+        }
+    )
+
+
+def _rgb(color: str) -> np.ndarray:
+    return np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def shade_colors(shade: np.ndarray) -> np.ndarray:
+    """RGB bytes (``shade.shape`` + (3,)) for shades in [−1, 1]: ``SHADE_SCHEME``'s colours,
+    interpolated in RGB as the scheme is."""
+    shade = np.clip(np.asarray(shade, dtype=float), -1.0, 1.0)[..., None]
+    middle = _rgb(SHADE_MIDDLE)
+    ends = np.where(shade < 0, _rgb(NEGATIVE), _rgb(POSITIVE))
+    return np.round(middle + np.abs(shade) * (ends - middle)).astype(np.uint8)
+
+
+def png_data_url(pixels: np.ndarray) -> str:
+    """A data URL of an 8-bit RGB PNG of ``pixels`` (rows × columns × 3, top row first)."""
+    height, width, _ = pixels.shape
+    rows = np.concatenate([np.zeros((height, 1), np.uint8), pixels.reshape(height, width * 3)], axis=1)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB, no interlace
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows.tobytes()))
+        + chunk(b"IEND", b"")
+    )
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
 def network_rows(
     images: pd.DataFrame,
     links: pd.DataFrame,
@@ -79,37 +146,34 @@ def network_rows(
 ) -> dict[str, pd.DataFrame]:
     """The network chart's rows from ``Playground.neuron_images`` and ``.links``:
 
-    **cells**: ``x``, ``x2``, ``y``, ``y2`` (chart units), ``node``, ``shade`` in [−1, 1] (a value
-    within ±1 as it is, a larger one scaled by the node's largest |value|; P(class 1) as 2P − 1).
+    **pictures**: ``node``, ``x``, ``y`` (the picture's top left corner, chart units), ``url``
+    (a PNG of ``node_shades``' cells: one pixel per cell, orange negative, blue positive).
     **links**: ``x``, ``y``, ``x2``, ``y2``, ``layer``, ``source``, ``target``, ``weight``,
     ``grad_mean_abs``, ``sign`` ("positive"/"negative"), ``log10_grad`` (floored at
     ``GRADIENT_DECADES`` below the largest), ``width`` (px): |w| over the largest |w| (weights
     view) or the position of |∂L/∂w| on the log scale shared by all layers (gradients view).
     **nodes**: ``node``, ``label``, ``x``, ``y`` (beside each node), and ``titles``: ``title``,
-    ``x``, ``y`` above each column."""
+    ``x``, ``y`` above each column.
+
+    One picture per node rather than a rectangle per cell: a browser redraws a few dozen images
+    in a fraction of the time it takes for thousands of rectangles, which sets the frame rate."""
     check_view(view)
     labels = labels or {}
     positions = _node_positions(node_names).set_index("node")
-    resolution = round(float(np.sqrt(len(images) / max(1, images["node"].nunique()))))
-    cell = 2 * PLANE / resolution
-    node = images["node"].astype(str).to_numpy()
-    ix = np.clip(np.round((images["x1"].to_numpy() + PLANE) / cell - 0.5), 0, resolution - 1)
-    iy = np.clip(np.round((images["x2"].to_numpy() + PLANE) / cell - 0.5), 0, resolution - 1)
-    left = positions["x"].reindex(node).to_numpy()
-    top = positions["y"].reindex(node).to_numpy()
-    value = images["value"].to_numpy(dtype=float)
-    out = images["layer"].to_numpy() == images["layer"].max()
-    scale = images.assign(a=np.abs(value)).groupby("node", observed=True)["a"].transform("max").to_numpy()
-    shade = np.where(out, 2 * value - 1, value / np.maximum(1.0, scale))
-    cells = pd.DataFrame(
+    cells = node_shades(images)
+    resolution = picture_resolution(images)
+    order = list(dict.fromkeys(cells["node"]))
+    pixels = np.full((len(order), resolution, resolution, 3), 255, dtype=np.uint8)
+    index = pd.Index(order).get_indexer(cells["node"])
+    pixels[index, resolution - 1 - cells["iy"].to_numpy(), cells["ix"].to_numpy()] = shade_colors(
+        cells["shade"].to_numpy()
+    )
+    pictures = pd.DataFrame(
         {
-            "x": left + ix / resolution,
-            "x2": left + (ix + 1) / resolution,
-            # The plane's x2 grows upwards, the chart's y downwards.
-            "y": top + (resolution - 1 - iy) / resolution,
-            "y2": top + (resolution - iy) / resolution,
-            "node": node,
-            "shade": np.clip(shade, -1.0, 1.0),
+            "node": order,
+            "x": positions["x"].reindex(order).to_numpy(),
+            "y": positions["y"].reindex(order).to_numpy(),
+            "url": [png_data_url(picture) for picture in pixels],
         }
     )
     source = positions.reindex(links["source"].to_numpy())
@@ -159,7 +223,7 @@ def network_rows(
             "y": -0.45,
         }
     )
-    return {"cells": cells, "links": link_rows, "nodes": nodes, "titles": titles}
+    return {"pictures": pictures, "links": link_rows, "nodes": nodes, "titles": titles}
 
 
 def network_template(
@@ -167,7 +231,7 @@ def network_template(
 ) -> alt.VConcatChart:
     """The network: every node a small picture of its output over the plane (orange negative,
     blue positive), links from node to node coloured by the weight's sign (weights view) or by
-    log10 |∂L/∂w| (gradients view) and as wide as ``network_rows`` says. Rows by name: "cells",
+    log10 |∂L/∂w| (gradients view) and as wide as ``network_rows`` says. Rows by name: "pictures",
     "links", "nodes", "titles". ``columns``: layers including input and output; ``tallest``: the
     most nodes in one column; they fix the chart's size."""
     check_view(view)
@@ -213,17 +277,11 @@ def network_template(
             ],
         )
     )
+    side = width / span  # a node's side in px: one chart unit
     pictures = (
-        alt.Chart(alt.NamedData("cells"))
-        .mark_rect()
-        .encode(
-            x=x("x"),
-            x2="x2:Q",
-            y=y("y"),
-            y2="y2:Q",
-            color=alt.Color("shade:Q", scale=SHADE_SCHEME, legend=None),
-            tooltip=[alt.Tooltip("node:N")],
-        )
+        alt.Chart(alt.NamedData("pictures"))
+        .mark_image(width=side, height=side, align="left", baseline="top", smooth=False)
+        .encode(x=x("x"), y=y("y"), url="url:N", tooltip=[alt.Tooltip("node:N")])
     )
     names = (
         alt.Chart(alt.NamedData("nodes"))

@@ -225,7 +225,7 @@ SCENE_LABELS = lesson.SCENE_LABELS
 SCENE_DESCRIPTIONS = lesson.SCENE_DESCRIPTIONS
 
 # A frame: this many updates, then the redraw, every FRAME_SECONDS while playing.
-FRAME_SECONDS = 0.2
+FRAME_SECONDS = 0.15
 STEPS_PER_FRAME = 10
 # The nodes' pictures: finer for a small network, coarser where there are many nodes.
 IMAGE_RESOLUTION = {True: 16, False: 10}  # a network of at most SMALL_NETWORK nodes: True

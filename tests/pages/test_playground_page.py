@@ -15,7 +15,7 @@ from explainer.ui import playground as page
 from .conftest import assert_clean, open_page, presenter_points
 
 PAGE = "app_pages/playground.py"
-CHARTS = {"cells", "links", "nodes", "titles", "layers", "losses", "grid", "points"}
+CHARTS = {"pictures", "links", "nodes", "titles", "layers", "losses", "grid", "points"}
 
 
 def datasets(at) -> dict[str, pd.DataFrame]:

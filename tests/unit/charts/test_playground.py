@@ -2,6 +2,9 @@
 follow |w| or log |∂L/∂w|, shades within ±1, thinned loss rows) and templates that validate and
 depend only on the network's shape."""
 
+import base64
+import io
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -22,23 +25,58 @@ def _network(pg, view):
     return charts.network_rows(pg.neuron_images(6), pg.links(), pg.node_names, view, {"x1": "x₁"})
 
 
-def test_every_node_is_a_grid_of_cells_in_its_layers_column(trained):
+def test_every_node_is_a_grid_of_cells_with_shades_within_one(trained):
     pg, _ = trained
-    cells = _network(pg, "weights")["cells"]
+    cells = charts.node_shades(pg.neuron_images(6))
     assert len(cells) == 36 * sum(len(names) for names in pg.node_names)
     assert cells["shade"].between(-1, 1).all() and not cells.isna().any().any()
+    # Every cell of every node's 6 × 6 grid, once.
+    assert (cells.groupby("node")[["ix", "iy"]].apply(lambda g: len(set(zip(g.ix, g.iy, strict=True)))) == 36).all()
+
+
+def test_every_node_is_one_picture_in_its_layers_column(trained):
+    pg, _ = trained
+    pictures = _network(pg, "weights")["pictures"]
+    assert list(pictures["node"]) == [name for names in pg.node_names for name in names]
     for column, names in enumerate(pg.node_names):
-        mine = cells[cells["node"].isin(names)]
-        assert mine["x"].min() == pytest.approx(column * charts.LAYER_STEP)
-        assert mine["x2"].max() == pytest.approx(column * charts.LAYER_STEP + 1)
-    # Two nodes of a column do not overlap.
-    tops = cells.groupby("node")["y"].min().sort_values()
-    assert (np.diff(tops.to_numpy()) >= 0).all()
+        mine = pictures[pictures["node"].isin(names)]
+        assert mine["x"].to_numpy() == pytest.approx(column * charts.LAYER_STEP)
+        # Two nodes of a column do not overlap: their tops are a side and more apart.
+        assert (np.diff(mine["y"].to_numpy()) >= 1).all()
+
+
+def decode_png(url: str) -> np.ndarray:
+    """The pixels of a data URL PNG, decoded by Pillow (an independent decoder)."""
+    from PIL import Image
+
+    assert url.startswith("data:image/png;base64,")
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGB"))
+
+
+def test_each_picture_shows_its_cells_shades_with_the_planes_top_row_first(trained):
+    pg, _ = trained
+    images = pg.neuron_images(6)
+    cells = charts.node_shades(images)
+    pictures = _network(pg, "weights")["pictures"].set_index("node")
+    for node, mine in cells.groupby("node"):
+        pixels = decode_png(pictures.loc[node, "url"])
+        assert pixels.shape == (6, 6, 3)
+        expected = charts.shade_colors(mine["shade"].to_numpy())
+        assert (pixels[5 - mine["iy"].to_numpy(), mine["ix"].to_numpy()] == expected).all()
+
+
+def test_shade_colours_are_the_schemes_ends_and_middle():
+    colors = charts.shade_colors(np.array([-1.0, 0.0, 1.0, 5.0]))
+    hex_colors = ["#" + "".join(f"{c:02X}" for c in rgb) for rgb in colors]
+    assert hex_colors == [
+        c.upper() for c in (charts.NEGATIVE, charts.SHADE_MIDDLE, charts.POSITIVE, charts.POSITIVE)
+    ]
+    assert charts.SHADE_SCHEME.to_dict()["interpolate"] == "rgb"
 
 
 def test_the_output_picture_is_two_p_minus_one(trained):
     pg, _ = trained
-    cells = _network(pg, "weights")["cells"]
+    cells = charts.node_shades(pg.neuron_images(6))
     out = cells[cells["node"] == "out"]
     probability = pg.neuron_images(6).query("node == 'out'")["value"]
     assert sorted(out["shade"]) == pytest.approx(sorted(2 * probability - 1))
@@ -120,7 +158,7 @@ def test_loss_rows_of_a_race_name_each_run():
 def test_templates_validate_and_name_their_datasets(view, lecture, screen):
     network = charts.network_template(4, 8, view, lecture, screen).to_dict()
     names = {layer["data"]["name"] for layer in network["vconcat"][0]["layer"]}
-    assert names == {"cells", "links", "nodes", "titles"}
+    assert names == {"pictures", "links", "nodes", "titles"}
     for template in (
         charts.layer_bars_template(3, lecture, screen),
         charts.boundary_template(lecture, screen),
