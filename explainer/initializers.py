@@ -503,9 +503,10 @@ class DistributionComparison:
     """Samples of one family's normal, uniform and truncated-normal variants, summarised.
 
     ``histogram``: distribution, key, bin_left, bin_right, density (empirical) and pdf (exact
-    density at the bin centre). ``summary``: one row per variant with variance, empirical
-    variance, std, max_abs (largest |w| drawn), bound (largest |w| possible, inf for a normal),
-    beyond_2std (fraction with |w| > 2σ) and kurtosis (E[w⁴]/σ⁴: 3 normal, 1.8 uniform).
+    density at the bin centre). ``summary``: one row per variant with distribution, key, label,
+    variance, empirical variance, std, max_abs (largest |w| drawn), bound (largest |w| possible,
+    inf for a normal), beyond_2std (fraction with |w| > 2σ), kurtosis (E[w⁴]/σ⁴: 3 normal, 1.8
+    uniform) and sample_size (weights drawn).
     ``sentence`` says what changes and what does not, from those numbers.
     """
 

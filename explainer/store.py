@@ -54,8 +54,17 @@ def code_version() -> str:
         digest.update(path.read_bytes())
     digest.update(platform.python_version().encode())
     for library in LIBRARIES:  # their versions, without the cost of importing them
-        digest.update(f"{library} {metadata.version(library)}".encode())
+        digest.update(f"{library} {_installed_version(library)}".encode())
     return digest.hexdigest()[:16]
+
+
+def _installed_version(library: str) -> str:
+    """``library``'s installed version, or "absent" (the package installs without Streamlit and
+    Altair: a notebook's store is then named for what it has)."""
+    try:
+        return metadata.version(library)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 def version_dir() -> Path:

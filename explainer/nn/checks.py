@@ -22,6 +22,20 @@ def whole(name: str, value, low: int, high: int) -> int:
     return int(value)
 
 
+def real(name: str, value, low: float, high: float) -> float:
+    """``value`` as a float in [low, high], or a ValueError naming ``name`` and the range."""
+    if not is_number(value) or not math.isfinite(value) or not low <= value <= high:
+        raise ValueError(f"{name} must be a number between {low:g} and {high:g}; got {value!r}.")
+    return float(value)
+
+
+def choice(name: str, value, options) -> str:
+    """``value`` if it is one of ``options`` (strings), or a ValueError listing them."""
+    if not isinstance(value, str) or value not in options:
+        raise ValueError(f"Unknown {name} {value!r}; expected one of {sorted(options)}.")
+    return value
+
+
 MAX_DEPTH = 1000
 MAX_WIDTH = 4096
 MAX_BATCH = 4096

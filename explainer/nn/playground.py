@@ -52,7 +52,7 @@ from ..activations import ACTIVATIONS
 from ..curves import SATURATION_THRESHOLD
 from ..datasets import DATASETS, get_dataset
 from ..initializers import INITIALIZERS
-from .checks import is_number, whole
+from .checks import choice, real, whole
 from .model import ModelState, backward, cross_entropy, forward, seeded_state
 from .optimizers import Optimizer, global_norm
 
@@ -84,18 +84,6 @@ EXPLODED_NORM = 1e6  # a weight layer's gradient norm above this has exploded
 
 
 # --- settings -----------------------------------------------------------------------------------
-
-
-def _number(name: str, value, low: float, high: float) -> float:
-    if not is_number(value) or not math.isfinite(value) or not low <= value <= high:
-        raise ValueError(f"{name} must be a number between {low:g} and {high:g}; got {value!r}.")
-    return float(value)
-
-
-def _choice(name: str, value, options) -> str:
-    if not isinstance(value, str) or value not in options:
-        raise ValueError(f"Unknown {name} {value!r}; expected one of {sorted(options)}.")
-    return value
 
 
 @dataclass(frozen=True)
@@ -135,7 +123,7 @@ class PlaygroundSettings:
                 f"features must be a non-empty sequence of names from {list(FEATURES)}; got {features!r}."
             )
         for name in features:
-            _choice("feature", name, FEATURES)
+            choice("feature", name, FEATURES)
         if len(set(features)) != len(features):
             raise ValueError(f"features must not repeat a name; got {tuple(features)!r}.")
         hidden = self.hidden
@@ -145,7 +133,7 @@ class PlaygroundSettings:
                 f"got {hidden!r}."
             )
         n_samples = whole("n_samples", self.n_samples, *SAMPLES)
-        train_fraction = _number("train_fraction", self.train_fraction, *TRAIN_FRACTIONS)
+        train_fraction = real("train_fraction", self.train_fraction, *TRAIN_FRACTIONS)
         batch_size = whole("batch_size", self.batch_size, 1, MAX_BATCH_SIZE)
         n_train = _n_train(n_samples, train_fraction)
         if batch_size > n_train:
@@ -154,22 +142,22 @@ class PlaygroundSettings:
                 f"({train_fraction:g} of {n_samples}); got {batch_size}."
             )
         return {
-            "dataset": _choice("dataset", self.dataset, DATASETS),
-            "noise": _number("noise", self.noise, 0.0, MAX_NOISE),
+            "dataset": choice("dataset", self.dataset, DATASETS),
+            "noise": real("noise", self.noise, 0.0, MAX_NOISE),
             "train_fraction": train_fraction,
             "batch_size": batch_size,
-            "learning_rate": _number(
+            "learning_rate": real(
                 "learning_rate", self.learning_rate, LEARNING_RATES[0], LEARNING_RATES[-1]
             ),
-            "activation": _choice("activation", self.activation, ACTIVATIONS),
-            "regularization": _choice("regularization", self.regularization, REGULARIZATIONS),
-            "regularization_rate": _number(
+            "activation": choice("activation", self.activation, ACTIVATIONS),
+            "regularization": choice("regularization", self.regularization, REGULARIZATIONS),
+            "regularization_rate": real(
                 "regularization_rate", self.regularization_rate, 0.0, REGULARIZATION_RATES[-1]
             ),
             "features": tuple(name for name in FEATURES if name in features),
             "hidden": tuple(whole("Each hidden layer's units", w, 1, MAX_UNITS) for w in hidden),
             "n_samples": n_samples,
-            "init": _choice("initializer", self.init, INITIALIZERS),
+            "init": choice("initializer", self.init, INITIALIZERS),
             "seed": whole("seed", self.seed, 0, 2**32 - 1),
         }
 
@@ -206,7 +194,7 @@ def regularized_loss_and_gradients(
     The penalty is rate · Σ|w| (L1) or rate · Σ w² / 2 (L2) over the weights, not the biases,
     so its gradient rate · sign(w) or rate · w is what the Playground's ``regularization.der``
     adds to each link's update."""
-    regularization = _choice("regularization", regularization, REGULARIZATIONS)
+    regularization = choice("regularization", regularization, REGULARIZATIONS)
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     p = forward(state, X, True)

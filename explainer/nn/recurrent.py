@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..activations import relu_grad, sigmoid, sigmoid_grad, tanh_grad
 from ..initializers import get_initializer
-from .checks import is_number, whole
+from .checks import real, whole
 from .optimizers import Optimizer, check_clip, check_learning_rate, global_norm
 
 
@@ -96,12 +96,6 @@ def get_cell(key: str) -> Cell:
     if key not in CELLS:
         raise ValueError(f"Unknown cell {key!r}; expected one of {list(CELLS)}.")
     return CELLS[key]
-
-
-def _check_float(name: str, value, low: float, high: float) -> float:
-    if not is_number(value) or not math.isfinite(value) or not low <= value <= high:
-        raise ValueError(f"{name} must be a number from {low:g} to {high:g}; got {value!r}.")
-    return float(value)
 
 
 # --- weights -------------------------------------------------------------------------------------
@@ -362,8 +356,8 @@ def _check_trace(cell, steps, hidden, spectral_radius, forget_bias, seed) -> tup
     get_cell(cell)
     steps = whole("steps", steps, 1, MAX_STEPS)
     hidden = whole("hidden", hidden, 1, MAX_HIDDEN)
-    spectral_radius = _check_float("spectral_radius", spectral_radius, *SPECTRAL_RADIUS_RANGE)
-    forget_bias = _check_float("forget_bias", forget_bias, *FORGET_BIAS_RANGE)
+    spectral_radius = real("spectral_radius", spectral_radius, *SPECTRAL_RADIUS_RANGE)
+    forget_bias = real("forget_bias", forget_bias, *FORGET_BIAS_RANGE)
     seed = whole("seed", seed, 0, 2**32 - 1)
     return cell, steps, hidden, spectral_radius, forget_bias, seed
 
@@ -537,8 +531,8 @@ def train_recurrent(
     seed = whole("seed", seed, 0, 2**32 - 1)
     learning_rate = check_learning_rate(learning_rate)
     clipping = None if clip is None else check_clip(("norm", clip))
-    spectral_radius = _check_float("spectral_radius", spectral_radius, *SPECTRAL_RADIUS_RANGE)
-    forget_bias = _check_float("forget_bias", forget_bias, *FORGET_BIAS_RANGE)
+    spectral_radius = real("spectral_radius", spectral_radius, *SPECTRAL_RADIUS_RANGE)
+    forget_bias = real("forget_bias", forget_bias, *FORGET_BIAS_RANGE)
     if optimizer not in ("adam", "sgd"):
         raise ValueError(f"Unknown optimizer {optimizer!r}; expected 'adam' or 'sgd'.")
 

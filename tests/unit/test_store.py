@@ -140,3 +140,18 @@ def test_when_the_first_call_fails_the_waiting_ones_compute_for_themselves(fresh
     assert flaky(4) == 8
     leader.join()
     assert outcome == {"first": "stopped"} and calls == [True, False]
+
+
+def test_the_version_is_named_without_a_library_that_is_not_installed(monkeypatch):
+    """A notebook's install has no Streamlit: the store's name does not need it."""
+    real = store.metadata.version
+
+    def version(library):
+        if library == "streamlit":
+            raise store.metadata.PackageNotFoundError(library)
+        return real(library)
+
+    with_streamlit = store.code_version.__wrapped__()
+    monkeypatch.setattr(store.metadata, "version", version)
+    without = store.code_version.__wrapped__()
+    assert len(without) == 16 and without != with_streamlit

@@ -372,7 +372,8 @@ def _edge(act: Activation, params: Mapping[str, float] | None) -> EdgeOfChaos:
 
 def phase_cells(table: pd.DataFrame, limit: float = 20.0) -> pd.DataFrame:
     """``phase_diagram`` rows for a heatmap: ``value`` = the measured log10 ratio clipped to
-    ±``limit`` (dead cells at -limit, exploded at +limit) and ``text`` for the tooltip."""
+    ±``limit`` (dead cells at -limit, exploded at +limit), and for the tooltip ``text`` (the
+    measured ratio) and ``predicted`` (the mean-field one)."""
     value = table["grad_log10_ratio"].clip(-limit, limit)
     text = [
         {DEAD: "dead (exactly 0)", EXPLODED: "exploded"}.get(status, _power_text(v))

@@ -30,8 +30,8 @@ def clipping_comparison(
     trainer: Callable[..., TrainingRun] = train,
 ) -> Comparison:
     """An exploding setting (weights ``gain`` × ``init``) trained with plain SGD three ways: runs
-    "no clipping", "clip by value" (each entry to ±``value_threshold``) and "clip by norm"
-    (global norm at most ``norm_threshold``); Pascanu et al. (2013). ``trainer`` as in
+    "no clipping", "clip by value (<threshold>)" (each entry to ±``value_threshold``) and
+    "clip by norm (<threshold>)" (global norm at most ``norm_threshold``); Pascanu et al. (2013). ``trainer`` as in
     ``compare_runs``: the unclipped run does not depend on either threshold."""
     common = dict(
         dataset=dataset,
