@@ -14,6 +14,7 @@ from explainer.nn.engine import max_slope
 from explainer.nn.memory import network_inputs, network_weights
 from explainer.nn.statistics import describe_gradient_flow, layer_statistics, network_gradients, network_run
 
+from .differences import central_difference
 from .test_statistics import NUMERIC
 
 # --- the gradient check ----------------------------------------------------------------------
@@ -29,19 +30,6 @@ def _small_network(seed):
     return x, weights, biases, top
 
 
-def _central_difference(loss, array, step=1e-6):
-    grad = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        keep = array[index]
-        array[index] = keep + step
-        up = loss()
-        array[index] = keep - step
-        down = loss()
-        array[index] = keep
-        grad[index] = (up - down) / (2 * step)
-    return grad
-
-
 @pytest.mark.parametrize("key", ["tanh", "sigmoid", "relu", "leaky_relu", "selu", "gelu", "softplus", "mish"])
 @pytest.mark.parametrize("batchnorm", [False, True])
 @pytest.mark.parametrize("residual", [False, True])
@@ -54,12 +42,12 @@ def test_backprop_through_the_whole_network_matches_central_differences(key, bat
     exact = network_gradients(x, weights, top, key, biases, batchnorm, residual)
     for layer in range(3):
         np.testing.assert_allclose(
-            exact["weights"][layer], _central_difference(loss, weights[layer]), rtol=1e-6, atol=1e-7
+            exact["weights"][layer], central_difference(loss, weights[layer]), rtol=1e-6, atol=1e-7
         )
         np.testing.assert_allclose(
-            exact["biases"][layer], _central_difference(loss, biases[layer]), rtol=1e-6, atol=1e-7
+            exact["biases"][layer], central_difference(loss, biases[layer]), rtol=1e-6, atol=1e-7
         )
-    np.testing.assert_allclose(exact["inputs"], _central_difference(loss, x), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(exact["inputs"], central_difference(loss, x), rtol=1e-6, atol=1e-7)
 
 
 def test_layer_statistics_measures_the_gradients_that_pass_the_check():

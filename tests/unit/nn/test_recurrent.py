@@ -10,7 +10,7 @@ import pytest
 import explainer
 from explainer.nn import recurrent as R
 
-EPS = 1e-6
+from .differences import central_difference
 
 
 def _small_network(cell):
@@ -31,20 +31,6 @@ def _loss(w, x, v, h0, c0):
     return float(np.sum(v * R.forward(w, x, h0, c0).states[-1]))
 
 
-def _central(f, array):
-    """∂f/∂array by central differences, entry by entry (``array`` is changed in place and restored)."""
-    grad = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        kept = array[index]
-        array[index] = kept + EPS
-        up = f()
-        array[index] = kept - EPS
-        down = f()
-        array[index] = kept
-        grad[index] = (up - down) / (2 * EPS)
-    return grad
-
-
 @pytest.mark.parametrize("cell", R.CELLS)
 @pytest.mark.parametrize("norms", [True, False])
 def test_bptt_matches_central_differences_for_the_state_and_every_weight(cell, norms):
@@ -52,11 +38,11 @@ def test_bptt_matches_central_differences_for_the_state_and_every_weight(cell, n
     tape = R.forward(w, x, h0, c0)
     result = R.backward(w, x, tape, v, weights=True, norms=norms)
     loss = lambda: _loss(w, x, v, h0, c0)
-    np.testing.assert_allclose(result.dh0, _central(loss, h0), atol=1e-7)
+    np.testing.assert_allclose(result.dh0, central_difference(loss, h0), atol=1e-7)
     if cell == "lstm":
-        np.testing.assert_allclose(result.dc0, _central(loss, c0), atol=1e-7)
+        np.testing.assert_allclose(result.dc0, central_difference(loss, c0), atol=1e-7)
     for array, grad in zip(w.arrays(), result.grads, strict=True):
-        np.testing.assert_allclose(grad, _central(loss, array), atol=1e-7)
+        np.testing.assert_allclose(grad, central_difference(loss, array), atol=1e-7)
     if norms:
         assert result.grad_log10[0] == pytest.approx(math.log10(np.linalg.norm(result.dh0)), abs=1e-9)
 
@@ -70,7 +56,7 @@ def test_the_training_loss_gradient_matches_central_differences(cell):
     _, grads, norms = R._loss_and_grads(w, out, x, y, keep_norms=True)
     value = lambda: R._loss_and_grads(w, out, x, y, keep_norms=False)[0]
     for array, grad in zip([*w.arrays(), out], grads, strict=True):
-        np.testing.assert_allclose(grad, _central(value, array), atol=1e-7)
+        np.testing.assert_allclose(grad, central_difference(value, array), atol=1e-7)
     assert norms.shape == (6,) and np.isfinite(norms).all()
 
 
