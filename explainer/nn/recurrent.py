@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..activations import relu_grad, sigmoid, sigmoid_grad, tanh_grad
+from ..activations import relu_grad, sigmoid, tanh_grad
 from ..initializers import get_initializer
 from .checks import real, whole
 from .optimizers import Optimizer, check_clip, check_learning_rate, global_norm
@@ -225,7 +225,7 @@ def _slopes(w: Weights, tape: Tape) -> tuple[np.ndarray, np.ndarray | None]:
     if w.cell == "rnn_relu":
         return relu_grad(z), None
     gates = sigmoid(z)
-    slopes = sigmoid_grad(z)
+    slopes = gates * sigmoid(-z)  # σ′(z) = σ(z)·σ(−z), as sigmoid_grad computes it, with σ(z) reused
     candidate = slice(2 * H, 3 * H)  # the LSTM's g, the GRU's n: tanh, not a gate
     slopes[..., candidate] = tanh_grad(z[..., candidate])
     gates[..., candidate] = np.tanh(z[..., candidate])
