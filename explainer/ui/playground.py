@@ -347,11 +347,17 @@ def units_row(layers: int) -> dict[str, int]:
 # --- the play controls --------------------------------------------------------------------------
 
 
-def _toggle_play() -> None:
-    set_playing(not playing())
+# Streamlit can deliver one click's trigger twice: seen in Chromium, a Pause click during play ran
+# its callback twice 72 ms apart (a run interrupted after its callbacks ran is replayed), and a
+# toggle then played on. So Play/Pause sets the state its label names, and Step runs once per
+# rendering of the button.
+_RENDERED, _STEPPED = "_pg_controls_rendered", "_pg_stepped"
 
 
-def _step_epoch() -> None:
+def _step_epoch(rendering: int) -> None:
+    if st.session_state.get(_STEPPED) == rendering:
+        return
+    st.session_state[_STEPPED] = rendering
     set_playing(False)
     for pg in _live():
         pg.step(pg.n_train // pg.settings.batch_size)
@@ -365,12 +371,14 @@ def _reset() -> None:
 
 def play_controls() -> None:
     """Play/pause, step (one epoch, as the Playground's step button) and reset, in one row."""
+    rendering = st.session_state[_RENDERED] = st.session_state.get(_RENDERED, 0) + 1
     columns = st.columns([1, 1, 1, 3])
     columns[0].button(
         "Pause" if playing() else "Play",
         key="pg_play",
         icon=":material/pause:" if playing() else ":material/play_arrow:",
-        on_click=_toggle_play,
+        on_click=set_playing,
+        args=(not playing(),),
         type="primary",
     )
     columns[1].button(
@@ -378,6 +386,7 @@ def play_controls() -> None:
         key="pg_step",
         icon=":material/skip_next:",
         on_click=_step_epoch,
+        args=(rendering,),
         help="One epoch: a pass over the training points.",
     )
     columns[2].button(

@@ -44,6 +44,23 @@ def test_play_sends_frames_and_pause_stops_them(server, visit: Visit):
 
 
 @pytest.mark.browser
+def test_every_pause_click_during_play_pauses(server, visit: Visit):
+    """Pause clicked at different moments of the frames, six times: each one pauses. (One click's
+    trigger can reach the page twice; with a toggle, one pause in eight played on.)"""
+    page = visit.open(f"{server.url}/playground")
+    for trial in range(6):
+        page.locator(PLAY).click()
+        page.locator(PLAY).filter(has_text="Pause").wait_for(timeout=10_000)
+        page.wait_for_timeout(700 + 130 * trial)
+        page.locator(PLAY).click()
+        page.locator(PLAY).filter(has_text="Play").wait_for(timeout=10_000)
+        wait_idle(page)
+        paused = updates(page)
+        page.wait_for_timeout(600)
+        assert updates(page) == paused, f"pause {trial} did not stop the frames"
+
+
+@pytest.mark.browser
 def test_a_scene_link_restores_its_controls(server, visit: Visit):
     scene = "he_vs_xavier_depth_8"
     page = visit.open(f"{server.url}/playground?preset={scene}")
