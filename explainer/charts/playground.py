@@ -42,8 +42,8 @@ NETWORK_PX = {False: 660, True: 1000}  # the widest the network may draw, legend
 # TensorFlow Playground's colours: orange for negative, blue for positive (weights and pictures).
 NEGATIVE, POSITIVE = ORANGE, "#0072B2"
 SHADE_MIDDLE = "#F2F2F2"
-# Interpolated in RGB, as ``shade_colors`` does for the node pictures, so a shade has one colour
-# whether a picture's pixel or the boundary's cell shows it.
+# The node pictures' colours, as ``shade_colors`` computes them (interpolated in RGB). The
+# boundary chart shares the colours but not the interpolation: Vega-Lite's default, unchanged.
 SHADE_SCHEME = alt.Scale(domain=[-1, 0, 1], range=[NEGATIVE, SHADE_MIDDLE, POSITIVE], interpolate="rgb")
 LINK_WIDTH = (0.4, 6.0)  # px, the weakest and the strongest link of a frame
 GRADIENT_DECADES = 8  # the gradient view's width scale spans this many decades below the largest
@@ -396,7 +396,7 @@ def boundary_template(lecture: bool = False, screen: str = "regular") -> alt.VCo
             y2="y2:Q",
             color=alt.Color(
                 "probability:Q",
-                scale=alt.Scale(domain=[0, 0.5, 1], range=[NEGATIVE, "#F2F2F2", POSITIVE]),
+                scale=alt.Scale(domain=[0, 0.5, 1], range=[NEGATIVE, SHADE_MIDDLE, POSITIVE]),
                 legend=alt.Legend(title="P(class 1)", orient="bottom", gradientLength=120),
             ),
         )
