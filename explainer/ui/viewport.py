@@ -23,19 +23,32 @@ STATE_KEY = "_vp_viewport"
 DEFAULT_SCREEN = "regular"
 assert DEFAULT_SCREEN in SCREENS
 
+# Streamlit calls the function again with each run's data and calls the cleanup only on unmount,
+# so one resize listener per window is kept (the latest run's) and a class is sent once: a
+# listener per run, each with its own stale class, turned every resize into one rerun per past run.
 _REPORT_JS = f"""
 export default function (component) {{
   const {{ data, setStateValue }} = component;
   const known = (data && data.screen) || "{DEFAULT_SCREEN}";
   window.__vpScreen = known;  // the class this run's charts were built for (read by the tests)
+  if (window.__vpSent === known) window.__vpSent = null;  // the server has what was sent
   const report = () => {{
     const width = window.innerWidth;
     const screen = width < {NARROW_BELOW_PX} ? "narrow" : width >= {WIDE_FROM_PX} ? "wide" : "regular";
-    if (screen !== known) setStateValue("screen", screen);
+    const pending = window.__vpSent || window.__vpScreen;
+    if (screen !== pending) {{
+      window.__vpSent = screen;
+      setStateValue("screen", screen);
+    }}
   }};
-  report();
+  if (window.__vpListener) window.removeEventListener("resize", window.__vpListener);
+  window.__vpListener = report;
   window.addEventListener("resize", report);
-  return () => window.removeEventListener("resize", report);
+  report();
+  return () => {{
+    window.removeEventListener("resize", report);
+    if (window.__vpListener === report) window.__vpListener = null;
+  }};
 }}
 """
 

@@ -8,10 +8,11 @@ lecture mode. Each visit waits until the page was drawn for its own window's cla
 
 import pytest
 
+from benchmarks.live import SLIDERS
 from explainer.ui.viewport import NARROW_BELOW_PX, WIDE_FROM_PX
 from tests.pages.conftest import page_url_paths, registered_pages
 
-from .conftest import shot, wait_idle
+from .conftest import press, shot, wait_idle
 
 PAGES = registered_pages()
 
@@ -27,6 +28,18 @@ CHART_EDGES = """() => {
     return {left: drawing.left, right: drawing.right, width: drawing.width, window: window_width,
             frame_right: frame.getBoundingClientRect().right};
   });
+}"""
+# Counts the script runs that start from now on. One callback can carry several changes: each
+# record's new value is the next record's old value, the last one's the attribute as it is now.
+COUNT_RUNS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__vpRuns = 0;
+  new MutationObserver((records) => {
+    records.forEach((record, i) => {
+      const now = i + 1 < records.length ? records[i + 1].oldValue : app.getAttribute('data-test-script-state');
+      if (now === 'running' && record.oldValue !== 'running') window.__vpRuns += 1;
+    });
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state'], attributeOldValue: true});
 }"""
 SIDEWAYS_SCROLL = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
@@ -78,5 +91,35 @@ def test_every_chart_fits_the_window_as_it_is_resized_through_every_width(server
             check_charts_fit(page, width)
             if width in (390, 1920):
                 shot(page, f"layout-{width}{'-lecture' if lecture else ''}-{path or 'home'}")
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_a_resize_reruns_the_page_only_when_the_width_class_changes(server, browser):
+    """A lecturer drags a window about, a phone's address bar shows and hides: after a visit's
+    slider moves, resizes within one width class run nothing, and each change of class runs the
+    page once (every run used to leave a listener behind that asked for one more rerun per resize)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/depth")
+        wait_idle(page)
+        slider = page.locator(SLIDERS).first
+        moves = sum(press(page, slider, "ArrowRight") for _ in range(4))
+        assert moves == 4, "the depth slider moves four times, so the probe has run five times"
+        wait_idle(page)
+        page.evaluate(COUNT_RUNS)
+        for width, height in ((1300, 900), (1250, 700), (1280, 1000), (1700, 844)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(400)
+        wait_idle(page)
+        assert page.evaluate("window.__vpRuns") == 0, "resizes within the laptop's width class ran the page"
+        for width, screen in ((1920, "wide"), (1900, "wide"), (390, "narrow"), (400, "narrow")):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_function(f"window.__vpScreen === '{screen}'", timeout=60_000)
+            page.wait_for_timeout(400)
+            wait_idle(page)
+        assert page.evaluate("window.__vpRuns") == 2, "two changes of width class, two runs"
     finally:
         context.close()
