@@ -452,34 +452,37 @@ def loss_rows(histories: pd.DataFrame | dict[str, pd.DataFrame], most: int = MAX
 
 def loss_template(
     runs: Sequence[str] = ("network",), lecture: bool = False, screen: str = "regular"
-) -> alt.Chart:
+) -> alt.LayerChart:
     """Train (solid) and test (dashed) loss in nats against updates, one colour per run of
-    ``runs``; rows by name ("losses", from ``loss_rows``)."""
+    ``runs``, with a dot on each run's latest value (before the first update the dots are the whole
+    picture); rows by name ("losses", from ``loss_rows``)."""
     colors = [SKY, GREEN, ORANGE, PINK][: len(runs)] if len(runs) <= 4 else alt.Undefined
-    return style(
-        alt.Chart(alt.NamedData("losses"))
-        .mark_line()
-        .encode(
-            x=alt.X("step:Q", title="updates"),
-            y=alt.Y("loss:Q", title="loss (cross-entropy, nats)", scale=alt.Scale(zero=True)),
-            color=alt.Color(
-                "run:N",
-                scale=alt.Scale(domain=list(runs), range=colors),
-                legend=alt.Legend(title=None, orient="bottom", labelLimit=260),
-            ),
-            strokeDash=alt.StrokeDash(
-                "split:N",
-                scale=alt.Scale(domain=["train", "test"], range=[SOLID, DASHED]),
-                legend=alt.Legend(title=None, orient="bottom"),
-            ),
-            tooltip=[
-                alt.Tooltip("run:N"),
-                alt.Tooltip("split:N"),
-                alt.Tooltip("step:Q", title="updates"),
-                alt.Tooltip("epoch:Q"),
-                alt.Tooltip("loss:Q", format=".4f"),
-            ],
-        )
-        .properties(height=CHART_HEIGHT[lecture] * 2 // 3),
-        lecture,
+    base = alt.Chart(alt.NamedData("losses")).encode(
+        x=alt.X("step:Q", title="updates", axis=alt.Axis(format="d", tickMinStep=1)),
+        y=alt.Y("loss:Q", title="loss (cross-entropy, nats)", scale=alt.Scale(zero=True)),
+        color=alt.Color(
+            "run:N",
+            scale=alt.Scale(domain=list(runs), range=colors),
+            legend=alt.Legend(title=None, orient="bottom", labelLimit=260),
+        ),
+        tooltip=[
+            alt.Tooltip("run:N"),
+            alt.Tooltip("split:N"),
+            alt.Tooltip("step:Q", title="updates"),
+            alt.Tooltip("epoch:Q"),
+            alt.Tooltip("loss:Q", format=".4f"),
+        ],
     )
+    lines = base.mark_line().encode(
+        strokeDash=alt.StrokeDash(
+            "split:N",
+            scale=alt.Scale(domain=["train", "test"], range=[SOLID, DASHED]),
+            legend=alt.Legend(title=None, orient="bottom"),
+        )
+    )
+    latest = (
+        base.mark_point(filled=True, size=90 if lecture else 45)
+        .transform_joinaggregate(latest="max(step)", groupby=["run"])
+        .transform_filter("datum.step === datum.latest")
+    )
+    return style(alt.layer(lines, latest).properties(height=CHART_HEIGHT[lecture] * 2 // 3), lecture)

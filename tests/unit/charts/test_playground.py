@@ -149,7 +149,8 @@ def test_loss_rows_of_a_race_name_each_run():
     assert rows.query("run == 'sigmoid' and split == 'train'")["loss"].tolist() == [0.69, 0.69]
     assert set(charts.loss_rows(history)["run"]) == {"network"}
     spec = charts.loss_template(("ReLU", "sigmoid")).to_dict()
-    assert spec["encoding"]["color"]["scale"]["domain"] == ["ReLU", "sigmoid"]
+    assert all(layer["encoding"]["color"]["scale"]["domain"] == ["ReLU", "sigmoid"] for layer in spec["layer"])
+    assert spec["layer"][1]["mark"]["type"] == "point", "a dot on each run's latest loss"
 
 
 @pytest.mark.parametrize("view", charts.VIEWS)
@@ -186,4 +187,4 @@ def test_an_unknown_view_is_refused_with_the_views():
         ValueError, match=r"Unknown link view 'bias'; expected one of \['weights', 'gradients'\]"
     ):
         charts.network_template(3, 4, "bias")
-    assert isinstance(charts.loss_template(), alt.Chart)
+    assert isinstance(charts.loss_template(), alt.LayerChart)
