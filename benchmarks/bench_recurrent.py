@@ -3,7 +3,6 @@
 300 ms; the adding problem's race at T = 50 (the scene adding_problem_T50) and at T = 100 in at most
 10 s cold each."""
 
-
 from __future__ import annotations
 
 from explainer.charts import recurrent as charts

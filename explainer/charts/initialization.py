@@ -42,8 +42,9 @@ def _cell_label(value: float) -> str:
     return f"{value:+.1f}" if abs(value) < 9.95 else f"{value:+.0f}"
 
 
-def _travel_cells(grid: pd.DataFrame, direction: str, chosen: tuple[str, str] | None) -> pd.DataFrame:
-    """One row per heatmap cell: the value clipped for colour, its label, and the flags drawn."""
+def travel_cells(grid: pd.DataFrame, direction: str, chosen: tuple[str, str] | None) -> pd.DataFrame:
+    """One row per heatmap cell of ``travel_heatmap``: the value clipped for colour, its label,
+    and the flags drawn (healthy, and the ``chosen`` (initializer, activation) pair)."""
     value, status = grid[f"{direction}_log10"], grid[f"{direction}_status"]
     ok = status == "ok"
     shade = value.where(ok, TRAVEL_CLIP).clip(-TRAVEL_CLIP, TRAVEL_CLIP)
@@ -76,6 +77,7 @@ def travel_heatmap(
     chosen: tuple[str, str] | None = None,
     emphasis: str | None = None,
     lecture: bool = False,
+    cells_name: str | None = None,
 ) -> alt.LayerChart:
     """Initializers (rows) × activations (columns) from ``network.variance_travel``: colour and
     label = log10 of the ``direction`` ("forward" or "backward") variance ratio, blue where it
@@ -83,8 +85,12 @@ def travel_heatmap(
     Healthy cells (``healthy``: both ratios within one decade and the last layer less than half
     saturated — the same cells on both heatmaps) are outlined dark, the ``chosen`` (init, activation) pair
     in pink, the cells of initializer ``emphasis`` dashed. A click selects a cell: the point
-    selection ``cell`` carries its ``init`` and ``activation``."""
-    cells = _travel_cells(grid, direction, chosen)
+    selection ``cell`` carries its ``init`` and ``activation``.
+
+    With ``cells_name`` the chart reads its cells from that named dataset (``travel_cells``' rows,
+    given with each drawing) instead of carrying them: the spec is then the same whichever pair
+    is chosen, so a page builds it once per grid, not once per pair."""
+    cells = travel_cells(grid, direction, chosen)
     rows = list(dict.fromkeys(cells["initializer"]))
     columns = list(dict.fromkeys(cells["activation_label"]))
     size = 13 if lecture else 10
@@ -116,7 +122,7 @@ def travel_heatmap(
         if direction == "forward"
         else "gradient variance, layer 1 ÷ layer L"
     )
-    base = alt.Chart(cells).encode(x=x, y=y)
+    base = alt.Chart(alt.NamedData(cells_name) if cells_name else cells).encode(x=x, y=y)
     tiles = (
         base.mark_rect()
         .encode(

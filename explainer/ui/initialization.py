@@ -254,16 +254,19 @@ def draw_travel_heatmaps(
         # A new key per pair: the chart starts with no selection whenever the pair changes, so a
         # click on the cell that was clicked before (since replaced by the selectboxes) still counts.
         chart_key = f"chart_{name}_{init}_{act}"
+        # The spec depends on the grid, not on the pair: it is built once per grid and the cells,
+        # the chosen one flagged, go with each drawing.
         chart(
             charts.travel_heatmap,
             grid,
             direction,
-            chosen=(init, act),
             emphasis="standard_normal" if n01 else None,
             lecture=lecture,
+            cells_name="cells",
             name=name,
             data=grid[["init", "activation", *columns, "healthy"]],
-            key=(depth, width, direction, init, act, n01, lecture),
+            key=(depth, width, direction, n01, lecture),
+            datasets={"cells": charts.travel_cells(grid, direction, (init, act))},
             chart_key=chart_key,
             on_select=_cell_picker(chart_key),
             selection_mode="cell",

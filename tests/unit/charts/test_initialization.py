@@ -1,6 +1,8 @@
 """The initialization page's charts: the variance-travel heatmaps and curve, histograms, bias panels."""
 
+import json
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -13,6 +15,7 @@ from explainer.charts.initialization import (
     TRAVEL_ROW_STEP,
     bias_panels,
     travel_cell_centre,
+    travel_cells,
     travel_curve,
     travel_heatmap,
     weight_histograms,
@@ -51,6 +54,26 @@ def test_travel_heatmap_outlines_healthy_chosen_and_emphasised_cells_and_selects
     assert "(datum.init === 'standard_normal')" in filters
     [pick] = chart["params"]
     assert pick["name"] == "cell" and pick["select"]["fields"] == ["init", "activation"]
+
+
+def test_a_heatmap_on_named_cells_is_one_spec_for_every_pair_and_draws_the_same_cells():
+    """The page builds the spec once per grid and sends the cells with each drawing: the spec
+    must not depend on the chosen pair, and the cells sent must be the ones the chart would carry."""
+    specs = [
+        spec(travel_heatmap(GRID, "forward", chosen=pair, emphasis="standard_normal", cells_name="cells"))
+        for pair in (("he_normal", "relu"), ("standard_normal", "tanh"), None)
+    ]
+    assert specs[0] == specs[1] == specs[2]
+    assert specs[0]["data"] == {"name": "cells"} and "datasets" not in specs[0]
+    carried = spec(travel_heatmap(GRID, "forward", chosen=("he_normal", "relu"), emphasis="standard_normal"))
+
+    def drawing(chart: dict) -> str:  # everything but the data, Altair's view names made alike
+        return re.sub(r"view_\w+", "view", json.dumps({k: v for k, v in chart.items() if k not in ("data", "datasets")}))
+
+    assert drawing(carried) == drawing(specs[0])
+    [cells] = rows(travel_heatmap(GRID, "forward", chosen=("he_normal", "relu")))
+    sent = travel_cells(GRID, "forward", ("he_normal", "relu"))
+    assert sent.astype(object).where(sent.notna(), None).to_dict("records") == cells
 
 
 @pytest.mark.parametrize("lecture", [False, True])
