@@ -33,6 +33,7 @@ from .initialization import (
     travel_cell_centre,
     travel_cells,
     travel_curve,
+    travel_curve_rows,
     travel_heatmap,
     weight_histograms,
 )
@@ -215,6 +216,7 @@ __all__ = [
     "travel_cell_centre",
     "travel_cells",
     "travel_curve",
+    "travel_curve_rows",
     "travel_heatmap",
     "unit_planes",
     "weight_histograms",

@@ -176,17 +176,32 @@ def travel_heatmap(
     return style(chart, lecture).configure_axis(labelFontSize=size + 2 if lecture else 11, labelLimit=260)
 
 
-def travel_curve(curve: pd.DataFrame, depth: int, *, lecture: bool = False) -> alt.LayerChart:
-    """The per-layer curve behind one heatmap cell (``network.variance_travel_curve``): log10 of
-    Var h_l / Var h_1 and of Var ∂h_l / Var ∂h_L against the layer, with the healthy band
-    (within one decade) shaded. Infinite values (dead, beyond float64) are left out."""
-    names = {
+def _travel_curve_names(depth: int) -> dict[str, str]:
+    return {
         "forward_log10": "activations: Var h_l ÷ Var h_1",
         "backward_log10": f"gradient: Var ∂h_l ÷ Var ∂h_{depth}",
     }
+
+
+def travel_curve_rows(curve: pd.DataFrame, depth: int) -> pd.DataFrame:
+    """``travel_curve``'s lines as rows: ``layer``, ``series``, ``log10_ratio``; infinite values
+    (dead, beyond float64) left out."""
+    names = _travel_curve_names(depth)
     long = curve.melt(id_vars=["layer"], value_vars=list(names), var_name="series", value_name="log10_ratio")
     long["series"] = long["series"].map(names)
-    long = long[long["log10_ratio"].abs() < float("inf")]
+    return long[long["log10_ratio"].abs() < float("inf")]
+
+
+def travel_curve(
+    curve: pd.DataFrame | None, depth: int, *, lecture: bool = False, rows_name: str | None = None
+) -> alt.LayerChart:
+    """The per-layer curve behind one heatmap cell (``network.variance_travel_curve``): log10 of
+    Var h_l / Var h_1 and of Var ∂h_l / Var ∂h_L against the layer, with the healthy band
+    (within one decade) shaded and a dot on every layer up to 60. Infinite values (dead, beyond
+    float64) are left out. With ``rows_name`` the lines read ``travel_curve_rows`` from that named
+    dataset (``curve`` unused): one spec per depth, whichever cell it shows."""
+    names = _travel_curve_names(depth)
+    long = alt.NamedData(rows_name) if rows_name else travel_curve_rows(curve, depth)
     series = list(names.values())
     band = (
         alt.Chart(pd.DataFrame({"low": [-1.0], "high": [1.0]}))
@@ -199,7 +214,7 @@ def travel_curve(curve: pd.DataFrame, depth: int, *, lecture: bool = False) -> a
     )
     lines = (
         alt.Chart(long)
-        .mark_line(point=len(long) <= 120)
+        .mark_line(point=depth <= 60)
         .encode(
             x=alt.X("layer:Q", title="layer l", scale=alt.Scale(domain=[1, depth], nice=False)),
             y=alt.Y(

@@ -276,14 +276,17 @@ def draw_travel_heatmaps(
 def draw_pair_curve(init: str, act: str, depth: int, width: int, lecture: bool) -> None:
     """The layer-by-layer curve behind the heatmaps' cell (``init``, ``act``), with its CSV."""
     curve = travel_curve(init, act, depth, width)
+    # One spec per depth: the pair's rows go with each drawing.
     chart(
         charts.travel_curve,
-        curve,
+        None,
         depth,
         lecture=lecture,
+        rows_name="curve",
         name="initialization_pair_curve",
         data=curve[CURVE_COLUMNS],
-        key=(init, act, depth, width, lecture),
+        key=(depth, lecture),
+        datasets={"curve": charts.travel_curve_rows(curve, depth)},
     )
 
 

@@ -17,6 +17,7 @@ from explainer.charts.initialization import (
     travel_cell_centre,
     travel_cells,
     travel_curve,
+    travel_curve_rows,
     travel_heatmap,
     weight_histograms,
 )
@@ -95,6 +96,14 @@ def test_travel_curve_leaves_out_infinite_ratios_and_names_the_last_layer():
         "activations: Var h_l ÷ Var h_1",
         "gradient: Var ∂h_l ÷ Var ∂h_3",
     }
+    assert travel_curve_rows(curve, 3).to_dict("records") == lines
+
+
+def test_the_curve_on_named_rows_is_one_spec_per_depth_and_marks_layers_up_to_sixty():
+    named = [spec(travel_curve(None, depth, rows_name="curve")) for depth in (20, 60, 61)]
+    assert named[0]["layer"][1]["data"] == {"name": "curve"}
+    assert [chart["layer"][1]["mark"]["point"] for chart in named] == [True, True, False]
+    assert named[0]["layer"][1]["encoding"]["x"]["scale"]["domain"] == [1, 20]
 
 
 def test_weight_histograms_draw_the_sample_as_steps_and_the_exact_density_dashed():
