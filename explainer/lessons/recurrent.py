@@ -283,6 +283,13 @@ def training_gradient_rows(runs: Mapping[str, RecurrentTraining]) -> pd.DataFram
     return pd.concat(frames, ignore_index=True)
 
 
+def of_baseline(loss: float) -> str:
+    """``loss`` as a share of the 1/6 baseline: whole percent from 10%, two figures below
+    ("0.34%", not "0%", for a run that solved the task)."""
+    share = loss / ADDING_BASELINE
+    return f"{share:.0%}" if share >= 0.1 else f"{100 * share:.2g}%"
+
+
 def verdict(run: RecurrentTraining) -> str:
     """ "solved", "stayed at the baseline" or "partly learned", from the final loss."""
     if run.final_loss < SOLVED_FRACTION * ADDING_BASELINE:
@@ -292,9 +299,11 @@ def verdict(run: RecurrentTraining) -> str:
     return "partly learned it"
 
 
-def training_sentences(runs: Mapping[str, RecurrentTraining]) -> list[str]:
+def training_sentences(runs: Mapping[str, RecurrentTraining], longer: int | None = None) -> list[str]:
     """One sentence per run: its final loss against the 1/6 baseline, and the gradient reaching the
-    first step at the last snapshot; divergence said where it happened."""
+    first step at the last snapshot; divergence said where it happened. A run that stayed at the
+    baseline is offered ``longer`` iterations (the most the page trains), when given: a gated cell
+    can sit on the baseline for hundreds of iterations before it finds the two marked numbers."""
     sentences = []
     for name, run in runs.items():
         if run.message:
@@ -304,9 +313,14 @@ def training_sentences(runs: Mapping[str, RecurrentTraining]) -> list[str]:
         reach = float(last["grad_log10"].iloc[0] - last["grad_log10"].iloc[-1])
         sentences.append(
             f"**{name}** {verdict(run)} at T = {run.steps}: mean loss {run.final_loss:.3g} over the last "
-            f"tenth of {len(run.history):,} iterations, {run.final_loss / ADDING_BASELINE:.0%} of the 1/6 "
+            f"tenth of {len(run.history):,} iterations, {of_baseline(run.final_loss)} of the 1/6 "
             f"baseline; at iteration {int(last['iteration'].iloc[0]):,} ‖∂loss/∂h_1‖ was {power(reach)} "
             f"of ‖∂loss/∂h_T‖."
+            + (
+                f" Train it for {longer:,} iterations to see whether it stays there."
+                if longer is not None and longer > len(run.history) and verdict(run) == "stayed at the baseline"
+                else ""
+            )
         )
     return sentences
 
@@ -319,7 +333,7 @@ def clipping_sentences(plain: RecurrentTraining, clipped: RecurrentTraining) -> 
         f"Without clipping: {plain.message}"
         if plain.message
         else f"Without clipping the run stayed finite: mean loss {plain.final_loss:.3g} at the end "
-        f"({plain.final_loss / ADDING_BASELINE:.0%} of the baseline)."
+        f"({of_baseline(plain.final_loss)} of the baseline)."
     )
     if clipped.message:
         second = f"With clipping at {threshold:g}: {clipped.message}"
@@ -328,7 +342,7 @@ def clipping_sentences(plain: RecurrentTraining, clipped: RecurrentTraining) -> 
             f"With clipping at {threshold:g}: {clipped.history['clipped'].mean():.0%} of the "
             f"{len(clipped.history):,} gradients were shortened (the longest had norm {power(math.log10(largest))}), "
             f"and the run ended at mean loss {clipped.final_loss:.3g}, "
-            f"{clipped.final_loss / ADDING_BASELINE:.0%} of the baseline."
+            f"{of_baseline(clipped.final_loss)} of the baseline."
         )
     return [first, second]
 

@@ -290,7 +290,7 @@ def show_race(runs: dict[str, RecurrentTraining], settings: dict[str, Any], lect
         data=losses,
         key=("race", tuple(sorted(settings.items())), lecture),
     )
-    sentences = lesson.training_sentences(runs)
+    sentences = lesson.training_sentences(runs, longer=max(PARAMS["iters"].options))
     _bullets(sentences)
     st.subheader("The gradient through time as training goes")
     gradients = lesson.training_gradient_rows(runs)

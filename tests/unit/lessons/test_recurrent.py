@@ -80,11 +80,23 @@ def test_the_baseline_measured_on_a_sample_is_one_sixth_within_its_error():
     assert abs(mean - ADDING_BASELINE) < 4 * error
 
 
+def test_a_share_of_the_baseline_keeps_two_figures_below_ten_percent():
+    assert [lesson.of_baseline(ADDING_BASELINE * share) for share in (1.08, 0.5, 0.1, 0.0034, 0.0)] == [
+        "108%", "50%", "10%", "0.34%", "0%",
+    ]
+
+
 def test_the_training_sentences_quote_the_final_loss_and_the_verdict():
     runs = {CELL_LABELS[k]: train_recurrent(k, "adding", 5, 4, iterations=40, seed=1) for k in ("rnn", "gru")}
     for sentence, run in zip(lesson.training_sentences(runs), runs.values(), strict=True):
         assert f"mean loss {run.final_loss:.3g}" in sentence and lesson.verdict(run) in sentence
-        assert f"{run.final_loss / ADDING_BASELINE:.0%} of the 1/6" in sentence
+        assert f"{lesson.of_baseline(run.final_loss)} of the 1/6" in sentence
+    stalled = {"RNN": train_recurrent("rnn", "adding", 30, 4, iterations=20, seed=0)}
+    assert lesson.verdict(stalled["RNN"]) == "stayed at the baseline"
+    [offered] = lesson.training_sentences(stalled, longer=1000)
+    assert offered.endswith("Train it for 1,000 iterations to see whether it stays there.")
+    [shortest] = lesson.training_sentences(stalled, longer=20)
+    assert "Train it" not in shortest and "Train it" not in lesson.training_sentences(stalled)[0]
     smoothed = lesson.smoothed_losses(runs)
     assert len(smoothed) == 80 and not smoothed.isna().any().any()
 
