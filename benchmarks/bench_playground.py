@@ -2,12 +2,15 @@
 units network on 500 points, plus the redraw data (every neuron's image at the page's resolution,
 the links, the loss) — in at most 60 ms of server time; and, for the record, its parts and the
 largest network the controls allow (10 × 8); the longest the frames keep the GIL from another
-thread at a stretch (budget 100 ms: other visitors' pages stay responsive). And what a visitor sees: the time between two frames
+thread at a stretch (budget 100 ms: other visitors' pages stay responsive), measured as the server
+runs, with the loaded libraries frozen out of the cycle collector's walks, beside what one full
+collection costs without and with that freeze. And what a visitor sees: the time between two frames
 in Chromium while playing (5 frames a second is 200 ms), with the share of that time the
 browser's main thread spent in long tasks (drawing), for the default network and for 4 × 8."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from functools import cache
@@ -102,6 +105,24 @@ def _page_frame(pg: Playground):
     )
 
 
+def full_collection_seconds() -> float:
+    """How long one full pass of Python's cycle collector takes in this process: it holds the GIL
+    throughout, so every other session waits that long whenever the collector's thresholds come
+    round."""
+    start = time.perf_counter()
+    gc.collect()
+    return time.perf_counter() - start
+
+
+def as_served(work) -> None:
+    """Run ``work`` once (so what it loads is loaded), then freeze what is alive as the server does
+    after its warm-up (``server.freeze_loaded_objects``)."""
+    from explainer.ui.server import freeze_loaded_objects
+
+    work()
+    freeze_loaded_objects()
+
+
 def longest_gil_hold(work, seconds: float = 3.0) -> float:
     """The longest a thread that only sleeps 1 ms at a time waited beyond its sleep while ``work``
     ran over and over in this thread for ``seconds``: how long ``work`` kept another session's
@@ -164,6 +185,18 @@ def cases() -> list[Case]:
         ),
         Case(GROUP, "page frame 10×8, every chart's rows", lambda: _page_frame(deep), repeats=21),
         Case(GROUP, "new playground 4×8 (data, weights)", lambda: _playground((8, 8, 8, 8)), repeats=7),
+        Case(
+            GROUP,
+            "full garbage collection, not frozen",
+            run=lambda: None,
+            value=lambda: (_page_frame(pg), full_collection_seconds())[1],
+        ),
+        Case(
+            GROUP,
+            "full garbage collection, frozen",
+            run=lambda: None,
+            value=lambda: (as_served(lambda: _page_frame(pg)), full_collection_seconds())[1],
+        ),
         Case(
             GROUP,
             "longest GIL hold, page frames 4×8",

@@ -127,6 +127,11 @@ def _run(record: WarmUp, waits_for: threading.Thread | None) -> None:
         record.failures.append(f"warm-up stopped: {type(error).__name__}: {error}")
     finally:
         LOG.info(record.summary())
+        # What the visits loaded (Altair's schema, the charts' specs, the lazily imported
+        # elements) now lives as long as the server: out of the cycle collector's walks too.
+        from .server import freeze_loaded_objects
+
+        freeze_loaded_objects()
 
 
 class _Client:

@@ -107,3 +107,25 @@ def test_importing_ui_leaves_process_settings_alone_until_the_app_configures_the
     assert after and all(threads == 1 for threads in after)
     assert configured == [server.STORE_BYTES, server.STORE_BYTES]
     assert again == [1, 1]
+
+
+def test_freezing_keeps_the_loaded_objects_out_of_the_collector_and_collects_the_garbage_first():
+    # In a fresh process (this one's objects stay as they are): a cycle that is already garbage
+    # is collected, not frozen; what is alive moves to the permanent generation, and a full
+    # collection then walks only what was made since.
+    script = (
+        "import gc, json, weakref\n"
+        "import explainer.ui\n"
+        "from explainer.ui import server\n"
+        "class Node: pass\n"
+        "dead = Node(); dead.me = dead; probe = weakref.ref(dead); del dead\n"
+        "alive = len(gc.get_objects())\n"
+        "server.freeze_loaded_objects()\n"
+        "frozen = gc.get_freeze_count()\n"
+        "print(json.dumps([probe() is None, alive, frozen, len(gc.get_objects())]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    collected, alive, frozen, tracked_after = json.loads(out.stdout.strip().splitlines()[-1])
+    assert collected, "the garbage cycle was collected before the freeze"
+    assert frozen > 0.9 * alive > 50_000, "the loaded libraries' objects are frozen"
+    assert tracked_after < 1_000, "the collector walks only what was made since"
