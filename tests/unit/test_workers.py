@@ -1,7 +1,7 @@
 """The worker pool: a cached page computation sent to a worker process returns exactly what the
 server's own process computes; a worker's reports reach the caller's callbacks, and a callback
 that raises (Streamlit stopping the run) stops the worker; a worker that dies costs a new pool,
-never the visitor's page."""
+never the visitor's page; a quick call never queues behind one that reports progress."""
 
 import inspect
 import os
@@ -50,8 +50,33 @@ def test_a_dead_worker_costs_a_new_pool_not_the_page(pool):
 
 
 def workers_alive() -> set[int]:
-    pool = workers._pool
+    pool = workers._pools.get(workers.QUICK)
     return set(pool._processes) if pool is not None and pool._processes else set()
+
+
+def test_a_quick_call_does_not_queue_behind_a_reporting_one():
+    """One worker a lane: a section's call is answered, in another process, while a training
+    (a call that reports progress) still runs; with one shared worker it would wait for it."""
+    import threading
+
+    workers.enable(1)
+    try:
+        workers.warm()
+        long_call: dict = {}
+        running = threading.Event()
+
+        def train() -> None:
+            long_call["pid"] = workers.call(workers.PROCESS_ID, (3000,), {"_progress": lambda r: running.set()})
+
+        thread = threading.Thread(target=train)
+        thread.start()
+        assert running.wait(60), "the reporting call started"
+        quick = workers.call(workers.PROCESS_ID, (), {})
+        assert thread.is_alive(), "the quick call was answered while the reporting one ran"
+        thread.join()
+        assert quick != long_call["pid"] and os.getpid() not in (quick, long_call["pid"])
+    finally:
+        workers.disable()
 
 
 def test_a_worker_reports_through_the_callers_callback_and_the_last_report_arrives(pool):
