@@ -171,7 +171,7 @@ def call(name: str, args: tuple, kwargs: dict) -> Any:
     callbacks = {key: value for key, value in kwargs.items() if key.startswith("_") and value is not None}
     lane = REPORTING if callbacks else QUICK
     try:
-        if not callbacks:
+        if lane == QUICK:
             return _get_pool(QUICK).submit(_run, name, args, kwargs).result()
         return _call_reporting(name, args, kwargs, callbacks)
     except BrokenProcessPool:

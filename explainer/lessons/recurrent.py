@@ -311,14 +311,15 @@ def training_sentences(runs: Mapping[str, RecurrentTraining], longer: int | None
             continue
         last = run.gradients[run.gradients["iteration"] == run.gradients["iteration"].max()]
         reach = float(last["grad_log10"].iloc[0] - last["grad_log10"].iloc[-1])
+        outcome = verdict(run)
         sentences.append(
-            f"**{name}** {verdict(run)} at T = {run.steps}: mean loss {run.final_loss:.3g} over the last "
+            f"**{name}** {outcome} at T = {run.steps}: mean loss {run.final_loss:.3g} over the last "
             f"tenth of {len(run.history):,} iterations, {of_baseline(run.final_loss)} of the 1/6 "
             f"baseline; at iteration {int(last['iteration'].iloc[0]):,} ‖∂loss/∂h_1‖ was {power(reach)} "
             f"of ‖∂loss/∂h_T‖."
             + (
                 f" Train it for {longer:,} iterations to see whether it stays there."
-                if longer is not None and longer > len(run.history) and verdict(run) == "stayed at the baseline"
+                if longer is not None and longer > len(run.history) and outcome == "stayed at the baseline"
                 else ""
             )
         )
