@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
 from .activations import ACTIVATIONS, DEFAULT_ACTIVATIONS, Activation
@@ -88,6 +87,7 @@ from .nn.statistics import (
     NetworkRun,
     describe_activations,
     describe_gradient_flow,
+    histogram_frame,
     layer_statistics,
     network_gradients,
     network_run,
@@ -295,29 +295,4 @@ def activation_histograms(
     )
     hs = hs or []
     chosen = list(range(1, depth + 1)) if layers is None else [int(k) for k in layers if 1 <= k <= len(hs)]
-    chosen = [k for k in chosen if k <= len(hs)]
-    if not chosen:
-        return pd.DataFrame(columns=["layer", "bin_left", "bin_right", "fraction"])
-    low = min(float(hs[k - 1].min()) for k in chosen)
-    high = max(float(hs[k - 1].max()) for k in chosen)
-    fractions, lefts, rights = [], [], []
-    for k in chosen:
-        h = hs[k - 1].reshape(-1)
-        lo, hi = (low, high) if shared_range else (float(h.min()), float(h.max()))
-        if hi <= lo:
-            lo, hi = lo - 0.5, hi + 0.5
-        # The bins' width hi - lo would overflow for values near ±1.8e308: bin a scaled copy.
-        c = max(abs(lo), abs(hi), 1.0) if max(abs(lo), abs(hi)) > 1e300 else 1.0
-        counts, edges = np.histogram(h / c if c != 1.0 else h, bins=bins, range=(lo / c, hi / c))
-        edges = edges * c
-        fractions.append(counts / h.size)
-        lefts.append(edges[:-1])
-        rights.append(edges[1:])
-    return pd.DataFrame(
-        {
-            "layer": np.repeat(np.asarray(chosen, dtype=np.int64), bins),
-            "bin_left": np.concatenate(lefts),
-            "bin_right": np.concatenate(rights),
-            "fraction": np.concatenate(fractions),
-        }
-    )
+    return histogram_frame({k: hs[k - 1] for k in chosen if k <= len(hs)}, bins, shared_range)

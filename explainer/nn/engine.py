@@ -19,7 +19,7 @@ not reach), and a layer whose values are exactly zero is reported as "dead".
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -134,6 +134,7 @@ def _propagate(
     keep_activations: bool = False,
     negative_slopes: bool = True,
     saturation: bool = False,
+    keep_layers: Collection[int] = (),
 ) -> tuple[_Trace, list[np.ndarray] | None]:
     """One forward pass (and a backward pass from ``top`` unless it is None) through layers with
     weights ``scale`` · ``weights[l]``.
@@ -141,7 +142,8 @@ def _propagate(
     ``full`` also counts saturated and dead units and takes weight-gradient norms, ``saturation``
     only counts the units (a few element-wise passes, no matrix product); ``collect``
     returns the true-scale gradients (for the gradient check); ``keep_activations`` returns the
-    layer outputs h_1..h_L; ``negative_slopes=False`` (f' ≥ 0 everywhere) skips counting
+    layer outputs h_1..h_L, ``keep_layers`` copies of the outputs of those layers (1-based, in
+    order; the layers a histogram shows, without keeping every layer); ``negative_slopes=False`` (f' ≥ 0 everywhere) skips counting
     f' ≤ -0.01 as saturated.
     """
     pooled = not (keep_activations or collect) and _pool_lock.acquire(blocking=False)
@@ -162,6 +164,7 @@ def _propagate(
             keep_activations,
             negative_slopes,
             saturation,
+            keep_layers=frozenset(keep_layers),
         )
     finally:
         if pooled:
@@ -196,6 +199,7 @@ def _run_layers(
     negative_slopes,
     saturation=False,
     sweep: Sequence[int] | None = None,
+    keep_layers: Collection[int] = (),
 ) -> tuple[_Trace, list[np.ndarray] | None]:
     """The body of ``_propagate``; ``buffers`` hands out the arrays the layers are kept in.
     With ``sweep`` (plain layers, ``full`` off) it returns ``_sweep_backward``'s traces instead."""
@@ -309,6 +313,8 @@ def _run_layers(
                 inputs.append(("h", h))
         if keep_activations:
             outputs.append(a)
+        elif i + 1 in keep_layers:
+            outputs.append(a.copy())  # its buffer is reused by a later layer
         h = a
         h_square_sum = a.size * (act_std * act_std + act_mean * act_mean)
     if trace.exploded_at is not None:
@@ -317,8 +323,9 @@ def _run_layers(
         trace.forward_status[k:] = [trace.forward_status[k - 1]] * (depth - k)
     if sweep is not None:
         return _sweep_backward(trace, slopes, weights, scale, top, sweep), None
+    kept = outputs if keep_activations or keep_layers else None
     if trace.exploded_at is not None or not backward:
-        return trace, (outputs if keep_activations else None)
+        return trace, kept
     _backward(
         trace,
         inputs,
@@ -332,7 +339,7 @@ def _run_layers(
         full=full,
         collect=collect,
     )
-    return trace, (outputs if keep_activations else None)
+    return trace, kept
 
 
 def propagate_depths(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -97,6 +97,8 @@ class NetworkRun:
     dead_at: int | None
     grad_dead_at: int | None
     max_slope: float
+    # ``histogram_frame`` of the layers ``network_run`` was asked for, from the same forward pass.
+    histograms: pd.DataFrame | None = None
 
     @property
     def sentence(self) -> str:
@@ -124,10 +126,13 @@ def network_run(
     bias_value: float = 0.01,
     clip_norm: float | None = None,
     mode: str | None = None,
+    histogram_layers: Sequence[int] = (),
 ) -> NetworkRun:
     """Build the seeded network, run it forward and backward, and measure every layer.
 
-    Arguments as ``layer_statistics``; returns a ``NetworkRun``.
+    Arguments as ``layer_statistics``; returns a ``NetworkRun``. ``histogram_layers`` also bins
+    those layers' outputs (``NetworkRun.histograms``, as ``activation_histograms`` with its
+    defaults) from the same forward pass, instead of a second one.
     """
     act = as_activation(activation)
     depth, width, batch, seed = check_network(depth, width, batch, seed)
@@ -142,7 +147,8 @@ def network_run(
     biases = _biases(bias, bias_value, depth, width, seed)
     f, df = _functions(act, params)
     negative = slope_range(act, params)[0] < 0.0
-    trace, _ = _propagate(
+    chosen = [int(k) for k in histogram_layers if 1 <= int(k) <= depth]
+    trace, outputs = _propagate(
         x,
         weights,
         biases,
@@ -153,8 +159,48 @@ def network_run(
         batchnorm=batchnorm,
         residual=residual,
         negative_slopes=negative,
+        keep_layers=chosen,
     )
-    return _run_from_trace(trace, act, params, init, width, batch, clip_norm)
+    run = _run_from_trace(trace, act, params, init, width, batch, clip_norm)
+    if not chosen:
+        return run
+    # ``outputs`` holds the chosen layers the forward pass reached, in order.
+    reached = dict(zip(sorted(set(chosen)), outputs or [], strict=False))
+    return replace(run, histograms=histogram_frame(reached))
+
+
+def histogram_frame(
+    outputs: Mapping[int, np.ndarray], bins: int = 40, shared_range: bool = True
+) -> pd.DataFrame:
+    """Histograms of layer outputs ``{layer: h_l}``: columns ``layer``, ``bin_left``,
+    ``bin_right``, ``fraction`` (of the layer's values in the bin). Bins span the range over all
+    the layers when ``shared_range``, else each layer's own min to max."""
+    chosen = sorted(outputs)
+    if not chosen:
+        return pd.DataFrame(columns=["layer", "bin_left", "bin_right", "fraction"])
+    low = min(float(outputs[k].min()) for k in chosen)
+    high = max(float(outputs[k].max()) for k in chosen)
+    fractions, lefts, rights = [], [], []
+    for k in chosen:
+        h = outputs[k].reshape(-1)
+        lo, hi = (low, high) if shared_range else (float(h.min()), float(h.max()))
+        if hi <= lo:
+            lo, hi = lo - 0.5, hi + 0.5
+        # The bins' width hi - lo would overflow for values near ±1.8e308: bin a scaled copy.
+        c = max(abs(lo), abs(hi), 1.0) if max(abs(lo), abs(hi)) > 1e300 else 1.0
+        counts, edges = np.histogram(h / c if c != 1.0 else h, bins=bins, range=(lo / c, hi / c))
+        edges = edges * c
+        fractions.append(counts / h.size)
+        lefts.append(edges[:-1])
+        rights.append(edges[1:])
+    return pd.DataFrame(
+        {
+            "layer": np.repeat(np.asarray(chosen, dtype=np.int64), bins),
+            "bin_left": np.concatenate(lefts),
+            "bin_right": np.concatenate(rights),
+            "fraction": np.concatenate(fractions),
+        }
+    )
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,6 @@ from ..lessons.depth.profiles import (
 )
 from ..lessons.depth.settings import PHASE_DEPTHS, PHASE_LAYOUT, PHASE_LIMIT, PHASE_SIGMAS, PHASE_SIZE
 from ..network import (
-    activation_histograms,
     describe_activations,
     meanfield_prediction,
     network_run,
@@ -281,8 +280,20 @@ def run(
     residual: bool = False,
     clip: float | None = None,
 ):
-    """Cached ``network_run`` (zero biases)."""
-    return network_run(activation, depth, width, init, gain, batch, seed, batchnorm, residual, clip_norm=clip)
+    """Cached ``network_run`` (zero biases), with the histograms of section 3's layers."""
+    return network_run(
+        activation,
+        depth,
+        width,
+        init,
+        gain,
+        batch,
+        seed,
+        batchnorm,
+        residual,
+        clip_norm=clip,
+        histogram_layers=histogram_layers(depth),
+    )
 
 
 @st.cache_data(max_entries=SECTION_CACHE_ENTRIES, show_spinner=False)
@@ -332,7 +343,7 @@ def layer_outputs(
     ``extra``, half the spacing of the layers shown)."""
     network = run(activation, depth, width, init, gain, batch, seed)
     layers = histogram_layers(depth)
-    histograms = activation_histograms(activation, depth, width, init, gain, batch, seed, layers=layers)
+    histograms = network.histograms
     histograms = histograms[histograms["fraction"] > 0].reset_index(drop=True)
     half = 0.5 if len(layers) < 2 else (layers[-1] - layers[0]) / (len(layers) - 1) / 2
     panel = Panel(

@@ -40,6 +40,27 @@ def test_activation_histograms_hold_every_value_of_every_chosen_layer():
     assert first[0] + first[-1] > 0.5
 
 
+@pytest.mark.parametrize(
+    "settings",
+    [
+        dict(activation="sigmoid", depth=30, width=128, init="glorot_normal", batch=128),
+        dict(activation="relu", depth=120, width=64, init="he_normal", batch=32, residual=True),
+        dict(
+            activation="tanh", depth=40, width=32, init="standard_normal", gain=3.0, batch=16, batchnorm=True
+        ),
+        # Explodes at layer 158: the histograms stop at the last layer reached.
+        dict(activation="relu", depth=200, width=1000, init="standard_normal", gain=4.0, batch=16),
+    ],
+)
+def test_a_run_bins_its_histograms_from_its_own_forward_pass_as_a_second_pass_would(settings):
+    layers = depth.histogram_layers(settings["depth"])
+    run = network.network_run(**settings, histogram_layers=layers)
+    separate = activation_histograms(**settings, layers=layers)
+    assert run.histograms.equals(separate)
+    if run.exploded_at is not None:
+        assert separate["layer"].max() < run.exploded_at < settings["depth"]
+
+
 # Every name the app, the tests, the benchmarks and notebooks have read from ``explainer.network``.
 EXPORTED = [
     "ACTIVATIONS",
