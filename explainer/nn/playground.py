@@ -146,9 +146,7 @@ class PlaygroundSettings:
             "noise": real("noise", self.noise, 0.0, MAX_NOISE),
             "train_fraction": train_fraction,
             "batch_size": batch_size,
-            "learning_rate": real(
-                "learning_rate", self.learning_rate, LEARNING_RATES[0], LEARNING_RATES[-1]
-            ),
+            "learning_rate": real("learning_rate", self.learning_rate, LEARNING_RATES[0], LEARNING_RATES[-1]),
             "activation": choice("activation", self.activation, ACTIVATIONS),
             "regularization": choice("regularization", self.regularization, REGULARIZATIONS),
             "regularization_rate": real(

@@ -70,7 +70,9 @@ def check_charts_fit(page, width: int) -> None:
 @pytest.mark.browser
 @pytest.mark.parametrize("lecture", [False, True], ids=["normal", "lecture"])
 @pytest.mark.parametrize("page_file", PAGES)
-def test_every_chart_fits_the_window_as_it_is_resized_through_every_width(server, browser, page_file, lecture):
+def test_every_chart_fits_the_window_as_it_is_resized_through_every_width(
+    server, browser, page_file, lecture
+):
     """One visit per page and mode, the window resized from a projector's width down to a phone's
     (as a lecturer's laptop moves to the projector, or a student turns a tablet): each width class
     redraws the charts for itself, and each width is checked once the page is drawn for it."""

@@ -66,7 +66,9 @@ def test_a_quick_call_does_not_queue_behind_a_reporting_one():
         running = threading.Event()
 
         def train() -> None:
-            long_call["pid"] = workers.call(workers.PROCESS_ID, (3000,), {"_progress": lambda r: running.set()})
+            long_call["pid"] = workers.call(
+                workers.PROCESS_ID, (3000,), {"_progress": lambda r: running.set()}
+            )
 
         thread = threading.Thread(target=train)
         thread.start()

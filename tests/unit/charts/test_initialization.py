@@ -69,7 +69,9 @@ def test_a_heatmap_on_named_cells_is_one_spec_for_every_pair_and_draws_the_same_
     carried = spec(travel_heatmap(GRID, "forward", chosen=("he_normal", "relu"), emphasis="standard_normal"))
 
     def drawing(chart: dict) -> str:  # everything but the data, Altair's view names made alike
-        return re.sub(r"view_\w+", "view", json.dumps({k: v for k, v in chart.items() if k not in ("data", "datasets")}))
+        return re.sub(
+            r"view_\w+", "view", json.dumps({k: v for k, v in chart.items() if k not in ("data", "datasets")})
+        )
 
     assert drawing(carried) == drawing(specs[0])
     [cells] = rows(travel_heatmap(GRID, "forward", chosen=("he_normal", "relu")))

@@ -31,7 +31,9 @@ def test_every_node_is_a_grid_of_cells_with_shades_within_one(trained):
     assert len(cells) == 36 * sum(len(names) for names in pg.node_names)
     assert cells["shade"].between(-1, 1).all() and not cells.isna().any().any()
     # Every cell of every node's 6 × 6 grid, once.
-    assert (cells.groupby("node")[["ix", "iy"]].apply(lambda g: len(set(zip(g.ix, g.iy, strict=True)))) == 36).all()
+    assert (
+        cells.groupby("node")[["ix", "iy"]].apply(lambda g: len(set(zip(g.ix, g.iy, strict=True)))) == 36
+    ).all()
 
 
 def test_every_node_is_one_picture_in_its_layers_column(trained):
@@ -149,7 +151,9 @@ def test_loss_rows_of_a_race_name_each_run():
     assert rows.query("run == 'sigmoid' and split == 'train'")["loss"].tolist() == [0.69, 0.69]
     assert set(charts.loss_rows(history)["run"]) == {"network"}
     spec = charts.loss_template(("ReLU", "sigmoid")).to_dict()
-    assert all(layer["encoding"]["color"]["scale"]["domain"] == ["ReLU", "sigmoid"] for layer in spec["layer"])
+    assert all(
+        layer["encoding"]["color"]["scale"]["domain"] == ["ReLU", "sigmoid"] for layer in spec["layer"]
+    )
     assert spec["layer"][1]["mark"]["type"] == "point", "a dot on each run's latest loss"
 
 

@@ -123,7 +123,9 @@ def test_on_a_phone_panels_stack_in_one_column_no_wider_than_a_phone_with_legend
     built = spec(BUILDERS[name]("narrow"))
     assert not any("hconcat" in node for node in spec_nodes(built)), "panels side by side"
     assert all(node["columns"] == 1 for node in spec_nodes(built) if "facet" in node and "columns" in node)
-    assert not any("column" in node["facet"] for node in spec_nodes(built) if isinstance(node.get("facet"), dict))
+    assert not any(
+        "column" in node["facet"] for node in spec_nodes(built) if isinstance(node.get("facet"), dict)
+    )
     assert all(width <= theme.NARROW_PANEL_WIDTH for width in panel_widths(built)), panel_widths(built)
     assert "right" not in legend_orients(built) and "left" not in legend_orients(built)
 

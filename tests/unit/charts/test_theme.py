@@ -82,7 +82,9 @@ def test_the_package_reexports_every_builder_of_the_page_modules():
 
 def test_contrast_ratio_follows_wcag():
     assert charts.contrast_ratio("#FFFFFF", "#000000") == pytest.approx(21.0)
-    assert charts.contrast_ratio("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)  # WCAG's borderline grey
+    assert charts.contrast_ratio("#777777", "#FFFFFF") == pytest.approx(
+        4.48, abs=0.01
+    )  # WCAG's borderline grey
     assert charts.contrast_ratio("#0072B2", "#0072B2") == 1.0
 
 

@@ -135,7 +135,12 @@ def test_the_facet_lines_template_is_facet_lines_with_its_rows_by_name():
     from explainer.charts.training import facet_line_rows, facet_lines_template
 
     data = pd.DataFrame(
-        {"step": [0, 1, 0, 1], "value": [1.0, 0.0, 2.0, 3.0], "layer": [1, 1, 2, 2], "run": ["a", "a", "b", "b"]}
+        {
+            "step": [0, 1, 0, 1],
+            "value": [1.0, 0.0, 2.0, 3.0],
+            "layer": [1, 1, 2, 2],
+            "run": ["a", "a", "b", "b"],
+        }
     )
     for options in ({"log_y": True, "facet_order": ["b", "a"]}, {"y_domain": (0, 1), "y_format": "%"}):
         inline = facet_lines(data, "step", "value", "layer", "run", columns=2, **options)

@@ -82,7 +82,11 @@ def test_the_baseline_measured_on_a_sample_is_one_sixth_within_its_error():
 
 def test_a_share_of_the_baseline_keeps_two_figures_below_ten_percent():
     assert [lesson.of_baseline(ADDING_BASELINE * share) for share in (1.08, 0.5, 0.1, 0.0034, 0.0)] == [
-        "108%", "50%", "10%", "0.34%", "0%",
+        "108%",
+        "50%",
+        "10%",
+        "0.34%",
+        "0%",
     ]
 
 

@@ -107,7 +107,7 @@ def test_the_flat_optimizer_updates_every_array_as_the_array_by_array_formulas(k
     rng = np.random.default_rng(4)
     shapes = [(3, 5), (5,), (5, 1), (1,), (2, 2)]
     start = [rng.standard_normal(shape) for shape in shapes]
-    steps = [[rng.standard_normal(shape) * 10.0**rng.integers(-8, 8) for shape in shapes] for _ in range(6)]
+    steps = [[rng.standard_normal(shape) * 10.0 ** rng.integers(-8, 8) for shape in shapes] for _ in range(6)]
     steps[3][0][0, 0] = np.inf  # a gradient that overflowed: both must carry it the same way
     expected, m, v = _optimizer_array_by_array(kind, 0.03, [a.copy() for a in start], steps)
     arrays = [a.copy() for a in start]

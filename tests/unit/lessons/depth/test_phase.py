@@ -135,5 +135,11 @@ def test_the_stacked_traces_are_the_engines_traces_field_by_field():
             for name in ("preact_mean", "preact_std", "act_mean", "act_std", "path_derivative", "grad_ln",
                          "wgrad_ln", "saturated", "dead", "dead_units", "inactive"):  # fmt: skip
                 np.testing.assert_array_equal(getattr(trace, name), getattr(alone, name), err_msg=name)
-            for name in ("forward_status", "grad_status", "exploded_at", "input_grad_ln", "input_grad_status"):
+            for name in (
+                "forward_status",
+                "grad_status",
+                "exploded_at",
+                "input_grad_ln",
+                "input_grad_status",
+            ):
                 assert getattr(trace, name) == getattr(alone, name), name

@@ -27,7 +27,10 @@ def test_a_network_that_explodes_partway_matches_at_depths_before_and_after_the_
     # exp(exp(x)) with N(0, 1) weights leaves float64 within a few layers.
     typed = parse_activation("exp(exp(x))")
     depths = [1, 2, 3, 4, 8, 30]
-    kwargs = {"initializers": ["standard_normal", "he_normal", "small_normal"], "activations": [typed, "relu", "tanh"]}
+    kwargs = {
+        "initializers": ["standard_normal", "he_normal", "small_normal"],
+        "activations": [typed, "relu", "tanh"],
+    }
     grids = variance_travel_depths(depths, 32, batch=16, **kwargs)
     statuses = set(grids["forward_status"])
     assert {"ok", "exploded"} <= statuses, statuses
