@@ -273,7 +273,7 @@ def network_template(
                 alt.Tooltip("source:N"),
                 alt.Tooltip("target:N"),
                 alt.Tooltip("weight:Q", format=".3g"),
-                alt.Tooltip("grad_mean_abs:Q", format=".2e", title="|∂L/∂w| (recent)"),
+                alt.Tooltip("grad_mean_abs:Q", format=".2e", title="|∂L/∂w|"),
             ],
         )
     )

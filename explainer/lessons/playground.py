@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 INTRO = (
@@ -27,7 +28,8 @@ READING = (
     "as |w| against the largest weight. In the gradients view its colour and width are log10 |∂L/∂w| "
     "over about the last ten updates, on one scale spanning eight decades for all layers. The bars give "
     "each layer's gradient norm ‖∂L/∂W‖ and its update ratio ‖ΔW‖/‖W‖ at the last update (about 1e-3 "
-    "is healthy, Karpathy's rule of thumb)."
+    "is healthy, Karpathy's rule of thumb). Before the first update the wires and the gradient bars "
+    "show the gradient over all training points at the initial weights, and there is no update ratio yet."
 )
 
 CHANCE_LOSS = math.log(2.0)
@@ -80,12 +82,21 @@ def loss_sentence(train_loss: float, test_loss: float, steps: int, epoch: int) -
     )
 
 
-def fade_sentence(statistics: pd.DataFrame, steps: int) -> str:
+def fade_sentence(statistics: pd.DataFrame, steps: int, training_points: int | None = None) -> str:
     """Where the gradient fades: layer 1's last gradient norm as a fraction of the output
-    layer's, and the weakest layer when it is another."""
-    if steps == 0:
-        return "Press play or step: each layer's gradient norm is measured at every update."
+    layer's, and the weakest layer when it is another. Before any update ``statistics`` holds
+    the gradient over all ``training_points`` at the initial weights (``Playground.
+    training_set_gradients``), and the sentence says so; without them it asks for an update."""
     norms = statistics["grad_norm"].to_numpy(dtype=float)
+    if steps == 0 and (training_points is None or not np.isfinite(norms).all()):
+        return "Press play or step: each layer's gradient norm is measured at every update."
+    text = _fade(norms, "have stopped" if steps else "cannot start")
+    if steps:
+        return text
+    return f"At the initial weights, over all {training_points:,} training points: {text[0].lower()}{text[1:]}"
+
+
+def _fade(norms: np.ndarray, stopped: str) -> str:
     output = norms[-1]
     if len(norms) == 1:
         return f"No hidden layer: the output layer's weights are the only ones, with ‖∂L/∂W‖ = {_number(output)}."
@@ -95,7 +106,7 @@ def fade_sentence(statistics: pd.DataFrame, steps: int) -> str:
     if first == 0:
         return (
             f"Layer 1's gradient is exactly 0 (the output layer's is {_number(output)}): no gradient "
-            "reaches the first layer, so its weights have stopped."
+            f"reaches the first layer, so its weights {stopped}."
         )
     ratio = first / output
     text = (

@@ -467,6 +467,16 @@ class Playground:
             }
         )
 
+    def training_set_gradients(self) -> list[np.ndarray]:
+        """∂L/∂W of the mean cross-entropy (no penalty) over every training point at the current
+        weights, one array per weight layer shaped as its weights: the gradient each minibatch
+        estimates. Before the first update, when ``statistics`` and ``links`` still hold 0, it
+        shows where the gradient fades already at the initial weights."""
+        n = self.n_train
+        p = forward(self.state, self._inputs[:n], True)
+        grads = backward(self.state, p, self._labels[:n])
+        return [grads[2 * i] for i in range(len(self.state.weights))]
+
     def loss(self) -> tuple[float, float]:
         """(train loss, test loss): mean binary cross-entropy in nats, without the penalty (the
         Playground shows the data loss too)."""

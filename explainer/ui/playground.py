@@ -7,12 +7,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from ..charts import playground as charts
 from ..datasets import DATASETS
 from ..initializers import INITIALIZERS
 from ..lessons import playground as lesson
+from ..nn.optimizers import global_norm
 from ..nn.playground import (
     FEATURES,
     LEARNING_RATES,
@@ -401,12 +404,28 @@ def play_controls() -> None:
 # --- one frame -----------------------------------------------------------------------------------
 
 
-def _network(pg: Playground, statistics, view: str, name: str) -> None:
+def shown_gradients(pg: Playground, statistics: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(statistics, links) as drawn. Before the first update both hold 0 for the gradient, so the
+    gradient over all training points at the initial weights takes its place: the fading is on
+    the first screen, before anyone presses play."""
+    links = pg.links()
+    if pg.steps:
+        return statistics, links
+    grads = pg.training_set_gradients()
+    norms = np.array([global_norm([g]) for g in grads])  # as ``Playground.step`` takes them
+    if not np.isfinite(norms).all():
+        return statistics, links
+    statistics = statistics.assign(grad_norm=norms, grad_norm_mean=norms)
+    links = links.assign(grad_mean_abs=np.concatenate([np.abs(g).ravel() for g in grads]))
+    return statistics, links
+
+
+def _network(pg: Playground, statistics, links, view: str, name: str) -> None:
     """One network's chart and its layer bars."""
     lecture, shown_on = lecture_mode(), screen()
     small = sum(len(names) for names in pg.node_names) <= SMALL_NETWORK
     images = pg.neuron_images(IMAGE_RESOLUTION[small])
-    rows = charts.network_rows(images, pg.links(), pg.node_names, view, FEATURE_LABELS)
+    rows = charts.network_rows(images, links, pg.node_names, view, FEATURE_LABELS)
     tallest = max(len(names) for names in pg.node_names)
     chart(
         charts.network_template,
@@ -436,7 +455,7 @@ def _sentences(pg: Playground, statistics, divergence: bool = False) -> list[str
     train_loss, test_loss = pg.loss()
     sentences = [
         lesson.loss_sentence(train_loss, test_loss, pg.steps, pg.epoch),
-        lesson.fade_sentence(statistics, pg.steps),
+        lesson.fade_sentence(statistics, pg.steps, pg.n_train),
     ]
     extra = lesson.dead_sentence(statistics, pg.settings.hidden)
     if divergence and not extra:
@@ -458,6 +477,8 @@ def frame(
     sentences (returned); a rival's network, bars and sentences follow the first's."""
     runs = [pg] if rival is None else [pg, rival]
     stats = [r.step(STEPS_PER_FRAME) if playing() and r.diverged_at is None else r.statistics() for r in runs]
+    shown = [shown_gradients(r, statistics) for r, statistics in zip(runs, stats, strict=True)]
+    stats = [statistics for statistics, _ in shown]
     lecture, shown_on = lecture_mode(), screen()
     train_loss, test_loss = pg.loss()
     st.markdown(
@@ -467,13 +488,13 @@ def frame(
     _stopped(pg)
     if rival is not None:
         st.markdown(f"**{escape(run_label(pg))}**")
-    _network(pg, stats[0], view, "playground_network")
+    _network(pg, stats[0], shown[0][1], view, "playground_network")
     sentences = _sentences(pg, stats[0])
     st.markdown("\n".join(f"- {s}" for s in sentences))
     if rival is not None:
         st.markdown(f"**The rival: {escape(run_label(rival))}** (the same points, seed and batches)")
         _stopped(rival)
-        _network(rival, stats[1], view, "playground_rival")
+        _network(rival, stats[1], shown[1][1], view, "playground_rival")
         rival_sentences = _sentences(rival, stats[1])
         st.markdown("\n".join(f"- {s}" for s in rival_sentences))
         sentences += [f"The rival ({run_label(rival)}): {rival_sentences[1]}"]
@@ -511,4 +532,5 @@ def frame(
 
 def notes(pg: Playground) -> list[str]:
     """The presenter's talking points from the playground's numbers now."""
-    return _sentences(pg, pg.statistics(), divergence=True)
+    statistics, _ = shown_gradients(pg, pg.statistics())
+    return _sentences(pg, statistics, divergence=True)

@@ -169,6 +169,26 @@ def test_network_link_widths_follow_the_weights_and_in_the_gradient_view_the_gra
     assert links["log10_grad"].to_numpy() == pytest.approx(np.log10(links["grad_mean_abs_engine"]))
 
 
+def test_before_the_first_update_the_gradient_shown_is_the_training_sets_at_the_initial_weights():
+    link = {"act": "sigmoid", "view": "gradients", "layers": 6, **{f"u{i}": 8 for i in range(1, 7)}}
+    at = open_page(PAGE, link)
+    assert_clean_charts(at)
+    pg = live(at)
+    assert pg.steps == 0 and pg.depth == 6
+    norms = [np.linalg.norm(g) for g in pg.training_set_gradients()]
+    bars = datasets(at)["layers"].query("quantity == '‖∂L/∂W‖'")
+    assert bars["value"].to_numpy() == pytest.approx(norms, rel=1e-12)
+    assert datasets(at)["layers"]["quantity"].nunique() == 1  # no update ratio before an update
+    links = datasets(at)["links"]
+    expected = np.concatenate([np.abs(g).ravel() for g in pg.training_set_gradients()])
+    assert np.sort(links["grad_mean_abs"].to_numpy()) == pytest.approx(np.sort(expected), rel=1e-12)
+    text = " ".join(m.value for m in at.markdown)
+    ratio = norms[0] / norms[-1]
+    assert f"At the initial weights, over all {pg.n_train:,} training points: layer 1's gradient norm is" in text
+    assert f"{math.log10(1 / ratio):.1f} decades lost" in text
+    assert "Press play or step" not in text
+
+
 def test_a_race_trains_a_rival_on_the_same_batches_and_draws_both_losses():
     at = open_page(PAGE, {"act": "sigmoid"})
     at.toggle(key="race").set_value(True).run()

@@ -92,6 +92,21 @@ def test_a_full_batch_update_is_the_learning_rate_times_the_regularized_gradient
         np.testing.assert_allclose(a, a0 - 0.3 * g, rtol=1e-10, atol=1e-13)
 
 
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+def test_the_training_set_gradient_is_the_unpenalised_losss_over_every_training_point(activation):
+    pg = Playground(settings(activation=activation, hidden=(4, 3), regularization="l2", regularization_rate=0.1))
+    X, y = train_inputs(pg)
+    _, grads = regularized_loss_and_gradients(pg.state, X, y)
+    numeric = finite_difference(pg.state, X, y, objective=lambda s, a, b: regularized_loss_and_gradients(s, a, b))
+    exact = pg.training_set_gradients()
+    assert len(exact) == len(pg.state.weights) == 3
+    for i, g in enumerate(exact):
+        assert g.shape == pg.state.weights[i].shape
+        np.testing.assert_allclose(g, grads[2 * i], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(g, numeric[2 * i], rtol=1e-5, atol=1e-8)
+    assert pg.steps == 0 and (pg.statistics()["grad_norm"] == 0).all()  # nothing was updated
+
+
 def test_l1_stops_a_weight_at_zero_rather_than_pushing_it_across():
     s = settings(n_samples=300, train_fraction=0.1, batch_size=30, learning_rate=1.0, hidden=(4, 3))
     pg = Playground(dataclasses.replace(s, regularization="l1", regularization_rate=0.3))
