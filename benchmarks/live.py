@@ -9,8 +9,10 @@ interaction's latency, every exception box, and the server's resident memory.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -86,6 +88,9 @@ class Server:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, "PYTHONWARNINGS": "error::RuntimeWarning"},
+                # Its own process group, which its worker pool's fork server and workers join, so
+                # ``stop`` can end them all.
+                start_new_session=True,
             )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -133,11 +138,27 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        """Stop the server, then whatever is left of its process group (a worker pool's fork
+        server and workers outlive a server that was killed). Safe to repeat."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+    def group(self) -> list[int]:
+        """The live processes of the server's process group (the server and its workers)."""
+        members = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) == self.process.pid and fields[0] != "Z":
+                    members.append(int(stat.parent.name))
+        return members
 
 
 class PeakMemory:

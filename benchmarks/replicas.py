@@ -180,5 +180,4 @@ class Replicas:
                 self.process.kill()
                 self.process.wait()
         for server in self.servers:
-            if server.process.poll() is None:
-                server.stop()
+            server.stop()
