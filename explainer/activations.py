@@ -129,6 +129,12 @@ def sigmoid(x):
     return special.expit(_arr(x))
 
 
+def sigmoid_into(x: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``sigmoid(x)`` written into ``out`` (float64 arrays of one shape): the same numbers, for a
+    loop that would otherwise allocate an array per step."""
+    return special.expit(x, out=out)
+
+
 def sigmoid_grad(x):
     # sigma(x) * sigma(-x) rather than s * (1 - s): 1 - s cancels to 0 for x > 37.
     x = _arr(x)

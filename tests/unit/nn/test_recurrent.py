@@ -31,6 +31,18 @@ def _loss(w, x, v, h0, c0):
     return float(np.sum(v * R.forward(w, x, h0, c0).states[-1]))
 
 
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_the_tape_keeps_each_gates_sigmoid_and_the_candidates_tanh_as_taken_from_z(cell):
+    w, x, _, h0, c0 = _small_network(cell)
+    tape = R.forward(w, x, h0, c0)
+    H = w.hidden
+    expected = 1.0 / (1.0 + np.exp(-tape.z))
+    expected[..., 2 * H : 3 * H] = np.tanh(tape.z[..., 2 * H : 3 * H])
+    np.testing.assert_allclose(tape.values, expected, rtol=1e-14, atol=1e-300)
+    if cell == "gru":
+        assert np.shares_memory(tape.candidates, tape.values)
+
+
 @pytest.mark.parametrize("cell", R.CELLS)
 @pytest.mark.parametrize("norms", [True, False])
 def test_bptt_matches_central_differences_for_the_state_and_every_weight(cell, norms):
