@@ -353,22 +353,29 @@ def boundary_rows(
 ) -> dict[str, pd.DataFrame]:
     """The boundary chart's rows from ``Playground.boundary`` and ``.points``: **grid**: ``x``,
     ``x2``, ``y``, ``y2`` (the cell, plane units), ``probability`` (rounded to 0 or 1 when
-    ``discretize``, as the Playground's "discretize output"); **points**: ``x1``, ``x2``,
-    ``class`` ("0"/"1"), ``split``: the training points, and the test points when ``show_test``."""
+    ``discretize``, as the Playground's "discretize output"), the table a download gives;
+    **picture**: one row, ``x``, ``y`` (the plane's top left corner) and ``url``, a PNG of the
+    grid with one pixel per cell in the colours of the output's picture (2P − 1 as a shade), which
+    the chart draws; **points**: ``x1``, ``x2``, ``class`` ("0"/"1"), ``split``: the training
+    points, and the test points when ``show_test``.
+
+    One picture rather than a rectangle per cell: drawing thousands of rectangles took most of
+    the browser's time in every frame while the playground plays."""
     resolution = round(float(np.sqrt(len(grid))))
     half = PLANE / resolution
     probability = grid["probability"].to_numpy(dtype=float)
     if discretize:
         probability = (probability >= 0.5).astype(float)
+    x1, x2 = grid["x1"].to_numpy(), grid["x2"].to_numpy()
     cells = pd.DataFrame(
-        {
-            "x": grid["x1"].to_numpy() - half,
-            "x2": grid["x1"].to_numpy() + half,
-            "y": grid["x2"].to_numpy() - half,
-            "y2": grid["x2"].to_numpy() + half,
-            "probability": probability,
-        }
+        {"x": x1 - half, "x2": x1 + half, "y": x2 - half, "y2": x2 + half, "probability": probability}
     )
+    cell = 2 * PLANE / resolution
+    column = np.clip(np.round((x1 + PLANE) / cell - 0.5), 0, resolution - 1).astype(int)
+    row = np.clip(np.round((PLANE - x2) / cell - 0.5), 0, resolution - 1).astype(int)  # top row first
+    pixels = np.full((resolution, resolution, 3), 255, dtype=np.uint8)
+    pixels[row, column] = shade_colors(2.0 * probability - 1.0)
+    picture = pd.DataFrame({"x": [-PLANE], "y": [PLANE], "url": [png_data_url(pixels)]})
     shown = points if show_test else points[points["split"] == "train"]
     dots = pd.DataFrame(
         {
@@ -378,25 +385,32 @@ def boundary_rows(
             "split": shown["split"].to_numpy(),
         }
     )
-    return {"grid": cells, "points": dots}
+    return {"grid": cells, "picture": picture, "points": dots}
 
 
 def boundary_template(lecture: bool = False, screen: str = "regular") -> alt.VConcatChart:
     """P(class 1) over the plane [−6, 6]² (orange 0 to blue 1, as the Playground) under the
-    points: training points as circles, test points as triangles. Rows by name: "grid", "points"."""
+    points: training points as circles, test points as triangles. Rows by name: "picture" (the
+    probability as one image), "points"."""
     side = panel_width(260 if not lecture else 400, lecture, screen)
     axis = alt.Scale(domain=[-PLANE, PLANE], nice=False)
     region = (
-        alt.Chart(alt.NamedData("grid"))
-        .mark_rect(opacity=0.75)
+        alt.Chart(alt.NamedData("picture"))
+        .mark_image(
+            width=side, height=side, align="left", baseline="top", aspect=False, smooth=False, opacity=0.75
+        )
+        .encode(x=alt.X("x:Q", scale=axis, title="x₁"), y=alt.Y("y:Q", scale=axis, title="x₂"), url="url:N")
+    )
+    # The picture's colour scale as a legend: a layer that draws nothing.
+    key = (
+        alt.Chart(alt.Data(values=[{"probability": 0.0}, {"probability": 1.0}]))
+        .mark_point(opacity=0)
         .encode(
-            x=alt.X("x:Q", scale=axis, title="x₁"),
-            x2="x2:Q",
-            y=alt.Y("y:Q", scale=axis, title="x₂"),
-            y2="y2:Q",
             color=alt.Color(
                 "probability:Q",
-                scale=alt.Scale(domain=[0, 0.5, 1], range=[NEGATIVE, SHADE_MIDDLE, POSITIVE]),
+                scale=alt.Scale(
+                    domain=[0, 0.5, 1], range=[NEGATIVE, SHADE_MIDDLE, POSITIVE], interpolate="rgb"
+                ),
                 legend=alt.Legend(title="P(class 1)", orient="bottom", gradientLength=120),
             ),
         )
@@ -420,7 +434,9 @@ def boundary_template(lecture: bool = False, screen: str = "regular") -> alt.VCo
             tooltip=[alt.Tooltip("split:N"), alt.Tooltip("class:N")],
         )
     )
-    chart = alt.layer(region, dots).resolve_scale(color="independent").properties(width=side, height=side)
+    chart = (
+        alt.layer(region, key, dots).resolve_scale(color="independent").properties(width=side, height=side)
+    )
     return style(alt.vconcat(chart), lecture)  # square: not stretched to the column
 
 

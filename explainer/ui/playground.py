@@ -233,7 +233,8 @@ STEPS_PER_FRAME = 10
 # The nodes' pictures: finer for a small network, coarser where there are many nodes.
 IMAGE_RESOLUTION = {True: 16, False: 10}  # a network of at most SMALL_NETWORK nodes: True
 SMALL_NETWORK = 24
-BOUNDARY_RESOLUTION = 40
+# The output's picture, as TensorFlow Playground's: one image, so its size costs the browser little.
+BOUNDARY_RESOLUTION = 100
 
 _PLAYGROUND = "pg_playground"  # the live Playground
 _RIVAL = "pg_rival"  # the race's second Playground, or None
@@ -510,7 +511,7 @@ def frame(
             shown_on,
             name="playground_boundary",
             data=boundary["grid"],
-            datasets=boundary,
+            datasets={"picture": boundary["picture"], "points": boundary["points"]},
         )
     with right:
         st.subheader("Loss")

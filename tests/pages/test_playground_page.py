@@ -9,13 +9,15 @@ import pandas as pd
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
+from explainer.charts.playground import shade_colors
 from explainer.nn.playground import LEARNING_RATES, Playground
 from explainer.ui import playground as page
+from tests.unit.charts.test_playground import decode_png
 
 from .conftest import assert_clean, open_page, presenter_points
 
 PAGE = "app_pages/playground.py"
-CHARTS = {"pictures", "links", "nodes", "titles", "layers", "losses", "grid", "points"}
+CHARTS = {"pictures", "links", "nodes", "titles", "layers", "losses", "picture", "points"}
 
 
 def datasets(at) -> dict[str, pd.DataFrame]:
@@ -136,7 +138,11 @@ def test_every_control_moves_and_the_page_stays_clean():
     # The test points are shown and the output is 0 or 1.
     frames = datasets(at)
     assert set(frames["points"]["split"]) == {"train", "test"}
-    assert set(frames["grid"]["probability"]) <= {0.0, 1.0}
+    # Discretized, the output's picture has only the colours of the scale's two ends.
+    (url,) = frames["picture"]["url"]
+    assert {tuple(c) for c in decode_png(url).reshape(-1, 3)} <= {
+        tuple(c) for c in shade_colors(np.array([-1.0, 1.0]))
+    }
     # A fourth layer's units box appears with the layer, and −/+ moves it.
     at.number_input(key="layers").increment().run()
     at.number_input(key="u4").decrement().run()
@@ -184,7 +190,9 @@ def test_before_the_first_update_the_gradient_shown_is_the_training_sets_at_the_
     assert np.sort(links["grad_mean_abs"].to_numpy()) == pytest.approx(np.sort(expected), rel=1e-12)
     text = " ".join(m.value for m in at.markdown)
     ratio = norms[0] / norms[-1]
-    assert f"At the initial weights, over all {pg.n_train:,} training points: layer 1's gradient norm is" in text
+    assert (
+        f"At the initial weights, over all {pg.n_train:,} training points: layer 1's gradient norm is" in text
+    )
     assert f"{math.log10(1 / ratio):.1f} decades lost" in text
     assert "Press play or step" not in text
 

@@ -130,6 +130,25 @@ def test_boundary_rows_discretize_and_show_test_points_on_request(trained):
     assert len(both["points"]) == len(points)
     assert set(both["grid"]["probability"]) <= {0.0, 1.0}
     assert (plain["grid"]["x2"] - plain["grid"]["x"]).to_numpy() == pytest.approx(1.2)
+    # The chart draws the grid as one picture, top left at (−6, 6), a pixel per cell.
+    picture = both["picture"]
+    assert len(picture) == 1 and (picture["x"][0], picture["y"][0]) == (-6.0, 6.0)
+    assert picture["url"][0].startswith("data:image/png;base64,")
+
+
+def test_the_boundary_picture_puts_each_cell_in_its_place_in_the_output_pictures_colours():
+    # P rises with x1 and is 1 only in the top right corner cell, to fix left/right and up/down.
+    x = (np.arange(4) - 1.5) * 3.0
+    x1, x2 = np.meshgrid(x, x)
+    probability = (x1.ravel() + 6) / 12
+    probability[(x1.ravel() > 4) & (x2.ravel() > 4)] = 1.0
+    grid = pd.DataFrame({"x1": x1.ravel(), "x2": x2.ravel(), "probability": probability})
+    points = pd.DataFrame({"x1": [0.0], "x2": [0.0], "label": [1], "split": ["train"]})
+    (url,) = charts.boundary_rows(grid, points)["picture"]["url"]
+    pixels = decode_png(url)
+    expected = charts.shade_colors(2 * probability.reshape(4, 4)[::-1] - 1)  # top row first
+    assert (pixels == expected).all()
+    assert (pixels[0, -1] == charts.shade_colors(np.array(1.0))).all()
 
 
 def test_loss_rows_thin_a_long_history_keeping_both_ends():
