@@ -58,6 +58,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def end_process(process: subprocess.Popen, timeout: float = 10.0) -> None:
+    """Terminate ``process`` and wait for it, killing it after ``timeout`` s (nothing if it has ended)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class Server:
     """``streamlit run app.py`` in a subprocess on a free port, healthy before the constructor
     returns (polls ``/_stcore/health``, then, unless ``check_script`` is False, runs the script
@@ -140,13 +151,7 @@ class Server:
     def stop(self) -> None:
         """Stop the server, then whatever is left of its process group (a worker pool's fork
         server and workers outlive a server that was killed). Safe to repeat."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end_process(self.process)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
 

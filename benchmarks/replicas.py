@@ -19,7 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .live import LOGS, ROOT, Server, free_port
+from .live import LOGS, ROOT, Server, end_process, free_port
 
 HAPROXY_CFG = ROOT / "deploy" / "haproxy.cfg"
 BACKEND = "replicas"
@@ -172,12 +172,7 @@ class Replicas:
 
     def stop(self) -> None:
         """Stop HAProxy, then every server (each stop is safe to repeat)."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            end_process(self.process)
         for server in self.servers:
             server.stop()
