@@ -84,16 +84,19 @@ def loss_sentence(train_loss: float, test_loss: float, steps: int, epoch: int) -
 
 def fade_sentence(statistics: pd.DataFrame, steps: int, training_points: int | None = None) -> str:
     """Where the gradient fades: layer 1's last gradient norm as a fraction of the output
-    layer's, and the weakest layer when it is another. Before any update ``statistics`` holds
-    the gradient over all ``training_points`` at the initial weights (``Playground.
-    training_set_gradients``), and the sentence says so; without them it asks for an update."""
+    layer's, and the weakest layer when it is another. Before any update, ``training_points``
+    says that ``statistics`` holds the gradient over that many training points at the initial
+    weights (``Playground.training_set_gradients``), and the sentence says so; without it the
+    sentence asks for an update."""
     norms = statistics["grad_norm"].to_numpy(dtype=float)
-    if steps == 0 and (training_points is None or not np.isfinite(norms).all()):
+    if steps == 0 and training_points is None:
         return "Press play or step: each layer's gradient norm is measured at every update."
     text = _fade(norms, "have stopped" if steps else "cannot start")
     if steps:
         return text
-    return f"At the initial weights, over all {training_points:,} training points: {text[0].lower()}{text[1:]}"
+    return (
+        f"At the initial weights, over all {training_points:,} training points: {text[0].lower()}{text[1:]}"
+    )
 
 
 def _fade(norms: np.ndarray, stopped: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -405,28 +405,39 @@ def play_controls() -> None:
 # --- one frame -----------------------------------------------------------------------------------
 
 
-def shown_gradients(pg: Playground, statistics: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(statistics, links) as drawn. Before the first update both hold 0 for the gradient, so the
-    gradient over all training points at the initial weights takes its place: the fading is on
-    the first screen, before anyone presses play."""
+class Shown(NamedTuple):
+    """What one network's charts and sentences draw: ``Playground.statistics`` and ``.links``,
+    and ``training_points`` when the gradient in them is the whole training set's at the initial
+    weights (before the first update), else None."""
+
+    statistics: pd.DataFrame
+    links: pd.DataFrame
+    training_points: int | None
+
+
+def shown_gradients(pg: Playground, statistics: pd.DataFrame) -> Shown:
+    """``pg``'s statistics and links as drawn. Before the first update both hold 0 for the
+    gradient, so the gradient over all training points at the initial weights takes its place:
+    the fading is on the first screen, before anyone presses play."""
     links = pg.links()
     if pg.steps:
-        return statistics, links
+        return Shown(statistics, links, None)
     grads = pg.training_set_gradients()
     norms = np.array([global_norm([g]) for g in grads])  # as ``Playground.step`` takes them
     if not np.isfinite(norms).all():
-        return statistics, links
+        return Shown(statistics, links, None)
     statistics = statistics.assign(grad_norm=norms, grad_norm_mean=norms)
     links = links.assign(grad_mean_abs=np.concatenate([np.abs(g).ravel() for g in grads]))
-    return statistics, links
+    return Shown(statistics, links, pg.n_train)
 
 
-def _network(pg: Playground, statistics, links, view: str, name: str) -> None:
+def _network(pg: Playground, shown: Shown, view: str, name: str) -> None:
     """One network's chart and its layer bars."""
+    statistics = shown.statistics
     lecture, shown_on = lecture_mode(), screen()
     small = sum(len(names) for names in pg.node_names) <= SMALL_NETWORK
     images = pg.neuron_images(IMAGE_RESOLUTION[small])
-    rows = charts.network_rows(images, links, pg.node_names, view, FEATURE_LABELS)
+    rows = charts.network_rows(images, shown.links, pg.node_names, view, FEATURE_LABELS)
     tallest = max(len(names) for names in pg.node_names)
     chart(
         charts.network_template,
@@ -450,15 +461,15 @@ def _network(pg: Playground, statistics, links, view: str, name: str) -> None:
     )
 
 
-def _sentences(pg: Playground, statistics, divergence: bool = False) -> list[str]:
+def _sentences(pg: Playground, shown: Shown, divergence: bool = False) -> list[str]:
     """The loss, where the gradient fades, and dead units (or, with ``divergence`` and no dead
-    units, why the network stopped), written from ``pg``'s numbers."""
+    units, why the network stopped), written from ``pg``'s numbers as ``shown``."""
     train_loss, test_loss = pg.loss()
     sentences = [
         lesson.loss_sentence(train_loss, test_loss, pg.steps, pg.epoch),
-        lesson.fade_sentence(statistics, pg.steps, pg.n_train),
+        lesson.fade_sentence(shown.statistics, pg.steps, shown.training_points),
     ]
-    extra = lesson.dead_sentence(statistics, pg.settings.hidden)
+    extra = lesson.dead_sentence(shown.statistics, pg.settings.hidden)
     if divergence and not extra:
         extra = lesson.divergence_sentence(pg.message, pg.settings.learning_rate)
     return [*sentences, *([extra] if extra else [])]
@@ -479,7 +490,6 @@ def frame(
     runs = [pg] if rival is None else [pg, rival]
     stats = [r.step(STEPS_PER_FRAME) if playing() and r.diverged_at is None else r.statistics() for r in runs]
     shown = [shown_gradients(r, statistics) for r, statistics in zip(runs, stats, strict=True)]
-    stats = [statistics for statistics, _ in shown]
     lecture, shown_on = lecture_mode(), screen()
     train_loss, test_loss = pg.loss()
     st.markdown(
@@ -489,14 +499,14 @@ def frame(
     _stopped(pg)
     if rival is not None:
         st.markdown(f"**{escape(run_label(pg))}**")
-    _network(pg, stats[0], shown[0][1], view, "playground_network")
-    sentences = _sentences(pg, stats[0])
+    _network(pg, shown[0], view, "playground_network")
+    sentences = _sentences(pg, shown[0])
     st.markdown("\n".join(f"- {s}" for s in sentences))
     if rival is not None:
         st.markdown(f"**The rival: {escape(run_label(rival))}** (the same points, seed and batches)")
         _stopped(rival)
-        _network(rival, stats[1], shown[1][1], view, "playground_rival")
-        rival_sentences = _sentences(rival, stats[1])
+        _network(rival, shown[1], view, "playground_rival")
+        rival_sentences = _sentences(rival, shown[1])
         st.markdown("\n".join(f"- {s}" for s in rival_sentences))
         sentences += [f"The rival ({run_label(rival)}): {rival_sentences[1]}"]
     left, right = st.columns(2) if shown_on != "narrow" else (st.container(), st.container())
@@ -533,5 +543,4 @@ def frame(
 
 def notes(pg: Playground) -> list[str]:
     """The presenter's talking points from the playground's numbers now."""
-    statistics, _ = shown_gradients(pg, pg.statistics())
-    return _sentences(pg, statistics, divergence=True)
+    return _sentences(pg, shown_gradients(pg, pg.statistics()), divergence=True)
