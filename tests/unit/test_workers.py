@@ -89,6 +89,40 @@ def test_a_worker_reports_through_the_callers_callback_and_the_last_report_arriv
     assert reports and reports == sorted(set(reports)) and reports[-1] == 299
 
 
+def test_a_worker_sends_at_most_one_report_per_interval_and_the_last_one_at_the_end():
+    """A training that reports every epoch sends the newest report at most every REPORT_SECONDS
+    (each is a round trip through the manager), and the one held back when the call returns."""
+    import queue
+    import threading
+
+    sent: queue.Queue = queue.Queue()
+    relay = workers._Relay(sent, threading.Event(), "_progress")
+    started = time.perf_counter()
+    for report in range(2000):
+        relay(report)
+    elapsed = time.perf_counter() - started
+    relay.flush()
+    keys, reports = zip(*(sent.get_nowait() for _ in range(sent.qsize())), strict=True)
+    assert set(keys) == {"_progress"}
+    assert reports[0] == 0 and reports[-1] == 1999 and list(reports) == sorted(reports)
+    # The first at once, then one per interval begun, then the held-back last one.
+    assert len(reports) <= elapsed / workers.REPORT_SECONDS + 2 < 2000
+
+
+def test_a_stopped_caller_stops_the_worker_at_its_next_report_sent():
+    import queue
+    import threading
+
+    stop = threading.Event()
+    relay = workers._Relay(queue.Queue(), stop, "_snapshot")
+    relay("first")
+    stop.set()
+    deadline = time.perf_counter() + 5 * workers.REPORT_SECONDS
+    with pytest.raises(workers.Stopped):
+        while time.perf_counter() < deadline:
+            relay("next")
+
+
 def test_a_callback_that_raises_stops_the_call_and_frees_the_worker(pool):
     class Rerun(Exception):
         pass
