@@ -24,6 +24,7 @@ MODULES = [
     "bench_recurrent",
     "bench_moves",
     "bench_live_moves",
+    "bench_mlp_live",
     "bench_fresh",
     "bench_load",
     "bench_capacity",

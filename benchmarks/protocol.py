@@ -42,6 +42,20 @@ class Run:
     texts: list[str] = field(default_factory=list)  # headings, markdown, captions, alerts, in order
     query_string: str = ""
     messages: list[ForwardMsg] = field(default_factory=list, repr=False)
+    # Each message's arrival, in seconds after the rerun's request.
+    arrivals: list[float] = field(default_factory=list, repr=False)
+
+    def first_chart_seconds(self) -> float | None:
+        """Seconds from the rerun's request to the first chart it drew (on the MLP page, the first
+        frame of a training), or None when it drew none."""
+        for message, arrived in zip(self.messages, self.arrivals, strict=True):
+            if _element(message)[0] in CHART_ELEMENTS:
+                return arrived
+        return None
+
+
+# The element kinds that draw a chart.
+CHART_ELEMENTS = frozenset({"vega_lite_chart"})
 
 
 @dataclass
@@ -191,10 +205,11 @@ class Visitor:
         started = time.perf_counter()
         await self._ws.send(message.SerializeToString())
         messages: list[ForwardMsg] = []
+        arrivals: list[float] = []
         try:
-            await asyncio.wait_for(self._read_until_finished(messages), self.timeout)
+            await asyncio.wait_for(self._read_until_finished(messages, arrivals, started), self.timeout)
         except TimeoutError:
-            run = Run(time.perf_counter() - started, "timeout", messages=messages)
+            run = Run(time.perf_counter() - started, "timeout", messages=messages, arrivals=arrivals)
             self.runs.append(run)
             return run
         seconds = time.perf_counter() - started
@@ -219,17 +234,21 @@ class Visitor:
             texts=texts,
             query_string=self.query_string,
             messages=messages,
+            arrivals=arrivals,
         )
         self.runs.append(run)
         return run
 
-    async def _read_until_finished(self, messages: list[ForwardMsg]) -> None:
+    async def _read_until_finished(
+        self, messages: list[ForwardMsg], arrivals: list[float], started: float
+    ) -> None:
         while True:
             message = ForwardMsg()
             message.ParseFromString(await self._ws.recv())
             kind = message.WhichOneof("type")
             if kind == "new_session":
                 messages.clear()  # a rerun started again (a widget moved mid-run, or st.rerun)
+                arrivals.clear()
             elif kind == "navigation":
                 for page in message.navigation.app_pages:
                     self._pages[page.url_pathname] = page.page_script_hash
@@ -240,6 +259,7 @@ class Visitor:
             elif kind == "script_finished" and message.script_finished in FINISHED:
                 return
             messages.append(message)
+            arrivals.append(time.perf_counter() - started)
 
     async def close(self) -> None:
         if self._ws is not None:

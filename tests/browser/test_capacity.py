@@ -8,6 +8,7 @@ import pytest
 from benchmarks.bench_capacity import PAGES, drive, process_tree
 from benchmarks.live import Server, run_in_thread
 from benchmarks.protocol import Visitor
+from explainer.lessons.mlp import prose
 
 
 @pytest.mark.browser
@@ -62,3 +63,28 @@ def test_a_fresh_server_warms_every_page_once_without_a_visitor(server: Server):
     # the warm-up; with the test's empty store it visits each page's default, not the scenes.
     line = server.warm_up_line(timeout=600)
     assert f"{len(PAGES)} runs of {len(PAGES)} pages" in line and "0 failed" in line, line
+
+
+@pytest.mark.browser
+def test_a_new_mlp_training_streams_its_first_boundaries_before_the_page_completes(server: Server):
+    """Through the live server and its workers, a move to a new setting draws the nets part-way
+    through training (the first chart the rerun sends) well before the script's end; a cached
+    move's first chart is the finished comparison's."""
+
+    async def visit():
+        visitor = Visitor(server.url, timeout=300)
+        await visitor.connect()
+        try:
+            await visitor.open("mlp", "epochs=300&seed=4242")
+            trained = await visitor.move("noise", 0.35)
+            cached = await visitor.move("noise", 0.35)
+            return trained, cached
+        finally:
+            await visitor.close()
+
+    trained, cached = run_in_thread(visit())
+    assert trained.status == cached.status == "finished"
+    first = trained.first_chart_seconds()
+    assert first is not None and first < trained.seconds / 2, (first, trained.seconds)
+    assert prose.TRAINING in trained.texts  # the caption under the frames drawn while it trains
+    assert cached.first_chart_seconds() is not None and prose.TRAINING not in cached.texts
