@@ -86,16 +86,18 @@ def process_tree(pid: int) -> list[int]:
     return tree
 
 
+def process_cpu_seconds(pid: int, children: bool = False) -> float:
+    """User + system CPU of one process, with ``children`` that of its exited children too."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(v) for v in fields[11 : 15 if children else 13]) / os.sysconf("SC_CLK_TCK")
+
+
 def tree_cpu_seconds(pid: int) -> float:
     """User + system CPU of a process tree; exited children are counted by their parent (cutime)."""
-    total = 0.0
-    for p in process_tree(pid):
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += sum(int(v) for v in fields[11:15])
-    return total / os.sysconf("SC_CLK_TCK")
+    return sum(process_cpu_seconds(p, children=True) for p in process_tree(pid))
 
 
 def tree_memory_bytes(pid: int, field: str = "Rss") -> int:
@@ -116,7 +118,10 @@ def tree_memory_bytes(pid: int, field: str = "Rss") -> int:
 
 
 class Usage:
-    """CPU share and peak RSS of the server processes (one or several replicas) during a block."""
+    """CPU share and peak RSS of the server processes (one or several replicas) during a block;
+    ``server_percent`` is the servers' own processes alone, without their workers: every
+    session's script and the event loop share that process's GIL, so near 100% per server it is
+    the bottleneck however idle the workers are."""
 
     def __init__(self, pids: list[int], every: float = 0.25):
         self.pids, self.every, self.peak_rss, self.peak_pss = pids, every, 0, 0
@@ -131,6 +136,7 @@ class Usage:
 
     def __enter__(self) -> Usage:
         self._cpu, self._wall = sum(tree_cpu_seconds(p) for p in self.pids), time.monotonic()
+        self._own = sum(process_cpu_seconds(p) for p in self.pids)
         self._thread.start()
         return self
 
@@ -139,6 +145,7 @@ class Usage:
         self._thread.join()
         wall = time.monotonic() - self._wall
         self.cpu_percent = 100 * (sum(tree_cpu_seconds(p) for p in self.pids) - self._cpu) / wall
+        self.server_percent = 100 * (sum(process_cpu_seconds(p) for p in self.pids) - self._own) / wall
 
 
 # ---- what the visitors did ---------------------------------------------------------------------
@@ -161,6 +168,7 @@ class Row:
     records: list[Record] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # connection failures and the like
     cpu_percent: float = 0.0
+    server_percent: float = 0.0  # the servers' own processes, without their workers
     peak_rss: int = 0
     peak_pss: int = 0
     replicas: dict[int, set[str]] = field(default_factory=dict)  # visitor -> replicas it saw
@@ -191,11 +199,11 @@ class Row:
         changed, new = self.moves
         return (f"{self.name:<34} {len(self.records):>5} {self.percentile(0.5):>7.2f} {self.percentile(0.95):>7.2f} "
                 f"{max(self.seconds() or [math.nan]):>7.2f} {len(self.exceptions):>4} {self.timeouts:>4} "
-                f"{self.cpu_percent:>5.0f}% {self.peak_rss / MIB:>7.0f} {self.peak_pss / MIB:>7.0f} {changed:>4}/{new:<4}")  # fmt: skip
+                f"{self.cpu_percent:>5.0f}% {self.server_percent:>5.0f}% {self.peak_rss / MIB:>7.0f} {self.peak_pss / MIB:>7.0f} {changed:>4}/{new:<4}")  # fmt: skip
 
 
 HEADER = (f"{'row':<34} {'runs':>5} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'exc':>4} {'t/o':>4} "
-          f"{'CPU':>6} {'RSS MiB':>7} {'PSS MiB':>7} {'moved':>9}")  # fmt: skip
+          f"{'CPU':>6} {'server':>6} {'RSS MiB':>7} {'PSS MiB':>7} {'moved':>9}")  # fmt: skip
 
 
 class ValueBook:
@@ -372,6 +380,7 @@ def measured(pids: list[int], coroutine) -> Row | tuple[Row, ...]:
         result = asyncio.run(coroutine)
     for row in result if isinstance(result, tuple) else (result,):
         row.cpu_percent, row.peak_rss, row.peak_pss = usage.cpu_percent, usage.peak_rss, usage.peak_pss
+        row.server_percent = usage.server_percent
     return result
 
 
@@ -458,6 +467,16 @@ def _row(prefix: str) -> Row:
     return next(row for name, row in default_table().items() if name.startswith(prefix))
 
 
+def by_page(row: Row) -> str:
+    """Each page's p95 and number of runs in ``row``, slowest first: where the row's tail comes from."""
+    pages: dict[str, list[float]] = {}
+    for record in row.records:
+        if record.run.status != "timeout":
+            pages.setdefault(record.page or "home", []).append(record.run.seconds)
+    ranked = sorted(pages.items(), key=lambda item: -percentile(item[1], 0.95))
+    return ", ".join(f"{page} {percentile(values, 0.95):.1f} s ({len(values)})" for page, values in ranked)
+
+
 def cases() -> list[Case]:
     return [
         Case("capacity", "20 visitors p95", lambda: None, target=1.0, value=lambda: _row("20 visitors").percentile(0.95)),
@@ -500,6 +519,8 @@ def main() -> None:
             f"  {row.name}, slowest: "
             + ", ".join(f"{r.page or 'home'} {r.action} {r.run.seconds:.1f} s" for r in slowest)
         )
+        if len(row.records) > 40:
+            print(f"  {row.name}, p95 by page (runs): {by_page(row)}")
     if args.replicas > 1:
         spread = [len(r) for row in rows for r in row.replicas.values() if r]
         print(f"sessions that saw more than one replica: {sum(n > 1 for n in spread)} of {len(spread)}")
