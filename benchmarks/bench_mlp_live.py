@@ -13,6 +13,8 @@ import math
 import statistics
 from functools import cache
 
+from explainer.ui import warmup
+
 from .bench_moves import PAGE_MOVES, percentile
 from .common import Case
 from .live import Server, run_in_thread
@@ -26,7 +28,8 @@ MOVES = PAGE_MOVES["app_pages/mlp.py"]
 @cache
 def mlp_moves() -> dict[str, list[tuple[float, float]]]:
     """Per widget moved: (seconds to the first chart, seconds to the script's end) of each move,
-    one visitor on a fresh server, each move from the default scene's value to a new one."""
+    one visitor on a fresh server after its warm-up, each move from the default scene's value to a
+    new one."""
 
     async def visit(url: str) -> dict[str, list[tuple[float, float]]]:
         visitor = Visitor(url, timeout=300)
@@ -47,6 +50,8 @@ def mlp_moves() -> dict[str, list[tuple[float, float]]]:
 
     server = Server()
     try:
+        if warmup.enabled():  # the moves alone, not beside the server's warm-up of every page
+            server.warm_up_line()
         return run_in_thread(visit(server.url))
     finally:
         server.stop()

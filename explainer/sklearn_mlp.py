@@ -788,6 +788,70 @@ def fit_mlps(
     return result
 
 
+def _merged_settings(parts: Sequence[MLPComparison | MLPSnapshot]) -> dict:
+    """The settings of ``parts`` (trained alike, each on its own activations), with every
+    activation in the parts' order; a ValueError if they differ in anything else."""
+    if not parts:
+        raise ValueError("nothing to merge")
+    first = parts[0].settings
+    keys = [key for part in parts for key in part.settings["activations"]]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"the parts share activations: {keys}")
+    for part in parts[1:]:
+        differ = {k for k in first if k != "activations" and part.settings[k] != first[k]}
+        if differ:
+            raise ValueError(f"the parts were trained differently: {sorted(differ)}")
+    return {**first, "activations": tuple(keys)}
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def merge_comparisons(parts: Sequence[MLPComparison]) -> MLPComparison:
+    """One ``MLPComparison`` of ``parts``: comparisons trained with the same settings, each on its
+    own activations (as ``fit_mlps`` run in several processes side by side). Each net's training
+    depends only on the settings, so the result equals ``fit_mlps`` of all the activations, in
+    the parts' order (``fit_seconds`` and ``elapsed_seconds`` aside: the slowest part's)."""
+    settings = _merged_settings(parts)
+
+    def stacked(name: str) -> pd.DataFrame:
+        # An empty part's frame (no ReLU net, so no dead units) has untyped columns: leave it out,
+        # as fit_mlps builds its frame from the rows there are.
+        frames = [getattr(part, name) for part in parts]
+        return pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+
+    summary = stacked("summary")
+    return MLPComparison(
+        settings=settings,
+        history=stacked("history"),
+        updates=stacked("updates"),
+        dead=stacked("dead"),
+        gradients=stacked("gradients"),
+        summary=summary,
+        grid=stacked("grid"),
+        points=parts[0].points,
+        notices=_unique(notice for part in parts for notice in part.notices),
+        messages=comparison_sentences(summary, settings, get_dataset(settings["dataset"])),
+        elapsed_seconds=max(part.elapsed_seconds for part in parts),
+    )
+
+
+def merge_snapshots(parts: Sequence[MLPSnapshot]) -> MLPSnapshot:
+    """One ``MLPSnapshot`` of the parts of a comparison trained side by side (see
+    ``merge_comparisons``), each net as far as its part has trained: ``epoch`` is the least."""
+    return MLPSnapshot(
+        settings=_merged_settings(parts),
+        epoch=min(part.epoch for part in parts),
+        points=parts[0].points,
+        notices=_unique(notice for part in parts for notice in part.notices),
+        diverged={key: epoch for part in parts for key, epoch in part.diverged.items()},
+        rows=tuple(row for part in parts for row in part.rows),
+        weights=tuple(weights for part in parts for weights in part.weights),
+        grid_X=parts[0].grid_X,
+    )
+
+
 def _frame(rows: Iterable[tuple], columns: list[str]) -> pd.DataFrame:
     """A DataFrame of record tuples, with int64 epoch and layer columns even when empty."""
     frame = pd.DataFrame(list(rows), columns=columns)

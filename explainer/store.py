@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from . import workers
 
@@ -126,18 +126,33 @@ _flights: dict[tuple[str, str], _Flight] = {}
 _flights_lock = threading.Lock()
 
 
-def persisted(function: F) -> F:
+@overload
+def persisted(function: F) -> F: ...
+
+
+@overload
+def persisted(*, here: bool = False) -> Callable[[F], F]: ...
+
+
+def persisted(function: F | None = None, *, here: bool = False) -> Any:
     """``function`` served from the store when its arguments' result is there; computed (and,
     while precomputing, stored) otherwise. Arguments must be plain values with a stable repr;
     keywords starting with "_" are passed on but are not part of the key. What is not stored is
-    computed in a worker process when the app server has enabled them (``workers``).
+    computed in a worker process when the app server has enabled them (``workers``); with
+    ``here`` (``@persisted(here=True)``), in the calling process, for a function that sends its
+    own parts to the workers.
 
     A call identical to one already computing waits for that one's result: forty students
     opening one link compute it once, not forty times side by side (``st.cache_data`` above only
     helps those who arrive after the first has finished). If the first fails or is stopped (its
     visitor moved on), each waiting call computes for itself."""
+    if function is None:
+        return functools.partial(persisted, here=here)
     name = f"{function.__module__}.{function.__qualname__}"
     worker_name = workers.register(function)
+
+    def compute(args: tuple, kwargs: dict) -> Any:
+        return function(*args, **kwargs) if here else workers.call(worker_name, args, kwargs)
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -155,9 +170,9 @@ def persisted(function: F) -> F:
             flight.done.wait()
             if not flight.failed:
                 return flight.value
-            return workers.call(worker_name, args, kwargs)
+            return compute(args, kwargs)
         try:
-            flight.value = workers.call(worker_name, args, kwargs)
+            flight.value = compute(args, kwargs)
         except BaseException:
             flight.failed = True
             raise

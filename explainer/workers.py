@@ -30,7 +30,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -88,9 +88,9 @@ def enabled() -> bool:
 
 
 def lane_workers(lane: str) -> int:
-    """Processes of ``lane``: ``_workers`` quick ones, half as many (at least one) reporting ones
-    (each worker added ~120 MiB of PSS at 20 visitors)."""
-    return _workers if lane == QUICK else max(1, _workers // 2)
+    """Processes of ``lane``: ``_workers`` of each (each worker adds ~120 MiB of PSS at 20
+    visitors), so that a training can split its work between two of them (``call_side_by_side``)."""
+    return _workers
 
 
 def _get_pool(lane: str = QUICK) -> ProcessPoolExecutor:
@@ -192,41 +192,76 @@ def call(name: str, args: tuple, kwargs: dict) -> Any:
     function = _functions[name]
     if not enabled():
         return function(*args, **kwargs)
-    callbacks = {key: value for key, value in kwargs.items() if key.startswith("_") and value is not None}
+    callbacks = _callbacks(kwargs)
     lane = REPORTING if callbacks else QUICK
     try:
         if lane == QUICK:
             return _get_pool(QUICK).submit(_run, name, args, kwargs).result()
-        return _call_reporting(name, args, kwargs, callbacks)
+        return _call_reporting(name, [(args, kwargs, callbacks)])[0]
     except BrokenProcessPool:
         _LOG.warning("a worker process died; computing %s in the server process", name)
         _reset_broken_pool(lane)
         return function(*args, **kwargs)
 
 
-def _call_reporting(name: str, args: tuple, kwargs: dict, callbacks: dict[str, Callable[[Any], Any]]) -> Any:
-    """A call whose callbacks run here, fed from the worker's reports."""
+def side_by_side() -> bool:
+    """Whether ``call_side_by_side`` runs its calls at once (the pool is on and its reporting
+    lane has a worker for each of two calls), rather than one after the other here."""
+    return enabled() and lane_workers(REPORTING) >= 2
+
+
+def call_side_by_side(name: str, calls: Sequence[dict]) -> list[Any]:
+    """``_functions[name](**kwargs)`` for each ``kwargs`` of ``calls``, their results in order:
+    at once in the ``REPORTING`` lane's workers when ``side_by_side()``, else one after the
+    other here. Each call's callbacks (its keywords starting with "_") get its own reports, as
+    with ``call``; a callback that raises, or a call that fails, stops them all."""
+    function = _functions[name]
+    if not side_by_side():
+        return [function(**kwargs) for kwargs in calls]
+    try:
+        return _call_reporting(name, [((), kwargs, _callbacks(kwargs)) for kwargs in calls])
+    except BrokenProcessPool:
+        _LOG.warning("a worker process died; computing %s in the server process", name)
+        _reset_broken_pool(REPORTING)
+        return [function(**kwargs) for kwargs in calls]
+
+
+def _callbacks(kwargs: dict) -> dict[str, Callable[[Any], Any]]:
+    return {key: value for key, value in kwargs.items() if key.startswith("_") and value is not None}
+
+
+def _call_reporting(name: str, calls: list[tuple[tuple, dict, dict]]) -> list[Any]:
+    """Calls (args, kwargs, callbacks) submitted at once to the ``REPORTING`` lane, whose
+    callbacks run here, fed from the workers' reports; their results in order."""
     manager = _get_manager()
     reports, stop = manager.Queue(), manager.Event()
-    relayed = {**kwargs, **{key: _Relay(reports, stop, key) for key in callbacks}}
-    future = _get_pool(REPORTING).submit(_run, name, args, relayed)
+    pool = _get_pool(REPORTING)
+    futures = []
+    for index, (args, kwargs, callbacks) in enumerate(calls):
+        relayed = {**kwargs, **{key: _Relay(reports, stop, (index, key)) for key in callbacks}}
+        futures.append(pool.submit(_run, name, args, relayed))
     try:
         while True:
-            finished = future.done()  # before draining: every report of a finished call is queued
-            latest: dict[str, Any] = {}
+            # Before draining: every report of a finished call is queued.
+            finished = all(future.done() for future in futures)
+            latest: dict[tuple[int, str], Any] = {}
             try:
                 latest.update([reports.get(timeout=POLL_SECONDS)])
                 while True:
                     latest.update([reports.get_nowait()])
             except queue.Empty:
                 pass
-            for key, report in latest.items():
-                callbacks[key](report)
+            for (index, key), report in latest.items():
+                calls[index][2][key](report)
+            failed = next((f for f in futures if f.done() and f.exception() is not None), None)
+            if failed is not None:
+                failed.result()  # raises its error; the others stop below
             if finished:
-                return future.result()
+                return [future.result() for future in futures]
     except BaseException:
-        stop.set()  # the worker stops at its next report; its result is not wanted
-        future.cancel()
+        stop.set()  # the workers stop at their next report; their results are not wanted
+        for future in futures:
+            future.cancel()
         raise
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from .. import sklearn_mlp, store
+from .. import sklearn_mlp, store, workers
 from ..charts import mlp as charts
 from ..datasets import DATASETS, get_dataset
 from ..lessons.mlp import prose, sentences, tables
@@ -181,9 +181,7 @@ FRAME_SECONDS = 0.3
 BAR_SECONDS = 0.05
 
 
-@st.cache_data(max_entries=COMPARISON_CACHE_ENTRIES, show_spinner=False)
-@store.persisted
-def comparison(
+def _trained(
     dataset: str,
     activations: tuple[str, ...],
     depth: int,
@@ -198,10 +196,10 @@ def comparison(
     _progress: Callable[[float], object] | None = None,
     _snapshot: Callable[[MLPSnapshot], object] | None = None,
 ) -> MLPComparison:
-    """Cached ``fit_mlps`` with ``depth`` hidden layers of ``width`` units. On a miss it trains
-    through ``fit_mlps_stream``: ``_snapshot``, if given, gets the snapshot after every epoch (to
-    draw the nets as they train; a snapshot carries its epoch), else ``_progress`` the fraction
-    done. Neither is part of the cache key, and the result is the same with or without them."""
+    """``fit_mlps`` with ``depth`` hidden layers of ``width`` units, trained through
+    ``fit_mlps_stream``: ``_snapshot``, if given, gets the snapshot after every epoch (to draw the
+    nets as they train; a snapshot carries its epoch), else ``_progress`` the fraction done. The
+    result is the same with or without them."""
     stream = sklearn_mlp.fit_mlps_stream(
         dataset,
         activations,
@@ -221,6 +219,69 @@ def comparison(
             return item
         _snapshot(item)
     raise RuntimeError("fit_mlps_stream ended without its comparison")
+
+
+TRAINED = workers.register(_trained)
+
+
+@st.cache_data(max_entries=COMPARISON_CACHE_ENTRIES, show_spinner=False)
+@store.persisted(here=True)
+def comparison(
+    dataset: str,
+    activations: tuple[str, ...],
+    depth: int,
+    width: int,
+    solver: str,
+    learning_rate: float,
+    batch_size: int,
+    epochs: int,
+    n_samples: int,
+    noise: float,
+    seed: int,
+    _progress: Callable[[float], object] | None = None,
+    _snapshot: Callable[[MLPSnapshot], object] | None = None,
+) -> MLPComparison:
+    """Cached ``_trained`` (``fit_mlps``). On a miss, when the server's workers can run two
+    trainings side by side, the nets are split between two of them and the halves merged
+    (``sklearn_mlp.merge_comparisons``: each net trains alone, so the result is the same), and
+    ``_snapshot`` gets both halves' latest snapshots merged; otherwise all the nets train in one
+    worker, or here. Neither callback is part of the cache key."""
+    settings = dict(
+        dataset=dataset, activations=activations, depth=depth, width=width, solver=solver,
+        learning_rate=learning_rate, batch_size=batch_size, epochs=epochs, n_samples=n_samples,
+        noise=noise, seed=seed,
+    )  # fmt: skip
+    if len(activations) < 2 or not workers.side_by_side():
+        return workers.call(TRAINED, (), {**settings, "_progress": _progress, "_snapshot": _snapshot})
+    half = (len(activations) + 1) // 2
+    groups = (tuple(activations[:half]), tuple(activations[half:]))
+    latest: list[Any] = [None] * len(groups)
+
+    def reporter(index: int, merge: Callable[[list[Any]], Any], callback: Callable[[Any], object] | None):
+        """Call ``index``'s reports, passed on merged with the other calls' latest ones."""
+        if callback is None:
+            return None
+
+        def report(value: Any) -> None:
+            latest[index] = value
+            if all(item is not None for item in latest):
+                callback(merge(latest))
+
+        return report
+
+    def mean_fraction(fractions: list[float]) -> float:
+        return sum(fractions) / len(fractions)
+
+    calls = [
+        {
+            **settings,
+            "activations": group,
+            "_snapshot": reporter(index, sklearn_mlp.merge_snapshots, _snapshot),
+            "_progress": None if _snapshot is not None else reporter(index, mean_fraction, _progress),
+        }
+        for index, group in enumerate(groups)
+    ]
+    return sklearn_mlp.merge_comparisons(workers.call_side_by_side(TRAINED, calls))
 
 
 class _Frames:

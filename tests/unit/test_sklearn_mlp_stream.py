@@ -185,3 +185,41 @@ def test_the_check_is_kept_when_scikit_learns_own_differs_from_the_prepared_arra
     assert not check.verified
     check(X, y, True, reset=False)
     assert calls == [True, False]  # scikit-learn's own check ran both times
+
+
+@pytest.mark.parametrize("settings", [SMALL, DIVERGING], ids=["small", "diverging"])
+def test_comparisons_of_the_activations_split_in_two_merge_into_fit_mlps_of_them_all(settings):
+    """Each net trains alone (its own weights, the shared minibatch order), so halves trained
+    apart, in two processes on the server, merge into the comparison of every net, diverged
+    nets and sentences included."""
+    keys = settings.get("activations", DEFAULTS["activations"])
+    rest = {k: v for k, v in settings.items() if k != "activations"}
+    half = len(keys) // 2
+    parts = [fit_mlps(activations=keys[:half], **rest), fit_mlps(activations=keys[half:], **rest)]
+    assert_same_comparison(sklearn_mlp.merge_comparisons(parts), fit_mlps(activations=keys, **rest))
+
+
+def test_snapshots_of_two_halves_merge_with_each_net_at_its_own_epoch():
+    first = list(fit_mlps_stream(activations=("identity", "sigmoid"), **SMALL, every=1))
+    second = list(fit_mlps_stream(activations=("tanh", "relu"), **SMALL, every=1))
+    merged = sklearn_mlp.merge_snapshots([first[2], second[6]])  # epochs 3 and 7
+    alone = fit_mlps_stream(activations=("identity", "sigmoid", "tanh", "relu"), **SMALL, every=1)
+    at = {snapshot.epoch: snapshot for snapshot in alone if isinstance(snapshot, MLPSnapshot)}
+    assert merged.epoch == 3 and merged.settings == at[3].settings
+    last_epochs = merged.history.groupby("activation", sort=False)["epoch"].max().to_dict()
+    assert last_epochs == {"identity": 3, "sigmoid": 3, "tanh": 7, "relu": 7}
+    for key, epoch in last_epochs.items():
+        pd.testing.assert_frame_equal(
+            merged.grid[merged.grid["activation"] == key].reset_index(drop=True),
+            at[epoch].grid[at[epoch].grid["activation"] == key].reset_index(drop=True),
+            check_exact=True,
+        )
+
+
+def test_parts_trained_differently_do_not_merge():
+    a = fit_mlps(activations=("relu",), **SMALL)
+    b = fit_mlps(activations=("tanh",), **{**SMALL, "epochs": 13})
+    with pytest.raises(ValueError, match="epochs"):
+        sklearn_mlp.merge_comparisons([a, b])
+    with pytest.raises(ValueError, match="share"):
+        sklearn_mlp.merge_comparisons([a, a])

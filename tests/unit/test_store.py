@@ -155,3 +155,26 @@ def test_the_version_is_named_without_a_library_that_is_not_installed(monkeypatc
     monkeypatch.setattr(store.metadata, "version", version)
     without = store.code_version.__wrapped__()
     assert len(without) == 16 and without != with_streamlit
+
+
+def test_a_function_persisted_here_is_computed_in_the_calling_process_with_the_pool_on(
+    fresh_store, monkeypatch
+):
+    """The MLP comparison sends its own halves to the workers: its store lookup, shared flight
+    and write happen in the server, and its body runs there too, not in a worker."""
+    import os
+
+    from explainer import workers
+
+    @store.persisted(here=True)
+    def where(rows: int) -> int:
+        return os.getpid()
+
+    workers.enable(2)
+    try:
+        monkeypatch.setenv(store.WRITE_ENV, "1")
+        assert where(1) == os.getpid()
+        monkeypatch.delenv(store.WRITE_ENV)
+        assert store.stored(where, 1) and where(1) == os.getpid()
+    finally:
+        workers.disable()

@@ -49,8 +49,8 @@ def test_a_dead_worker_costs_a_new_pool_not_the_page(pool):
     assert workers.call(workers.PROCESS_ID, (), {}) != worker
 
 
-def workers_alive() -> set[int]:
-    pool = workers._pools.get(workers.QUICK)
+def workers_alive(lane: str = workers.QUICK) -> set[int]:
+    pool = workers._pools.get(lane)
     return set(pool._processes) if pool is not None and pool._processes else set()
 
 
@@ -150,3 +150,49 @@ def test_the_mlp_comparison_trained_in_a_worker_equals_the_one_trained_here(pool
     workers.disable()
     here = comparison(**settings)
     pd.testing.assert_frame_equal(in_worker.history, here.history, check_exact=True)
+
+
+def test_the_mlp_comparison_split_between_two_workers_equals_the_one_trained_here(pool):
+    """Side by side, two reporting workers train half the nets each; the merged comparison is
+    the one trained here, and the frames drawn meanwhile carry every net."""
+    from explainer.ui import mlp
+
+    assert workers.side_by_side()
+    comparison = persisted(mlp.comparison)
+    settings = dict(dataset="xor", activations=("identity", "sigmoid", "tanh", "relu"), depth=2, width=8,
+                    solver="adam", learning_rate=0.01, batch_size=32, epochs=40, n_samples=160, noise=0.2,
+                    seed=5)  # fmt: skip
+    frames = []
+    merged = comparison(**settings, _snapshot=frames.append)
+    pids = set(workers_alive(workers.REPORTING))
+    workers.disable()
+    here = comparison(**settings)
+    for name in ("history", "updates", "dead", "gradients", "grid"):
+        pd.testing.assert_frame_equal(getattr(merged, name), getattr(here, name), check_exact=True)
+    pd.testing.assert_frame_equal(merged.summary.drop(columns="fit_seconds"),
+                                  here.summary.drop(columns="fit_seconds"), check_exact=True)  # fmt: skip
+    assert merged.settings == here.settings and merged.messages == here.messages
+    assert len(pids) == 2
+    assert frames and all(f.settings["activations"] == settings["activations"] for f in frames)
+    assert all(set(f.history["activation"]) == set(settings["activations"]) for f in frames)
+
+
+def test_side_by_side_calls_report_each_to_its_own_callback_and_a_raise_stops_both(pool):
+    reports: dict[int, list] = {0: [], 1: []}
+    pids = workers.call_side_by_side(
+        workers.PROCESS_ID, [{"reports": 200, "_progress": reports[i].append} for i in (0, 1)]
+    )
+    assert len(set(pids)) == 2 and os.getpid() not in pids
+    assert all(reports[i] and reports[i][-1] == 199 for i in (0, 1))
+
+    class Rerun(Exception):
+        pass
+
+    def stop_at_once(report):
+        raise Rerun
+
+    started = time.perf_counter()
+    with pytest.raises(Rerun):
+        workers.call_side_by_side(workers.PROCESS_ID, [{"reports": 100_000, "_progress": stop_at_once}] * 2)
+    assert workers.call(workers.PROCESS_ID, (), {}) != os.getpid()
+    assert time.perf_counter() - started < 20

@@ -40,8 +40,9 @@ def panel_titles(comparison: MLPComparison) -> dict[str, str]:
 
 
 def training_titles(snapshot: MLPSnapshot) -> dict[str, str]:
-    """Registry key → boundary panel title while training: the net's test accuracy at the
-    snapshot's epoch, or the epoch it diverged at."""
+    """Registry key → boundary panel title while training: the net's test accuracy at its last
+    epoch so far (the snapshot's, or later for nets trained side by side in another process), or
+    the epoch it diverged at."""
     last = snapshot.history.groupby("activation", sort=False).tail(1).set_index("activation")
     titles = {}
     for key in snapshot.settings["activations"]:
@@ -50,7 +51,7 @@ def training_titles(snapshot: MLPSnapshot) -> dict[str, str]:
             titles[key] = f"{label}: diverged at epoch {snapshot.diverged[key]}"
         else:
             titles[key] = (
-                f"{label}: test accuracy {last.loc[key, 'test_accuracy']:.2f} at epoch {snapshot.epoch}"
+                f"{label}: test accuracy {last.loc[key, 'test_accuracy']:.2f} at epoch {last.loc[key, 'epoch']}"
             )
     return titles
 
