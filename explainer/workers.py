@@ -226,6 +226,33 @@ def call_side_by_side(name: str, calls: Sequence[dict]) -> list[Any]:
         return [function(**kwargs) for kwargs in calls]
 
 
+def merged_reports(
+    callback: Callable[[Any], object] | None, parts: int, merge: Callable[[list[Any]], Any]
+) -> list[Callable[[Any], None] | None]:
+    """One callback per part of a computation split for ``call_side_by_side``: each passes
+    ``callback`` the ``merge`` of every part's latest report, once every part has reported
+    (all None when ``callback`` is None)."""
+    if callback is None:
+        return [None] * parts
+    latest: list[Any] = [None] * parts
+    reported = [False] * parts
+
+    def for_part(index: int) -> Callable[[Any], None]:
+        def report(value: Any) -> None:
+            latest[index], reported[index] = value, True
+            if all(reported):
+                callback(merge(list(latest)))
+
+        return report
+
+    return [for_part(index) for index in range(parts)]
+
+
+def mean_fraction(fractions: list[float]) -> float:
+    """The fraction done of parts of equal size that report their own fractions done."""
+    return sum(fractions) / len(fractions)
+
+
 def _callbacks(kwargs: dict) -> dict[str, Callable[[Any], Any]]:
     return {key: value for key, value in kwargs.items() if key.startswith("_") and value is not None}
 

@@ -255,30 +255,12 @@ def comparison(
         return workers.call(TRAINED, (), {**settings, "_progress": _progress, "_snapshot": _snapshot})
     half = (len(activations) + 1) // 2
     groups = (tuple(activations[:half]), tuple(activations[half:]))
-    latest: list[Any] = [None] * len(groups)
-
-    def reporter(index: int, merge: Callable[[list[Any]], Any], callback: Callable[[Any], object] | None):
-        """Call ``index``'s reports, passed on merged with the other calls' latest ones."""
-        if callback is None:
-            return None
-
-        def report(value: Any) -> None:
-            latest[index] = value
-            if all(item is not None for item in latest):
-                callback(merge(latest))
-
-        return report
-
-    def mean_fraction(fractions: list[float]) -> float:
-        return sum(fractions) / len(fractions)
-
+    snapshots = workers.merged_reports(_snapshot, len(groups), sklearn_mlp.merge_snapshots)
+    fractions = workers.merged_reports(
+        _progress if _snapshot is None else None, len(groups), workers.mean_fraction
+    )
     calls = [
-        {
-            **settings,
-            "activations": group,
-            "_snapshot": reporter(index, sklearn_mlp.merge_snapshots, _snapshot),
-            "_progress": None if _snapshot is not None else reporter(index, mean_fraction, _progress),
-        }
+        {**settings, "activations": group, "_snapshot": snapshots[index], "_progress": fractions[index]}
         for index, group in enumerate(groups)
     ]
     return sklearn_mlp.merge_comparisons(workers.call_side_by_side(TRAINED, calls))

@@ -196,3 +196,31 @@ def test_side_by_side_calls_report_each_to_its_own_callback_and_a_raise_stops_bo
         workers.call_side_by_side(workers.PROCESS_ID, [{"reports": 100_000, "_progress": stop_at_once}] * 2)
     assert workers.call(workers.PROCESS_ID, (), {}) != os.getpid()
     assert time.perf_counter() - started < 20
+
+
+def test_the_recurrent_race_split_between_two_workers_equals_the_one_trained_here(pool):
+    from explainer.ui import recurrent
+
+    assert sorted(key for half in recurrent.RACE_HALVES for key in half) == sorted(recurrent.RACE_CELLS)
+    race = persisted(recurrent.race)
+    fractions = []
+    split = race(12, 30, 3, _progress=fractions.append)
+    workers.disable()
+    here = race(12, 30, 3)
+    assert list(split) == list(here) == [recurrent.CELL_LABELS[key] for key in recurrent.RACE_CELLS]
+    for label in here:
+        pd.testing.assert_frame_equal(split[label].history, here[label].history, check_exact=True)
+        pd.testing.assert_frame_equal(split[label].gradients, here[label].gradients, check_exact=True)
+    # The page's bar, a report a tenth of a second at most: the two halves' mean fraction.
+    assert fractions and fractions == sorted(fractions) and all(0 < f <= 1 for f in fractions)
+
+
+def test_merged_reports_pass_on_every_parts_latest_once_all_have_reported():
+    seen = []
+    first, second = workers.merged_reports(seen.append, 2, workers.mean_fraction)
+    first(0.5)
+    assert seen == []  # the second part has not reported yet
+    second(0.25)
+    first(1.0)
+    assert seen == [0.375, 0.625]
+    assert workers.merged_reports(None, 2, workers.mean_fraction) == [None, None]
