@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
+from .playground import png_data_url
 from .theme import (
     ACTIVATION_STYLES,
     CELL_SCHEME,
@@ -38,6 +40,52 @@ HEATMAP_WIDTH = {False: 470, True: 600}
 CELL_OVERLAP = 1.1
 
 
+def _rgb(color: str) -> np.ndarray:
+    return np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def probability_colors(probability: np.ndarray) -> np.ndarray:
+    """RGB bytes (``probability.shape`` + (3,)) of P(class 1) on PROBABILITY_RANGE's scale (0, ½
+    and 1), interpolated in RGB as the legend's scale is."""
+    p = np.clip(np.asarray(probability, dtype=float), 0.0, 1.0)
+    stops = np.array([_rgb(color) for color in PROBABILITY_RANGE])
+    channels = [np.interp(p, [0.0, 0.5, 1.0], stops[:, c]) for c in range(3)]
+    return np.round(np.stack(channels, axis=-1)).astype(np.uint8)
+
+
+def boundary_pictures(rows: pd.DataFrame, panel: str = "activation") -> pd.DataFrame:
+    """What the boundary template draws of ``rows`` (a grid's rows with ``title`` and ``order``,
+    as ``lessons.mlp.tables.titled_grid`` gives them): one row per panel, ``panel``, ``title``,
+    ``order``, its square's ``left``, ``right``, ``bottom`` and ``top`` (the grid ± half a step)
+    and ``url``, a PNG with one pixel per grid cell in the colours of P(class 1).
+
+    One picture per panel rather than a rectangle per cell: a browser drew the four panels'
+    10,000 rectangles in about half a second of every MLP move (and again in each frame while
+    the nets train), a picture in a few milliseconds."""
+    pictures = []
+    for key, cells in rows.groupby(panel, sort=False):
+        x0, x1 = np.unique(cells["x0"].to_numpy()), np.unique(cells["x1"].to_numpy())
+        half_x, half_y = half_spacing(pd.Series(x0)), half_spacing(pd.Series(x1))
+        column = np.searchsorted(x0, cells["x0"].to_numpy())
+        row = len(x1) - 1 - np.searchsorted(x1, cells["x1"].to_numpy())  # the top row first
+        pixels = np.full((len(x1), len(x0), 3), 255, dtype=np.uint8)
+        pixels[row, column] = probability_colors(cells["probability"].to_numpy())
+        pictures.append(
+            {
+                panel: key,
+                "title": cells["title"].iloc[0],
+                "order": cells["order"].iloc[0],
+                "left": float(x0[0] - half_x),
+                "right": float(x0[-1] + half_x),
+                "bottom": float(x1[0] - half_y),
+                "top": float(x1[-1] + half_y),
+                "url": png_data_url(pixels),
+            }
+        )
+    columns = [panel, "title", "order", "left", "right", "bottom", "top", "url"]
+    return pd.DataFrame(pictures, columns=columns).sort_values("order", ignore_index=True)
+
+
 def probability_panels(
     grid: pd.DataFrame,
     points: pd.DataFrame,
@@ -58,22 +106,47 @@ def probability_panels(
     activation's colour. One faceted chart, not one chart per panel: it builds and serialises
     several times faster, which a page rerun feels.
 
-    ``named`` makes the chart a template that reads its rows by name: "grid" (``grid``'s rows with
-    ``title``, the panel's title, and ``order``, its place) and "points"; ``grid`` and ``points``
-    are not read, ``titles`` fixes only which panels there are. The square and the cells' size
-    then come from the rows themselves, so a page builds the spec once for all settings and sends
-    new rows (the nets as they train) with it.
+    ``named`` makes the chart a template that reads its rows by name: "pictures" (one per panel,
+    as ``boundary_pictures`` makes them of the grid's rows) and "points"; ``grid`` and ``points``
+    are not read, ``titles`` fixes only which panels there are. The square comes from the
+    pictures themselves, so a page builds the spec once for all settings and sends new rows (the
+    nets as they train) with it.
     """
     size = panel_width(BOUNDARY_PANEL[lecture], screen=screen)  # grown by columns, not size
     keys = list(titles)
     if lecture and screen == "wide" and len(keys) > columns:
         columns, size = min(len(keys), WIDE_BOUNDARY_COLUMNS), WIDE_BOUNDARY_PANEL
+    probability = alt.Color(
+        "probability:Q",
+        scale=alt.Scale(domain=[0.0, 0.5, 1.0], range=list(PROBABILITY_RANGE), interpolate="rgb"),
+        legend=alt.Legend(
+            title="P(class 1)", orient="bottom", gradientLength=size, format=".1f", values=[0, 0.5, 1]
+        ),
+    )
     if named:
-        data, point_data = alt.NamedData("grid"), alt.NamedData("points")
+        data, point_data = alt.NamedData("pictures"), alt.NamedData("points")
         sort: list[str] | alt.EncodingSortField = alt.EncodingSortField("order", op="min")
-        # The scales take the cells' extent; the rows' spacing sizes the cells.
+        # The scales take the pictures' extent (each panel's grid ± half a step).
         x_scale = y_scale = alt.Scale(nice=False, zero=False)
-        cells = _cell_edges(alt.Chart(), None, panel)
+        picture = (
+            alt.Chart()
+            .mark_image(aspect=False, smooth=False)
+            .encode(
+                x=alt.X("left:Q", title="x₀", scale=x_scale),
+                x2="right:Q",
+                y=alt.Y("bottom:Q", title="x₁", scale=y_scale),
+                y2="top:Q",
+                url="url:N",
+                tooltip=[alt.Tooltip("title:N", title="net")],
+            )
+        )
+        # The picture's colour scale as a legend: a layer that draws nothing.
+        key = (
+            alt.Chart(alt.Data(values=[{"probability": 0.0}, {"probability": 1.0}]))
+            .mark_point(opacity=0)
+            .encode(color=probability)
+        )
+        layers = [picture, key]
     else:
         data = grid[grid[panel].isin(keys)].assign(title=lambda g: g[panel].map(titles))
         point_data, sort = points, list(titles.values())
@@ -82,26 +155,21 @@ def probability_panels(
         y_low, y_high = float(grid["x1"].min()) - half_y, float(grid["x1"].max()) + half_y
         x_scale = alt.Scale(domain=[x_low, x_high], nice=False, zero=False)
         y_scale = alt.Scale(domain=[y_low, y_high], nice=False, zero=False)
-        cells = _cell_edges(alt.Chart(), (half_x * CELL_OVERLAP, half_y * CELL_OVERLAP), panel)
-    cells = cells.mark_rect(clip=True).encode(
-        x=alt.X("x0_low:Q", title="x₀", scale=x_scale),
-        x2="x0_high:Q",
-        y=alt.Y("x1_low:Q", title="x₁", scale=y_scale),
-        y2="x1_high:Q",
-        color=alt.Color(
-            "probability:Q",
-            scale=alt.Scale(domain=[0.0, 0.5, 1.0], range=list(PROBABILITY_RANGE)),
-            legend=alt.Legend(
-                title="P(class 1)", orient="bottom", gradientLength=size, format=".1f", values=[0, 0.5, 1]
-            ),
-        ),
-        tooltip=[
-            alt.Tooltip("title:N", title="net"),
-            alt.Tooltip("x0:Q", format=".2f", title="x₀"),
-            alt.Tooltip("x1:Q", format=".2f", title="x₁"),
-            alt.Tooltip("probability:Q", format=".3f", title="P(class 1)"),
-        ],
-    )
+        cells = _cell_edges(alt.Chart(), (half_x * CELL_OVERLAP, half_y * CELL_OVERLAP))
+        cells = cells.mark_rect(clip=True).encode(
+            x=alt.X("x0_low:Q", title="x₀", scale=x_scale),
+            x2="x0_high:Q",
+            y=alt.Y("x1_low:Q", title="x₁", scale=y_scale),
+            y2="x1_high:Q",
+            color=probability,
+            tooltip=[
+                alt.Tooltip("title:N", title="net"),
+                alt.Tooltip("x0:Q", format=".2f", title="x₀"),
+                alt.Tooltip("x1:Q", format=".2f", title="x₁"),
+                alt.Tooltip("probability:Q", format=".3f", title="P(class 1)"),
+            ],
+        )
+        layers = [cells]
     # Points carry their own data, so every panel draws all of them.
     dots = (
         alt.Chart(point_data)
@@ -127,19 +195,15 @@ def probability_panels(
             ],
         )
     )
-    layers = [cells, dots]
+    layers.append(dots)
     if all(key in ACTIVATION_STYLES for key in keys):
         # Facet headers cannot take a colour per panel, so a strip inside each panel does.
         color, _ = activation_scales(keys, keys)
         stroke = alt.Stroke(f"{panel}:N", scale=color, legend=None)
         strip = alt.Chart().mark_rule(strokeWidth=10 if lecture else 6, strokeCap="butt")
         if named:
-            strip = (
-                _cell_edges(strip, None, panel)
-                .transform_aggregate(
-                    left="min(x0_low)", right="max(x0_high)", top="max(x1_high)", groupby=[panel]
-                )
-                .encode(x=alt.X("left:Q", scale=x_scale), x2="right:Q", y=alt.Y("top:Q", scale=y_scale))
+            strip = strip.encode(
+                x=alt.X("left:Q", scale=x_scale), x2="right:Q", y=alt.Y("top:Q", scale=y_scale)
             )
         else:
             strip = strip.transform_aggregate(groupby=[panel]).encode(
@@ -163,27 +227,10 @@ def probability_panels(
     return style(chart, lecture)
 
 
-def _cell_edges(chart: alt.Chart, pads: tuple[float, float] | None, panel: str) -> alt.Chart:
+def _cell_edges(chart: alt.Chart, pads: tuple[float, float]) -> alt.Chart:
     """``chart`` with each grid row's cell edges (x0_low, x0_high, x1_low, x1_high), ``pads`` from
-    its centre, or, given None, CELL_OVERLAP half-steps of the spacing of its ``panel``'s rows."""
-    if pads is None:
-        # Per panel: Vega-Lite 6.4 cannot compile a joinaggregate without groupby inside a facet.
-        chart = chart.transform_joinaggregate(
-            groupby=[panel],
-            x0_min="min(x0)",
-            x0_max="max(x0)",
-            x0_n="distinct(x0)",
-            x1_min="min(x1)",
-            x1_max="max(x1)",
-            x1_n="distinct(x1)",
-        ).transform_calculate(
-            # half_spacing's rule: half the step of an evenly spaced axis, 0.5 for a single value.
-            pad_x=f"{CELL_OVERLAP} * (datum.x0_n > 1 ? (datum.x0_max - datum.x0_min) / (datum.x0_n - 1) / 2 : 0.5)",
-            pad_y=f"{CELL_OVERLAP} * (datum.x1_n > 1 ? (datum.x1_max - datum.x1_min) / (datum.x1_n - 1) / 2 : 0.5)",
-        )
-        pad_x, pad_y = "datum.pad_x", "datum.pad_y"
-    else:
-        pad_x, pad_y = pads
+    its centre."""
+    pad_x, pad_y = pads
     return chart.transform_calculate(
         x0_low=f"datum.x0 - {pad_x}",
         x0_high=f"datum.x0 + {pad_x}",

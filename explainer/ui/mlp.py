@@ -356,7 +356,7 @@ def boundaries(
 ) -> None:
     """The decision-boundary panels of ``grid`` (a comparison's or a snapshot's), titled
     ``titles``, with the points: one spec per set of panels and lecture mode, whatever the
-    setting, and the rows sent by name each run."""
+    setting, and the rows sent by name each run (each panel a picture; the download, the grid)."""
     chart(
         charts.probability_panels,
         None,
@@ -368,7 +368,7 @@ def boundaries(
         name=name,
         data=grid,
         key=tuple(titles),
-        datasets={"grid": tables.titled_grid(grid, titles), "points": points},
+        datasets={"pictures": charts.boundary_pictures(tables.titled_grid(grid, titles)), "points": points},
     )
 
 

@@ -4,14 +4,18 @@ Most tests open the page with SMALL settings (100 points, one hidden layer of 4 
 so each run trains in well under a second; the claims about circles use the page's defaults.
 """
 
+import base64
+import io
 import json
 
 import pandas as pd
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
+from explainer.charts import mlp as charts
 from explainer.datasets import DATASETS
 from explainer.lessons.mlp import budget as mlp_budget
+from explainer.lessons.mlp import tables
 from explainer.sklearn_mlp import PRESETS, SKLEARN_ACTIVATIONS
 from explainer.ui import display
 from explainer.ui import mlp as page
@@ -33,13 +37,23 @@ def frame_with(at, column: str) -> pd.DataFrame:
     return frame
 
 
-def grid(at) -> pd.DataFrame:
-    frame = frame_with(at, "probability")
-    return frame[frame["probability"].notna()]
+def pictures(at) -> pd.DataFrame:
+    """The boundary chart's pictures, one row per panel, with each picture's ``cells`` (its
+    pixels, one per grid cell: rows × columns)."""
+    frame = frame_with(at, "url")
+    frame = frame[frame["url"].notna()].reset_index(drop=True)
+    return frame.assign(cells=[picture_shape(url) for url in frame["url"]])
+
+
+def picture_shape(url: str) -> tuple[int, int]:
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1])))
+    return image.height, image.width
 
 
 def points(at) -> pd.DataFrame:
-    frame = frame_with(at, "probability")
+    frame = frame_with(at, "url")
     return frame[frame["split"].notna()]
 
 
@@ -94,8 +108,8 @@ def test_with_the_defaults_identity_stays_at_chance_on_circles_while_relu_and_ta
     assert "the vanishing gradient shows in the gradient norms, not in Adam's updates" in texts(at)
     # The straight-line claim is measured: the identity net's log-odds are a plane to rounding.
     assert "its boundary is a straight line, however many layers it has — 2 here" in texts(at)
-    assert set(grid(at)["activation"]) == set(SKLEARN_ACTIVATIONS)
-    assert len(grid(at)) == 4 * 50 * 50
+    assert set(pictures(at)["activation"]) == set(SKLEARN_ACTIVATIONS)
+    assert pictures(at)["cells"].tolist() == [(50, 50)] * 4
     assert points(at)["split"].value_counts().to_dict() == {"train": 375, "test": 125}
     history = frame_with(at, "test_accuracy").dropna(subset=["epoch"])
     assert history.groupby("label")["epoch"].max().to_dict() == {
@@ -205,7 +219,7 @@ def test_epochs_slider_sets_how_long_every_net_trains(small):
 def test_activation_choice_sets_the_panels_and_rows(small):
     small.pills(key="act").set_value(["relu", "sigmoid"]).run()
     assert list(summary(small).index) == ["ReLU", "sigmoid"]  # in the order chosen
-    assert set(grid(small)["activation"]) == {"relu", "sigmoid"}
+    assert pictures(small)["activation"].tolist() == ["relu", "sigmoid"]
     assert summary(small).loc["sigmoid", "scikit-learn"] == "logistic"
 
 
@@ -356,7 +370,7 @@ def test_a_diverging_net_shows_the_epoch_it_diverged_at_never_nan():
     assert "nan" not in at.dataframe[0].value.to_string().lower()
     for frame in datasets(at):
         assert not frame.isna().any().any()
-    titles = grid(at).drop_duplicates("activation").set_index("activation")["title"]
+    titles = pictures(at).set_index("activation")["title"]
     assert titles["identity"].endswith(f"diverged at epoch {k}")
 
 
@@ -447,7 +461,7 @@ def test_a_move_to_a_new_value_draws_the_nets_as_they_train_then_the_page_the_ca
     ]
     assert not small.get("progress")
     streamed = {"summary": summary(small), "charts": chart_frames(small)}
-    assert (streamed["summary"]["epochs"] == 20).all() and len(grid(small)) == 4 * 50 * 50
+    assert (streamed["summary"]["epochs"] == 20).all() and pictures(small)["cells"].tolist() == [(50, 50)] * 4
     # Back and forth: the same setting again comes from the cache, drawing no frame, the same numbers.
     small.slider(key="epochs").set_value(10).run()
     small.slider(key="epochs").set_value(20).run()
@@ -466,7 +480,10 @@ def test_a_move_to_a_new_value_draws_the_nets_as_they_train_then_the_page_the_ca
     )
     history = frame_with(small, "test_accuracy").dropna(subset=["epoch"])
     assert history["loss"].tolist() == direct.history["loss"].tolist()
-    assert grid(small)["probability"].tolist() == direct.grid["probability"].tolist()
+    # Each panel's picture is the one fit_mlps' own grid makes: the same colour in every cell.
+    titles = dict(zip(pictures(small)["activation"], pictures(small)["title"], strict=True))
+    expected = charts.boundary_pictures(tables.titled_grid(direct.grid, titles))
+    assert pictures(small)["url"].tolist() == expected["url"].tolist()
 
 
 def test_while_training_the_page_says_which_epoch_and_claims_no_final_number(
@@ -493,10 +510,10 @@ def test_while_training_the_page_says_which_epoch_and_claims_no_final_number(
     history = frame_with(small, "test_accuracy").dropna(subset=["epoch"])
     assert history["epoch"].max() == 19
     now = history[history["epoch"] == 19].set_index("label")["test_accuracy"]
-    assert set(grid(small)["title"]) == {
+    assert set(pictures(small)["title"]) == {
         f"{label}: test accuracy {a:.2f} at epoch 19" for label, a in now.items()
     }
-    assert len(grid(small)) == 4 * 25 * 25  # a coarser grid while training
+    assert pictures(small)["cells"].tolist() == [(25, 25)] * 4  # a coarser grid while training
     assert not small.dataframe  # no summary
     assert "The panels and curves show the nets as they train" in texts(small)
     assert "Training loss after the last epoch" not in texts(small)

@@ -37,20 +37,56 @@ def named_data(chart_spec: dict) -> set[str]:
     return found
 
 
-def test_the_boundary_template_reads_grid_and_points_by_name_and_carries_no_rows():
+def test_the_boundary_template_reads_pictures_and_points_by_name_and_carries_no_rows():
     chart = spec(probability_panels(None, None, {"tanh": "tanh", "relu": "relu"}, named=True))
     # A page replaces the spec's datasets with its own: a template must not bring any.
     assert "datasets" not in chart
-    assert named_data(chart) == {"grid", "points"}
+    assert named_data(chart) == {"pictures", "points"}
     assert chart["facet"]["sort"] == {"field": "order", "op": "min"}
-    cells, dots, strip = layers(chart)
-    # The square comes from the cells, whose size comes from the rows' own spacing.
-    assert "domain" not in cells["encoding"]["x"]["scale"]
-    # Per panel: Vega-Lite 6.4 fails to compile a facet's joinaggregate without a groupby.
-    [join] = [t for t in cells["transform"] if "joinaggregate" in t]
-    assert join["groupby"] == ["activation"]
+    picture, key, dots, strip = layers(chart)
+    # One image per panel spanning its square, which the pictures' own extent sets.
+    assert picture["mark"]["type"] == "image" and picture["mark"]["aspect"] is False
+    assert [picture["encoding"][c]["field"] for c in ("x", "x2", "y", "y2", "url")] == [
+        "left", "right", "bottom", "top", "url"
+    ]  # fmt: skip
+    assert "domain" not in picture["encoding"]["x"]["scale"]
+    # The legend of P(class 1) comes from a layer that draws nothing, on the pictures' scale.
+    assert key["mark"]["opacity"] == 0
+    assert key["encoding"]["color"]["scale"]["interpolate"] == "rgb"
     assert dots["data"] == {"name": "points"}
-    assert strip["encoding"]["x"]["field"] == "left"
+    assert strip["encoding"]["x"]["field"] == "left" and strip["encoding"]["y"]["field"] == "top"
+
+
+def test_a_boundary_picture_has_a_pixel_per_grid_cell_in_the_colour_of_its_probability():
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from explainer.charts.mlp import PROBABILITY_RANGE, boundary_pictures, probability_colors
+    from explainer.lessons.mlp.tables import titled_grid
+
+    x0, x1 = np.meshgrid(np.linspace(-1.0, 2.0, 4), np.linspace(0.0, 1.0, 3))
+    probability = np.linspace(0.0, 1.0, x0.size)
+    grid = pd.concat(
+        [
+            pd.DataFrame({"activation": key, "x0": x0.ravel(), "x1": x1.ravel(), "probability": p})
+            for key, p in (("relu", probability), ("tanh", 1.0 - probability))
+        ]
+    )
+    pictures = boundary_pictures(titled_grid(grid, {"tanh": "tanh first", "relu": "ReLU"}))
+    assert pictures["activation"].tolist() == ["tanh", "relu"] and pictures["order"].tolist() == [0, 1]
+    relu = pictures.set_index("activation").loc["relu"]
+    # The square is the grid ± half a step: 1 wide in x0, 0.5 high in x1.
+    assert (relu["left"], relu["right"], relu["bottom"], relu["top"]) == (-1.5, 2.5, -0.25, 1.25)
+    pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(relu["url"].split(",", 1)[1]))).convert("RGB"))
+    assert pixels.shape == (3, 4, 3)
+    for value, a, b in zip(probability, x0.ravel(), x1.ravel(), strict=True):
+        row, column = 2 - round(b / 0.5), round(a + 1.0)  # the top row is the largest x1
+        assert (pixels[row, column] == probability_colors(np.array([value]))[0]).all()
+    ends = probability_colors(np.array([0.0, 0.5, 1.0]))
+    assert [f"#{r:02X}{g:02X}{b:02X}" for r, g, b in ends] == list(PROBABILITY_RANGE)
 
 
 def test_the_boundary_template_is_one_spec_whatever_the_grid():
@@ -70,14 +106,15 @@ def test_the_curves_template_reads_the_history_by_name_chance_included():
     assert {"calculate": "0.55", "as": "chance"} in rule["transform"]
 
 
-def test_the_template_pads_each_cell_by_1_1_half_steps_as_the_inline_chart_does():
-    # The inline chart's square is the grid's ± half a step; the template's, the cells' own
-    # extent, ± 1.1 half steps: the same picture, clipped a tenth of half a cell wider.
+def test_the_pictures_square_is_the_inline_charts():
+    # The inline chart's square is the grid's ± half a step; so is each picture's.
+    from explainer.charts.mlp import boundary_pictures
+    from explainer.lessons.mlp.tables import titled_grid
+
     grid = pd.DataFrame(
         {"activation": "relu", "x0": [0.0, 1.0, 0.0, 1.0], "x1": [0.0, 0.0, 1.0, 1.0], "probability": 0.5}
     )
     inline = layers(spec(probability_panels(grid, grid.iloc[:0], {"relu": "ReLU"})))[0]
-    named = layers(spec(probability_panels(None, None, {"relu": "ReLU"}, named=True)))[0]
-    assert inline["encoding"]["x"]["scale"]["domain"] == [-0.5, 1.5]
-    [pads] = [t for t in named["transform"] if "calculate" in t and t["as"] == "pad_x"]
-    assert pads["calculate"].startswith("1.1 * ")
+    [picture] = boundary_pictures(titled_grid(grid, {"relu": "ReLU"})).to_dict("records")
+    assert inline["encoding"]["x"]["scale"]["domain"] == [picture["left"], picture["right"]] == [-0.5, 1.5]
+    assert inline["encoding"]["y"]["scale"]["domain"] == [picture["bottom"], picture["top"]] == [-0.5, 1.5]
