@@ -182,37 +182,24 @@ BAR_SECONDS = 0.05
 
 
 def _trained(
-    dataset: str,
     activations: tuple[str, ...],
     depth: int,
     width: int,
-    solver: str,
-    learning_rate: float,
-    batch_size: int,
-    epochs: int,
-    n_samples: int,
-    noise: float,
-    seed: int,
     _progress: Callable[[float], object] | None = None,
     _snapshot: Callable[[MLPSnapshot], object] | None = None,
+    **training: Any,
 ) -> MLPComparison:
-    """``fit_mlps`` with ``depth`` hidden layers of ``width`` units, trained through
-    ``fit_mlps_stream``: ``_snapshot``, if given, gets the snapshot after every epoch (to draw the
-    nets as they train; a snapshot carries its epoch), else ``_progress`` the fraction done. The
-    result is the same with or without them."""
+    """``fit_mlps`` of ``activations`` with ``depth`` hidden layers of ``width`` units and the rest
+    of ``comparison``'s settings (``training``), trained through ``fit_mlps_stream``:
+    ``_snapshot``, if given, gets the snapshot after every epoch (to draw the nets as they train;
+    a snapshot carries its epoch), else ``_progress`` the fraction done. The result is the same
+    with or without them."""
     stream = sklearn_mlp.fit_mlps_stream(
-        dataset,
-        activations,
-        (width,) * depth,
-        solver=solver,
-        learning_rate=learning_rate,
-        batch_size=batch_size,
-        epochs=epochs,
-        n_samples=n_samples,
-        noise=noise,
-        seed=seed,
+        activations=activations,
+        hidden_layers=(width,) * depth,
         progress=_progress if _snapshot is None else None,
         every=None if _snapshot is None else 1,
+        **training,
     )
     for item in stream:
         if isinstance(item, MLPComparison):

@@ -123,13 +123,15 @@ def test_a_stopped_caller_stops_the_worker_at_its_next_report_sent():
             relay("next")
 
 
+class Rerun(Exception):
+    """Stands for Streamlit stopping a run for a newer setting."""
+
+
+def stop_at_once(report):
+    raise Rerun
+
+
 def test_a_callback_that_raises_stops_the_call_and_frees_the_worker(pool):
-    class Rerun(Exception):
-        pass
-
-    def stop_at_once(report):
-        raise Rerun
-
     started = time.perf_counter()
     with pytest.raises(Rerun):
         workers.call(workers.PROCESS_ID, (100_000,), {"_progress": stop_at_once})
@@ -184,13 +186,6 @@ def test_side_by_side_calls_report_each_to_its_own_callback_and_a_raise_stops_bo
     )
     assert len(set(pids)) == 2 and os.getpid() not in pids
     assert all(reports[i] and reports[i][-1] == 199 for i in (0, 1))
-
-    class Rerun(Exception):
-        pass
-
-    def stop_at_once(report):
-        raise Rerun
-
     started = time.perf_counter()
     with pytest.raises(Rerun):
         workers.call_side_by_side(workers.PROCESS_ID, [{"reports": 100_000, "_progress": stop_at_once}] * 2)
