@@ -19,6 +19,7 @@ from .theme import (
     activation_scales,
     category_scale,
     half_spacing,
+    hex_rgb,
     integer_axis,
     log_axis,
     log_ticks_of,
@@ -40,15 +41,11 @@ HEATMAP_WIDTH = {False: 470, True: 600}
 CELL_OVERLAP = 1.1
 
 
-def _rgb(color: str) -> np.ndarray:
-    return np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
-
-
 def probability_colors(probability: np.ndarray) -> np.ndarray:
     """RGB bytes (``probability.shape`` + (3,)) of P(class 1) on PROBABILITY_RANGE's scale (0, ½
     and 1), interpolated in RGB as the legend's scale is."""
     p = np.clip(np.asarray(probability, dtype=float), 0.0, 1.0)
-    stops = np.array([_rgb(color) for color in PROBABILITY_RANGE])
+    stops = np.array([hex_rgb(color) for color in PROBABILITY_RANGE])
     channels = [np.interp(p, [0.0, 0.5, 1.0], stops[:, c]) for c in range(3)]
     return np.round(np.stack(channels, axis=-1)).astype(np.uint8)
 

@@ -28,6 +28,7 @@ from .theme import (
     PINK,
     SKY,
     SOLID,
+    hex_rgb,
     panel_width,
     side_legend,
     style,
@@ -106,16 +107,12 @@ def node_shades(images: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _rgb(color: str) -> np.ndarray:
-    return np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
-
-
 def shade_colors(shade: np.ndarray) -> np.ndarray:
     """RGB bytes (``shade.shape`` + (3,)) for shades in [−1, 1]: ``SHADE_SCHEME``'s colours,
     interpolated in RGB as the scheme is."""
     shade = np.clip(np.asarray(shade, dtype=float), -1.0, 1.0)[..., None]
-    middle = _rgb(SHADE_MIDDLE)
-    ends = np.where(shade < 0, _rgb(NEGATIVE), _rgb(POSITIVE))
+    middle = hex_rgb(SHADE_MIDDLE)
+    ends = np.where(shade < 0, hex_rgb(NEGATIVE), hex_rgb(POSITIVE))
     return np.round(middle + np.abs(shade) * (ends - middle)).astype(np.uint8)
 
 

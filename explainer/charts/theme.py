@@ -183,11 +183,16 @@ def category_scale(names: Sequence[str]) -> alt.Scale:
     )
 
 
+def hex_rgb(color: str) -> np.ndarray:
+    """The red, green and blue of a "#RRGGBB" colour, 0–255 as floats."""
+    return np.array([int(color.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)], dtype=float)
+
+
 def contrast_ratio(first: str, second: str) -> float:
     """WCAG 2's contrast ratio of two "#RRGGBB" colours, from 1 (equal) to 21 (black on white)."""
 
     def luminance(color: str) -> float:
-        channels = [int(color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        channels = [float(c) / 255 for c in hex_rgb(color)]
         linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
