@@ -179,7 +179,17 @@ def test_the_mlp_comparison_split_between_two_workers_equals_the_one_trained_her
     assert all(set(f.history["activation"]) == set(settings["activations"]) for f in frames)
 
 
+def warmed_reporting_lane() -> None:
+    """Both reporting workers started, as the server's ``warm`` leaves them before any visitor
+    (a worker still starting would let the first take both calls in turn)."""
+    workers.warm()
+    deadline = time.perf_counter() + 60
+    while len(set(workers.call_side_by_side(workers.PROCESS_ID, [{"reports": 50}] * 2))) < 2:
+        assert time.perf_counter() < deadline, "both reporting workers answered"
+
+
 def test_side_by_side_calls_report_each_to_its_own_callback_and_a_raise_stops_both(pool):
+    warmed_reporting_lane()
     reports: dict[int, list] = {0: [], 1: []}
     pids = workers.call_side_by_side(
         workers.PROCESS_ID, [{"reports": 200, "_progress": reports[i].append} for i in (0, 1)]
