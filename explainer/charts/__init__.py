@@ -51,6 +51,7 @@ from .mlp import (
     probability_panels,
     share_lines,
 )
+from .pictures import grid_pictures, png_data_url, ramp_colors
 from .theme import (
     ACTIVATION_STYLES,
     BACKGROUNDS,
@@ -108,6 +109,7 @@ from .training import (
     FACET_WIDTH,
     PLANE_PANEL,
     PLANE_SHADES,
+    PLANE_STOPS,
     STOP_COLOR,
     early_stopping_chart,
     facet_line_rows,
@@ -117,6 +119,7 @@ from .training import (
     loss_curve_rows,
     loss_curves,
     loss_curves_template,
+    plane_pictures,
     unit_planes,
 )
 
@@ -155,6 +158,7 @@ __all__ = [
     "PINK",
     "PLANE_PANEL",
     "PLANE_SHADES",
+    "PLANE_STOPS",
     "PROBABILITY_RANGE",
     "RED",
     "RENDERERS",
@@ -193,6 +197,7 @@ __all__ = [
     "facet_lines",
     "facet_lines_template",
     "fill_slots",
+    "grid_pictures",
     "half_spacing",
     "heatmap",
     "hex_rgb",
@@ -212,8 +217,11 @@ __all__ = [
     "panel_columns",
     "panel_width",
     "phase_heatmap",
+    "plane_pictures",
+    "png_data_url",
     "probability_colors",
     "probability_panels",
+    "ramp_colors",
     "series_style",
     "share_by_layer",
     "share_lines",

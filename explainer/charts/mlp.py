@@ -8,7 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .playground import png_data_url
+from .pictures import PICTURE_COLUMNS, grid_pictures, ramp_colors
 from .theme import (
     ACTIVATION_STYLES,
     CELL_SCHEME,
@@ -19,7 +19,6 @@ from .theme import (
     activation_scales,
     category_scale,
     half_spacing,
-    hex_rgb,
     integer_axis,
     log_axis,
     log_ticks_of,
@@ -30,6 +29,7 @@ from .theme import (
 )
 
 PROBABILITY_RANGE = ("#3B8FCB", "#F2F2F2", "#E8844A")
+PROBABILITY_STOPS = (0.0, 0.5, 1.0)  # where PROBABILITY_RANGE's colours sit
 BOUNDARY_PANEL = {False: 250, True: 360}
 # On a projector a lecture shows up to this many boundary panels in one row, each this wide: all
 # four activations side by side across the page on the first screen.
@@ -44,10 +44,7 @@ CELL_OVERLAP = 1.1
 def probability_colors(probability: np.ndarray) -> np.ndarray:
     """RGB bytes (``probability.shape`` + (3,)) of P(class 1) on PROBABILITY_RANGE's scale (0, ½
     and 1), interpolated in RGB as the legend's scale is."""
-    p = np.clip(np.asarray(probability, dtype=float), 0.0, 1.0)
-    stops = np.array([hex_rgb(color) for color in PROBABILITY_RANGE])
-    channels = [np.interp(p, [0.0, 0.5, 1.0], stops[:, c]) for c in range(3)]
-    return np.round(np.stack(channels, axis=-1)).astype(np.uint8)
+    return ramp_colors(np.clip(probability, 0.0, 1.0), PROBABILITY_STOPS, PROBABILITY_RANGE)
 
 
 def boundary_pictures(rows: pd.DataFrame, panel: str = "activation") -> pd.DataFrame:
@@ -59,28 +56,11 @@ def boundary_pictures(rows: pd.DataFrame, panel: str = "activation") -> pd.DataF
     One picture per panel rather than a rectangle per cell: a browser drew the four panels'
     10,000 rectangles in about half a second of every MLP move (and again in each frame while
     the nets train), a picture in a few milliseconds."""
-    pictures = []
-    for key, cells in rows.groupby(panel, sort=False):
-        x0, x1 = np.unique(cells["x0"].to_numpy()), np.unique(cells["x1"].to_numpy())
-        half_x, half_y = half_spacing(pd.Series(x0)), half_spacing(pd.Series(x1))
-        column = np.searchsorted(x0, cells["x0"].to_numpy())
-        row = len(x1) - 1 - np.searchsorted(x1, cells["x1"].to_numpy())  # the top row first
-        pixels = np.full((len(x1), len(x0), 3), 255, dtype=np.uint8)
-        pixels[row, column] = probability_colors(cells["probability"].to_numpy())
-        pictures.append(
-            {
-                panel: key,
-                "title": cells["title"].iloc[0],
-                "order": cells["order"].iloc[0],
-                "left": float(x0[0] - half_x),
-                "right": float(x0[-1] + half_x),
-                "bottom": float(x1[0] - half_y),
-                "top": float(x1[-1] + half_y),
-                "url": png_data_url(pixels),
-            }
-        )
-    columns = [panel, "title", "order", "left", "right", "bottom", "top", "url"]
-    return pd.DataFrame(pictures, columns=columns).sort_values("order", ignore_index=True)
+    clipped = rows.assign(probability=np.clip(rows["probability"].to_numpy(dtype=float), 0.0, 1.0))
+    pictures = grid_pictures(clipped, panel, "probability", PROBABILITY_STOPS, PROBABILITY_RANGE)
+    labels = rows.groupby(panel, sort=False)[["title", "order"]].first().reset_index()
+    columns = [panel, "title", "order", *PICTURE_COLUMNS]
+    return pictures.merge(labels, on=panel)[columns].sort_values("order", ignore_index=True)
 
 
 def probability_panels(
@@ -115,7 +95,7 @@ def probability_panels(
         columns, size = min(len(keys), WIDE_BOUNDARY_COLUMNS), WIDE_BOUNDARY_PANEL
     probability = alt.Color(
         "probability:Q",
-        scale=alt.Scale(domain=[0.0, 0.5, 1.0], range=list(PROBABILITY_RANGE), interpolate="rgb"),
+        scale=alt.Scale(domain=list(PROBABILITY_STOPS), range=list(PROBABILITY_RANGE), interpolate="rgb"),
         legend=alt.Legend(
             title="P(class 1)", orient="bottom", gradientLength=size, format=".1f", values=[0, 0.5, 1]
         ),

@@ -8,15 +8,13 @@ network's shape, the view, lecture mode and the screen, so a playing frame costs
 
 from __future__ import annotations
 
-import base64
-import struct
-import zlib
 from collections.abc import Sequence
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from .pictures import png_data_url
 from .theme import (
     CHART_HEIGHT,
     CLASS_COLORS,
@@ -114,24 +112,6 @@ def shade_colors(shade: np.ndarray) -> np.ndarray:
     middle = hex_rgb(SHADE_MIDDLE)
     ends = np.where(shade < 0, hex_rgb(NEGATIVE), hex_rgb(POSITIVE))
     return np.round(middle + np.abs(shade) * (ends - middle)).astype(np.uint8)
-
-
-def png_data_url(pixels: np.ndarray) -> str:
-    """A data URL of an 8-bit RGB PNG of ``pixels`` (rows × columns × 3, top row first)."""
-    height, width, _ = pixels.shape
-    rows = np.concatenate([np.zeros((height, 1), np.uint8), pixels.reshape(height, width * 3)], axis=1)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB, no interlace
-    png = (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows.tobytes()))
-        + chunk(b"IEND", b"")
-    )
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def network_rows(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from .pictures import grid_pictures
 from .theme import (
     CHART_HEIGHT,
     CLASS_COLORS,
@@ -17,7 +18,6 @@ from .theme import (
     VERMILLION,
     WINE,
     category_scale,
-    half_spacing,
     integer_axis,
     log_axis,
     log_ticks,
@@ -36,6 +36,7 @@ PLANE_PANEL = {False: 190, True: 250}
 # The input planes shade the share of hidden units passing a gradient from "none" to "all" with
 # these colours (the ends of Vega's "greys" scheme), named as the page's prose names them.
 PLANE_SHADES = {"none": ("near-black", "#1E1E1E"), "all": ("light grey", "#E2E2E2")}
+PLANE_STOPS = (0.0, 1.0)  # the shares PLANE_SHADES' "none" and "all" stand for
 
 
 def log_log_chart(
@@ -349,16 +350,16 @@ def unit_planes(
     run, unit, dead, x0_start, x1_start, x0_end, x1_end; ``points``: x0, x1, y.
 
     One faceted chart over one stacked table (a ``layer`` column says which mark a row feeds):
-    a concatenation of three layered panels costs Altair about 40× more to build.
+    a concatenation of three layered panels costs Altair about 40× more to build. Each run's
+    shading is one picture (``plane_pictures``), not a rectangle per grid cell: Chromium spent
+    a large part of the training page's drawing on the ~5,000 cells and their placing.
     """
-    # Cells overlapping their neighbours a little, so no hairline seams show between them.
-    half = 1.2 * half_spacing(plane["x0"])
     size = panel_width(PLANE_PANEL[lecture], lecture, screen)
     domain = [-limit, limit]
     states = ["alive", "dead"]
     stacked = pd.concat(
         [
-            plane.assign(layer="plane"),
+            plane_pictures(plane).assign(layer="picture"),
             lines.assign(layer="line", state=lines["dead"].map({True: "dead", False: "alive"})),
             *(points.assign(layer="point", run=run) for run in runs),
         ],
@@ -366,32 +367,34 @@ def unit_planes(
     )
     x = alt.X("x0:Q", title="x₀", scale=alt.Scale(domain=domain, nice=False, zero=False))
     y = alt.Y("x1:Q", title="x₁", scale=alt.Scale(domain=domain, nice=False, zero=False))
-    cells = (
+    pictures = (
         alt.Chart()
-        .transform_filter("datum.layer == 'plane'")
-        .transform_calculate(
-            x0_low=f"datum.x0 - {half}",
-            x0_high=f"datum.x0 + {half}",
-            x1_low=f"datum.x1 - {half}",
-            x1_high=f"datum.x1 + {half}",
-        )
-        .mark_rect()
+        .transform_filter("datum.layer == 'picture'")
+        .mark_image(aspect=False, smooth=False, clip=True)
         .encode(
-            x=alt.X("x0_low:Q", title="x₀", scale=alt.Scale(domain=domain, nice=False, zero=False)),
-            x2="x0_high:Q",
-            y=alt.Y("x1_low:Q", title="x₁", scale=alt.Scale(domain=domain, nice=False, zero=False)),
-            y2="x1_high:Q",
+            x=alt.X("left:Q", title="x₀", scale=alt.Scale(domain=domain, nice=False, zero=False)),
+            x2="right:Q",
+            y=alt.Y("bottom:Q", title="x₁", scale=alt.Scale(domain=domain, nice=False, zero=False)),
+            y2="top:Q",
+            url="url:N",
+            tooltip=[alt.Tooltip("run:N", title="network")],
+        )
+    )
+    # The pictures' colour scale as a legend: a layer that draws nothing.
+    shades = (
+        alt.Chart(alt.Data(values=[{"active_share": 0.0}, {"active_share": 1.0}]))
+        .mark_point(opacity=0)
+        .encode(
             color=alt.Color(
                 "active_share:Q",
                 title="units with f′ > 0",
-                scale=alt.Scale(domain=[0, 1], range=[PLANE_SHADES["none"][1], PLANE_SHADES["all"][1]]),
+                scale=alt.Scale(
+                    domain=list(PLANE_STOPS),
+                    range=[PLANE_SHADES["none"][1], PLANE_SHADES["all"][1]],
+                    interpolate="rgb",
+                ),
                 legend=alt.Legend(orient="bottom", format=".0%", gradientLength=size),
-            ),
-            tooltip=[
-                alt.Tooltip("x0:Q", format=".2f", title="x₀"),
-                alt.Tooltip("x1:Q", format=".2f", title="x₁"),
-                alt.Tooltip("active_share:Q", format=".0%", title="hidden units with f′ > 0"),
-            ],
+            )
         )
     )
     segments = (
@@ -432,7 +435,7 @@ def unit_planes(
         )
     )
     chart = (
-        alt.layer(cells, segments, dots, data=stacked)
+        alt.layer(pictures, shades, segments, dots, data=stacked)
         .properties(width=size, height=size)
         .facet(
             facet=alt.Facet("run:N", sort=list(runs), title=None, header=alt.Header(labelFontWeight="bold")),
@@ -440,6 +443,14 @@ def unit_planes(
         )
     )
     return style(chart, lecture)
+
+
+def plane_pictures(plane: pd.DataFrame) -> pd.DataFrame:
+    """What ``unit_planes`` draws of ``plane`` (run, x0, x1, active_share): one row per run with
+    its square (the grid ± half a step) and ``url``, a PNG with one pixel per grid cell shaded
+    from PLANE_SHADES' "none" to "all" by the share of units with f′ > 0."""
+    colors = (PLANE_SHADES["none"][1], PLANE_SHADES["all"][1])
+    return grid_pictures(plane, "run", "active_share", PLANE_STOPS, colors)
 
 
 def early_stopping_chart(

@@ -166,6 +166,31 @@ def test_the_planes_prose_names_the_colours_the_chart_draws(page):
     assert f"so its panel is {all_word} throughout" in text and "white" not in text
 
 
+def test_the_planes_are_pictures_of_the_shares_the_lesson_computes(page):
+    # Each run's plane is drawn as one picture: the page's pictures equal, byte for byte, those
+    # made of dying_relu's own plane at the page's settings (the full computation, uncached).
+    from explainer.charts.training import plane_pictures
+    from explainer.lessons.training.dying import dying_relu
+
+    frames = dict(zip(_chart_names(page), chart_frames(page), strict=True))
+    shown = frames["training_dead_unit_planes"]
+    shown = shown[shown["layer"] == "picture"].set_index("run")
+    values = {w.key: w.value for w in page.select_slider if w.key in ("lr_ok", "lr_hi")}
+    direct = dying_relu(
+        page.selectbox(key="data").value,
+        learning_rate=values["lr_ok"],
+        high_learning_rate=values["lr_hi"],
+        seed=int(page.number_input(key="seed").value),
+    )
+    expected = plane_pictures(direct.plane).set_index("run")
+    assert sorted(shown.index) == sorted(expected.index) and len(expected) == 3
+    for run, picture in expected.iterrows():
+        assert shown.loc[run, "url"] == picture["url"]
+        assert [shown.loc[run, side] for side in ("left", "right", "bottom", "top")] == [
+            picture[side] for side in ("left", "right", "bottom", "top")
+        ]
+
+
 def test_dying_relu_learning_rates_are_controls(page):
     page.select_slider(key="lr_hi").set_value(5.0).run()
     page.select_slider(key="lr_ok").set_value(0.05).run()

@@ -6,7 +6,7 @@ import pandas as pd
 
 from explainer.charts.mlp import learning_curves, probability_panels
 
-from .vega import layers, spec
+from .vega import decode_png, layers, spec
 
 HISTORY = pd.DataFrame(
     {
@@ -58,11 +58,7 @@ def test_the_boundary_template_reads_pictures_and_points_by_name_and_carries_no_
 
 
 def test_a_boundary_picture_has_a_pixel_per_grid_cell_in_the_colour_of_its_probability():
-    import base64
-    import io
-
     import numpy as np
-    from PIL import Image
 
     from explainer.charts.mlp import PROBABILITY_RANGE, boundary_pictures, probability_colors
     from explainer.lessons.mlp.tables import titled_grid
@@ -80,7 +76,7 @@ def test_a_boundary_picture_has_a_pixel_per_grid_cell_in_the_colour_of_its_proba
     relu = pictures.set_index("activation").loc["relu"]
     # The square is the grid ± half a step: 1 wide in x0, 0.5 high in x1.
     assert (relu["left"], relu["right"], relu["bottom"], relu["top"]) == (-1.5, 2.5, -0.25, 1.25)
-    pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(relu["url"].split(",", 1)[1]))).convert("RGB"))
+    pixels = decode_png(relu["url"])
     assert pixels.shape == (3, 4, 3)
     for value, a, b in zip(probability, x0.ravel(), x1.ravel(), strict=True):
         row, column = 2 - round(b / 0.5), round(a + 1.0)  # the top row is the largest x1

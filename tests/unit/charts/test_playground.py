@@ -2,9 +2,6 @@
 follow |w| or log |∂L/∂w|, shades within ±1, thinned loss rows) and templates that validate and
 depend only on the network's shape."""
 
-import base64
-import io
-
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -12,6 +9,8 @@ import pytest
 
 from explainer.charts import playground as charts
 from explainer.nn.playground import Playground, PlaygroundSettings
+
+from .vega import decode_png
 
 
 @pytest.fixture(scope="module")
@@ -45,14 +44,6 @@ def test_every_node_is_one_picture_in_its_layers_column(trained):
         assert mine["x"].to_numpy() == pytest.approx(column * charts.LAYER_STEP)
         # Two nodes of a column do not overlap: their tops are a side and more apart.
         assert (np.diff(mine["y"].to_numpy()) >= 1).all()
-
-
-def decode_png(url: str) -> np.ndarray:
-    """The pixels of a data URL PNG, decoded by Pillow (an independent decoder)."""
-    from PIL import Image
-
-    assert url.startswith("data:image/png;base64,")
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGB"))
 
 
 def test_each_picture_shows_its_cells_shades_with_the_planes_top_row_first(trained):

@@ -1,8 +1,10 @@
 """The training page's charts: log-log laws, loss curves, small multiples, unit planes, early stopping."""
 
+import numpy as np
 import pandas as pd
 
 from explainer import charts
+from explainer.charts.theme import hex_rgb
 from explainer.charts.training import (
     PLANE_SHADES,
     early_stopping_chart,
@@ -12,7 +14,7 @@ from explainer.charts.training import (
     unit_planes,
 )
 
-from .vega import layers, rows, spec
+from .vega import decode_png, layers, rows, spec
 
 CURVES = pd.DataFrame(
     {"step": [1, 2, 1, 2], "loss": [1.0, 0.0, 2.0, 1e9], "run": ["sgd", "sgd", "adam", "adam"]}
@@ -63,7 +65,7 @@ def test_facet_lines_share_one_log_axis_over_panels_in_the_given_order():
     assert all(row["value"] > 0 for row in rows(chart)[0])
 
 
-def test_unit_planes_stack_plane_lines_and_points_and_shade_by_the_named_colours():
+def test_unit_planes_stack_pictures_lines_and_points_and_shade_by_the_named_colours():
     plane = pd.DataFrame(
         {
             "run": ["r"] * 4,
@@ -88,8 +90,33 @@ def test_unit_planes_stack_plane_lines_and_points_and_shade_by_the_named_colours
     [stacked] = rows(chart)
     assert [row["layer"] for row in stacked].count("point") == 2  # the points, once per run
     assert next(row for row in stacked if row["layer"] == "line")["state"] == "dead"
-    cells = layers(spec(chart))[0]
-    assert cells["encoding"]["color"]["scale"]["range"] == [PLANE_SHADES["none"][1], PLANE_SHADES["all"][1]]
+    # The plane is one picture per run (no rectangle per cell), its square the grid ± half a step.
+    [picture] = [row for row in stacked if row["layer"] == "picture"]
+    assert (picture["run"], picture["left"], picture["right"], picture["bottom"], picture["top"]) == (
+        "r",
+        -0.5,
+        1.5,
+        -0.5,
+        1.5,
+    )
+    pixels = decode_png(picture["url"])
+    none, every = hex_rgb(PLANE_SHADES["none"][1]), hex_rgb(PLANE_SHADES["all"][1])
+    half = (none + every) / 2
+    # Top row first: (0, 1) and (1, 1) share 0.5 and 1; bottom row (0, 0) and (1, 0) share 0 and 0.5.
+    assert (pixels[1, 0] == none).all() and (pixels[0, 1] == every).all()
+    assert np.abs(pixels[1, 1] - half).max() <= 0.5 and np.abs(pixels[0, 0] - half).max() <= 0.5
+    marks = [
+        layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+        for layer in layers(spec(chart))
+    ]
+    assert marks.count("rect") == 0 and marks.count("image") == 1
+    # The legend's scale is the pictures': the named colours, interpolated in RGB as the pixels are.
+    [legend] = [layer for layer in layers(spec(chart)) if "color" in layer.get("encoding", {})]
+    scale = legend["encoding"]["color"]["scale"]
+    assert (
+        scale["range"] == [PLANE_SHADES["none"][1], PLANE_SHADES["all"][1]] and scale["interpolate"] == "rgb"
+    )
+    assert scale["domain"] == [0.0, 1.0]
 
 
 def test_early_stopping_shades_the_patience_window_only_when_training_stopped():
