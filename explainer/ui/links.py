@@ -334,8 +334,23 @@ def text_reader(max_chars: int) -> Reader:
     return read
 
 
+SHARE_KEY = "share_link_open"
+
+
 def share_link() -> None:
-    """The link to the scene on screen, as text with a copy button (for a slide or a chat)."""
+    """The link to the scene on screen, as text with a copy button (for a slide or a chat), in
+    an expander whose contents are sent only while it is open: the code block's highlighter is
+    1.5 MB of script that cost the browser ~0.2 s on every page opened (the address bar holds
+    the same link)."""
+    box = st.expander("Link to this view", icon=":material/link:", key=SHARE_KEY, on_change="rerun")
+    if box.open:
+        with box:
+            st.code(_share_url(), language=None, wrap_lines=True)
+            st.caption("Copy it with the icon; the address bar holds the same link.")
+
+
+def _share_url() -> str:
+    """The page's address with every bound setting that differs from its default."""
     base = st.context.url or ""
     bound: Mapping[str, Bound] = st.session_state.get(_BOUND, {})
     pairs = [
@@ -345,8 +360,7 @@ def share_link() -> None:
         for item in widget.to_url(widget.value)
     ]
     link = base + ("?" + urlencode(pairs) if pairs else "")
-    st.caption("Link to this view (copy with the icon):")
-    st.code(link or "(open the app in a browser to get a link)", language=None, wrap_lines=True)
+    return link or "(open the app in a browser to get a link)"
 
 
 # --- registering a widget with the link ----------------------------------------------

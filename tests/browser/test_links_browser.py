@@ -128,3 +128,22 @@ def eventually(read, expected, timeout: float = 20.0):
         time.sleep(0.5)
         value = read()
     return value
+
+
+@pytest.mark.browser
+def test_the_sidebar_link_opens_on_a_click_and_copies_the_scene_on_screen(server, visit: Visit):
+    # Closed, the page has no code block (the highlighter's script is never loaded); one click
+    # opens it, and it holds the address of the scene on screen, settings at their defaults left out.
+    page = visit.open(f"{server.url}/activations?act=ReLU&act=tanh&x=-3&x=3")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert page.locator('[data-testid="stCode"]').count() == 0
+    assert not [u for u in visit.requests if "SyntaxHighlighter" in u]
+    sidebar.get_by_text("Link to this view").click()
+    code = sidebar.locator('[data-testid="stCode"]')
+    code.wait_for(timeout=30_000)
+    link = code.inner_text().strip()
+    assert link.startswith(f"{server.url}/activations?") and "x=-3" in link and "x=3" in link, link
+    assert "act=ReLU" in link and "act=tanh" in link
+    code.hover()  # the copy icon shows on hover
+    code.locator('button[aria-label="Copy to clipboard"]').wait_for(timeout=10_000)
+    assert page.locator('[data-testid="stException"]').count() == 0

@@ -80,6 +80,16 @@ def presenter_points(at: AppTest) -> str | None:
     return "\n".join(m.value for m in at.sidebar.markdown)
 
 
+def share_link(at: AppTest) -> str:
+    """The sidebar's link to the view, as a visitor reads it: its expander opened (a rerun),
+    then the code block's text."""
+    from explainer.ui.links import SHARE_KEY
+
+    at.session_state[SHARE_KEY] = True
+    at.run()
+    return at.code[-1].value
+
+
 def assert_clean(at: AppTest) -> None:
     """No exception element on the page."""
     assert not at.exception, [e.message for e in at.exception]

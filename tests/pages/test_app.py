@@ -7,9 +7,10 @@ import pytest
 
 from explainer.charts.theme import NARROW_LEGEND_LAYOUT, NARROW_PANEL_WIDTH
 from explainer.ui import viewport
+from explainer.ui.links import SHARE_KEY
 from tests.specs import spec_nodes
 
-from .conftest import ROOT, assert_clean, open_page, registered_pages
+from .conftest import ROOT, assert_clean, open_page, registered_pages, share_link
 
 PAGES = registered_pages()
 
@@ -44,8 +45,22 @@ def test_unknown_parameter_is_named_in_one_warning():
 def test_share_link_lists_only_changed_settings():
     at = open_page("app_pages/activations.py")
     at.slider(key="x").set_value((-3.0, 3.0)).run()
-    link = at.code[-1].value
+    link = share_link(at)
     assert "x=-3.0&x=3.0" in link and "act=" not in link
+    # Open, the link follows the next move.
+    at.slider(key="x").set_value((-2.0, 2.0)).run()
+    assert "x=-2.0&x=2.0" in at.code[-1].value
+
+
+def test_the_share_link_is_sent_only_while_its_expander_is_open():
+    # Closed, the sidebar sends no code block, so a browser never loads the highlighter's script.
+    at = open_page("app_pages/activations.py")
+    assert [e.label for e in at.sidebar.expander] == ["Link to this view"]
+    assert len(at.code) == 0
+    assert "open the app in a browser" in share_link(at)  # AppTest has no address
+    at.session_state[SHARE_KEY] = False
+    at.run()
+    assert len(at.code) == 0
 
 
 def test_pages_directory_holds_only_page_scripts():
@@ -60,7 +75,7 @@ def test_a_scene_link_stays_short_and_names_only_what_differs_from_the_scene():
     # The scene's own values are its widgets' defaults: neither the address bar nor the share
     # link repeats them; the link's explicit epochs (not the scene's) is kept.
     assert dict(at.query_params) == {"preset": "deep_sigmoid_stalls", "epochs": "10"}
-    assert at.code[-1].value.endswith("?preset=deep_sigmoid_stalls&epochs=10")
+    assert share_link(at).endswith("?preset=deep_sigmoid_stalls&epochs=10")
     at.slider(key="depth").set_value(2).run(timeout=120)
     assert_clean(at)
     assert at.selectbox(key="preset").value == "deep_sigmoid_stalls"  # still the scene, changed
@@ -70,7 +85,7 @@ def test_a_scene_link_stays_short_and_names_only_what_differs_from_the_scene():
     assert len(changed) == 1 and "`depth` = 2 (the scene: 8)" in changed[0]
     assert "`epochs` = 10 (the scene: 200)" in changed[0]  # the link's own value, from the start
     at.slider(key="depth").set_value(8).run(timeout=120)  # back to the scene's value
-    assert at.code[-1].value.endswith("?preset=deep_sigmoid_stalls&epochs=10")
+    assert share_link(at).endswith("?preset=deep_sigmoid_stalls&epochs=10")
     changed = [i.value for i in at.info if "Changed from the scene" in i.value]
     assert len(changed) == 1 and "`depth`" not in changed[0] and "`epochs` = 10" in changed[0]
     at.selectbox(key="preset").set_value("custom").run(timeout=120)

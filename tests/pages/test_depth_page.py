@@ -16,7 +16,7 @@ from explainer.lessons.depth.settings import PHASE_LAYOUT
 from explainer.network import CLIP_SERIES, FRACTION_SERIES, GRADIENT_SERIES, PATH_SERIES
 from explainer.ui import depth as depth_page
 
-from .conftest import assert_clean, chart_frames, open_page, presenter_points
+from .conftest import assert_clean, chart_frames, open_page, presenter_points, share_link
 
 PAGE = "app_pages/depth.py"
 # A small network for tests that move many controls.
@@ -313,7 +313,7 @@ def test_every_chart_has_a_csv_download_and_the_link_lists_only_changed_settings
     at = open_page(PAGE, SMALL)
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels.count("Download data (CSV)") == len(CHARTS)
-    link = at.code[-1].value
+    link = share_link(at)
     assert "depth=12" in link and "act=" not in link
 
 
