@@ -8,7 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .pictures import PICTURE_COLUMNS, grid_pictures, ramp_colors
+from .pictures import PICTURE_COLUMNS, colour_key, grid_pictures, picture_marks, ramp_colors
 from .theme import (
     ACTIVATION_STYLES,
     CELL_SCHEME,
@@ -105,24 +105,8 @@ def probability_panels(
         sort: list[str] | alt.EncodingSortField = alt.EncodingSortField("order", op="min")
         # The scales take the pictures' extent (each panel's grid ± half a step).
         x_scale = y_scale = alt.Scale(nice=False, zero=False)
-        picture = (
-            alt.Chart()
-            .mark_image(aspect=False, smooth=False)
-            .encode(
-                x=alt.X("left:Q", title="x₀", scale=x_scale),
-                x2="right:Q",
-                y=alt.Y("bottom:Q", title="x₁", scale=y_scale),
-                y2="top:Q",
-                url="url:N",
-                tooltip=[alt.Tooltip("title:N", title="net")],
-            )
-        )
-        # The picture's colour scale as a legend: a layer that draws nothing.
-        key = (
-            alt.Chart(alt.Data(values=[{"probability": 0.0}, {"probability": 1.0}]))
-            .mark_point(opacity=0)
-            .encode(color=probability)
-        )
+        picture = picture_marks(alt.Chart(), x_scale, y_scale, [alt.Tooltip("title:N", title="net")])
+        key = colour_key("probability", probability)
         layers = [picture, key]
     else:
         data = grid[grid[panel].isin(keys)].assign(title=lambda g: g[panel].map(titles))

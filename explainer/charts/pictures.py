@@ -9,6 +9,7 @@ import struct
 import zlib
 from collections.abc import Sequence
 
+import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -70,3 +71,25 @@ def grid_pictures(
             }
         )
     return pd.DataFrame(pictures, columns=[panel, *PICTURE_COLUMNS])
+
+
+def picture_marks(
+    base: alt.Chart, x_scale: alt.Scale, y_scale: alt.Scale, tooltip: list, clip: bool = False
+) -> alt.Chart:
+    """``base`` drawing each row's picture (``url``) over its square, ``left``–``right`` on the
+    x₀ axis and ``bottom``–``top`` on x₁, pixels unsmoothed (a cell stays a cell)."""
+    return base.mark_image(aspect=False, smooth=False, clip=clip).encode(
+        x=alt.X("left:Q", title="x₀", scale=x_scale),
+        x2="right:Q",
+        y=alt.Y("bottom:Q", title="x₁", scale=y_scale),
+        y2="top:Q",
+        url="url:N",
+        tooltip=tooltip,
+    )
+
+
+def colour_key(field: str, color: alt.Color, ends: Sequence[float] = (0.0, 1.0)) -> alt.Chart:
+    """A layer that draws nothing and carries ``color``'s legend: the pictures' colour scale,
+    which no mark of theirs encodes."""
+    values = alt.Data(values=[{field: end} for end in ends])
+    return alt.Chart(values).mark_point(opacity=0).encode(color=color)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from .pictures import grid_pictures
+from .pictures import colour_key, grid_pictures, picture_marks
 from .theme import (
     CHART_HEIGHT,
     CLASS_COLORS,
@@ -367,35 +367,26 @@ def unit_planes(
     )
     x = alt.X("x0:Q", title="x₀", scale=alt.Scale(domain=domain, nice=False, zero=False))
     y = alt.Y("x1:Q", title="x₁", scale=alt.Scale(domain=domain, nice=False, zero=False))
-    pictures = (
-        alt.Chart()
-        .transform_filter("datum.layer == 'picture'")
-        .mark_image(aspect=False, smooth=False, clip=True)
-        .encode(
-            x=alt.X("left:Q", title="x₀", scale=alt.Scale(domain=domain, nice=False, zero=False)),
-            x2="right:Q",
-            y=alt.Y("bottom:Q", title="x₁", scale=alt.Scale(domain=domain, nice=False, zero=False)),
-            y2="top:Q",
-            url="url:N",
-            tooltip=[alt.Tooltip("run:N", title="network")],
-        )
+    pictures = picture_marks(
+        alt.Chart().transform_filter("datum.layer == 'picture'"),
+        alt.Scale(domain=domain, nice=False, zero=False),
+        alt.Scale(domain=domain, nice=False, zero=False),
+        [alt.Tooltip("run:N", title="network")],
+        clip=True,
     )
-    # The pictures' colour scale as a legend: a layer that draws nothing.
-    shades = (
-        alt.Chart(alt.Data(values=[{"active_share": 0.0}, {"active_share": 1.0}]))
-        .mark_point(opacity=0)
-        .encode(
-            color=alt.Color(
-                "active_share:Q",
-                title="units with f′ > 0",
-                scale=alt.Scale(
-                    domain=list(PLANE_STOPS),
-                    range=[PLANE_SHADES["none"][1], PLANE_SHADES["all"][1]],
-                    interpolate="rgb",
-                ),
-                legend=alt.Legend(orient="bottom", format=".0%", gradientLength=size),
-            )
-        )
+    shades = colour_key(
+        "active_share",
+        alt.Color(
+            "active_share:Q",
+            title="units with f′ > 0",
+            scale=alt.Scale(
+                domain=list(PLANE_STOPS),
+                range=[PLANE_SHADES["none"][1], PLANE_SHADES["all"][1]],
+                interpolate="rgb",
+            ),
+            legend=alt.Legend(orient="bottom", format=".0%", gradientLength=size),
+        ),
+        PLANE_STOPS,
     )
     segments = (
         alt.Chart()
