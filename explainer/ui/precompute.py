@@ -25,9 +25,34 @@ import time
 from importlib import import_module
 from pathlib import Path
 
-from .. import store
-from ..lessons.initialization.travel import variance_travel_depths
-from . import depth, initialization, mlp, playground, recurrent, training
+# Streamlit's notices that a page opened by AppTest runs without a server ("missing
+# ScriptRunContext", "No runtime found"): one or two per page opened, hundreds of lines that buried
+# the report. Dropped by a filter on the loggers themselves, which AppTest's own logging set-up
+# (it resets their levels on every run) leaves in place.
+BARE_MODE_NOTICES = ("missing ScriptRunContext", "No runtime found")
+BARE_MODE_LOGGERS = (
+    "streamlit.runtime.scriptrunner_utils.script_run_context",
+    "streamlit.runtime.caching.cache_data_api",
+)
+
+
+def _not_bare_mode_notice(record: logging.LogRecord) -> bool:
+    return not any(notice in record.getMessage() for notice in BARE_MODE_NOTICES)
+
+
+def quiet_bare_mode_notices() -> None:
+    """Keep Streamlit's bare-mode notices out of the precompute's report (once per process)."""
+    for name in BARE_MODE_LOGGERS:
+        logger = logging.getLogger(name)
+        if _not_bare_mode_notice not in logger.filters:
+            logger.addFilter(_not_bare_mode_notice)
+
+
+quiet_bare_mode_notices()  # before the page modules' imports, which log one notice per cached function
+
+from .. import store  # noqa: E402
+from ..lessons.initialization.travel import variance_travel_depths  # noqa: E402
+from . import depth, initialization, mlp, playground, recurrent, training  # noqa: E402
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 SCENE_PAGES = {
@@ -126,7 +151,6 @@ def precompute_moves(report=print) -> None:
 
 
 def main() -> None:
-    # AppTest logs "missing ScriptRunContext" outside a server; the report says what happened.
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     os.environ[store.WRITE_ENV] = "1"
     for old in store.remove_other_versions():

@@ -69,3 +69,31 @@ def test_precompute_opens_pages_and_keeps_what_they_compute(fresh_store, monkeyp
     lines = []
     precompute.precompute_scenes(lines.append)
     assert len(lines) == 1 and store.stored(initialization.travel, 20, 16)
+
+
+def test_the_precompute_report_is_not_buried_under_bare_mode_notices():
+    # Each page AppTest opened made Streamlit log "missing ScriptRunContext" (hundreds of lines in
+    # the README command's output); the precompute's filter drops those notices and nothing else.
+    import logging
+
+    class Kept(logging.Handler):
+        def __init__(self):
+            super().__init__()
+            self.messages = []
+
+        def emit(self, record):
+            self.messages.append(record.getMessage())
+
+    precompute.quiet_bare_mode_notices()
+    precompute.quiet_bare_mode_notices()  # installed once, however often asked
+    for name in precompute.BARE_MODE_LOGGERS:
+        logger, kept = logging.getLogger(name), Kept()
+        assert logger.filters.count(precompute._not_bare_mode_notice) == 1
+        logger.addHandler(kept)
+        try:
+            logger.warning("Thread 'MainThread': missing ScriptRunContext! This warning can be ignored.")
+            logger.warning("No runtime found, using MemoryCacheStorageManager")
+            logger.warning("another warning")
+        finally:
+            logger.removeHandler(kept)
+        assert kept.messages == ["another warning"], name
