@@ -8,7 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .pictures import PICTURE_COLUMNS, colour_key, grid_pictures, picture_marks, ramp_colors
+from .pictures import colour_key, grid_pictures, picture_marks, ramp_colors
 from .theme import (
     ACTIVATION_STYLES,
     CELL_SCHEME,
@@ -44,7 +44,7 @@ CELL_OVERLAP = 1.1
 def probability_colors(probability: np.ndarray) -> np.ndarray:
     """RGB bytes (``probability.shape`` + (3,)) of P(class 1) on PROBABILITY_RANGE's scale (0, ½
     and 1), interpolated in RGB as the legend's scale is."""
-    return ramp_colors(np.clip(probability, 0.0, 1.0), PROBABILITY_STOPS, PROBABILITY_RANGE)
+    return ramp_colors(probability, PROBABILITY_STOPS, PROBABILITY_RANGE)  # clamped at 0 and 1
 
 
 def boundary_pictures(rows: pd.DataFrame, panel: str = "activation") -> pd.DataFrame:
@@ -56,11 +56,11 @@ def boundary_pictures(rows: pd.DataFrame, panel: str = "activation") -> pd.DataF
     One picture per panel rather than a rectangle per cell: a browser drew the four panels'
     10,000 rectangles in about half a second of every MLP move (and again in each frame while
     the nets train), a picture in a few milliseconds."""
-    clipped = rows.assign(probability=np.clip(rows["probability"].to_numpy(dtype=float), 0.0, 1.0))
-    pictures = grid_pictures(clipped, panel, "probability", PROBABILITY_STOPS, PROBABILITY_RANGE)
-    labels = rows.groupby(panel, sort=False)[["title", "order"]].first().reset_index()
-    columns = [panel, "title", "order", *PICTURE_COLUMNS]
-    return pictures.merge(labels, on=panel)[columns].sort_values("order", ignore_index=True)
+    # ramp_colors gives values beyond 0 and 1 the end colours, as clipping them would.
+    pictures = grid_pictures(
+        rows, panel, "probability", PROBABILITY_STOPS, PROBABILITY_RANGE, keep=("title", "order")
+    )
+    return pictures.sort_values("order", ignore_index=True)
 
 
 def probability_panels(

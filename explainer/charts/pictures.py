@@ -47,11 +47,17 @@ def ramp_colors(values: np.ndarray, stops: Sequence[float], colors: Sequence[str
 
 
 def grid_pictures(
-    rows: pd.DataFrame, panel: str, value: str, stops: Sequence[float], colors: Sequence[str]
+    rows: pd.DataFrame,
+    panel: str,
+    value: str,
+    stops: Sequence[float],
+    colors: Sequence[str],
+    keep: Sequence[str] = (),
 ) -> pd.DataFrame:
     """One picture per ``panel`` of ``rows`` (x0, x1 on an evenly spaced grid, and ``value``): a
     PNG with one pixel per grid cell in ``ramp_colors``, and the square it covers (the grid ± half
-    a step). Columns: ``panel`` and PICTURE_COLUMNS, panels in their first-seen order."""
+    a step). Columns: ``panel``, the ``keep`` columns (each panel's first value) and
+    PICTURE_COLUMNS, panels in their first-seen order."""
     pictures = []
     for key, cells in rows.groupby(panel, sort=False):
         x0, x1 = np.unique(cells["x0"].to_numpy()), np.unique(cells["x1"].to_numpy())
@@ -63,6 +69,7 @@ def grid_pictures(
         pictures.append(
             {
                 panel: key,
+                **{column: cells[column].iloc[0] for column in keep},
                 "left": float(x0[0] - half_x),
                 "right": float(x0[-1] + half_x),
                 "bottom": float(x1[0] - half_y),
@@ -70,7 +77,7 @@ def grid_pictures(
                 "url": png_data_url(pixels),
             }
         )
-    return pd.DataFrame(pictures, columns=[panel, *PICTURE_COLUMNS])
+    return pd.DataFrame(pictures, columns=[panel, *keep, *PICTURE_COLUMNS])
 
 
 def picture_marks(
