@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .pictures import png_data_url
+from .pictures import png_data_url, ramp_colors
 from .theme import (
     CHART_HEIGHT,
     CLASS_COLORS,
@@ -26,7 +26,6 @@ from .theme import (
     PINK,
     SKY,
     SOLID,
-    hex_rgb,
     panel_width,
     side_legend,
     style,
@@ -108,10 +107,7 @@ def node_shades(images: pd.DataFrame) -> pd.DataFrame:
 def shade_colors(shade: np.ndarray) -> np.ndarray:
     """RGB bytes (``shade.shape`` + (3,)) for shades in [−1, 1]: ``SHADE_SCHEME``'s colours,
     interpolated in RGB as the scheme is."""
-    shade = np.clip(np.asarray(shade, dtype=float), -1.0, 1.0)[..., None]
-    middle = hex_rgb(SHADE_MIDDLE)
-    ends = np.where(shade < 0, hex_rgb(NEGATIVE), hex_rgb(POSITIVE))
-    return np.round(middle + np.abs(shade) * (ends - middle)).astype(np.uint8)
+    return ramp_colors(shade, SHADE_SCHEME.domain, SHADE_SCHEME.range)  # clamped at ±1
 
 
 def network_rows(
