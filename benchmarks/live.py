@@ -231,6 +231,7 @@ class VisitorReport:
     timeouts: int = 0
     missed: int = 0  # key presses that left the slider where it was
     unobserved: int = 0  # moves after which the app was idle but no rerun was seen
+    pages_seen: list[int] = field(default_factory=list)  # pages drawn, one entry per visitor
     peak_rss: int = 0
     server_cpu_share: float = 0.0  # of the machine's busy CPU time during the run
 
@@ -297,18 +298,35 @@ async def _interact(page, path: str, report: VisitorReport, rng: random.Random, 
 
 
 async def _visitor(
-    browser, base: str, paths: list[str], deadline: float, report: VisitorReport, seed: int, moves: int
+    browser,
+    base: str,
+    paths: list[str],
+    deadline: float,
+    report: VisitorReport,
+    seed: int,
+    moves: int,
+    min_pages: int = 0,
+    cap: float = 0.0,
 ):
+    """One browser context cycling ``paths`` until ``deadline``, and past it, up to ``cap``,
+    until it has drawn ``min_pages`` pages: a slow machine then takes longer instead of leaving
+    a visitor with one page."""
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
     rng = random.Random(seed)
     context = await browser.new_context(**VISITOR_CONTEXT)
     page = await context.new_page()
     order = paths[seed % len(paths) :] + paths[: seed % len(paths)]
+    drawn = 0
+
+    def go_on() -> bool:
+        now = time.monotonic()
+        return now < deadline or (drawn < min_pages and now < max(deadline, cap))
+
     try:
-        while time.monotonic() < deadline:
+        while go_on():
             for path in order:
-                if time.monotonic() >= deadline:
+                if not go_on():
                     break
                 # The first page is opened by its address; after that the visitor clicks the
                 # sidebar's link, as people do: the page switches without reloading the frontend,
@@ -331,8 +349,10 @@ async def _visitor(
                 if await boxes.count():
                     report.exceptions.append(f"{path}: {(await boxes.first.inner_text())[:200]}")
                 report.renders[path] = report.renders.get(path, 0) + 1
+                drawn += 1
                 await _interact(page, path, report, rng, moves)
     finally:
+        report.pages_seen.append(drawn)
         await context.close()
 
 
@@ -349,7 +369,14 @@ async def _warm(browser, base: str, paths: list[str]) -> None:
 
 
 async def _run(
-    server: Server, paths: list[str], users: int, seconds: float, moves: int, warm: bool = True
+    server: Server,
+    paths: list[str],
+    users: int,
+    seconds: float,
+    moves: int,
+    warm: bool = True,
+    min_pages: int = 0,
+    cap_seconds: float = 0.0,
 ) -> VisitorReport:
     from playwright.async_api import async_playwright
 
@@ -361,10 +388,11 @@ async def _run(
         if warm:
             await _warm(browser, server.url, paths)
         deadline = time.monotonic() + seconds
+        cap = deadline - seconds + cap_seconds
         with PeakMemory(server) as memory:
             await asyncio.gather(
                 *(
-                    _visitor(browser, server.url, paths, deadline, report, seed, moves)
+                    _visitor(browser, server.url, paths, deadline, report, seed, moves, min_pages, cap)
                     for seed in range(users)
                 )
             )
@@ -395,12 +423,21 @@ def run_in_thread(coroutine):
 
 
 def run_visitors(
-    server: Server, paths: list[str], users: int, seconds: float, moves: int = 3, warm: bool = True
+    server: Server,
+    paths: list[str],
+    users: int,
+    seconds: float,
+    moves: int = 3,
+    warm: bool = True,
+    min_pages: int = 0,
+    cap_seconds: float = 0.0,
 ) -> VisitorReport:
     """``users`` browser contexts at once for ``seconds``, each cycling ``paths`` (url paths of
     pages) and pressing arrow keys on a slider ``moves`` times per page; with ``warm``, after one
     visit to every page (the latencies then are those of a server that has been up a while).
+    With ``min_pages``, a visitor that has drawn fewer pages when the time is up goes on until it
+    has, but not past ``cap_seconds`` from the start.
 
     The event loop runs in a thread of its own: a test session that already holds Playwright's
     sync API has a loop running in the main thread, where ``asyncio.run`` refuses to start."""
-    return run_in_thread(_run(server, paths, users, seconds, moves, warm))
+    return run_in_thread(_run(server, paths, users, seconds, moves, warm, min_pages, cap_seconds))
