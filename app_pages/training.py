@@ -17,81 +17,91 @@ if scene in page.SCENE_DESCRIPTIONS:
 chosen = ui.draw_row([params["data"], params["seed"]], [3, 1])
 common = dict(dataset=chosen["data"], seed=chosen["seed"])
 notes: list[str] = []
-main = ui.main_chart_slot()
+# One section at a time. Every section's controls are drawn, so their values, the link and a scene
+# hold in a closed tab too; only the open section's text and charts are computed and sent.
+sections = ui.section_tabs(page.SECTIONS)
 
 # --- 1 ------------------------------------------------------------------------------------------
-with main:
-    st.header("1. Stochastic gradients")
-    ui.prose(text.MINIBATCH)
+with (tab := sections["minibatch"]):
+    page.heading(tab, "minibatch", text.MINIBATCH)
     minibatch_chart = st.container()  # the chart first, the controls that move it under it
     chosen = ui.draw_row([params["trials"], params["sg_at"]])
     settings = dict(**common, trials=chosen["trials"], trained=chosen["sg_at"] == "trained")
-    with minibatch_chart:
-        notes += page.results(
-            page.minibatch, "Drawing minibatch gradients", page.show_minibatch, settings, lecture
-        )
-
-st.subheader("The same examples, in batches of 1, 16, 128 or all")
-chosen = ui.draw_row([params["budget"], params["lr1"]])
-settings = dict(**common, examples=chosen["budget"], learning_rate=chosen["lr1"])
-notes += page.results(page.race, "Training four batch sizes", page.show_race, settings, lecture)
+    if tab.open:
+        with minibatch_chart:
+            notes += page.results(
+                page.minibatch, "Drawing minibatch gradients", page.show_minibatch, settings, lecture
+            )
+        st.subheader("The same examples, in batches of 1, 16, 128 or all")
+    chosen = ui.draw_row([params["budget"], params["lr1"]])
+    settings = dict(**common, examples=chosen["budget"], learning_rate=chosen["lr1"])
+    if tab.open:
+        notes += page.results(page.race, "Training four batch sizes", page.show_race, settings, lecture)
 
 # --- 2 ------------------------------------------------------------------------------------------
-st.header("2. Gradients during training")
-ui.prose(text.GRADIENTS, title="How to read the heatmap")
-chosen = ui.draw_row([params["acts"], params["depth"], params["init"]])
-chosen |= ui.draw_row([params["lr"], params["steps"]])
-if not chosen["acts"]:
-    st.info("Choose at least one activation above to train a network.")
-else:
-    settings = dict(
-        **common,
-        activations=tuple(chosen["acts"]),
-        depth=chosen["depth"],
-        init=chosen["init"],
-        learning_rate=chosen["lr"],
-        steps=chosen["steps"],
-    )
-    networks = f"{len(chosen['acts'])} network{'s' if len(chosen['acts']) > 1 else ''}"
-    notes += page.results(page.gradients, f"Training {networks}", page.show_gradients, settings, lecture)
+with (tab := sections["gradients"]):
+    page.heading(tab, "gradients", text.GRADIENTS, title="How to read the heatmap")
+    chosen = ui.draw_row([params["acts"], params["depth"], params["init"]])
+    chosen |= ui.draw_row([params["lr"], params["steps"]])
+    if tab.open and not chosen["acts"]:
+        st.info("Choose at least one activation above to train a network.")
+    elif tab.open:
+        settings = dict(
+            **common,
+            activations=tuple(chosen["acts"]),
+            depth=chosen["depth"],
+            init=chosen["init"],
+            learning_rate=chosen["lr"],
+            steps=chosen["steps"],
+        )
+        networks = f"{len(chosen['acts'])} network{'s' if len(chosen['acts']) > 1 else ''}"
+        notes += page.results(page.gradients, f"Training {networks}", page.show_gradients, settings, lecture)
 
 # --- 3 ------------------------------------------------------------------------------------------
-st.header("3. Dying ReLU")
-ui.prose(text.DYING)
-chosen = ui.draw_row([params["lr_ok"], params["lr_hi"]])
-settings = dict(**common, learning_rate=chosen["lr_ok"], high_learning_rate=chosen["lr_hi"])
-notes += page.results(page.dying, "Training three networks", page.show_dying, settings, lecture)
+with (tab := sections["dying"]):
+    page.heading(tab, "dying", text.DYING)
+    chosen = ui.draw_row([params["lr_ok"], params["lr_hi"]])
+    settings = dict(**common, learning_rate=chosen["lr_ok"], high_learning_rate=chosen["lr_hi"])
+    if tab.open:
+        notes += page.results(page.dying, "Training three networks", page.show_dying, settings, lecture)
 
 # --- 4 ------------------------------------------------------------------------------------------
-st.header("4. Batch norm")
-ui.prose(text.BATCHNORM)
-chosen = ui.draw_row([params["bn_act"], params["bn_depth"], params["bn_lr"]])
-settings = dict(
-    **common, activation=chosen["bn_act"], depth=chosen["bn_depth"], learning_rate=chosen["bn_lr"]
-)
-notes += page.results(
-    page.batchnorm, "Training with and without batch norm", page.show_batchnorm, settings, lecture
-)
+with (tab := sections["batchnorm"]):
+    page.heading(tab, "batchnorm", text.BATCHNORM)
+    chosen = ui.draw_row([params["bn_act"], params["bn_depth"], params["bn_lr"]])
+    settings = dict(
+        **common, activation=chosen["bn_act"], depth=chosen["bn_depth"], learning_rate=chosen["bn_lr"]
+    )
+    if tab.open:
+        notes += page.results(
+            page.batchnorm, "Training with and without batch norm", page.show_batchnorm, settings, lecture
+        )
 
 # --- 5 ------------------------------------------------------------------------------------------
-st.header("5. Clipping")
-ui.prose(text.CLIPPING)
-chosen = ui.draw_row([params["gain"], params["clip_v"], params["clip_n"]])
-settings = dict(
-    **common, gain=chosen["gain"], value_threshold=chosen["clip_v"], norm_threshold=chosen["clip_n"]
-)
-notes += page.results(
-    page.clipping, "Training with and without clipping", page.show_clipping, settings, lecture
-)
+with (tab := sections["clipping"]):
+    page.heading(tab, "clipping", text.CLIPPING)
+    chosen = ui.draw_row([params["gain"], params["clip_v"], params["clip_n"]])
+    settings = dict(
+        **common, gain=chosen["gain"], value_threshold=chosen["clip_v"], norm_threshold=chosen["clip_n"]
+    )
+    if tab.open:
+        notes += page.results(
+            page.clipping, "Training with and without clipping", page.show_clipping, settings, lecture
+        )
 
 # --- 6 ------------------------------------------------------------------------------------------
-st.header("6. Early stopping")
-ui.prose(text.EARLY_STOPPING)
-chosen = ui.draw_row([params["patience"], params["es_noise"], params["es_steps"]])
-settings = dict(**common, noise=chosen["es_noise"], steps=chosen["es_steps"], patience=chosen["patience"])
-notes += page.results(
-    page.early_stopping, "Training the overfitting network", page.show_early_stopping, settings, lecture
-)
+with (tab := sections["early_stopping"]):
+    page.heading(tab, "early_stopping", text.EARLY_STOPPING)
+    chosen = ui.draw_row([params["patience"], params["es_noise"], params["es_steps"]])
+    settings = dict(**common, noise=chosen["es_noise"], steps=chosen["es_steps"], patience=chosen["patience"])
+    if tab.open:
+        notes += page.results(
+            page.early_stopping,
+            "Training the overfitting network",
+            page.show_early_stopping,
+            settings,
+            lecture,
+        )
 
 ui.presenter_notes(notes)
 ui.page_link("app_pages/activations.py", "Activation functions: why sigmoid's slope is at most 1/4")

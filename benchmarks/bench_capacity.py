@@ -42,7 +42,7 @@ from pathlib import Path
 
 from explainer.workers import WORKERS_ENV
 
-from .bench_moves import PAGE_MOVES, percentile
+from .bench_moves import PAGE_MOVES, percentile, section_label
 from .common import Case
 from .live import Server
 from .protocol import OPTION_WIDGETS, Run, Visitor
@@ -154,7 +154,7 @@ class Usage:
 @dataclass
 class Record:
     page: str
-    action: str  # "open", "switch", "new", "seen"
+    action: str  # "open", "switch", "tab" (a click on a section's tab), "new", "seen"
     run: Run
     changed: bool | None = None  # for moves: did the page's text change?
 
@@ -251,11 +251,12 @@ class ValueBook:
         return shuffled
 
 
+def _page_script(url_path: str) -> str:
+    return f"app_pages/{url_path or 'home'}.py"
+
+
 def _moves(url_path: str) -> tuple:
-    for page, moves in PAGE_MOVES.items():
-        if Path(page).stem == (url_path or "home"):
-            return moves
-    return ()
+    return PAGE_MOVES.get(_page_script(url_path), ())
 
 
 async def _act(visitor: Visitor, row: Row, book: ValueBook, rng: random.Random) -> None:
@@ -267,6 +268,9 @@ async def _act(visitor: Visitor, row: Row, book: ValueBook, rng: random.Random) 
         row.records.append(Record(target, "switch", await visitor.switch_page(target)))
         return
     move = rng.choice(moves)
+    tab = section_label(_page_script(page), move.key)
+    if tab is not None and visitor.open_tab_label != tab:  # the widget's section is closed: open it
+        row.records.append(Record(page, "tab", await visitor.open_tab(tab)))
     node = visitor.widget(move.key)
     value, kind = book.choose(page, move.key, node, move.values, rng, new=rng.random() < NEW_SHARE)
     before = visitor.runs[-1].texts if visitor.runs else []

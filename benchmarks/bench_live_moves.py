@@ -83,7 +83,10 @@ def live_moves() -> dict[tuple[str, str], list[float]]:
             page = path.removeprefix("app_pages/").removesuffix(".py")
             url = f"{server.url}/{'' if page == 'home' else page}"
             for move in _sliders(page):
-                result[(page, move.key)] = slider_move_times(tab, url, move.key)
+                # A slider in a closed section's tab is not on screen: the link opens its tab.
+                section = getattr(import_module(f"explainer.ui.{page}"), "PARAM_SECTIONS", {}).get(move.key)
+                opened = f"{url}?section={section}" if section else url
+                result[(page, move.key)] = slider_move_times(tab, opened, move.key)
         context.close()
     finally:
         server.stop()

@@ -15,6 +15,7 @@ import statistics
 import time
 from dataclasses import dataclass
 from functools import cache
+from importlib import import_module
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -147,6 +148,23 @@ def _timed_run(at: AppTest, key: str, value) -> float:
     return seconds
 
 
+def section_label(page: str, key: str) -> str | None:
+    """The tab a person opens before moving widget ``key`` on ``page`` (None: the page has no
+    sections, or the widget belongs to every section)."""
+    module = import_module(f"explainer.ui.{Path(page).stem}")
+    section = getattr(module, "PARAM_SECTIONS", {}).get(key)
+    return module.SECTION_LABELS[section] if section else None
+
+
+def open_section(at: AppTest, page: str, key: str) -> None:
+    """Click the tab of widget ``key``'s section when it is not the open one (untimed): the
+    moves then compute what a person moving that widget sees."""
+    label = section_label(page, key)
+    if label is not None and at.session_state["section"] != label:
+        at.session_state["section"] = label
+        at.run()
+
+
 @cache
 def page_timings(page: str, moves: int = MOVES_PER_WIDGET) -> dict[str, Timings]:
     """Every move of ``page``'s widgets in one session: each widget through ``moves`` new values,
@@ -154,6 +172,7 @@ def page_timings(page: str, moves: int = MOVES_PER_WIDGET) -> dict[str, Timings]
     at = AppTest.from_file(APP, default_timeout=300).switch_page(page).run()
     result = {}
     for move in PAGE_MOVES[page]:
+        open_section(at, page, move.key)
         default = at.get_by_key(move.key).value
         if move.after is not None:
             other_default = at.get_by_key(move.after[0]).value

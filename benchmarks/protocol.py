@@ -115,6 +115,9 @@ class Visitor:
         self.query_string = ""
         self.url_path = ""
         self.widgets: list[WidgetMessage] = []  # the current page's widgets, in order
+        self.tabs: list[str] = []  # the labels of the current page's stateful tabs, if it has them
+        self.open_tab_label: str | None = None  # the tab the last run drew open
+        self._tabs_id = ""  # the stateful tabs' widget id
         self._cookies = http.cookiejar.CookieJar()
         self._pages: dict[str, str] = {}  # url path -> page script hash, from the navigation message
         self._page_hash = ""
@@ -189,6 +192,30 @@ class Visitor:
             self.query_string = urllib.parse.urlencode(params, doseq=True)
         return await self._rerun()
 
+    async def open_tab(self, label: str) -> Run:
+        """A click on the page's tab ``label`` (stateful tabs, ``st.tabs(on_change="rerun")``):
+        the browser sends the label as the tabs' widget value and the script reruns."""
+        if label not in self.tabs:
+            raise LookupError(f"no tab {label!r} on /{self.url_path} (tabs: {self.tabs})")
+        self._set[self._tabs_id] = WidgetState(id=self._tabs_id, string_value=label)
+        return await self._rerun()
+
+    def _read_tabs(self, messages: list[ForwardMsg]) -> None:
+        """The stateful tabs the run drew: their id, labels and the open one."""
+        self.tabs, self.open_tab_label, self._tabs_id, index = [], None, "", 0
+        for message in messages:
+            if message.WhichOneof("type") != "delta" or message.delta.WhichOneof("type") != "add_block":
+                continue
+            block = message.delta.add_block
+            kind = block.WhichOneof("type")
+            if kind == "tab_container" and block.tab_container.id:
+                self.tabs, self._tabs_id = [], block.tab_container.id
+                index = block.tab_container.default_tab_index
+            elif kind == "tab" and self._tabs_id:
+                self.tabs.append(block.tab.label)
+        if self.tabs:
+            self.open_tab_label = self.tabs[min(index, len(self.tabs) - 1)]
+
     async def _rerun(self) -> Run:
         message = BackMsg()
         state = message.rerun_script
@@ -225,7 +252,8 @@ class Visitor:
                 widgets[path] = WidgetMessage(proto.id, user_key_from_element_id(proto.id),
                                               getattr(proto, "label", ""), message)  # fmt: skip
         self.widgets = list(widgets.values())
-        live = {w.id for w in self.widgets}
+        self._read_tabs(messages)
+        live = {w.id for w in self.widgets} | {self._tabs_id}
         self._set = {key: value for key, value in self._set.items() if key in live}
         run = Run(
             seconds,

@@ -54,6 +54,7 @@ class Bound:
     read: Reader
     to_url: Callable[[Any], list[str]]
     show: Callable[[Any], str]
+    navigation: bool = False  # where the page is (a tab), not a setting: no "changed from the scene"
 
 
 # --- the visit and the link check ---------------------------------------------------
@@ -139,7 +140,9 @@ def scene_changes() -> list[str]:
     return [
         f"`{key}` = {bound[key].show(bound[key].value)} (the scene: {bound[key].show(value)})"
         for key, value in scene.items()
-        if key in bound and _comparable(bound[key].value) != _comparable(value)
+        if key in bound
+        and not bound[key].navigation
+        and _comparable(bound[key].value) != _comparable(value)
     ]
 
 
@@ -375,13 +378,15 @@ def bind(
     render: Callable[[], Any],
     numeric: bool = False,
     seed: bool = False,
+    navigation: bool = False,
 ) -> Any:
     """Prefill from the link, create the widget with ``render``, and register it for the check.
     ``seed``: the widget is not bound to the URL by Streamlit, so its value is set from the
-    link here, while the link settles."""
+    link here, while the link settles. ``navigation``: it says where the page is (a tab), so
+    leaving the scene's value is not reported as a change of the scene."""
     _prefill(key, read, to_url, numeric, seed)
     accepted = render()
-    st.session_state[_BOUND][key] = Bound(key, accepted, default, read, to_url, show)
+    st.session_state[_BOUND][key] = Bound(key, accepted, default, read, to_url, show, navigation)
     st.session_state.setdefault(_VISIT_KEYS, set()).add(key)
     return accepted
 

@@ -5,12 +5,13 @@
 1. the initialization page's heatmaps at every depth and width its sliders offer (one forward
    pass per network serves all depths: ``variance_travel_depths``), first, so that the pages
    opened next find them stored instead of computing their own depths' grids again;
-2. every page at its default settings and at each named scene, opened as a visitor opens it
-   (AppTest): every ``store.persisted`` computation on the way keeps its result, and what the
+2. every page at its default settings (each section of a page with sections) and at each named
+   scene, opened as a visitor opens it (AppTest): every ``store.persisted`` computation on the way keeps its result, and what the
    initialization page's depth, activation and initializer moves compute besides the heatmaps
    (``initialization.precompute_moves``);
 3. the depth and training pages once per value of each of their choices and short sliders, the
-   rest at the defaults (``precompute_moves``): a lecturer's first move is then stored.
+   rest at the defaults, with the setting's section open (``precompute_moves``): a lecturer's
+   first move is then stored.
 
 What is already stored for this version of the code is skipped, so a second run takes seconds;
 stores of other versions are deleted. The README's run command and the Dockerfile call it.
@@ -92,13 +93,25 @@ def precompute_heatmaps(report=print) -> None:
         report(f"heatmaps, width {width}: {len(missing)} depths in {time.perf_counter() - start:.0f} s")
 
 
+def _sections(page: str) -> dict[str, str | None]:
+    """Each setting's URL name → its section (None: every section), for a page whose sections
+    are tabs of which only the open one computes; empty for a page without sections."""
+    module = import_module(f"explainer.ui.{Path(page).stem}")
+    return getattr(module, "PARAM_SECTIONS", {})
+
+
 def precompute_scenes(report=print) -> None:
-    """Open every page at its defaults and at each of its scenes, keeping what it computes."""
+    """Open every page at its defaults (each of its sections) and at each of its scenes (which
+    opens its own section), keeping what it computes."""
     for page, scenes in SCENE_PAGES.items():
-        for scene in (None, *scenes):
+        sections = sorted({s for s in _sections(page).values() if s}) or [None]
+        openings = [{} if s is None else {"section": s} for s in sections]
+        openings += [{"preset": scene} for scene in scenes]
+        for query in openings:
             start = time.perf_counter()
-            _open(page, {} if scene is None else {"preset": scene})
-            report(f"{page} {scene or '(defaults)'}: {time.perf_counter() - start:.1f} s")
+            _open(page, query)
+            named = ", ".join(f"{k} {v}" for k, v in query.items()) or "(defaults)"
+            report(f"{page} {named}: {time.perf_counter() - start:.1f} s")
 
 
 # Pages whose every choice a lecturer may make first is visited from the defaults: each value of
@@ -142,10 +155,14 @@ def precompute_moves(report=print) -> None:
     their defaults: what the first move away from the default scene computes is then stored."""
     for page in VISITED_PAGES:
         params = import_module(f"explainer.ui.{Path(page).stem}").PARAMS
+        sections = _sections(page)
         start, visits = time.perf_counter(), 0
         for key, param in params.items():
+            # A setting of one section is computed with its section open; the dataset and seed,
+            # which every section reads, with the first section (the page as it opens).
+            tab = {"section": sections[key]} if sections.get(key) else {}
             for value in move_values(param):
-                _open(page, {key: str(value).lower() if isinstance(value, bool) else str(value)})
+                _open(page, {key: str(value).lower() if isinstance(value, bool) else str(value), **tab})
                 visits += 1
         report(f"{page}: {visits} moves from the defaults in {time.perf_counter() - start:.0f} s")
 

@@ -61,9 +61,15 @@ def url_table() -> str:
     for name, path in PAGE_PATHS.items():
         page = importlib.import_module(f".{name}", __package__)
         scenes = ", ".join(f"`{s}`" for s in page.SCENES) or "none"
+        sections = ", ".join(f"`{s}`" for s in getattr(page, "SECTION_LABELS", {}))
+        tabs = (
+            f"; sections, one open at a time (`?section=…`, the first by default): {sections}"
+            if sections
+            else ""
+        )
         parts += [
             "",
-            f"**`{path}`** — scenes (`?preset=…`): {scenes}",
+            f"**`{path}`** — scenes (`?preset=…`): {scenes}{tabs}",
             "",
             "| URL name | setting | default | a link may give |",
             "|---|---|---|---|",

@@ -29,12 +29,12 @@ from ..lessons.training.minibatch import (
 )
 from ..lessons.training.prose import PLANES
 from ..lessons.training.runs import Comparison, describe_setup
-from ..lessons.training.scenes import PRESETS, SCENE_DEFAULTS
+from ..lessons.training.scenes import PRESETS, SCENE_DEFAULTS, SECTIONS, SETTING_SECTIONS
 from ..nn.loop import TrainingRun, train
 from ..nn.model import ModelState
 from .display import chart, computed, download_csv, prose, table
 from .viewport import screen
-from .widgets import ACTIVATION_LABELS, DATASET_LABELS, INITIALIZER_LABELS, Param
+from .widgets import ACTIVATION_LABELS, DATASET_LABELS, INITIALIZER_LABELS, Param, section_labels
 
 # Log-spaced, 1, 2, 3 and 5 per decade from 0.001 to 10 (rounded to the floats a link writes).
 LEARNING_RATES = (*(round(m * 10.0**e, 12) for e in range(-3, 1) for m in (1, 2, 3, 5)), 10.0)
@@ -144,13 +144,30 @@ PARAMS = {p.key: p for _, p in _SETTINGS}
 URL_KEYS = {name: p.key for name, p in _SETTINGS}
 """A setting's name in the explainer's scenes → its URL name."""
 
-# Every training preset (``explainer.TRAINING_PRESETS``) as widget values (``?preset=deep_sigmoid``).
+SECTION_LABELS = section_labels(SECTIONS)
+"""Each section's tab: id → label."""
+PARAM_SECTIONS = {URL_KEYS[name]: section for name, section in SETTING_SECTIONS.items()}
+"""A setting's URL name → the section it belongs to (None: every section)."""
+
+# Every training preset (``explainer.TRAINING_PRESETS``) as widget values (``?preset=deep_sigmoid``),
+# with the tab it opens.
 SCENES = {
-    name: {URL_KEYS[setting]: _widget_value(value) for setting, value in preset["settings"].items()}
+    name: {
+        "section": SECTION_LABELS[preset["section"]],
+        **{URL_KEYS[setting]: _widget_value(value) for setting, value in preset["settings"].items()},
+    }
     for name, preset in PRESETS.items()
 }
 SCENE_LABELS = {name: preset["label"] for name, preset in PRESETS.items()}
 SCENE_DESCRIPTIONS = {name: preset["description"] for name, preset in PRESETS.items()}
+
+
+def heading(tab: Any, section: str, lesson: str, **prose_options: Any) -> None:
+    """A section's header and its prose, when its tab is open (a closed tab shows neither)."""
+    if tab.open:
+        st.header(SECTION_LABELS[section])
+        prose(lesson, **prose_options)
+
 
 # --- the cached runs ------------------------------------------------------------------------------
 # Each section's computation is cached on its own, so a control in one section recomputes only it.

@@ -311,6 +311,43 @@ def preset_picker(
     return chosen
 
 
+def section_labels(titles: Mapping[str, str]) -> dict[str, str]:
+    """Each section's tab label, numbered in page order: id → "3. Dying ReLU"."""
+    return {sid: f"{number}. {title}" for number, (sid, title) in enumerate(titles.items(), start=1)}
+
+
+def section_tabs(titles: Mapping[str, str], key: str = "section") -> dict[str, Any]:
+    """A page's sections as tabs, numbered in order (``titles``: id → title), of which only the
+    open one runs: section id → its tab container, whose ``.open`` says whether to draw it.
+
+    Linkable as ``?section=<id>`` (also its number or title); the first section is the default
+    and stays out of the link, a scene may name another. Like the scene picker, the tabs are not
+    bound by Streamlit, which would write the tab's label in the address bar."""
+    ids = list(titles)
+    labels = section_labels(titles)
+    by_label = {label: sid for sid, label in labels.items()}
+    aliases = {name.strip().lower(): sid for sid in ids for name in (sid, labels[sid], titles[sid])}
+    aliases |= {str(number): sid for number, sid in enumerate(ids, start=1)}
+
+    def read(values: list[str]) -> tuple[Any, str | None]:
+        sid = aliases.get(values[-1].strip().lower())
+        if sid is None:
+            return None, f"is not a section of this page ({', '.join(ids)})"
+        return labels[sid], None
+
+    default = links.scene_default(key, labels[ids[0]], lambda v: v in by_label)
+    containers: dict[str, Any] = {}
+
+    def render() -> str:
+        tabs = st.tabs(list(labels.values()), key=key, on_change="rerun")
+        containers.update(zip(ids, tabs, strict=True))
+        return next(labels[sid] for sid, tab in containers.items() if tab.open)
+
+    chosen = bind(key, default, read, lambda v: [by_label[v]], str, render, seed=True, navigation=True)
+    links.name_in_link(key, None if chosen == default else by_label[chosen])
+    return containers
+
+
 # --- lecture mode, prose, export ------------------------------------------------------
 
 

@@ -33,6 +33,31 @@ def test_a_protocol_visitor_moves_sliders_and_choices_and_the_page_answers(serve
 
 
 @pytest.mark.browser
+def test_a_protocol_visitor_opens_a_tab_and_moves_a_slider_in_it(server: Server):
+    # The training page computes only its open tab: the classroom's visitors click a widget's
+    # tab before moving it, as a student must, so the move recomputes what it names.
+    async def visit():
+        visitor = Visitor(server.url)
+        await visitor.connect()
+        try:
+            opened = await visitor.open("training")
+            first_tab, tabs = visitor.open_tab_label, list(visitor.tabs)
+            clicked = await visitor.open_tab("3. Dying ReLU")
+            now_open = visitor.open_tab_label
+            moved = await visitor.move("lr_hi", "5")  # a select slider: the label shown
+            return opened, first_tab, tabs, clicked, now_open, moved, visitor.open_tab_label
+        finally:
+            await visitor.close()
+
+    opened, first_tab, tabs, clicked, now_open, moved, still_open = run_in_thread(visit())
+    assert [run.status for run in (opened, clicked, moved)] == ["finished"] * 3
+    assert first_tab == "1. Stochastic gradients" and len(tabs) == 6
+    assert not any("Dying ReLU" in text for text in opened.texts)
+    assert now_open == still_open == "3. Dying ReLU" and "3. Dying ReLU" in clicked.texts
+    assert any("**ReLU, learning rate 5**" in text for text in moved.texts)
+
+
+@pytest.mark.browser
 def test_a_short_classroom_across_every_page_meets_no_exception(server: Server):
     row = run_in_thread(drive(server.url, visitors=6, seconds=25, seed=14))
     assert row.records and not row.exceptions and row.timeouts == 0

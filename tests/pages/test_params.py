@@ -8,9 +8,9 @@ from explainer.ui.reference import PAGE_PATHS, page_params
 
 from .conftest import assert_clean, open_page
 
-# Settings of the app rather than of a page: the sidebar's lecture and presenter switches and the
-# scene picker.
-APP_KEYS = {"lecture", "presenter", "preset"}
+# Settings of the app rather than of a page: the sidebar's lecture and presenter switches, the
+# scene picker and the sections' tabs (``ui.section_tabs``).
+APP_KEYS = {"lecture", "presenter", "preset", "section"}
 
 
 def _bound_keys(at) -> set[str]:

@@ -97,3 +97,26 @@ def test_the_precompute_report_is_not_buried_under_bare_mode_notices():
         finally:
             logger.removeHandler(kept)
         assert kept.messages == ["another warning"], name
+
+
+def test_precompute_opens_each_training_section_and_moves_a_setting_in_its_own_section(monkeypatch):
+    # The training page computes only its open tab: the precompute opens every section at the
+    # defaults, each scene (which opens its own), and each move with the moved setting's tab.
+    from explainer.ui import training
+
+    opened = []
+    monkeypatch.setattr(precompute, "_open", lambda page, query: opened.append((page, dict(query))))
+    monkeypatch.setattr(precompute, "SCENE_PAGES", {"app_pages/training.py": training.SCENES})
+    precompute.precompute_scenes(lambda line: None)
+    sections = [q["section"] for _, q in opened if "section" in q]
+    assert sorted(sections) == sorted(training.SECTION_LABELS)
+    assert [q["preset"] for _, q in opened if "preset" in q] == list(training.SCENES)
+    opened.clear()
+    monkeypatch.setattr(precompute, "VISITED_PAGES", ("app_pages/training.py",))
+    precompute.precompute_moves(lambda line: None)
+    by_key = {}
+    for _, query in opened:
+        (key,) = set(query) - {"section"}
+        by_key.setdefault(key, set()).add(query.get("section"))
+    assert by_key["lr_hi"] == {"dying"} and by_key["es_steps"] == {"early_stopping"}
+    assert by_key["data"] == {None}  # the dataset, which every section reads: the page as it opens

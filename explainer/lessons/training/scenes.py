@@ -28,6 +28,44 @@ SCENE_DEFAULTS: dict[str, object] = {
     "es_steps": 1_000,
 }
 
+# The page's sections, in page order: id → title. The page shows one at a time (a tab), so a link or
+# a scene names the section it opens (``?section=dying``).
+SECTIONS: dict[str, str] = {
+    "minibatch": "Stochastic gradients",
+    "gradients": "Gradients during training",
+    "dying": "Dying ReLU",
+    "batchnorm": "Batch norm",
+    "clipping": "Clipping",
+    "early_stopping": "Early stopping",
+}
+
+# Each setting's section; the dataset and the seed apply to every section (None).
+SETTING_SECTIONS: dict[str, str | None] = {
+    "dataset": None,
+    "seed": None,
+    "trials": "minibatch",
+    "gradient_at": "minibatch",
+    "examples": "minibatch",
+    "race_learning_rate": "minibatch",
+    "activations": "gradients",
+    "depth": "gradients",
+    "init": "gradients",
+    "learning_rate": "gradients",
+    "steps": "gradients",
+    "normal_learning_rate": "dying",
+    "high_learning_rate": "dying",
+    "bn_activation": "batchnorm",
+    "bn_depth": "batchnorm",
+    "bn_learning_rate": "batchnorm",
+    "gain": "clipping",
+    "value_threshold": "clipping",
+    "norm_threshold": "clipping",
+    "patience": "early_stopping",
+    "es_noise": "early_stopping",
+    "es_steps": "early_stopping",
+}
+
+# Each preset: its label and description, the section it opens, and every setting.
 PRESETS: dict[str, dict] = {
     "deep_sigmoid": {
         "label": "Ten layers: sigmoid, tanh and ReLU",
@@ -37,6 +75,7 @@ PRESETS: dict[str, dict] = {
             "from the start and barely move; tanh and ReLU keep layer 1's gradient within a small "
             "factor of the last layer's."
         ),
+        "section": "gradients",
         "settings": {**SCENE_DEFAULTS, "activations": ("sigmoid", "tanh", "relu"), "depth": 10},
     },
     "relu_massacre": {
@@ -46,6 +85,7 @@ PRESETS: dict[str, dict] = {
             "training point and the net answers ½ everywhere; Leaky ReLU, from the same weights and "
             "minibatches, keeps every unit alive."
         ),
+        "section": "dying",
         "settings": {**SCENE_DEFAULTS, "high_learning_rate": 5.0},
     },
     "tanh_batchnorm": {
@@ -55,6 +95,7 @@ PRESETS: dict[str, dict] = {
             "batch norm plain SGD at this step size struggles; with it each layer's inputs are "
             "renormalised every step."
         ),
+        "section": "batchnorm",
         "settings": {**SCENE_DEFAULTS, "bn_activation": "tanh", "bn_depth": 10, "bn_learning_rate": 0.5},
     },
     "gentle_clipping": {
@@ -63,6 +104,7 @@ PRESETS: dict[str, dict] = {
             "He-normal weights at gain 1 (no explosion) with loose thresholds: clipping rarely "
             "changes a step, and the three runs stay close — clipping is a safety net, not a cure."
         ),
+        "section": "clipping",
         "settings": {**SCENE_DEFAULTS, "gain": 1.0, "value_threshold": 1.0, "norm_threshold": 5.0},
     },
     "impatient": {
@@ -71,6 +113,7 @@ PRESETS: dict[str, dict] = {
             "Early stopping with a patience of 20 steps: a short wait stops at the first bump in the "
             "noisy validation loss."
         ),
+        "section": "early_stopping",
         "settings": {**SCENE_DEFAULTS, "patience": 20},
     },
     "moons_minibatch": {
@@ -79,6 +122,7 @@ PRESETS: dict[str, dict] = {
             "Every section on the moons dataset, with 400 minibatches per size for a smoother "
             "error curve and the gradient taken after training."
         ),
+        "section": "minibatch",
         "settings": {**SCENE_DEFAULTS, "dataset": "moons", "trials": 400, "gradient_at": "trained"},
     },
 }

@@ -51,7 +51,8 @@ def test_every_explainer_setting_has_one_url_name_and_its_default_is_the_explain
 def test_every_scene_is_its_published_preset_under_url_names_and_sets_every_widget():
     assert list(page.SCENES) == list(TRAINING_PRESETS)
     for name, preset in TRAINING_PRESETS.items():
-        scene = page.SCENES[name]
+        scene = dict(page.SCENES[name])
+        assert scene.pop("section") == page.SECTION_LABELS[preset["section"]]  # the tab it opens
         assert set(scene) == set(page.PARAMS), name
         assert scene == {page.URL_KEYS[s]: _as_widget_value(v) for s, v in preset["settings"].items()}
         assert page.SCENE_LABELS[name] == preset["label"]
