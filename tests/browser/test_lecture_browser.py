@@ -15,7 +15,7 @@ PROJECTOR = {"width": 1920, "height": 1080}
 # paragraph's characters per line (its text over the lines it takes).
 READING = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
-  const LABELS = '[data-testid="stWidgetLabel"], [data-testid="stPageLink"]';
+  const LABELS = '[data-testid="stWidgetLabel"], [data-testid="stPageLink"], [role="tab"]';
   const VALUES = '[data-testid="stSliderThumbValue"], [data-testid="stSliderTickBar"], [data-baseweb="select"] [value], '
     + '[data-testid="stBaseButton-pills"], [data-testid="stBaseButton-pillsActive"], [data-testid="stTextInputRootElement"] input';
   const visible = (el) => el.getClientRects().length > 0 && el.textContent.trim().length > 0;
