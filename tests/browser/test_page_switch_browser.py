@@ -31,9 +31,11 @@ TITLES = {
     "app_pages/recurrent.py": "Through time: RNN and LSTM",
     "app_pages/playground.py": "Playground",
 }
-# Every slider thumb: its value and its ends.
+# Every slider thumb on screen (not those in a closed tab): its value and its ends.
 SLIDER_STATE = f"""() => Array.from(document.querySelectorAll('{SLIDERS}'))
+  .filter((e) => e.getClientRects().length > 0)
   .map((e) => [Number(e.value), Number(e.min), Number(e.max)])"""
+VISIBLE_SLIDERS = f"{SLIDERS} >> visible=true"
 
 
 def sidebar_click(page: Page, page_file: str) -> None:
@@ -51,7 +53,7 @@ def press_every_slider(page: Page, end: str) -> None:
     without waiting for the page to finish computing. For the maximum the thumbs are pressed last
     to first, so a range slider's upper thumb moves out of the way of the lower one."""
     key = "Home" if end == "min" else "End"
-    thumbs = page.locator(SLIDERS)
+    thumbs = page.locator(VISIBLE_SLIDERS)
     for _ in range(6):  # a rerun can redraw a slider between two presses; press again what it reset
         states = page.evaluate(SLIDER_STATE)
         waiting = [
@@ -116,7 +118,7 @@ def test_sidebar_click_after_sliders_at_their_ends_opens_the_other_page_clean(
     try:
         page.goto(f"{server.url}/{page_url_paths()[origin]}")
         wait_idle(page)
-        assert page.locator(SLIDERS).count() > 0, f"{origin} has sliders to move"
+        assert page.locator(VISIBLE_SLIDERS).count() > 0, f"{origin} has sliders to move"
         for end, destination in destinations(origin):
             if urlparse(page.url).path.strip("/") != page_url_paths()[origin]:
                 sidebar_click(page, origin)
