@@ -9,9 +9,9 @@
    scene, opened as a visitor opens it (AppTest): every ``store.persisted`` computation on the way keeps its result, and what the
    initialization page's depth, activation and initializer moves compute besides the heatmaps
    (``initialization.precompute_moves``);
-3. the depth and training pages once per value of each of their choices and short sliders, the
-   rest at the defaults, with the setting's section open (``precompute_moves``): a lecturer's
-   first move is then stored.
+3. the depth, training and MLP pages once per value of each of their choices and short sliders
+   (and the MLP page's noise and width), the rest at the defaults, with the setting's section
+   open (``precompute_moves``): a lecturer's first move is then stored.
 
 What is already stored for this version of the code is skipped, so a second run takes seconds;
 stores of other versions are deleted. The README's run command and the Dockerfile call it.
@@ -104,7 +104,7 @@ def precompute_scenes(report=print) -> None:
     """Open every page at its defaults (each of its sections) and at each of its scenes (which
     opens its own section), keeping what it computes."""
     for page, scenes in SCENE_PAGES.items():
-        sections = sorted({s for s in _sections(page).values() if s}) or [None]
+        sections = list(dict.fromkeys(s for s in _sections(page).values() if s)) or [None]
         openings = [{} if s is None else {"section": s} for s in sections]
         openings += [{"preset": scene} for scene in scenes]
         for query in openings:
@@ -115,14 +115,19 @@ def precompute_scenes(report=print) -> None:
 
 
 # Pages whose every choice a lecturer may make first is visited from the defaults: each value of
-# each choice widget, toggle and slider with at most MAX_VISITED_VALUES positions.
-VISITED_PAGES = ("app_pages/depth.py", "app_pages/training.py")
+# each choice widget, toggle and slider with at most MAX_VISITED_VALUES positions, and of the longer
+# sliders LONG_SLIDERS names. The MLP page retrains four nets on every move (2–3 s here, more under
+# a class's load: its moves were the slowest runs of the capacity benchmark), so its first moves
+# are stored too.
+VISITED_PAGES = ("app_pages/depth.py", "app_pages/training.py", "app_pages/mlp.py")
 MAX_VISITED_VALUES = 20
+LONG_SLIDERS = {"app_pages/mlp.py": ("noise", "width")}
 
 
-def move_values(param) -> list:
+def move_values(param, limit: int | None = MAX_VISITED_VALUES) -> list:
     """The values of ``param`` other than its default that a visit tries (none for typed
-    numbers, text, several choices, or a slider with more than MAX_VISITED_VALUES positions)."""
+    numbers, text, several choices, or a slider with more than ``limit`` positions; no limit
+    with None)."""
     if param.widget == "toggle":
         return [not param.default]
     if param.widget in ("select_slider", "selectbox", "segmented", "radio"):
@@ -130,13 +135,13 @@ def move_values(param) -> list:
     elif param.widget == "slider" and not isinstance(param.default, (tuple, list)):
         step = param.step or 1
         count = round((param.high - param.low) / step) + 1
-        if count > MAX_VISITED_VALUES:
+        if limit is not None and count > limit:
             return []
         values = [param.low + i * step for i in range(count)]
         values = [round(v, 10) if isinstance(step, float) else v for v in values]
     else:
         return []
-    return [v for v in values if v != param.default][:MAX_VISITED_VALUES]
+    return [v for v in values if v != param.default][:limit]  # [:None] keeps all
 
 
 def _open(page: str, query: dict) -> None:
@@ -161,7 +166,8 @@ def precompute_moves(report=print) -> None:
             # A setting of one section is computed with its section open; the dataset and seed,
             # which every section reads, with the first section (the page as it opens).
             tab = {"section": sections[key]} if sections.get(key) else {}
-            for value in move_values(param):
+            long = key in LONG_SLIDERS.get(page, ())
+            for value in move_values(param, limit=None if long else MAX_VISITED_VALUES):
                 _open(page, {key: str(value).lower() if isinstance(value, bool) else str(value), **tab})
                 visits += 1
         report(f"{page}: {visits} moves from the defaults in {time.perf_counter() - start:.0f} s")

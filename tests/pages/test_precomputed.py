@@ -120,3 +120,22 @@ def test_precompute_opens_each_training_section_and_moves_a_setting_in_its_own_s
         by_key.setdefault(key, set()).add(query.get("section"))
     assert by_key["lr_hi"] == {"dying"} and by_key["es_steps"] == {"early_stopping"}
     assert by_key["data"] == {None}  # the dataset, which every section reads: the page as it opens
+
+
+def test_precompute_stores_the_mlp_pages_first_moves_every_noise_and_width_included(monkeypatch):
+    from explainer.ui import mlp
+
+    opened = []
+    monkeypatch.setattr(precompute, "_open", lambda page, query: opened.append(dict(query)))
+    monkeypatch.setattr(precompute, "VISITED_PAGES", ("app_pages/mlp.py",))
+    precompute.precompute_moves(lambda line: None)
+    moved = {}
+    for query in opened:
+        (key,) = query
+        moved.setdefault(key, []).append(query[key])
+    width, noise = mlp.PARAMS["width"], mlp.PARAMS["noise"]
+    assert len(moved["width"]) == width.high - width.low and str(width.default) not in moved["width"]
+    assert len(moved["noise"]) == round((noise.high - noise.low) / noise.step)
+    assert len(moved["lr"]) == len(mlp.PARAMS["lr"].options) - 1
+    # The sliders that change the amount of work (points, epochs) are not visited: too long.
+    assert "epochs" not in moved and "n" not in moved
