@@ -20,7 +20,7 @@ from importlib import import_module
 from explainer import store
 from tests.browser.conftest import wait_idle
 
-from .bench_moves import PAGE_MOVES, percentile
+from .bench_moves import PAGE_MOVES, percentile, section_of
 from .common import Case
 from .live import CHROMIUM, CHROMIUM_ARGS, VISITOR_CONTEXT, WATCH_RERUN, Server
 
@@ -84,7 +84,7 @@ def live_moves() -> dict[tuple[str, str], list[float]]:
             url = f"{server.url}/{'' if page == 'home' else page}"
             for move in _sliders(page):
                 # A slider in a closed section's tab is not on screen: the link opens its tab.
-                section = getattr(import_module(f"explainer.ui.{page}"), "PARAM_SECTIONS", {}).get(move.key)
+                section = section_of(path, move.key)
                 opened = f"{url}?section={section}" if section else url
                 result[(page, move.key)] = slider_move_times(tab, opened, move.key)
         context.close()

@@ -148,21 +148,32 @@ def _timed_run(at: AppTest, key: str, value) -> float:
     return seconds
 
 
+def section_of(page: str, key: str) -> str | None:
+    """The section (its id) of widget ``key`` on ``page``, for a page whose sections are tabs
+    (None: the page has no sections, or the widget belongs to every section)."""
+    return getattr(import_module(f"explainer.ui.{Path(page).stem}"), "PARAM_SECTIONS", {}).get(key)
+
+
 def section_label(page: str, key: str) -> str | None:
-    """The tab a person opens before moving widget ``key`` on ``page`` (None: the page has no
-    sections, or the widget belongs to every section)."""
-    module = import_module(f"explainer.ui.{Path(page).stem}")
-    section = getattr(module, "PARAM_SECTIONS", {}).get(key)
-    return module.SECTION_LABELS[section] if section else None
+    """The tab a person opens before moving widget ``key`` on ``page`` (None: no tab to open)."""
+    section = section_of(page, key)
+    return import_module(f"explainer.ui.{Path(page).stem}").SECTION_LABELS[section] if section else None
+
+
+def open_tab(at: AppTest, label: str) -> None:
+    """Click the tab ``label`` when it is not the open one: a rerun with the label as the tabs'
+    value, as the browser sends it."""
+    if at.session_state["section"] != label:
+        at.session_state["section"] = label
+        at.run()
 
 
 def open_section(at: AppTest, page: str, key: str) -> None:
     """Click the tab of widget ``key``'s section when it is not the open one (untimed): the
     moves then compute what a person moving that widget sees."""
     label = section_label(page, key)
-    if label is not None and at.session_state["section"] != label:
-        at.session_state["section"] = label
-        at.run()
+    if label is not None:
+        open_tab(at, label)
 
 
 @cache

@@ -59,11 +59,10 @@ def markdown(at) -> str:
 
 def show(at, section: str):
     """Open ``section``'s tab, as a click on it does (a rerun with the tab's label as its value)."""
+    from benchmarks.bench_moves import open_tab
     from explainer.ui.training import SECTION_LABELS
 
-    if [t.label for t in at.tabs if t.children] != [SECTION_LABELS[section]]:
-        at.session_state["section"] = SECTION_LABELS[section]
-        at.run()
+    open_tab(at, SECTION_LABELS[section])
     return at
 
 
