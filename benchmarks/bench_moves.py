@@ -20,6 +20,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from explainer import ui
+
 from .common import Case
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -151,7 +153,7 @@ def _timed_run(at: AppTest, key: str, value) -> float:
 def section_of(page: str, key: str) -> str | None:
     """The section (its id) of widget ``key`` on ``page``, for a page whose sections are tabs
     (None: the page has no sections, or the widget belongs to every section)."""
-    return getattr(import_module(f"explainer.ui.{Path(page).stem}"), "PARAM_SECTIONS", {}).get(key)
+    return ui.param_sections(page).get(key)
 
 
 def section_label(page: str, key: str) -> str | None:

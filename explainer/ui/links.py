@@ -140,9 +140,7 @@ def scene_changes() -> list[str]:
     return [
         f"`{key}` = {bound[key].show(bound[key].value)} (the scene: {bound[key].show(value)})"
         for key, value in scene.items()
-        if key in bound
-        and not bound[key].navigation
-        and _comparable(bound[key].value) != _comparable(value)
+        if key in bound and not bound[key].navigation and _comparable(bound[key].value) != _comparable(value)
     ]
 
 
@@ -273,7 +271,8 @@ def range_reader(low: float, high: float, integer: bool) -> Reader:
     return read
 
 
-def _alias_table(options: Sequence[Any], labels: Mapping[Any, str]) -> dict[str, Any]:
+def alias_table(options: Sequence[Any], labels: Mapping[Any, str]) -> dict[str, Any]:
+    """Each option by its key and by its label, lower-cased: name → option (the first wins)."""
     table = {}
     for option in options:
         for name in (str(option), labels[option]):
@@ -283,7 +282,7 @@ def _alias_table(options: Sequence[Any], labels: Mapping[Any, str]) -> dict[str,
 
 def option_reader(options: Sequence[Any], labels: Mapping[Any, str]) -> Reader:
     """Reads one option by its label or key, in any letter case."""
-    aliases = _alias_table(options, labels)
+    aliases = alias_table(options, labels)
 
     def read(values: list[str]) -> tuple[Any, str | None]:
         option = aliases.get(values[-1].strip().lower())
@@ -297,7 +296,7 @@ def option_reader(options: Sequence[Any], labels: Mapping[Any, str]) -> Reader:
 
 def options_reader(options: Sequence[Any], labels: Mapping[Any, str], max_selections: int | None) -> Reader:
     """Reads a list of options (a repeated key); unknown entries are dropped, with a reason."""
-    aliases = _alias_table(options, labels)
+    aliases = alias_table(options, labels)
 
     def read(values: list[str]) -> tuple[Any, str | None]:
         chosen = list(

@@ -6,9 +6,9 @@
    pass per network serves all depths: ``variance_travel_depths``), first, so that the pages
    opened next find them stored instead of computing their own depths' grids again;
 2. every page at its default settings (each section of a page with sections) and at each named
-   scene, opened as a visitor opens it (AppTest): every ``store.persisted`` computation on the way keeps its result, and what the
-   initialization page's depth, activation and initializer moves compute besides the heatmaps
-   (``initialization.precompute_moves``);
+   scene, opened as a visitor opens it (AppTest): every ``store.persisted`` computation on the
+   way keeps its result, and what the initialization page's depth, activation and initializer
+   moves compute besides the heatmaps (``initialization.precompute_moves``);
 3. the depth, training and MLP pages once per value of each of their choices and short sliders
    (and the MLP page's noise and width), the rest at the defaults, with the setting's section
    open (``precompute_moves``): a lecturer's first move is then stored.
@@ -54,6 +54,7 @@ quiet_bare_mode_notices()  # before the page modules' imports, which log one not
 from .. import store  # noqa: E402
 from ..lessons.initialization.travel import variance_travel_depths  # noqa: E402
 from . import depth, initialization, mlp, playground, recurrent, training  # noqa: E402
+from .widgets import param_sections  # noqa: E402
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 SCENE_PAGES = {
@@ -93,18 +94,11 @@ def precompute_heatmaps(report=print) -> None:
         report(f"heatmaps, width {width}: {len(missing)} depths in {time.perf_counter() - start:.0f} s")
 
 
-def _sections(page: str) -> dict[str, str | None]:
-    """Each setting's URL name → its section (None: every section), for a page whose sections
-    are tabs of which only the open one computes; empty for a page without sections."""
-    module = import_module(f"explainer.ui.{Path(page).stem}")
-    return getattr(module, "PARAM_SECTIONS", {})
-
-
 def precompute_scenes(report=print) -> None:
     """Open every page at its defaults (each of its sections) and at each of its scenes (which
     opens its own section), keeping what it computes."""
     for page, scenes in SCENE_PAGES.items():
-        sections = list(dict.fromkeys(s for s in _sections(page).values() if s)) or [None]
+        sections = list(dict.fromkeys(s for s in param_sections(page).values() if s)) or [None]
         openings = [{} if s is None else {"section": s} for s in sections]
         openings += [{"preset": scene} for scene in scenes]
         for query in openings:
@@ -160,7 +154,7 @@ def precompute_moves(report=print) -> None:
     their defaults: what the first move away from the default scene computes is then stored."""
     for page in VISITED_PAGES:
         params = import_module(f"explainer.ui.{Path(page).stem}").PARAMS
-        sections = _sections(page)
+        sections = param_sections(page)
         start, visits = time.perf_counter(), 0
         for key, param in params.items():
             # A setting of one section is computed with its section open; the dataset and seed,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -316,6 +318,15 @@ def section_labels(titles: Mapping[str, str]) -> dict[str, str]:
     return {sid: f"{number}. {title}" for number, (sid, title) in enumerate(titles.items(), start=1)}
 
 
+def param_sections(page: str) -> Mapping[str, str | None]:
+    """Each setting's URL name → its section id (None: every section) on the page script ``page``
+    (``app_pages/training.py``), whose sections are tabs of which only the open one computes;
+    empty for a page without sections. The precompute and the benchmarks open a setting's tab
+    before moving it, as a person must."""
+    module = importlib.import_module(f"explainer.ui.{Path(page).stem}")
+    return getattr(module, "PARAM_SECTIONS", {})
+
+
 def section_tabs(titles: Mapping[str, str], key: str = "section") -> dict[str, Any]:
     """A page's sections as tabs, numbered in order (``titles``: id → title), of which only the
     open one runs: section id → its tab container, whose ``.open`` says whether to draw it.
@@ -326,8 +337,10 @@ def section_tabs(titles: Mapping[str, str], key: str = "section") -> dict[str, A
     ids = list(titles)
     labels = section_labels(titles)
     by_label = {label: sid for sid, label in labels.items()}
-    aliases = {name.strip().lower(): sid for sid in ids for name in (sid, labels[sid], titles[sid])}
-    aliases |= {str(number): sid for number, sid in enumerate(ids, start=1)}
+    aliases = links.alias_table(ids, labels)  # by id and label; then by title and number
+    for number, sid in enumerate(ids, start=1):
+        aliases.setdefault(titles[sid].strip().lower(), sid)
+        aliases.setdefault(str(number), sid)
 
     def read(values: list[str]) -> tuple[Any, str | None]:
         sid = aliases.get(values[-1].strip().lower())
