@@ -15,8 +15,8 @@ from ..charts import initialization as charts
 from ..initializers import DEFAULT_INITIALIZER, INITIALIZERS, MAX_FAN
 from ..lessons.initialization import sentences as lessons
 from ..lessons.initialization import travel as variance_travel
-from .display import chart, table
-from .widgets import ACTIVATION_LABELS, INITIALIZER_LABELS, Param
+from .display import chart, prose, table
+from .widgets import ACTIVATION_LABELS, INITIALIZER_LABELS, Param, section_labels
 
 FAMILIES = {"lecun": "LeCun", "glorot": "Glorot", "he": "He"}
 
@@ -84,6 +84,42 @@ PARAMS = {
     )
 }
 
+# The page's sections, one open at a time (tabs), the heatmaps of the travel through depth first:
+# id → tab title; and each one's heading.
+SECTIONS = {
+    "travel": "Through depth",
+    "variance": "Variance by rule",
+    "gains": "Gains",
+    "distributions": "Tails",
+    "biases": "Biases",
+    "standard_normal": "Why not N(0, 1)?",
+}
+HEADINGS = {
+    "travel": "How variance travels through depth",
+    "variance": "The variance each rule draws, checked by sampling",
+    "gains": "Gains: the activation's share of the formula",
+    "distributions": "Normal, uniform or truncated: same variance, different tails",
+    "biases": "Biases: zero, a small constant, or PyTorch's uniform",
+    "standard_normal": "Why not N(0, 1)?",
+}
+SECTION_LABELS = section_labels(SECTIONS)
+"""Each section's tab: id → label ("1. Through depth")."""
+PARAM_SECTIONS: dict[str, str | None] = {
+    "init": None,
+    "act": None,
+    "depth": "travel",
+    "width": "travel",
+    "fan_in": "variance",
+    "fan_out": "variance",
+    "family": "distributions",
+    "b_init": "biases",
+    "bias_c": "biases",
+    "n01": "standard_normal",
+}
+"""A setting's URL name → the section whose tab holds it (None: above the tabs, read by every
+section). The depth and width also set the biases' and N(0, 1)'s networks, the fans the tails'
+matrices, and the N(0, 1) switch marks its row on the heatmaps."""
+
 # What every scene sets, so that it looks the same whatever was on screen before; the layer shape,
 # the width and the constant bias stay as the visitor left them.
 SCENE_KEYS = ("init", "act", "family", "depth", "b_init", "n01")
@@ -93,6 +129,7 @@ _SCENES: dict[str, dict[str, Any]] = {
         "description": "PyTorch's nn.Linear draws weights and biases from U(±1/√fan_in) "
         "(torch/nn/modules/linear.py, reset_parameters: kaiming_uniform_ with a = √5): variance "
         "1/(3·fan_in), a third of LeCun's and a sixth of He's. Shown with ReLU.",
+        "section": "variance",
         "settings": {"init": "torch_linear_default", "act": "relu"},
     },
     "keras_dense": {
@@ -100,6 +137,7 @@ _SCENES: dict[str, dict[str, Any]] = {
         "description": "Keras's Dense layer defaults to kernel_initializer='glorot_uniform' and zero "
         "biases (keras/src/layers/core/dense.py). Its own default activation is None (linear); shown "
         "here with ReLU, as a hidden layer would use it.",
+        "section": "travel",
         "settings": {
             "init": "keras_dense_default",
             "act": "relu",
@@ -112,6 +150,7 @@ _SCENES: dict[str, dict[str, Any]] = {
         "description": "scikit-learn's MLPClassifier draws weights and biases from "
         "U(±√(6/(fan_in + fan_out))), Glorot's uniform, and keeps it for its default activation relu "
         "rather than switching to He (sklearn/neural_network/_multilayer_perceptron.py, _init_coef).",
+        "section": "travel",
         "settings": {
             "init": "sklearn_mlp_default",
             "act": "relu",
@@ -123,12 +162,14 @@ _SCENES: dict[str, dict[str, Any]] = {
         "label": "He for ReLU",
         "description": "He et al. 2015: weights of variance 2/fan_in keep a ReLU network's forward "
         "variance from layer to layer, where Glorot's 1/fan_in (at fan_in = fan_out) halves it at every layer.",
+        "section": "travel",
         "settings": {"init": "he_normal", "act": "relu", "family": "he", "b_init": "he_normal"},
     },
     "lecun_selu": {
         "label": "LeCun for SELU, 50 layers",
         "description": "Klambauer et al. 2017: SELU with LeCun-normal weights (variance 1/fan_in) keeps "
         "the activations' mean at 0 and variance at 1 through depth.",
+        "section": "travel",
         "settings": {"init": "lecun_normal", "act": "selu", "family": "lecun", "depth": 50},
     },
     "standard_normal": {
@@ -136,13 +177,19 @@ _SCENES: dict[str, dict[str, Any]] = {
         "description": "Weights from N(0, 1) ignore the fan-in: each pre-activation sums fan_in "
         "products, so its variance is fan_in times its input's. CS231n (2016, lecture 5) shows a tanh "
         "network saturating with W = 1.0·randn.",
+        "section": "standard_normal",
         "settings": {"init": "standard_normal", "act": "tanh", "n01": True},
     },
 }
 SCENES = {
-    name: {**{key: PARAMS[key].default for key in SCENE_KEYS}, **scene["settings"]}
+    name: {
+        "section": SECTION_LABELS[scene["section"]],
+        **{key: PARAMS[key].default for key in SCENE_KEYS},
+        **scene["settings"],
+    }
     for name, scene in _SCENES.items()
 }
+"""Each scene's widget values and the tab it opens (``?preset=he_relu``)."""
 SCENE_LABELS = {name: scene["label"] for name, scene in _SCENES.items()}
 SCENE_DESCRIPTIONS = {name: scene["description"] for name, scene in _SCENES.items()}
 
@@ -231,6 +278,15 @@ def precompute_moves(report: Callable[[str], None] = print) -> None:
         variance_table(defaults["fan_in"], defaults["fan_out"], act)
     report(f"initialization moves: {depth_param.high - depth_param.low + 1} depths, "
            f"{len(INITIALIZERS)} initializers, {len(ACTIVATIONS)} activations")  # fmt: skip
+
+
+def heading(tab: Any, section: str, lesson: str | None = None) -> None:
+    """A section's numbered heading and its prose, when its tab is open (a closed tab shows neither)."""
+    if tab.open:
+        number = list(SECTIONS).index(section) + 1
+        st.header(f"{number}. {HEADINGS[section]}")
+        if lesson:
+            prose(lesson)
 
 
 def full_table(display: pd.DataFrame, data: pd.DataFrame, name: str) -> None:

@@ -98,7 +98,9 @@ def precompute_scenes(report=print) -> None:
     """Open every page at its defaults (each of its sections) and at each of its scenes (which
     opens its own section), keeping what it computes."""
     for page, scenes in SCENE_PAGES.items():
-        sections = list(dict.fromkeys(s for s in param_sections(page).values() if s)) or [None]
+        sections = list(getattr(import_module(f"explainer.ui.{Path(page).stem}"), "SECTION_LABELS", {})) or [
+            None
+        ]
         openings = [{} if s is None else {"section": s} for s in sections]
         openings += [{"preset": scene} for scene in scenes]
         for query in openings:

@@ -1,5 +1,6 @@
 """The Initialization page: every control and scene, each section's data, the self-checking variance
-table, clicks by choice, bad links and library errors.
+table, clicks by choice, bad links and library errors. The page shows one section at a time (tabs),
+the travel heatmaps first; each test opens its section's tab, by link or by a click.
 
 Most tests open the page at width 64 (a link parameter), where the 16 × 17 heatmap networks run in
 about a second; the issue's numbers are checked once at the defaults (width 256, depth 20).
@@ -7,11 +8,13 @@ about a second; the issue's numbers are checked once at the defaults (width 256,
 
 import json
 import math
+import tempfile
 
 import pandas as pd
 import pytest
+import streamlit as st
 
-from explainer import ACTIVATIONS, INITIALIZERS
+from explainer import ACTIVATIONS, INITIALIZERS, store
 from explainer.ui import display
 from explainer.ui import initialization as page
 
@@ -24,6 +27,18 @@ TIMEOUT = 120
 
 def open_init(query: dict | None = None):
     return open_page(PAGE, query, timeout=TIMEOUT)
+
+
+def show(at, section: str):
+    """Open ``section``'s tab, as a click on it does (a rerun with the tab's label as its value)."""
+    from benchmarks.bench_moves import open_tab
+
+    open_tab(at, page.SECTION_LABELS[section])
+    return at
+
+
+def headers(at) -> list[str]:
+    return [h.value for h in at.header]
 
 
 @pytest.fixture
@@ -75,29 +90,30 @@ def cell(frame: pd.DataFrame, init: str, activation: str) -> pd.Series:
 # --- the defaults: the issue's numbers --------------------------------------------------------
 
 
-def test_defaults_draw_all_six_sections_with_the_issues_shapes_and_spot_values():
+def test_defaults_open_on_the_heatmaps_and_each_section_has_the_issues_shapes_and_spot_values():
     at = open_init()
     assert_clean(at)
-    headers = [h.value for h in at.header]
-    assert [h.split(".")[0] for h in headers] == ["1", "2", "3", "4", "5", "6"]
+    assert headers(at) == ["1. How variance travels through depth"]
     assert at.number_input(key="fan_in").value == 256 and at.number_input(key="fan_out").value == 128
     assert at.slider(key="depth").value == 20 and at.select_slider(key="width").value == 256
-    rows = variance_table(at)
-    assert len(rows) == len(INITIALIZERS)
-    # The issue's spot values at fan_in = 256, fan_out = 128.
-    assert rows.loc["Glorot (Xavier) uniform", "largest |w|"] == "a = 0.125"
-    assert float(rows.loc["He (Kaiming) normal", "std σ"]) == pytest.approx(math.sqrt(2 / 256), rel=1e-3)
-    assert rows.loc["PyTorch nn.Linear default", "largest |w|"] == "a = 0.0625"
     forward, backward = heatmaps(at)
     assert len(forward) == len(backward) == len(INITIALIZERS) * len(ACTIVATIONS)
     assert cell(forward, "he_normal", "relu")["healthy"]
     assert not cell(forward, "standard_normal", "relu")["healthy"]
     assert cell(forward, "standard_normal", "relu")["log10_ratio"] > 30
     assert "Over 20 layers of width 256" in texts(at)
+    rows = variance_table(show(at, "variance"))
+    assert len(rows) == len(INITIALIZERS)
+    # The issue's spot values at fan_in = 256, fan_out = 128.
+    assert rows.loc["Glorot (Xavier) uniform", "largest |w|"] == "a = 0.125"
+    assert float(rows.loc["He (Kaiming) normal", "std σ"]) == pytest.approx(math.sqrt(2 / 256), rel=1e-3)
+    assert rows.loc["PyTorch nn.Linear default", "largest |w|"] == "a = 0.0625"
+    assert headers(at) == ["2. The variance each rule draws, checked by sampling"]
+    assert not heatmaps(at), "a closed section draws nothing"
 
 
 def test_the_variance_table_checks_itself_within_its_stated_tolerance():
-    at = open_init(SMALL)
+    at = open_init({**SMALL, "section": "variance"})
     rows = variance_table(at)
     assert (rows["within 5"] == "✓").all()
     assert (rows["gap in std. errors"].astype(float) <= 5.0).all()
@@ -112,7 +128,9 @@ def test_the_variance_table_checks_itself_within_its_stated_tolerance():
 
 
 def test_each_row_of_the_variance_check_has_its_own_gap_not_one_per_distribution():
-    rows = variance_table(open_init(SMALL)).drop(index="Orthogonal", errors="ignore")
+    rows = variance_table(open_init({**SMALL, "section": "variance"})).drop(
+        index="Orthogonal", errors="ignore"
+    )
     gaps = rows["gap in std. errors"].astype(float)
     # With one shared seed the table showed two values only (0.6 and 1.2).
     assert gaps.nunique() >= len(gaps) // 2, gaps.tolist()
@@ -120,7 +138,7 @@ def test_each_row_of_the_variance_check_has_its_own_gap_not_one_per_distribution
 
 @pytest.mark.parametrize(("fan_in", "fan_out"), [(100, 300), (1, 1), (4096, 64)])
 def test_the_fans_set_every_formula(fan_in, fan_out):
-    at = open_init({**SMALL, "fan_in": str(fan_in), "fan_out": str(fan_out)})
+    at = open_init({**SMALL, "fan_in": str(fan_in), "fan_out": str(fan_out), "section": "variance"})
     assert_clean(at)
     rows = variance_table(at)
     assert float(rows.loc["He (Kaiming) normal", "σ²"]) == pytest.approx(2 / fan_in, rel=1e-3)
@@ -133,9 +151,12 @@ def test_the_fans_set_every_formula(fan_in, fan_out):
 
 
 def test_changing_a_fan_on_the_page_redraws_the_table_and_the_histograms(small):
-    small.number_input(key="fan_in").set_value(1000).run()
+    show(small, "variance").number_input(key="fan_in").set_value(1000).run()
     assert_clean(small)
     assert float(variance_table(small).loc["LeCun normal", "σ²"]) == pytest.approx(1e-3)
+    # The tails' matrices have the fans set in section 2, and say so.
+    show(small, "distributions")
+    assert "fan_in × fan_out = 1,000 × 128 weights, as set in 2. Variance by rule" in texts(small)
     [histogram] = [f for f in chart_frames(small) if "density" in f.columns]
     summary = distribution_summary(small)
     # The bins span the largest |w| drawn, the normal's (He std √(2/1000) ≈ 0.045).
@@ -147,7 +168,7 @@ def test_changing_a_fan_on_the_page_redraws_the_table_and_the_histograms(small):
 
 
 def test_gains_table_has_every_activation_and_pytorchs_values(small):
-    gains = table(small, "PyTorch calculate_gain").set_index("activation")
+    gains = table(show(small, "gains"), "PyTorch calculate_gain").set_index("activation")
     assert len(gains) == len(ACTIVATIONS)
     assert gains.loc["tanh", "PyTorch calculate_gain"] == "5/3 ≈ 1.667"
     assert gains.loc["SELU", "PyTorch calculate_gain"] == "3/4 ≈ 0.75"
@@ -165,11 +186,11 @@ def test_gains_table_has_every_activation_and_pytorchs_values(small):
     ],
 )
 def test_the_chosen_activation_gets_its_gain_sentence_and_factor_columns(act, phrase):
-    at = open_init({**SMALL, "act": act})
+    at = open_init({**SMALL, "act": act, "section": "gains"})
     assert_clean(at)
     label = ACTIVATIONS[act].label
     assert f"**{label}.** " in texts(at) and phrase in texts(at)
-    assert f"forward ×/layer, {label}" in variance_table(at).columns
+    assert f"forward ×/layer, {label}" in variance_table(show(at, "variance")).columns
 
 
 # --- normal vs uniform --------------------------------------------------------------------------
@@ -177,7 +198,7 @@ def test_the_chosen_activation_gets_its_gain_sentence_and_factor_columns(act, ph
 
 @pytest.mark.parametrize("family", ["lecun", "glorot", "he"])
 def test_each_family_overlays_its_three_variants_at_one_variance(small, family):
-    small.button_group(key="family").set_value(family).run()
+    show(small, "distributions").button_group(key="family").set_value(family).run()
     assert_clean(small)
     [histogram] = [f for f in chart_frames(small) if "density" in f.columns]
     keys = set(histogram["key"])
@@ -266,7 +287,7 @@ def test_the_heatmaps_are_clickable_cells(small):
 
 
 def test_pytorch_biases_with_pytorch_weights_kill_more_units_than_zeros(small):
-    table = biases(small)
+    table = biases(show(small, "biases"))
     last = table[table["layer"] == table["layer"].max()].set_index("bias")
     assert last.loc["torch_uniform", "dead_unit_fraction"] > last.loc["zeros", "dead_unit_fraction"]
     assert "PyTorch U(±1/√64)" in set(table["bias_label"])
@@ -274,7 +295,7 @@ def test_pytorch_biases_with_pytorch_weights_kill_more_units_than_zeros(small):
 
 
 def test_bias_controls_set_the_weights_and_the_constant(small):
-    small.slider(key="bias_c").set_value(0.2).run()
+    show(small, "biases").slider(key="bias_c").set_value(0.2).run()
     small.selectbox(key="b_init").set_value("he_normal").run()
     assert_clean(small)
     table = biases(small)
@@ -288,7 +309,7 @@ def test_bias_controls_set_the_weights_and_the_constant(small):
 
 
 def test_one_click_shows_the_standard_normal_row_with_its_numbers(small):
-    assert "Switch it on" in texts(small)
+    assert "Switch it on" in texts(show(small, "standard_normal"))
     small.toggle(key="n01").set_value(True).run()
     assert_clean(small)
     row = table(small, "log10 Var h_L ÷ Var h_1")
@@ -299,9 +320,10 @@ def test_one_click_shows_the_standard_normal_row_with_its_numbers(small):
     tanh = story[(story["activation"] == "tanh") & (story["weights"] == "N(0, 1)")].iloc[0]
     assert int(tanh["saturated, last layer"].rstrip("%")) > 50
     assert "the activation variance grows by" in texts(small) and "saturate instead" in texts(small)
-    for frame in heatmaps(small):
+    # The switch, in section 6, also marks the N(0, 1) row on section 1's heatmaps.
+    for frame in heatmaps(show(small, "travel")):
         assert frame["chosen"].sum() == 1
-    spec = json.loads(small.get("vega_lite_chart")[1].proto.spec)
+    spec = json.loads(small.get("vega_lite_chart")[0].proto.spec)
     assert any(layer.get("mark", {}).get("strokeDash") == [4, 3] for layer in spec["layer"])
 
 
@@ -321,6 +343,9 @@ def test_every_scene_is_a_link_and_sets_its_widgets(name):
     assert at.select_slider(key="width").value == 64  # the link's own value wins
     assert at.toggle(key="n01").value == settings["n01"]
     assert page.SCENE_DESCRIPTIONS[name] in texts(at)
+    # The scene opens its own section.
+    section = next(sid for sid, label in page.SECTION_LABELS.items() if label == settings["section"])
+    assert headers(at) == [f"{settings['section'].split('.')[0]}. {page.HEADINGS[section]}"]
 
 
 def test_picking_a_scene_sets_the_pair():
@@ -342,13 +367,65 @@ def test_a_link_restores_the_scene():
 
 
 def test_lecture_mode_folds_prose_and_adds_presenter_notes_from_the_numbers():
-    at = open_init({**SMALL, "lecture": "1", "presenter": "1"})
+    at = open_init({**SMALL, "lecture": "1", "presenter": "1", "section": "variance"})
     assert_clean(at)
     labels = [e.label for e in at.expander]
     assert "Explanation" in labels
     assert "freshly drawn matrices" in (presenter_points(at) or "")
     for element in at.get("vega_lite_chart"):
         assert json.loads(element.proto.spec)["config"]["axis"]["labelFontSize"] >= 13
+
+
+# --- the sections' tabs ---------------------------------------------------------------------------
+
+
+def test_a_closed_section_computes_nothing_and_keeps_its_controls_and_their_values(monkeypatch):
+    import explainer.initializers as initializers
+    from explainer.lessons.initialization import travel
+
+    st.cache_data.clear()
+    # The closed sections' computations fail if called: the page opened at section 1 runs none.
+    for module, name in (
+        (initializers, "variance_table"),
+        (initializers, "distribution_comparison"),
+        (travel, "bias_comparison"),
+        (travel, "standard_normal_story"),
+    ):
+        monkeypatch.setattr(module, name, lambda *a, _name=name, **k: pytest.fail(f"{_name} ran"))
+    with tempfile.TemporaryDirectory() as empty:
+        monkeypatch.setenv(store.STORE_ENV, empty)  # nothing stored to read instead
+        at = open_init({**SMALL, "fan_in": "300", "bias_c": "0.3"})
+        assert_clean(at)
+        assert headers(at) == ["1. How variance travels through depth"] and len(heatmaps(at)) == 2
+    monkeypatch.undo()
+    # Every control is drawn, in its own tab, so a value set in one section survives a visit to
+    # another, and a link's value for a closed section is read.
+    assert at.number_input(key="fan_in").value == 300 and at.slider(key="bias_c").value == 0.3
+    show(at, "biases").slider(key="bias_c").set_value(0.1).run()
+    show(at, "variance")
+    assert at.slider(key="bias_c").value == 0.1
+    assert float(variance_table(at).loc["LeCun normal", "σ²"]) == pytest.approx(1 / 300, rel=1e-3)
+    assert "constant 0.1" in set(biases(show(at, "biases"))["bias_label"])
+    assert_clean(at)
+
+
+@pytest.mark.parametrize("given", ["biases", "5", "Biases", "5. biases"])
+def test_a_link_opens_a_section_by_id_number_or_title_and_names_it_by_id(given):
+    at = open_init({**SMALL, "section": given})
+    assert_clean(at)
+    assert headers(at) == ["5. Biases: zero, a small constant, or PyTorch's uniform"]
+    assert at.query_params["section"] == "biases"
+    assert not link_warning(at)
+
+
+def test_the_first_section_stays_out_of_the_link_and_an_unknown_one_is_named():
+    at = open_init({**SMALL, "section": "1"})
+    assert "section" not in at.query_params and not link_warning(at)
+    at = open_init({**SMALL, "section": "activations"})
+    assert_clean(at)
+    assert headers(at) == ["1. How variance travels through depth"]
+    assert "`section` = `activations` is not a section of this page" in link_warning(at)
+    assert "showing 1. Through depth" in link_warning(at)
 
 
 # --- bad input ----------------------------------------------------------------------------------
@@ -403,6 +480,7 @@ def test_a_hostile_link_never_raises():
         "act": "x" * 10_000,
         "n01": "maybe",
         "depth": "2",
+        "section": "2",
     }
     at = open_init(query)
     assert_clean(at)
@@ -419,8 +497,10 @@ def test_input_the_library_refuses_shows_its_reason_not_a_traceback(monkeypatch)
     monkeypatch.setattr(initializers, "distribution_comparison", refuse)
     at = open_init(SMALL)
     assert_clean(at)
-    assert [e.value for e in at.error] == ["fan_in must be a whole number between 1 and 100,000; got 0."] * 2
     assert heatmaps(at), "the rest of the page still draws"
+    reason = "fan_in must be a whole number between 1 and 100,000; got 0."
+    for section in ("variance", "distributions"):
+        assert [e.value for e in show(at, section).error] == [reason]
 
 
 def test_the_page_caches_are_bounded():

@@ -68,7 +68,11 @@ def test_precompute_opens_pages_and_keeps_what_they_compute(fresh_store, monkeyp
     )
     lines = []
     precompute.precompute_scenes(lines.append)
-    assert len(lines) == 1 and store.stored(initialization.travel, 20, 16)
+    # The page opened once per section (tab), the first holding the heatmaps.
+    assert len(lines) == len(initialization.SECTIONS) and store.stored(initialization.travel, 20, 16)
+    assert [line.split(":")[0] for line in lines] == [
+        f"app_pages/initialization.py section {section}" for section in initialization.SECTIONS
+    ]
 
 
 def test_the_precompute_report_is_not_buried_under_bare_mode_notices():

@@ -8,8 +8,8 @@ INTRO = (
     "survives the trip through the network. A unit sums fan_in inputs times weights, so with "
     "independent zero-mean weights of variance σ² its pre-activation has variance "
     "fan_in · σ² · E[x²]: too large a σ² and the signal grows layer after layer, too small and it "
-    "fades. Each rule below picks σ² from the layer's shape; the page checks them against samples "
-    "and sends them through deep networks."
+    "fades. Each rule below picks σ² from the layer's shape; the page sends them through deep networks "
+    "and checks them against samples."
 )
 VARIANCE_TABLE = (
     "One row per initializer at your layer shape. σ² is the formula's value; beside it, the variance "
@@ -42,6 +42,7 @@ BIASES = (
     "is negative for every input: no gradient reaches its weights. Where the weights shrink the "
     "signal, the biases are what is left of it."
 )
+FANS_FROM = "Matrices of fan_in × fan_out = {fan_in:,} × {fan_out:,} weights, as set in {tab}."
 BIAS_NETWORK = "{weights} weights; ReLU; {depth} layers of {width} units; 256 random inputs."
 STANDARD_NORMAL_OFF = "Switch it on to see the N(0, 1) row of the heatmaps with its numbers."
 STANDARD_NORMAL_STORY = "Beside He normal, {depth} layers of {width} units:"

@@ -12,6 +12,7 @@ FILLED = {
     (mlp, "CHANCE"): {"chance"},
     (mlp, "HEATMAP"): {"output_layer", "steps"},
     (mlp, "GRADIENTS"): {"version"},
+    (initialization, "FANS_FROM"): {"fan_in", "fan_out", "tab"},
     (initialization, "BIAS_NETWORK"): {"weights", "depth", "width"},
     (initialization, "STANDARD_NORMAL_STORY"): {"depth", "width"},
 }

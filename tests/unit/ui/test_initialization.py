@@ -29,7 +29,8 @@ def test_the_choices_are_the_registries_and_the_defaults_the_issues():
 
 def test_every_scene_sets_the_same_settings_and_leaves_the_shape_as_it_was():
     for name, settings in page.SCENES.items():
-        assert tuple(settings) == page.SCENE_KEYS, name
+        assert tuple(settings) == ("section", *page.SCENE_KEYS), name
+        assert settings["section"] in page.SECTION_LABELS.values()  # the tab it opens
         assert page.SCENE_LABELS[name] and page.SCENE_DESCRIPTIONS[name].endswith(".")
         assert settings["init"] in INITIALIZERS and settings["b_init"] in INITIALIZERS
     assert not {"fan_in", "fan_out", "width", "bias_c"} & set(page.SCENE_KEYS)
@@ -37,6 +38,7 @@ def test_every_scene_sets_the_same_settings_and_leaves_the_shape_as_it_was():
 
 def test_a_scene_keeps_the_defaults_of_what_it_does_not_name():
     assert page.SCENES["pytorch_linear"] == {
+        "section": "2. Variance by rule",
         "init": "torch_linear_default",
         "act": "relu",
         "family": "he",
@@ -45,6 +47,15 @@ def test_a_scene_keeps_the_defaults_of_what_it_does_not_name():
         "n01": False,
     }
     assert page.SCENES["lecun_selu"]["depth"] == 50 and page.SCENES["standard_normal"]["n01"] is True
+    assert page.SCENES["standard_normal"]["section"] == "6. Why not N(0, 1)?"
+
+
+def test_every_setting_has_a_section_and_every_section_a_heading():
+    assert set(page.PARAM_SECTIONS) == set(page.PARAMS)
+    assert set(page.PARAM_SECTIONS.values()) - {None} <= set(page.SECTIONS) == set(page.HEADINGS)
+    assert (
+        page.SECTION_LABELS["travel"] == "1. Through depth" == next(iter(page.SECTION_LABELS.values()))
+    )  # the heatmaps open first
 
 
 def test_the_page_caches_are_bounded():
