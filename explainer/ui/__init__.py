@@ -15,6 +15,7 @@ from .display import (
     page_link,
     presenter_notes,
     prose,
+    section_header,
     table,
 )
 from .links import (
@@ -97,6 +98,7 @@ __all__ = [
     "prose",
     "range_reader",
     "screen",
+    "section_header",
     "section_labels",
     "section_tabs",
     "select_slider",

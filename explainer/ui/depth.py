@@ -52,9 +52,9 @@ from ..network import (
     network_run,
 )
 from ..nn.statistics import GradientFlow, gradient_flow
-from .display import chart
+from .display import chart, section_header
 from .viewport import screen
-from .widgets import ACTIVATION_LABELS, INITIALIZER_LABELS, Param, defaults
+from .widgets import ACTIVATION_LABELS, INITIALIZER_LABELS, Param, defaults, section_labels
 
 COMPARE_LABELS = {"act": "activations", "init": "initializers"}
 
@@ -169,6 +169,41 @@ PARAMS = {
 }
 FIX_KEYS = ("fix_relu", "fix_init", "bn", "res", "clip")  # the fixes section's switches, in order
 
+# The page's sections, one open at a time (tabs), the real network's gradient first: id → tab
+# title; and each one's heading.
+SECTIONS = {
+    "gradients": "Gradient per layer",
+    "path": "Product of derivatives",
+    "activations": "Activations",
+    "compare": "Compare",
+    "fixes": "Fixes",
+    "phase": "Phase diagram",
+    "published": "Published results",
+}
+HEADINGS = {
+    "gradients": "The real network: gradient per layer",
+    "path": "The product of local derivatives",
+    "activations": "Activations through depth",
+    "compare": "Compare on the same axes",
+    "fixes": "Fixes",
+    "phase": "Phase diagram: the edge of chaos",
+    "published": "Published results, reproduced",
+}
+SECTION_LABELS = section_labels(SECTIONS)
+"""Each section's tab: id → label ("1. Gradient per layer")."""
+PARAM_SECTIONS: dict[str, str | None] = {
+    **{key: None for key in ("act", "init", "gain", "depth", "width", "batch", "seed")},
+    **{key: "compare" for key in ("cmp", "cmp_act", "cmp_init")},
+    **{key: "fixes" for key in (*FIX_KEYS, "clip_at")},
+}
+"""A setting's URL name → the section whose tab holds it (None: the network, above the tabs, which
+every section draws)."""
+
+
+def heading(tab: Any, section: str, lesson: str | None = None) -> None:
+    """A section's numbered heading and its prose, when its tab is open."""
+    section_header(tab, SECTION_LABELS[section], HEADINGS[section], lesson)
+
 
 def fit(depth: int, width: int, batch: int) -> tuple[int, int, str | None]:
     """(width, batch, message): ``depth_settings.fitted_size`` on the width and batch sliders' steps."""
@@ -193,6 +228,7 @@ def _scene(preset: Preset) -> dict[str, Any]:
     acts = list(dict.fromkeys(r.activation for r in runs))
     start = defaults(PARAMS.values())
     return {
+        "section": SECTION_LABELS["published"],
         **start,
         "act": first.activation,
         "init": first.init,
@@ -206,7 +242,8 @@ def _scene(preset: Preset) -> dict[str, Any]:
 
 
 SCENES = {key: _scene(preset) for key, preset in PRESETS.items()}
-"""Every published preset (``explainer.DEPTH_PRESETS``) as settings (``?preset=cs231n_tanh``)."""
+"""Every published preset (``explainer.DEPTH_PRESETS``) as settings (``?preset=cs231n_tanh``),
+opening the published results' tab."""
 SCENE_LABELS = {key: preset.title for key, preset in PRESETS.items()}
 
 # A run pickles to about 30 kB and a phase diagram to 60 kB: these caches stay within a few MB.

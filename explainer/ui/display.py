@@ -32,6 +32,19 @@ def prose(text: str, title: str = "Explanation") -> None:
         st.markdown(text)
 
 
+def section_header(
+    tab: Any, label: str, heading: str | None = None, lesson: str | None = None, **prose_options: Any
+) -> None:
+    """When ``tab`` (of ``section_tabs``) is open, its section's header and prose ``lesson``: the
+    tab's ``label`` ("3. Dying ReLU"), or ``heading`` under the label's number when the tab's
+    label is a short form of it. A closed tab shows neither."""
+    if not tab.open:
+        return
+    st.header(f"{label.split('.', 1)[0]}. {heading}" if heading else label)
+    if lesson:
+        prose(lesson, **prose_options)
+
+
 def presenter_notes(points: Sequence[str]) -> None:
     """Talking points written from the numbers on screen, with the page's scenes: in the
     presenter view's sidebar only (``presenter.show``), never on the projected page."""

@@ -15,7 +15,7 @@ from ..charts import initialization as charts
 from ..initializers import DEFAULT_INITIALIZER, INITIALIZERS, MAX_FAN
 from ..lessons.initialization import sentences as lessons
 from ..lessons.initialization import travel as variance_travel
-from .display import chart, prose, table
+from .display import chart, section_header, table
 from .widgets import ACTIVATION_LABELS, INITIALIZER_LABELS, Param, section_labels
 
 FAMILIES = {"lecun": "LeCun", "glorot": "Glorot", "he": "He"}
@@ -282,11 +282,7 @@ def precompute_moves(report: Callable[[str], None] = print) -> None:
 
 def heading(tab: Any, section: str, lesson: str | None = None) -> None:
     """A section's numbered heading and its prose, when its tab is open (a closed tab shows neither)."""
-    if tab.open:
-        number = list(SECTIONS).index(section) + 1
-        st.header(f"{number}. {HEADINGS[section]}")
-        if lesson:
-            prose(lesson)
+    section_header(tab, SECTION_LABELS[section], HEADINGS[section], lesson)
 
 
 def full_table(display: pd.DataFrame, data: pd.DataFrame, name: str) -> None:

@@ -32,7 +32,7 @@ from ..lessons.training.runs import Comparison, describe_setup
 from ..lessons.training.scenes import PRESETS, SCENE_DEFAULTS, SECTIONS, SETTING_SECTIONS
 from ..nn.loop import TrainingRun, train
 from ..nn.model import ModelState
-from .display import chart, computed, download_csv, prose, table
+from .display import chart, computed, download_csv, prose, section_header, table
 from .viewport import screen
 from .widgets import ACTIVATION_LABELS, DATASET_LABELS, INITIALIZER_LABELS, Param, section_labels
 
@@ -164,9 +164,7 @@ SCENE_DESCRIPTIONS = {name: preset["description"] for name, preset in PRESETS.it
 
 def heading(tab: Any, section: str, lesson: str, **prose_options: Any) -> None:
     """A section's header and its prose, when its tab is open (a closed tab shows neither)."""
-    if tab.open:
-        st.header(SECTION_LABELS[section])
-        prose(lesson, **prose_options)
+    section_header(tab, SECTION_LABELS[section], lesson=lesson, **prose_options)
 
 
 # --- the cached runs ------------------------------------------------------------------------------

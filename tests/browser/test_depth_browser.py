@@ -1,9 +1,12 @@
 """The Depth page in real Chromium: the depth slider redraws the charts, a click on the phase
-diagram sets the network, lecture mode renders; screenshots go to screenshots/."""
+diagram sets the network, lecture mode renders, each section's tab draws its charts and names
+itself in the address bar; screenshots go to screenshots/."""
 
 import re
 
 import pytest
+
+from explainer.ui import depth as depth_page
 
 from .conftest import Visit, shot, wait_idle
 
@@ -23,7 +26,7 @@ def depth_slider(page):
 def test_depth_slider_moves_and_the_gradient_chart_changes(server, visit: Visit):
     page = visit.open(f"{server.url}/depth")
     assert page.locator('[data-testid="stException"]').count() == 0
-    gradients = page.locator(CHART).nth(1)
+    gradients = page.locator(CHART).nth(0)  # the first tab, the page's default
     before = gradients.screenshot()
     thumb = depth_slider(page)
     assert thumb.get_attribute("aria-valuetext") == "30"
@@ -43,8 +46,8 @@ def test_depth_slider_moves_and_the_gradient_chart_changes(server, visit: Visit)
 
 @pytest.mark.browser
 def test_clicking_a_phase_cell_sets_the_network(server, visit: Visit):
-    page = visit.open(f"{server.url}/depth?act=tanh")
-    phase = page.locator(CHART).nth(6)
+    page = visit.open(f"{server.url}/depth?act=tanh&section=phase")
+    phase = page.locator(CHART).nth(0)
     phase.scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     box = phase.locator("canvas, svg").first.bounding_box()
@@ -72,3 +75,36 @@ def test_lecture_mode_and_a_preset_link_render(server, visit: Visit):
     table = page.locator('[data-testid="stDataFrame"]')
     assert table.count() == 1
     shot(page, "depth-lecture-preset")
+
+
+# Each tab's charts at the defaults (no scene: the published results' tab has its buttons only).
+SECTION_CHARTS = {
+    "gradients": 1,
+    "path": 1,
+    "activations": 2,
+    "compare": 1,
+    "fixes": 1,
+    "phase": 1,
+    "published": 0,
+}
+
+
+@pytest.mark.browser
+def test_each_tab_draws_its_sections_charts_and_the_link_names_it(server, visit: Visit):
+    page = visit.open(f"{server.url}/depth?depth=12&width=32&batch=32")
+    assert page.get_by_role("tab").count() == len(depth_page.SECTIONS)
+    assert "section=" not in page.url
+    for section, charts in SECTION_CHARTS.items():
+        if section != "gradients":
+            page.get_by_role("tab", name=depth_page.SECTION_LABELS[section]).click()
+            heading = f"{depth_page.SECTION_LABELS[section].split('.')[0]}. {depth_page.HEADINGS[section]}"
+            page.wait_for_function(
+                "text => [...document.querySelectorAll('h2')].some(h => h.textContent.startsWith(text))",
+                arg=heading,
+            )
+            wait_idle(page)
+            assert f"section={section}" in page.url
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert sum(1 for chart in page.locator(CHART).all() if chart.is_visible()) == charts, section
+    assert "depth=12" in page.url  # the network, above the tabs, stays in the link
+    assert visit.foreign_requests() == []

@@ -1,17 +1,19 @@
 """The Depth page: every control and preset, the chart data each section draws, bad links, and
-exploding settings that stay free of NaN and RuntimeWarnings.
+exploding settings that stay free of NaN and RuntimeWarnings. The page shows one section at a time
+(tabs), the real network's gradient first; a test opens its section by link or by a click.
 
 Caches are cleared once per module, not per test (the phase diagram and the presets cost seconds
 cold); each test opens its own session from a link, so no test depends on another's clicks.
 """
 
 import math
+import tempfile
 import warnings
 
 import pytest
 import streamlit as st
 
-from explainer import DEPTH_PRESETS
+from explainer import DEPTH_PRESETS, store
 from explainer.lessons.depth.settings import PHASE_LAYOUT
 from explainer.network import CLIP_SERIES, FRACTION_SERIES, GRADIENT_SERIES, PATH_SERIES
 from explainer.ui import depth as depth_page
@@ -21,7 +23,7 @@ from .conftest import assert_clean, chart_frames, open_page, presenter_points, s
 PAGE = "app_pages/depth.py"
 # A small network for tests that move many controls.
 SMALL = {"depth": "12", "width": "32", "batch": "32"}
-CHARTS = ["path", "gradients", "histograms", "fractions", "compare", "fixes", "phase"]
+CHARTS = ["gradients", "path", "histograms", "fractions", "compare", "fixes", "phase"]
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +52,25 @@ def text(at) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+def show(at, section: str):
+    """Open ``section``'s tab, as a click on it does (a rerun with the tab's label as its value)."""
+    from benchmarks.bench_moves import open_tab
+
+    open_tab(at, depth_page.SECTION_LABELS[section])
+    return at
+
+
+def every_section(at) -> tuple[dict[str, object], str]:
+    """Every tab opened in turn: each chart's data by name, and all the text, in page order."""
+    data, words = {}, []
+    for section in depth_page.SECTIONS:
+        show(at, section)
+        assert_clean(at)
+        data |= charts(at)
+        words.append(text(at))
+    return data, "\n".join(words)
+
+
 def captions(at) -> str:
     return "\n".join(c.value for c in at.caption)
 
@@ -60,19 +81,24 @@ def link_warning(at) -> str:
     return found[0]
 
 
-def test_default_page_draws_every_section_from_the_default_network():
+def test_default_page_opens_on_the_gradients_and_every_section_draws_the_default_network():
     at = open_page(PAGE, timeout=120)
     assert_clean(at)
-    assert [h.value for h in at.header] == [
-        "1. The product of local derivatives",
-        "2. The real network: gradient per layer",
+    assert [h.value for h in at.header] == ["1. The real network: gradient per layer"]
+    assert list(charts(at)) == ["gradients"]
+    headers = []
+    for section in depth_page.SECTIONS:
+        headers += [h.value for h in show(at, section).header]
+    assert headers == [
+        "1. The real network: gradient per layer",
+        "2. The product of local derivatives",
         "3. Activations through depth",
         "4. Compare on the same axes",
         "5. Fixes",
         "6. Phase diagram: the edge of chaos",
         "7. Published results, reproduced",
     ]
-    data = charts(at)
+    data, words = every_section(at)
     assert list(data) == CHARTS
     path = data["path"]
     assert set(path["series"]) == set(PATH_SERIES) and path["layer"].max() == 30
@@ -85,30 +111,30 @@ def test_default_page_draws_every_section_from_the_default_network():
     measured = gradients[gradients["series"] == "measured"].set_index("layer")["log10"]
     # Sigmoid with Glorot weights: well over ten orders of magnitude lost over 30 layers.
     assert measured[1] - measured[30] < -10
-    assert "orders of magnitude" in text(at) and "Mean field gives χ" in text(at)
+    assert "orders of magnitude" in words and "Mean field gives χ" in words
     assert set(data["fractions"]["series"]) == set(FRACTION_SERIES)
     assert data["histograms"]["fraction"].between(0, 1, inclusive="right").all()
     assert set(data["compare"]["series"]) == {"sigmoid", "tanh", "ReLU", "SELU"}
     marks = data["phase"].dropna(subset=["kind"]).set_index("kind")
     assert marks.loc["critical", "sigma_w"] > 3.5  # sigmoid's edge of chaos lies beyond the chart
-    assert "beyond this chart" in text(at)
+    assert "beyond this chart" in words
 
 
 def test_depth_slider_sets_the_layers_of_every_chart():
     at = open_page(PAGE, SMALL)
     at.slider(key="depth").set_value(17).run()
     assert_clean(at)
-    data = charts(at)
+    data, words = every_section(at)
     for name in ("path", "gradients", "fractions", "compare", "fixes"):
         assert data[name]["layer"].max() == 17, name
     assert data["histograms"]["layer"].max() == 17
-    assert "relative to layer 17" in text(at)
+    assert "relative to layer 17" in words
 
 
 def test_depth_200_shows_50_layers_of_histograms_and_every_layer_of_gradients():
     at = open_page(PAGE, {"depth": "200", "width": "16", "batch": "16"})
     assert_clean(at)
-    data = charts(at)
+    data, _ = every_section(at)
     assert data["histograms"]["layer"].nunique() == 50
     assert data["gradients"]["layer"].max() == 200
 
@@ -136,7 +162,7 @@ def test_activation_initializer_gain_width_batch_and_seed_change_the_network():
 
 
 def test_compare_by_activations_and_by_initializers():
-    at = open_page(PAGE, SMALL)
+    at = show(open_page(PAGE, SMALL), "compare")
     at.pills(key="cmp_act").set_value(["tanh", "gelu"]).run()
     compare = charts(at)["compare"]
     assert set(compare["series"]) == {"tanh", "GELU"} and set(compare["key"]) == {"tanh", "gelu"}
@@ -160,7 +186,7 @@ def test_compare_by_activations_and_by_initializers():
     ],
 )
 def test_each_fix_redraws_the_fixed_line_beside_the_original(query, toggle, phrase):
-    at = open_page(PAGE, {**SMALL, **query})
+    at = open_page(PAGE, {**SMALL, **query, "section": "fixes"})
     at.toggle(key=toggle).set_value(True).run()
     assert_clean(at)
     fixes = charts(at)["fixes"]
@@ -172,23 +198,23 @@ def test_each_fix_redraws_the_fixed_line_beside_the_original(query, toggle, phra
 
 
 def test_relu_alone_on_glorot_weights_says_it_is_worse_and_points_to_he():
-    at = open_page(PAGE, {**SMALL, "act": "tanh", "fix_relu": "1"})
+    at = open_page(PAGE, {**SMALL, "act": "tanh", "fix_relu": "1", "section": "fixes"})
     assert "on its own, this does not fix this network" in text(at)
     assert "ReLU keeps σ_w²/2 = 0.5 of a layer's variance at σ_w = 1" in text(at)
 
 
 def test_clipping_alone_says_the_layer_gradients_are_unchanged():
-    at = open_page(PAGE, {**SMALL, "clip": "1"})
+    at = open_page(PAGE, {**SMALL, "clip": "1", "section": "fixes"})
     assert "Clipping scales the weight gradients only" in text(at)
 
 
 def test_an_initialization_fix_that_changes_nothing_says_so():
-    at = open_page(PAGE, {**SMALL, "fix_init": "1"})
+    at = open_page(PAGE, {**SMALL, "fix_init": "1", "section": "fixes"})
     assert "σ_w stays 1: the weights already had this scale" in text(at)
 
 
 def test_clipping_shows_the_norm_before_and_after_with_one_factor_for_every_layer():
-    at = open_page(PAGE, {**SMALL, "act": "relu", "init": "standard_normal"})
+    at = open_page(PAGE, {**SMALL, "act": "relu", "init": "standard_normal", "section": "fixes"})
     at.toggle(key="clip").set_value(True).run()
     at.select_slider(key="clip_at").set_value(0.1).run()
     assert_clean(at)
@@ -201,7 +227,7 @@ def test_clipping_shows_the_norm_before_and_after_with_one_factor_for_every_laye
 
 
 def test_phase_diagram_marks_the_edge_of_chaos_and_this_network():
-    at = open_page(PAGE, {**SMALL, "act": "tanh", "init": "lecun_normal", "gain": "1.5"})
+    at = open_page(PAGE, {**SMALL, "act": "tanh", "init": "lecun_normal", "gain": "1.5", "section": "phase"})
     assert_clean(at)
     phase = charts(at)["phase"]
     marks = phase.dropna(subset=["kind"]).set_index("kind")
@@ -235,12 +261,14 @@ def test_each_preset_link_sets_the_scene_and_puts_published_beside_measured(key)
     assert set(layers["series"]) == {run.label for run in preset.runs}
     assert preset.source.split(":")[0] in text(at)
     assert not [w for w in at.warning if "could not be used" in w.value]
+    assert [h.value for h in at.header] == ["7. Published results, reproduced"]  # the scene's own tab
 
 
 def test_a_preset_button_sets_the_scene_in_one_click():
     at = open_page(PAGE, SMALL)
     at.button(key="go_selu_lecun_depth100").click().run(timeout=180)
     assert_clean(at)
+    assert at.query_params["preset"] == "selu_lecun_depth100" and "section" not in at.query_params
     assert at.selectbox(key="preset").value == "selu_lecun_depth100"
     assert at.selectbox(key="act").value == "selu" and at.slider(key="depth").value == 100
     assert (
@@ -295,8 +323,9 @@ def test_exploding_settings_say_so_in_words_and_warn_nothing(query, phrase):
         warnings.simplefilter("error", RuntimeWarning)
         at = open_page(PAGE, {**EXPLODING, **query}, timeout=120)
     assert_clean(at)
-    assert phrase in text(at)
-    for name, frame in charts(at).items():
+    data, words = every_section(at)
+    assert phrase in words
+    for name, frame in data.items():
         numbers = frame.select_dtypes("number")
         assert not (numbers.abs() == math.inf).any(axis=None), name
 
@@ -305,14 +334,18 @@ def test_lecture_mode_folds_the_prose_and_shows_presenter_notes_from_the_numbers
     at = open_page(PAGE, {**SMALL, "lecture": "1", "presenter": "1"})
     assert_clean(at)
     labels = [e.label for e in at.expander]
-    assert labels.count("Explanation") == 7
+    assert labels.count("Explanation") == 2  # the page's and its open section's
     assert "orders of magnitude" in (presenter_points(at) or "")
 
 
 def test_every_chart_has_a_csv_download_and_the_link_lists_only_changed_settings():
     at = open_page(PAGE, SMALL)
-    labels = [b.proto.label for b in at.get("download_button")]
-    assert labels.count("Download data (CSV)") == len(CHARTS)
+    downloads = 0
+    for section in depth_page.SECTIONS:
+        labels = [b.proto.label for b in show(at, section).get("download_button")]
+        downloads += labels.count("Download data (CSV)")
+    assert downloads == len(CHARTS)
+    show(at, "gradients")
     link = share_link(at)
     assert "depth=12" in link and "act=" not in link
 
@@ -324,7 +357,7 @@ def phase_view(at) -> tuple[object, object]:
 
 
 def test_phase_text_counts_the_colours_drawn_and_says_why_the_default_has_no_chi_one_line():
-    at = open_page(PAGE, SMALL)
+    at = open_page(PAGE, {**SMALL, "section": "phase"})
     assert_clean(at)
     cells, marks = phase_view(at)
     low, high = PHASE_LAYOUT["sigma_range"]
@@ -338,7 +371,7 @@ def test_phase_text_counts_the_colours_drawn_and_says_why_the_default_has_no_chi
 
 
 def test_phase_text_says_where_the_drawn_chi_one_line_is_for_tanh():
-    at = open_page(PAGE, {**SMALL, "act": "tanh"})
+    at = open_page(PAGE, {**SMALL, "act": "tanh", "section": "phase"})
     cells, marks = phase_view(at)
     assert marks.loc["critical", "sigma_w"] == pytest.approx(1.0, abs=1e-6)
     orange = int((cells["value"] > 1).sum())
@@ -347,7 +380,7 @@ def test_phase_text_says_where_the_drawn_chi_one_line_is_for_tanh():
 
 
 def test_gelu_phase_diagram_draws_no_chi_one_line_and_says_chi_jumps_over_one():
-    at = open_page(PAGE, {**SMALL, "act": "gelu"})
+    at = open_page(PAGE, {**SMALL, "act": "gelu", "section": "phase"})
     assert_clean(at)
     cells, marks = phase_view(at)
     assert list(marks.index) == ["here"]  # no χ = 1 line: χ(q*) never equals 1 for GELU
@@ -360,10 +393,44 @@ def test_gelu_phase_diagram_draws_no_chi_one_line_and_says_chi_jumps_over_one():
 
 
 def test_section_7_speaks_of_a_table_only_when_one_is_shown():
-    at = open_page(PAGE, SMALL)
+    at = open_page(PAGE, {**SMALL, "section": "published"})
     assert not at.dataframe
     assert "once one is chosen, a table sets each number its source prints" in text(at)
     assert "the table below" not in text(at)
     at = open_page(PAGE, {"preset": "selu_lecun_depth100"}, timeout=180)
     assert_clean(at)
     assert at.dataframe and "the table below sets each number its source prints" in text(at)
+
+
+# --- the sections' tabs ---------------------------------------------------------------------------
+
+
+def test_a_closed_section_computes_nothing_and_keeps_its_controls_and_their_values(monkeypatch):
+    st.cache_data.clear()
+    # The closed sections' computations fail if called: the page opened at section 1 runs only the
+    # network's gradient.
+    for name in ("path_products", "compare_profile", "phase_diagram", "preset_results", "clipping_profile"):
+        monkeypatch.setattr(depth_page, name, lambda *a, _name=name, **k: pytest.fail(f"{_name} ran"))
+    with tempfile.TemporaryDirectory() as empty:
+        monkeypatch.setenv(store.STORE_ENV, empty)  # nothing stored to read instead
+        at = open_page(PAGE, {**SMALL, "depth": "13", "cmp_act": "tanh", "clip": "1"})
+        assert_clean(at)
+        assert [h.value for h in at.header] == ["1. The real network: gradient per layer"]
+        assert list(charts(at)) == ["gradients"]
+    monkeypatch.undo()
+    # A value set in one tab survives a visit to another, and a link's value for a closed one is read.
+    assert at.pills(key="cmp_act").value == ["tanh"] and at.toggle(key="clip").value is True
+    show(at, "fixes").select_slider(key="clip_at").set_value(0.1).run()
+    show(at, "compare")
+    assert set(charts(at)["compare"]["series"]) == {"tanh"}
+    assert "clipping to 0.1 multiplies every layer's gradient by" in text(show(at, "fixes"))
+    assert_clean(at)
+
+
+@pytest.mark.parametrize("given", ["phase", "6", "Phase diagram", "6. phase diagram"])
+def test_a_link_opens_a_section_by_id_number_or_title_and_names_it_by_id(given):
+    at = open_page(PAGE, {**SMALL, "section": given})
+    assert_clean(at)
+    assert [h.value for h in at.header] == ["6. Phase diagram: the edge of chaos"]
+    assert at.query_params["section"] == "phase"
+    assert not [w for w in at.warning if "could not be used" in w.value]

@@ -29,7 +29,8 @@ def test_the_fix_switches_are_the_toggles_of_the_table():
 def test_every_preset_is_a_scene_of_its_first_network_within_the_budget(key):
     preset, scene = DEPTH_PRESETS[key], page.SCENES[key]
     first = preset.runs[0]
-    assert set(scene) == set(PARAMS) and page.SCENE_LABELS[key] == preset.title
+    assert set(scene) == {"section", *PARAMS} and page.SCENE_LABELS[key] == preset.title
+    assert scene["section"] == page.SECTION_LABELS["published"]  # the scene opens its published results
     assert (scene["act"], scene["init"]) == (first.activation, first.init)
     assert scene["depth"] == max(run.depth for run in preset.runs)
     assert scene["depth"] * scene["width"] ** 2 <= MAX_WEIGHTS
