@@ -100,5 +100,5 @@ ui.table(
     every_row=True,
 )
 st.markdown(lesson.recurrent_sentence(*gated_versus_squashed()))
-ui.page_link("app_pages/depth.py", "Depth: toggle each fix on the same charts")
+ui.page_link("app_pages/depth.py", "Depth: toggle each fix on the same charts", section="fixes")
 ui.presenter_notes(lesson.talking_points(collapse, chain, dead, init_demo.sentence, fixes.sentence))

@@ -56,7 +56,11 @@ with (tab := sections["travel"]):
         pair_text = lessons.describe_travel_pair(tables.heatmap_cell(grid, init, act), depth)
         st.markdown(pair_text)
         notes.append(pair_text)
-        ui.page_link("app_pages/depth.py", "Depth: the same networks with batch norm, residuals and clipping")
+        ui.page_link(
+            "app_pages/depth.py",
+            "Depth: the same networks with batch norm, residuals and clipping",
+            section="fixes",
+        )
 
 # --- 2 ------------------------------------------------------------------------------------------
 with (tab := sections["variance"]):

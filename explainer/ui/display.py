@@ -222,9 +222,11 @@ def escape(text: str) -> str:
     return markdown_escape(html.escape(text).replace("`", "ˋ"))
 
 
-def page_link(path: str, label: str) -> None:
-    """A link to another page of the app, or plain text if that page is not registered."""
+def page_link(path: str, label: str, section: str | None = None) -> None:
+    """A link to another page of the app, opening its tab ``section`` when given (a section id of
+    that page's ``section_tabs``), or plain text if that page is not registered."""
+    query = {"section": section} if section else None
     try:
-        st.page_link(path, label=label, icon=":material/arrow_forward:")
+        st.page_link(path, label=label, icon=":material/arrow_forward:", query_params=query)
     except StreamlitAPIException:
         st.markdown(label)

@@ -5,10 +5,11 @@
 1. the initialization page's heatmaps at every depth and width its sliders offer (one forward
    pass per network serves all depths: ``variance_travel_depths``), first, so that the pages
    opened next find them stored instead of computing their own depths' grids again;
-2. every page at its default settings (each section of a page with sections) and at each named
-   scene, opened as a visitor opens it (AppTest): every ``store.persisted`` computation on the
-   way keeps its result, and what the initialization page's depth, activation and initializer
-   moves compute besides the heatmaps (``initialization.precompute_moves``);
+2. every page at its default settings and at each named scene (a page with sections: each
+   section, and each scene with each section), opened as a visitor opens it (AppTest): every
+   ``store.persisted`` computation on the way keeps its result, and what the initialization
+   page's depth, activation and initializer moves compute besides the heatmaps
+   (``initialization.precompute_moves``);
 3. the depth, training and MLP pages once per value of each of their choices and short sliders
    (and the MLP page's noise and width), the rest at the defaults, with the setting's section
    open (``precompute_moves``): a lecturer's first move is then stored.
@@ -95,14 +96,17 @@ def precompute_heatmaps(report=print) -> None:
 
 
 def precompute_scenes(report=print) -> None:
-    """Open every page at its defaults (each of its sections) and at each of its scenes (which
-    opens its own section), keeping what it computes."""
+    """Open every page at its defaults and at each of its scenes, keeping what it computes. A page
+    with sections (tabs, of which only the open one computes) is opened at each section, and each
+    scene at its own section and then at every other: a lecturer opens a scene's other tabs too."""
     for page, scenes in SCENE_PAGES.items():
-        sections = list(getattr(import_module(f"explainer.ui.{Path(page).stem}"), "SECTION_LABELS", {})) or [
-            None
-        ]
+        labels = getattr(import_module(f"explainer.ui.{Path(page).stem}"), "SECTION_LABELS", {})
+        sections: list[str | None] = list(labels) or [None]
         openings = [{} if s is None else {"section": s} for s in sections]
-        openings += [{"preset": scene} for scene in scenes]
+        for scene, settings in scenes.items():
+            openings.append({"preset": scene})
+            own = settings.get("section")
+            openings += [{"preset": scene, "section": s} for s in sections if s and labels[s] != own]
         for query in openings:
             start = time.perf_counter()
             _open(page, query)

@@ -108,3 +108,18 @@ def test_each_tab_draws_its_sections_charts_and_the_link_names_it(server, visit:
         assert sum(1 for chart in page.locator(CHART).all() if chart.is_visible()) == charts, section
     assert "depth=12" in page.url  # the network, above the tabs, stays in the link
     assert visit.foreign_requests() == []
+
+
+@pytest.mark.browser
+def test_a_link_from_another_page_opens_the_fixes_tab(server, visit: Visit):
+    page = visit.open(f"{server.url}/")
+    page.get_by_role("link", name="Depth: toggle each fix on the same charts").click()
+    page.wait_for_function("() => /\\/depth/.test(location.pathname)", timeout=30_000)
+    fixes = page.get_by_role("tab", name=depth_page.SECTION_LABELS["fixes"])
+    fixes.wait_for()
+    wait_idle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert fixes.get_attribute("aria-selected") == "true"
+    assert page.get_by_role("heading", name="5. Fixes").count() == 1
+    assert "section=fixes" in page.url
+    assert sum(1 for chart in page.locator(CHART).all() if chart.is_visible()) == SECTION_CHARTS["fixes"]

@@ -105,16 +105,24 @@ def test_the_precompute_report_is_not_buried_under_bare_mode_notices():
 
 def test_precompute_opens_each_training_section_and_moves_a_setting_in_its_own_section(monkeypatch):
     # The training page computes only its open tab: the precompute opens every section at the
-    # defaults, each scene (which opens its own), and each move with the moved setting's tab.
+    # defaults, each scene at its own section and then at every other, and each move with the
+    # moved setting's tab.
     from explainer.ui import training
 
     opened = []
     monkeypatch.setattr(precompute, "_open", lambda page, query: opened.append((page, dict(query))))
     monkeypatch.setattr(precompute, "SCENE_PAGES", {"app_pages/training.py": training.SCENES})
     precompute.precompute_scenes(lambda line: None)
-    sections = [q["section"] for _, q in opened if "section" in q]
-    assert sorted(sections) == sorted(training.SECTION_LABELS)
-    assert [q["preset"] for _, q in opened if "preset" in q] == list(training.SCENES)
+    sections = [q["section"] for _, q in opened if set(q) == {"section"}]
+    assert sections == list(training.SECTION_LABELS)
+    for scene, settings in training.SCENES.items():
+        with_scene = [q for _, q in opened if q.get("preset") == scene]
+        assert with_scene[0] == {"preset": scene}  # as its link opens it, at its own section
+        others = {q["section"] for q in with_scene[1:]}
+        assert len(with_scene) == len(sections) and settings["section"] not in others
+        assert {training.SECTION_LABELS[s] for s in others} | {settings["section"]} == set(
+            training.SECTION_LABELS.values()
+        )
     opened.clear()
     monkeypatch.setattr(precompute, "VISITED_PAGES", ("app_pages/training.py",))
     precompute.precompute_moves(lambda line: None)
