@@ -160,6 +160,6 @@ with (tab := sections["published"]):
         ui.table(published.extra, f"depth_{scene}_claims")
         page.lines(f"depth_{scene}_layers", published, "activation std of the layer", True, lecture)
         st.markdown(" ".join(published.sentences))
-        notes.append(published.sentences[0])
+        notes.extend(published.sentences[:2])  # what agrees with the source, and what our re-run adds
 
 ui.presenter_notes(notes)
