@@ -50,6 +50,9 @@ VISITOR_CONTEXT = {"viewport": {"width": 1400, "height": 1000}}
 # timeout. Generous: on two cores a dozen headless Chromium pages take about 70% of the CPU, so
 # the server runs several times slower than it would for visitors on their own machines.
 VISITOR_TIMEOUT_MS = 120_000
+# A move after which no rerun has begun for this long, the app idle, is counted as unobserved and
+# the visitor goes on: waiting the whole VISITOR_TIMEOUT_MS for it cost a visitor its next pages.
+UNOBSERVED_MS = 15_000
 
 
 def free_port() -> int:
@@ -202,6 +205,15 @@ def _machine_busy_seconds() -> float:
 
 # Installed before a key press: records when the script starts and finishes its rerun, then
 # waits two animation frames so the charts have repainted.
+# Done: the rerun after a move has finished (``done``); or none has begun ``quiet`` ms after
+# the press (at ``pressed``, performance.now()) and the app is idle.
+RERUN_OR_QUIET = """([pressed, quiet]) => {
+  const state = window.__vpRerun;
+  if (state.done > 0) return true;
+  const app = document.querySelector('[data-testid="stApp"]');
+  const idle = app.getAttribute('data-test-script-state') === 'notRunning';
+  return !state.running && idle && performance.now() - pressed > quiet;
+}"""
 WATCH_RERUN = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   const state = {running: false, done: 0};
@@ -285,7 +297,12 @@ async def _interact(page, path: str, report: VisitorReport, rng: random.Random, 
             report.missed += 1
             continue
         try:
-            await page.wait_for_function("window.__vpRerun.done > 0", timeout=VISITOR_TIMEOUT_MS)
+            await page.wait_for_function(
+                RERUN_OR_QUIET, arg=[started, UNOBSERVED_MS], timeout=VISITOR_TIMEOUT_MS
+            )
+            if not await page.evaluate("window.__vpRerun.done > 0"):
+                report.unobserved += 1  # idle since the press, and no rerun began: none will come
+                continue
         except PlaywrightTimeout:
             state = await page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
             if state == "notRunning":  # idle again: no rerun came, or it came unseen; none hangs
