@@ -22,7 +22,7 @@ from tests.browser.conftest import wait_idle
 
 from .bench_moves import PAGE_MOVES, percentile, section_of
 from .common import Case
-from .live import CHROMIUM, CHROMIUM_ARGS, VISITOR_CONTEXT, WATCH_RERUN, Server
+from .live import CHROMIUM, CHROMIUM_ARGS, RUN_WATCH, VISITOR_CONTEXT, WATCH_RERUN, Server
 
 PRESSES = 8
 SCENE_BUDGET = 2.0
@@ -78,6 +78,7 @@ def live_moves() -> dict[tuple[str, str], list[float]]:
     result = {}
     try:
         context = _browser().new_context(**VISITOR_CONTEXT)
+        context.add_init_script(RUN_WATCH)
         tab = context.new_page()
         for path in PAGE_MOVES:
             page = path.removeprefix("app_pages/").removesuffix(".py")

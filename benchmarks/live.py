@@ -23,6 +23,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -203,32 +205,77 @@ def _machine_busy_seconds() -> float:
     return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-# Installed before a key press: records when the script starts and finishes its rerun, then
-# waits two animation frames so the charts have repainted.
+# Installed in each browser context before the app's own code (``add_init_script``): reads the
+# type of every message the server sends on the app's websocket, so a visitor sees each script run
+# the server starts (``new_session``) and finishes (``script_finished``). The page's script-state
+# attribute cannot show that: a quick cached run's start and finish can reach the screen in one
+# render, and "running" then never appears. ``window.__vpRuns`` counts both; a watcher registered
+# by WATCH_RERUN is told of the first run that starts after it and of the paint after that run.
+RUN_WATCH = """(() => {
+  const NEW_SESSION = {new_session}, SCRIPT_FINISHED = {script_finished};
+  const runs = {started: 0, finished: 0, watchers: []};
+  window.__vpRuns = runs;
+  // The field numbers at the top level of a protobuf message: a ForwardMsg's type is one of them.
+  const topFields = (bytes) => {
+    const fields = [];
+    let i = 0;
+    const varint = () => {
+      let value = 0, scale = 1, byte;
+      do { byte = bytes[i++]; value += (byte & 127) * scale; scale *= 128; } while (byte & 128);
+      return value;
+    };
+    while (i < bytes.length) {
+      const tag = varint(), wire = tag % 8;
+      fields.push(Math.floor(tag / 8));
+      if (wire === 0) varint();
+      else if (wire === 1) i += 8;
+      else if (wire === 2) { const length = varint(); i += length; }
+      else if (wire === 5) i += 4;
+      else break;
+    }
+    return fields;
+  };
+  const onMessage = (event) => {
+    if (!(event.data instanceof ArrayBuffer)) return;
+    const fields = topFields(new Uint8Array(event.data));
+    if (fields.includes(NEW_SESSION)) {
+      runs.started += 1;
+      runs.watchers.forEach((watcher) => { watcher.running = true; });
+    }
+    if (fields.includes(SCRIPT_FINISHED)) {
+      runs.finished += 1;
+      const finished = runs.watchers.filter((watcher) => watcher.running);
+      runs.watchers = runs.watchers.filter((watcher) => !watcher.running);
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        finished.forEach((watcher) => { watcher.done = performance.now(); });
+      }));
+    }
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", onMessage);
+    }
+  };
+})();"""
+for _name in ("new_session", "script_finished"):
+    RUN_WATCH = RUN_WATCH.replace(f"{{{_name}}}", str(ForwardMsg.DESCRIPTOR.fields_by_name[_name].number))
+# Run before a key press: ``window.__vpRerun`` records that the next run has started
+# (``running``) and when the page had painted after it finished (``done``, performance.now()).
+WATCH_RERUN = """() => {
+  const watcher = {running: false, done: 0};
+  window.__vpRerun = watcher;
+  window.__vpRuns.watchers.push(watcher);
+  return performance.now();
+}"""
 # Done: the rerun after a move has finished (``done``); or none has begun ``quiet`` ms after
 # the press (at ``pressed``, performance.now()) and the app is idle.
 RERUN_OR_QUIET = """([pressed, quiet]) => {
   const state = window.__vpRerun;
   if (state.done > 0) return true;
-  const app = document.querySelector('[data-testid="stApp"]');
-  const idle = app.getAttribute('data-test-script-state') === 'notRunning';
+  const idle = window.__vpRuns.started === window.__vpRuns.finished;
   return !state.running && idle && performance.now() - pressed > quiet;
-}"""
-WATCH_RERUN = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const state = {running: false, done: 0};
-  window.__vpRerun = state;
-  const observer = new MutationObserver((records) => {
-    const s = app.getAttribute('data-test-script-state');
-    // A quick rerun can start and finish between two callbacks: the records' old values show it.
-    if (s === 'running' || records.some((r) => r.oldValue === 'running')) state.running = true;
-    if (state.running && s === 'notRunning') {
-      observer.disconnect();
-      requestAnimationFrame(() => requestAnimationFrame(() => { state.done = performance.now(); }));
-    }
-  });
-  observer.observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
-  return performance.now();
 }"""
 
 
@@ -332,6 +379,7 @@ async def _visitor(
 
     rng = random.Random(seed)
     context = await browser.new_context(**VISITOR_CONTEXT)
+    await context.add_init_script(RUN_WATCH)
     page = await context.new_page()
     order = paths[seed % len(paths) :] + paths[: seed % len(paths)]
     drawn = 0
@@ -378,6 +426,7 @@ async def _warm(browser, base: str, paths: list[str]) -> None:
     had: its caches hold the default scenes, so the run measures what a visitor meets then (a
     cold start is the page benchmarks' business)."""
     context = await browser.new_context(**VISITOR_CONTEXT)
+    await context.add_init_script(RUN_WATCH)
     page = await context.new_page()
     for path in paths:
         await page.goto(f"{base}/{path}")

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from benchmarks.live import CHROMIUM, CHROMIUM_ARGS, DRAWN, ROOT, WATCH_RERUN, Server
+from benchmarks.live import CHROMIUM, CHROMIUM_ARGS, DRAWN, ROOT, RUN_WATCH, WATCH_RERUN, Server
 
 SCREENSHOTS = ROOT / "screenshots"
 
@@ -23,13 +23,29 @@ def server() -> Iterator[Server]:
     running.stop()
 
 
+class RunWatchingBrowser:
+    """Chromium whose every new context reads the app's websocket for the runs it starts and
+    finishes (``benchmarks.live.RUN_WATCH``), which ``press`` and the run counts rely on."""
+
+    def __init__(self, browser: Browser):
+        self._browser = browser
+
+    def new_context(self, **options) -> BrowserContext:
+        context = self._browser.new_context(**options)
+        context.add_init_script(RUN_WATCH)
+        return context
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser() -> Iterator[RunWatchingBrowser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run the README's test command, which installs Debian's chromium")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield launched
+        yield RunWatchingBrowser(launched)
         launched.close()
 
 

@@ -7,7 +7,6 @@ lecture mode. Each visit waits until the page was drawn for its own window's cla
 """
 
 import pytest
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from benchmarks.live import SLIDERS
 from explainer.ui.viewport import NARROW_BELOW_PX, WIDE_FROM_PX
@@ -34,25 +33,6 @@ SIDEWAYS_SCROLL = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
   return Math.max(main.scrollWidth - main.clientWidth, document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }"""
-
-
-class RunCounter:
-    """Counts the script runs the server starts for a page, from the ``new_session`` message that
-    opens each run on its websocket. (The page's script-state attribute missed runs: a fast cached
-    run's start and finish can reach the screen in one render, so "running" never shows.)"""
-
-    def __init__(self, page):
-        self.runs = 0
-        self.counting = False
-        page.on("websocket", lambda socket: socket.on("framereceived", self._frame))
-
-    def _frame(self, payload) -> None:
-        opens_a_run = isinstance(payload, bytes) and ForwardMsg.FromString(payload).HasField("new_session")
-        if self.counting and opens_a_run:
-            self.runs += 1
-
-    def start(self) -> None:
-        self.runs, self.counting = 0, True
 
 
 def expected_screen(width: int) -> str:
@@ -113,24 +93,27 @@ def test_a_resize_reruns_the_page_only_when_the_width_class_changes(server, brow
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
-        counter = RunCounter(page)
         page.goto(f"{server.url}/depth")
         wait_idle(page)
         slider = page.locator(SLIDERS).first
         moves = sum(press(page, slider, "ArrowRight") for _ in range(4))
         assert moves == 4, "the depth slider moves four times, so the probe has run five times"
         wait_idle(page)
-        counter.start()
+        runs_before = page.evaluate("window.__vpRuns.started")
         for width, height in ((1300, 900), (1250, 700), (1280, 1000), (1700, 844)):
             page.set_viewport_size({"width": width, "height": height})
             page.wait_for_timeout(400)
         wait_idle(page)
-        assert counter.runs == 0, "resizes within the laptop's width class ran the page"
+        assert page.evaluate("window.__vpRuns.started") == runs_before, (
+            "resizes within the laptop's width class ran the page"
+        )
         for width, screen in ((1920, "wide"), (1900, "wide"), (390, "narrow"), (400, "narrow")):
             page.set_viewport_size({"width": width, "height": 900})
             page.wait_for_function(f"window.__vpScreen === '{screen}'", timeout=60_000)
             page.wait_for_timeout(400)
             wait_idle(page)
-        assert counter.runs == 2, "two changes of width class, two runs"
+        assert page.evaluate("window.__vpRuns.started") == runs_before + 2, (
+            "two changes of width class, two runs"
+        )
     finally:
         context.close()
