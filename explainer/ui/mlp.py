@@ -17,9 +17,9 @@ from ..datasets import DATASETS, get_dataset
 from ..lessons.mlp import prose, sentences, tables
 from ..lessons.mlp.budget import train_size
 from ..sklearn_mlp import DEFAULTS, SKLEARN_ACTIVATIONS, MLPComparison, MLPSnapshot
-from .display import chart, computed
+from .display import chart, computed, section_header
 from .viewport import screen
-from .widgets import ACTIVATION_LABELS, DATASET_LABELS, Param, draw, lecture_mode
+from .widgets import ACTIVATION_LABELS, DATASET_LABELS, Param, draw, lecture_mode, section_labels
 
 # Log-spaced, 1, 2, 3 and 5 per decade from LIMITS' 1e-4 to 10. Rounding makes each the float a
 # preset or a link writes (0.05, where 5 * 0.01 is 0.05000000000000000104).
@@ -98,6 +98,26 @@ PARAMS = {
         ),
     )
 }
+
+
+# The page's sections, one tab each: the trained comparison fills them all, and only the open one
+# is drawn and sent to the browser. The boundaries come first: the page's main chart.
+SECTIONS = {
+    "boundaries": "Decision boundaries",
+    "curves": "Learning curves",
+    "layers": "Which layers learn",
+    "summary": "Summary",
+}
+SECTION_LABELS = section_labels(SECTIONS)
+"""Each section's tab: id → label ("1. Decision boundaries")."""
+PARAM_SECTIONS: dict[str, str | None] = {**{key: None for key in PARAMS if key != "grads"}, "grads": "layers"}
+"""A setting's URL name → the section whose tab holds it (None: the settings above the tabs, which
+every section's networks are trained with)."""
+
+
+def heading(tab: Any, section: str) -> None:
+    """A section's numbered header, when its tab is open (a closed tab shows none)."""
+    section_header(tab, SECTION_LABELS[section])
 
 
 def scene(settings: Mapping[str, Any]) -> dict[str, Any]:

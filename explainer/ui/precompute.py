@@ -105,7 +105,7 @@ def precompute_scenes(report=print) -> None:
         openings = [{} if s is None else {"section": s} for s in sections]
         for scene, settings in scenes.items():
             openings.append({"preset": scene})
-            own = settings.get("section")
+            own = settings.get("section", labels.get(sections[0]))  # a scene opens the first by default
             openings += [{"preset": scene, "section": s} for s in sections if s and labels[s] != own]
         for query in openings:
             start = time.perf_counter()

@@ -10,6 +10,7 @@ from PIL import Image
 
 from benchmarks.live import IDLE
 from explainer.charts import PROBABILITY_RANGE
+from explainer.ui import mlp as mlp_page
 
 from .conftest import SCREENSHOTS, Server, Visit, press, shot, wait_idle
 
@@ -48,6 +49,20 @@ def progress_texts(page) -> list[str]:
     return page.evaluate("window.progressTexts")
 
 
+def open_tabs(page):
+    """Click each of the page's tabs in turn, from the second (the page opens on the first), and
+    yield its section id once it is drawn."""
+    for section, label in list(mlp_page.SECTION_LABELS.items())[1:]:
+        page.get_by_role("tab", name=label).click()
+        page.wait_for_function(f"location.search.includes('section={section}')", timeout=30_000)
+        wait_idle(page)
+        yield section
+
+
+def visible_charts(page) -> list:
+    return [chart for chart in page.locator(CHARTS).all() if chart.is_visible()]
+
+
 def wait_for_progress(page, timeout: float = 60_000) -> list[str]:
     """Wait until a progress bar has shown text (it may be gone again by now) and return the texts."""
     page.wait_for_function("window.progressTexts.length > 0", timeout=timeout)
@@ -65,8 +80,9 @@ def test_training_shows_progress_then_draws_one_boundary_panel_per_activation(se
     assert any("Training 4 networks for 200 epochs" in text for text in progress_texts(page))
     assert page.locator(PROGRESS).count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
-    for heading in ("Decision boundaries", "Learning curves", "Which layers learn", "Summary"):
-        assert page.get_by_role("heading", name=heading).count() == 1
+    # The page opens on the boundaries' tab, the only section drawn.
+    assert page.get_by_role("heading", name=mlp_page.SECTION_LABELS["boundaries"]).count() == 1
+    assert page.get_by_role("heading", name=mlp_page.SECTION_LABELS["curves"]).count() == 0
     # The panels are drawn on a canvas: read them from the pixels. Four panels of circles show
     # both classes' probability colours over a large part of the picture.
     chart = page.locator(CHARTS).first
@@ -75,8 +91,15 @@ def test_training_shows_progress_then_draws_one_boundary_panel_per_activation(se
     png = chart.screenshot()
     low, _, high = (hex_rgb(c) for c in PROBABILITY_RANGE)
     assert share_of_colour(png, low) > 0.05 and share_of_colour(png, high) > 0.02
-    assert page.locator(CHARTS).count() == 4
+    assert page.locator(CHARTS).count() == 1
     shot(page, "mlp-trained")
+    # Each other tab draws its own section from the same training: curves, layers, summary with
+    # the dead units (ReLU is among the nets), with no progress bar.
+    for section in open_tabs(page):
+        assert page.get_by_role("heading", name=mlp_page.SECTION_LABELS[section]).count() == 1
+        assert len(visible_charts(page)) == 1, section
+        assert page.locator(PROGRESS).count() == 0
+        assert page.locator('[data-testid="stException"]').count() == 0
     assert visit.foreign_requests() == []
 
 
@@ -112,10 +135,24 @@ def test_every_chart_fits_the_page_in_the_normal_and_the_lecture_layout(server: 
     main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()["width"]
     # The app shell switches lecture mode to the wide layout; if this fails, so did that switch.
     assert (main > 1000) == (layout == "lecture"), f"main area {main:.0f} px wide in the {layout} layout"
-    assert page.locator(CHARTS).count() == 5
-    for i in range(page.locator(CHARTS).count()):
-        assert page.locator(CHARTS).nth(i).bounding_box()["width"] <= main, f"chart {i} overflows the page"
+    drawn = {}
+
+    def check(section: str) -> None:
+        drawn[section] = visible_charts(page)
+        for i, chart in enumerate(drawn[section]):
+            assert chart.bounding_box()["width"] <= main, f"{section}: chart {i} overflows the page"
+
+    check("boundaries")
     shot(page, f"mlp-{layout}")
+    for section in open_tabs(page):
+        check(section)
+    # The boundaries, the curves, the layer updates and the gradient norms, the dead units.
+    assert {section: len(charts) for section, charts in drawn.items()} == {
+        "boundaries": 1,
+        "curves": 1,
+        "layers": 2,
+        "summary": 1,
+    }
 
 
 @pytest.mark.browser

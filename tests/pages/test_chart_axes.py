@@ -1,12 +1,15 @@
-"""Every chart the pages draw: log axes tick at 1-2-5 or whole decades (never Vega's 10, 4, 2,
-0.5 that skips 1)."""
+"""Every chart the pages draw, in every tab: log axes tick at 1-2-5 or whole decades (never
+Vega's 10, 4, 2, 0.5 that skips 1)."""
 
 from __future__ import annotations
 
 import json
+from importlib import import_module
+from pathlib import Path
 
 import pytest
 
+from benchmarks.bench_moves import open_tab
 from tests.specs import mantissa, spec_nodes
 
 from .conftest import assert_clean, open_page
@@ -27,12 +30,24 @@ PAGES = {
 }
 
 
+def every_chart(page: str | None, query: dict) -> list:
+    """The charts ``page`` draws for ``query``, each of its tabs opened in turn (a tab draws only
+    while it is open)."""
+    at = open_page(page, query, timeout=180)
+    assert_clean(at)
+    drawn = list(at.get("vega_lite_chart"))
+    labels = getattr(import_module(f"explainer.ui.{Path(page).stem}"), "SECTION_LABELS", {}) if page else {}
+    for label in list(labels.values())[1:]:
+        open_tab(at, label)
+        assert_clean(at)
+        drawn += list(at.get("vega_lite_chart"))
+    return drawn
+
+
 @pytest.mark.parametrize("page", list(PAGES))
 def test_log_axes_tick_at_one_two_five_or_label_decades(page):
-    at = open_page(page, PAGES[page], timeout=180)
-    assert_clean(at)
     log_channels = 0
-    for element in at.get("vega_lite_chart"):
+    for element in every_chart(page, PAGES[page]):
         spec = json.loads(element.proto.spec)
         for node in spec_nodes(spec):
             for name in ("x", "y"):

@@ -2,6 +2,8 @@
 
 Most tests open the page with SMALL settings (100 points, one hidden layer of 4 units, 10 epochs),
 so each run trains in well under a second; the claims about circles use the page's defaults.
+The page's four sections are tabs of which only the open one is drawn: the helpers below open the
+tab that holds what they read, as a person clicks it.
 """
 
 import base64
@@ -27,14 +29,40 @@ SMALL = {"n": "100", "epochs": "10", "depth": "1", "width": "4"}
 TIMEOUT = 60
 
 
+# The section whose chart has a column: the boundaries' pictures and points, the curves, the
+# heatmaps of layer updates and gradients, the dead units.
+SECTION_OF_COLUMN = {
+    "url": "boundaries",
+    "loss": "curves",
+    "test_accuracy": "curves",
+    "relative_update": "layers",
+    "gradient_norm": "layers",
+    "dead_fraction": "summary",
+}
+
+
 def open_mlp(query: dict | None = None):
     return open_page(PAGE, query, timeout=TIMEOUT)
 
 
+def show(at, section: str):
+    """Open ``section``'s tab, as a click on it does (a rerun with the tab's label as its value)."""
+    from benchmarks.bench_moves import open_tab
+
+    open_tab(at, page.SECTION_LABELS[section])
+    return at
+
+
 def frame_with(at, column: str) -> pd.DataFrame:
-    """The data of the one chart on the page whose data has ``column``."""
+    """The data of the one chart whose data has ``column``, its tab opened."""
+    show(at, SECTION_OF_COLUMN[column])
     [frame] = [f for f in chart_frames(at) if column in f.columns]
     return frame
+
+
+def every_section(at, read):
+    """``read(at)`` with each tab open in turn, in the page's order."""
+    return [read(show(at, section)) for section in page.SECTIONS]
 
 
 def pictures(at) -> pd.DataFrame:
@@ -58,10 +86,12 @@ def points(at) -> pd.DataFrame:
 
 
 def datasets(at) -> list[pd.DataFrame]:
-    """Every dataset of every chart, separately (a chart may carry several, e.g. grid and points)."""
+    """Every dataset of every chart in every tab, separately (a chart may carry several, e.g. grid
+    and points)."""
     return [
         convert_arrow_bytes_to_pandas_df(d.data.data)
-        for element in at.get("vega_lite_chart")
+        for charts_drawn in every_section(at, lambda shown: shown.get("vega_lite_chart"))
+        for element in charts_drawn
         for d in element.proto.datasets
     ]
 
@@ -71,7 +101,7 @@ def widget(at, kind: str, key: str):
 
 
 def summary(at) -> pd.DataFrame:
-    return at.dataframe[0].value.set_index("activation")
+    return show(at, "summary").dataframe[0].value.set_index("activation")
 
 
 def link_warning(at) -> str:
@@ -79,8 +109,14 @@ def link_warning(at) -> str:
     return warning
 
 
-def texts(at) -> str:
+def shown_text(at) -> str:
+    """The text of the open tab and of everything above the tabs."""
     return "\n".join(e.value for e in [*at.markdown, *at.caption, *at.info, *at.warning, *at.error])
+
+
+def texts(at) -> str:
+    """The page's text, every tab opened in turn."""
+    return "\n".join(every_section(at, shown_text))
 
 
 @pytest.fixture
@@ -136,15 +172,15 @@ def test_deep_sigmoid_preset_shows_the_first_layers_barely_moving_and_sigmoid_st
 # --- every control ------------------------------------------------------------------------
 
 
-def test_small_settings_draw_every_section(small):
-    assert [h.value for h in small.header] == [
-        "Decision boundaries",
-        "Learning curves",
-        "Which layers learn",
-        "Summary",
-    ]
-    assert len(chart_frames(small)) == 4  # boundaries, curves, layer updates, dead ReLU units
-    assert sorted(b.key for b in small.get("download_button")) == sorted(
+def test_small_settings_open_on_the_boundaries_and_every_tab_draws_its_section(small):
+    assert [h.value for h in small.header] == ["1. Decision boundaries"]
+    assert len(chart_frames(small)) == 1
+    headers = every_section(small, lambda shown: [h.value for h in shown.header])
+    assert headers == [[label] for label in page.SECTION_LABELS.values()]
+    # boundaries, curves, layer updates, dead ReLU units: one chart a tab
+    assert every_section(small, lambda shown: len(chart_frames(shown))) == [1, 1, 1, 1]
+    downloads = every_section(small, lambda shown: [b.key for b in shown.get("download_button")])
+    assert sorted(key for keys in downloads for key in keys) == sorted(
         f"download_{name}"
         for name in (
             "mlp_boundaries",
@@ -226,13 +262,15 @@ def test_activation_choice_sets_the_panels_and_rows(small):
 def test_choosing_no_activation_says_what_to_do(small):
     small.pills(key="act").set_value([]).run()
     assert_clean(small)
-    assert "Choose at least one activation" in small.info[0].value
-    assert not chart_frames(small)
+    for shown in every_section(small, lambda shown: shown):
+        assert "Choose at least one activation" in shown.info[0].value
+        assert not chart_frames(shown)
 
 
 def test_gradient_norms_appear_only_when_asked_and_are_labelled_private(small):
     assert "private `_backprop` method" in texts(small)
-    assert not [f for f in chart_frames(small) if "gradient_norm" in f.columns]
+    assert not [f for f in chart_frames(show(small, "layers")) if "gradient_norm" in f.columns]
+    show(small, "boundaries")  # the switch is set in a closed tab, as a link sets it
     small.toggle(key="grads").set_value(True).run()
     gradients = frame_with(small, "gradient_norm")
     assert (gradients["gradient_norm"] > 0).all() and set(gradients["layer"]) == {1, 2}
@@ -240,7 +278,7 @@ def test_gradient_norms_appear_only_when_asked_and_are_labelled_private(small):
 
 
 def test_lecture_mode_enlarges_charts_folds_prose_and_the_presenter_view_adds_notes():
-    at = open_mlp({**SMALL, "lecture": "1", "presenter": "1"})
+    at = open_mlp({**SMALL, "lecture": "1", "presenter": "1", "section": "layers"})
     assert_clean(at)
     labels = [e.label for e in at.expander]
     assert "How to read the heatmap" in labels and "Presenter notes" not in labels
@@ -367,7 +405,7 @@ def test_a_diverging_net_shows_the_epoch_it_diverged_at_never_nan():
     assert summary(at).loc["identity", "diverged"] == f"epoch {k}"
     assert summary(at).loc["identity", "epochs"] == k - 1 and summary(at).loc["ReLU", "epochs"] == 30
     assert "nan" not in texts(at).lower().replace("infinity or nan", "")
-    assert "nan" not in at.dataframe[0].value.to_string().lower()
+    assert "nan" not in show(at, "summary").dataframe[0].value.to_string().lower()
     for frame in datasets(at):
         assert not frame.isna().any().any()
     titles = pictures(at).set_index("activation")["title"]
@@ -388,6 +426,8 @@ def test_a_changed_private_backprop_reaches_the_page_as_a_note_not_a_traceback(m
     monkeypatch.setattr(MLPClassifier, "_backprop", changed)
     at = open_mlp({**SMALL, "grads": "1"})
     assert_clean(at)
+    assert any("Per-layer gradient norms are unavailable" in i.value for i in at.info)
+    show(at, "layers")
     assert any("Per-layer gradient norms are unavailable" in i.value for i in at.info)
     assert any("No gradient norms" in i.value for i in at.info)
     assert not [f for f in chart_frames(at) if "gradient_norm" in f.columns]
@@ -422,7 +462,7 @@ def test_input_the_library_refuses_shows_its_reason_not_a_traceback(monkeypatch)
 def test_a_hostile_link_never_raises_and_the_page_still_trains(query):
     at = open_mlp({**SMALL, **query})
     assert_clean(at)
-    assert at.get("vega_lite_chart") and at.dataframe
+    assert at.get("vega_lite_chart") and show(at, "summary").dataframe
 
 
 # --- training as it goes ------------------------------------------------------------------
@@ -452,22 +492,18 @@ def test_a_move_to_a_new_value_draws_the_nets_as_they_train_then_the_page_the_ca
     small.slider(key="epochs").set_value(20).run()
     assert_clean(small)
     assert every_snapshot_drawn == list(range(1, 20))
-    # The run ends with the complete page, the frames replaced by it.
-    assert [h.value for h in small.header] == [
-        "Decision boundaries",
-        "Learning curves",
-        "Which layers learn",
-        "Summary",
-    ]
+    # The run ends with the open tab complete, the frames replaced by it.
+    assert [h.value for h in small.header] == ["1. Decision boundaries"]
     assert not small.get("progress")
-    streamed = {"summary": summary(small), "charts": chart_frames(small)}
+    streamed = {"charts": chart_frames(small), "summary": summary(small)}
+    show(small, "boundaries")
     assert (streamed["summary"]["epochs"] == 20).all() and pictures(small)["cells"].tolist() == [(50, 50)] * 4
     # Back and forth: the same setting again comes from the cache, drawing no frame, the same numbers.
     small.slider(key="epochs").set_value(10).run()
     small.slider(key="epochs").set_value(20).run()
     assert every_snapshot_drawn == list(range(1, 20))
     pd.testing.assert_frame_equal(summary(small), streamed["summary"])
-    for cached, fresh in zip(chart_frames(small), streamed["charts"], strict=True):
+    for cached, fresh in zip(chart_frames(show(small, "boundaries")), streamed["charts"], strict=True):
         pd.testing.assert_frame_equal(cached, fresh)
     # And the numbers are fit_mlps' own for these settings.
     direct = sklearn_mlp.fit_mlps(

@@ -141,10 +141,13 @@ def test_precompute_stores_the_mlp_pages_first_moves_every_noise_and_width_inclu
     monkeypatch.setattr(precompute, "_open", lambda page, query: opened.append(dict(query)))
     monkeypatch.setattr(precompute, "VISITED_PAGES", ("app_pages/mlp.py",))
     precompute.precompute_moves(lambda line: None)
-    moved = {}
+    moved, tabs = {}, {}
     for query in opened:
-        (key,) = query
+        (key,) = set(query) - {"section"}
         moved.setdefault(key, []).append(query[key])
+        tabs.setdefault(key, set()).add(query.get("section"))
+    # The settings above the tabs with the first tab open, as the page opens; the gradient switch in its tab.
+    assert tabs.pop("grads") == {"layers"} and all(tab == {None} for tab in tabs.values())
     width, noise = mlp.PARAMS["width"], mlp.PARAMS["noise"]
     assert len(moved["width"]) == width.high - width.low and str(width.default) not in moved["width"]
     assert len(moved["noise"]) == round((noise.high - noise.low) / noise.step)
