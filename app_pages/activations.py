@@ -112,4 +112,4 @@ else:
 st.subheader("Which one where")
 for rule in activation_guidance():
     st.markdown(f"**{rule.layer.capitalize()} layers — {rule.use}.** {rule.because}")
-    ui.page_link(rule.page, rule.page_label)
+    ui.page_link(rule.page, rule.page_label, section=rule.section)

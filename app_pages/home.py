@@ -70,7 +70,7 @@ page.step_chart(
     key=(),
     lecture=lecture,
 )
-ui.page_link("app_pages/training.py", "Training: watch units die at a high learning rate")
+ui.page_link("app_pages/training.py", "Training: watch units die at a high learning rate", section="dying")
 
 st.header("5. Initialization sets the variance every layer starts from")
 init_demo = page.initialization_story()

@@ -63,4 +63,8 @@ if chosen["clip_demo"]:
     )
 
 ui.presenter_notes(notes)
-ui.page_link("app_pages/training.py", "Training dynamics: clipping and gradients in a feed-forward network")
+ui.page_link(
+    "app_pages/training.py",
+    "Training dynamics: clipping and gradients in a feed-forward network",
+    section="clipping",
+)

@@ -22,6 +22,7 @@ class Rule:
     because: str
     page: str
     page_label: str
+    section: str | None = None  # the tab of ``page`` that shows it (None: the page as it opens)
 
 
 def activation_guidance(depth: int = 10) -> list[Rule]:
@@ -54,6 +55,7 @@ def activation_guidance(depth: int = 10) -> list[Rule]:
             f"for {dead_share:.0%} of inputs; Leaky ReLU still passes slope {leaky_slope:g} there.",
             "app_pages/training.py",
             "Training: dying ReLU",
+            "dying",
         ),
         Rule(
             "hidden",
