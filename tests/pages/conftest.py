@@ -99,3 +99,18 @@ def assert_clean(at: AppTest) -> None:
 def clear_caches():
     st.cache_data.clear()
     yield
+
+
+def show_section(at: AppTest, labels: dict[str, str], section: str) -> AppTest:
+    """Open ``section``'s tab (``labels``: the page's SECTION_LABELS, id → label), as a click on it
+    does: a rerun with the tab's label as its value (none when it is open already)."""
+    from benchmarks.bench_moves import open_tab
+
+    open_tab(at, labels[section])
+    return at
+
+
+def each_section(at: AppTest, labels: dict[str, str]):
+    """(section id, ``at`` with that tab open), for each tab of ``labels`` in the page's order."""
+    for section in labels:
+        yield section, show_section(at, labels, section)

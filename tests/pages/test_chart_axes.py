@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench_moves import open_tab
 from tests.specs import mantissa, spec_nodes
 
-from .conftest import assert_clean, open_page
+from .conftest import assert_clean, each_section, open_page
 from .test_depth_page import SMALL as DEPTH_SMALL
 from .test_initialization_page import SMALL as INITIALIZATION_SMALL
 from .test_mlp_page import SMALL as MLP_SMALL
@@ -35,12 +34,13 @@ def every_chart(page: str | None, query: dict) -> list:
     while it is open)."""
     at = open_page(page, query, timeout=180)
     assert_clean(at)
-    drawn = list(at.get("vega_lite_chart"))
     labels = getattr(import_module(f"explainer.ui.{Path(page).stem}"), "SECTION_LABELS", {}) if page else {}
-    for label in list(labels.values())[1:]:
-        open_tab(at, label)
-        assert_clean(at)
-        drawn += list(at.get("vega_lite_chart"))
+    if not labels:
+        return list(at.get("vega_lite_chart"))
+    drawn = []
+    for _, shown in each_section(at, labels):
+        assert_clean(shown)
+        drawn += shown.get("vega_lite_chart")
     return drawn
 
 

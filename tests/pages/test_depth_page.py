@@ -18,7 +18,15 @@ from explainer.lessons.depth.settings import PHASE_LAYOUT
 from explainer.network import CLIP_SERIES, FRACTION_SERIES, GRADIENT_SERIES, PATH_SERIES
 from explainer.ui import depth as depth_page
 
-from .conftest import assert_clean, chart_frames, open_page, presenter_points, share_link
+from .conftest import (
+    assert_clean,
+    chart_frames,
+    each_section,
+    open_page,
+    presenter_points,
+    share_link,
+    show_section,
+)
 
 PAGE = "app_pages/depth.py"
 # A small network for tests that move many controls.
@@ -53,21 +61,16 @@ def text(at) -> str:
 
 
 def show(at, section: str):
-    """Open ``section``'s tab, as a click on it does (a rerun with the tab's label as its value)."""
-    from benchmarks.bench_moves import open_tab
-
-    open_tab(at, depth_page.SECTION_LABELS[section])
-    return at
+    return show_section(at, depth_page.SECTION_LABELS, section)
 
 
 def every_section(at) -> tuple[dict[str, object], str]:
     """Every tab opened in turn: each chart's data by name, and all the text, in page order."""
     data, words = {}, []
-    for section in depth_page.SECTIONS:
-        show(at, section)
-        assert_clean(at)
-        data |= charts(at)
-        words.append(text(at))
+    for _, shown in each_section(at, depth_page.SECTION_LABELS):
+        assert_clean(shown)
+        data |= charts(shown)
+        words.append(text(shown))
     return data, "\n".join(words)
 
 

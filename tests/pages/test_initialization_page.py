@@ -18,7 +18,7 @@ from explainer import ACTIVATIONS, INITIALIZERS, store
 from explainer.ui import display
 from explainer.ui import initialization as page
 
-from .conftest import assert_clean, chart_frames, open_page, presenter_points
+from .conftest import assert_clean, chart_frames, open_page, presenter_points, show_section
 
 PAGE = "app_pages/initialization.py"
 SMALL = {"width": "64"}
@@ -30,11 +30,7 @@ def open_init(query: dict | None = None):
 
 
 def show(at, section: str):
-    """Open ``section``'s tab, as a click on it does (a rerun with the tab's label as its value)."""
-    from benchmarks.bench_moves import open_tab
-
-    open_tab(at, page.SECTION_LABELS[section])
-    return at
+    return show_section(at, page.SECTION_LABELS, section)
 
 
 def headers(at) -> list[str]:

@@ -22,7 +22,7 @@ from explainer.sklearn_mlp import PRESETS, SKLEARN_ACTIVATIONS
 from explainer.ui import display
 from explainer.ui import mlp as page
 
-from .conftest import assert_clean, chart_frames, open_page, presenter_points
+from .conftest import assert_clean, chart_frames, each_section, open_page, presenter_points, show_section
 
 PAGE = "app_pages/mlp.py"
 SMALL = {"n": "100", "epochs": "10", "depth": "1", "width": "4"}
@@ -46,11 +46,7 @@ def open_mlp(query: dict | None = None):
 
 
 def show(at, section: str):
-    """Open ``section``'s tab, as a click on it does (a rerun with the tab's label as its value)."""
-    from benchmarks.bench_moves import open_tab
-
-    open_tab(at, page.SECTION_LABELS[section])
-    return at
+    return show_section(at, page.SECTION_LABELS, section)
 
 
 def frame_with(at, column: str) -> pd.DataFrame:
@@ -62,7 +58,7 @@ def frame_with(at, column: str) -> pd.DataFrame:
 
 def every_section(at, read):
     """``read(at)`` with each tab open in turn, in the page's order."""
-    return [read(show(at, section)) for section in page.SECTIONS]
+    return [read(shown) for _, shown in each_section(at, page.SECTION_LABELS)]
 
 
 def pictures(at) -> pd.DataFrame:

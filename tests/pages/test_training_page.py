@@ -12,7 +12,7 @@ import json
 import pytest
 import streamlit as st
 
-from .conftest import assert_clean, chart_frames, open_page, presenter_points
+from .conftest import assert_clean, chart_frames, open_page, presenter_points, show_section
 
 PAGE = "app_pages/training.py"
 # A link with small settings: fewer draws, examples, steps and layers than the defaults.
@@ -58,12 +58,9 @@ def markdown(at) -> str:
 
 
 def show(at, section: str):
-    """Open ``section``'s tab, as a click on it does (a rerun with the tab's label as its value)."""
-    from benchmarks.bench_moves import open_tab
     from explainer.ui.training import SECTION_LABELS
 
-    open_tab(at, SECTION_LABELS[section])
-    return at
+    return show_section(at, SECTION_LABELS, section)
 
 
 @pytest.mark.parametrize("section", SECTION_CHARTS)
