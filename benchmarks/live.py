@@ -351,8 +351,8 @@ async def _interact(page, path: str, report: VisitorReport, rng: random.Random, 
                 report.unobserved += 1  # idle since the press, and no rerun began: none will come
                 continue
         except PlaywrightTimeout:
-            state = await page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
-            if state == "notRunning":  # idle again: no rerun came, or it came unseen; none hangs
+            idle = await page.evaluate("window.__vpRuns.started === window.__vpRuns.finished")
+            if idle:  # every run the server started has finished: no rerun came after the press
                 report.unobserved += 1
             else:  # still running after the timeout: a rerun that never finished
                 report.timeouts += 1
@@ -426,7 +426,6 @@ async def _warm(browser, base: str, paths: list[str]) -> None:
     had: its caches hold the default scenes, so the run measures what a visitor meets then (a
     cold start is the page benchmarks' business)."""
     context = await browser.new_context(**VISITOR_CONTEXT)
-    await context.add_init_script(RUN_WATCH)
     page = await context.new_page()
     for path in paths:
         await page.goto(f"{base}/{path}")
