@@ -37,10 +37,12 @@ if over_budget:
 sections = ui.section_tabs(page.SECTIONS)
 shown = next(sid for sid, tab in sections.items() if tab.open)
 with sections[shown]:
-    # While a new setting trains, the boundaries and curves so far; then the open section (a
-    # refused setting keeps the last frame drawn, with the reason under it).
+    # While a new setting trains, the boundaries and curves so far (``live``), emptied when the
+    # open section is drawn under them; a refused setting keeps the last frame, with the reason.
+    # Two places, not the section drawn over the frames: drawn in the same run, a container over
+    # them keeps those of their elements beyond its own length (a frame's curves and caption).
     live = st.empty()
-    refusal = st.container()
+    section_slot = st.container()
 with (tab := sections["layers"]):
     if tab.open:
         st.subheader("Gradient norms per layer (private scikit-learn API)")
@@ -52,13 +54,14 @@ if chosen["act"]:
     comparison, error = page.train(chosen, epochs, live, lecture=lecture)
 
 if error:
-    refusal.error(f"These settings were not trained. {error}", icon=":material/block:")
+    section_slot.error(f"These settings were not trained. {error}", icon=":material/block:")
 elif not chosen["act"]:
-    with live.container():
+    with section_slot:
         page.heading(sections[shown], shown)
         st.info("Choose at least one activation above to train a network.")
 if comparison is not None:
-    with live.container():
+    live.empty()
+    with section_slot:
         page.heading(sections[shown], shown)
         settings = comparison.settings
         # The trained settings fix everything a chart shows, so its built spec is cached on them.

@@ -10,6 +10,7 @@ from PIL import Image
 
 from benchmarks.live import IDLE
 from explainer.charts import PROBABILITY_RANGE
+from explainer.lessons.mlp import prose
 from explainer.ui import mlp as mlp_page
 
 from .conftest import SCREENSHOTS, Server, Visit, press, shot, wait_idle
@@ -80,6 +81,11 @@ def test_training_shows_progress_then_draws_one_boundary_panel_per_activation(se
     assert any("Training 4 networks for 200 epochs" in text for text in progress_texts(page))
     assert page.locator(PROGRESS).count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
+    # The frames drawn while training are gone, however much longer than the open tab they were:
+    # their curves' download and the caption that says the nets are still training.
+    assert page.get_by_text(prose.TRAINING.split(".")[0]).count() == 0
+    downloads = page.get_by_role("button").filter(has_text="(CSV)")
+    assert downloads.count() == 2  # the boundaries' data and the points
     # The page opens on the boundaries' tab, the only section drawn.
     assert page.get_by_role("heading", name=mlp_page.SECTION_LABELS["boundaries"]).count() == 1
     assert page.get_by_role("heading", name=mlp_page.SECTION_LABELS["curves"]).count() == 0
