@@ -142,15 +142,20 @@ class Replicas:
             if response.status != 200:
                 raise RuntimeError(f"{self.url}/_stcore/health answered {response.status}")
 
-    def statuses(self) -> dict[str, str]:
-        """HAProxy's view of each replica now ("UP", "DOWN", "UP 1/2", ...), from its stats page."""
+    def _stats(self) -> list[dict[str, str]]:
+        """The stats page's row of each replica now."""
         with urllib.request.urlopen(self.stats_url, timeout=5) as response:
             text = response.read().decode().lstrip("# ")
-        return {
-            row["svname"]: row["status"]
-            for row in csv.DictReader(io.StringIO(text))
-            if row["pxname"] == BACKEND and row["svname"] in self.names
-        }
+        rows = csv.DictReader(io.StringIO(text))
+        return [row for row in rows if row["pxname"] == BACKEND and row["svname"] in self.names]
+
+    def statuses(self) -> dict[str, str]:
+        """HAProxy's view of each replica now ("UP", "DOWN", "UP 1/2", ...), from its stats page."""
+        return {row["svname"]: row["status"] for row in self._stats()}
+
+    def sessions(self) -> dict[str, int]:
+        """HAProxy's count of each replica's open sessions now (a browser's websocket is one)."""
+        return {row["svname"]: int(row["scur"] or 0) for row in self._stats()}
 
     def wait_for(self, wanted: dict[str, str], timeout: float = 30.0) -> None:
         """Wait until HAProxy reports each named replica in the wanted status."""
