@@ -56,9 +56,9 @@ CELL_PATH = (
     "Architectures*) recommend a forget-gate bias of 1, so f starts near σ(1) ≈ 0.73 instead of ½."
 )
 ADDING = (
-    "The adding problem (Hochreiter & Schmidhuber 1997, set up as in Le, Jaitly & Hinton 2015): each "
-    "step gives a number drawn uniformly from [0, 1] and a marker; two steps are marked, one in each "
-    "half of the sequence, and after the last step the network must output the sum of the two marked "
+    "The adding problem (Hochreiter & Schmidhuber 1997), in the form we set up here: each step "
+    "gives a number drawn uniformly from [0, 1] and a marker; two steps are marked, one in each half "
+    "of the sequence, and after the last step the network must output the sum of the two marked "
     "numbers. Always answering 1 scores a mean squared error of Var[u₁ + u₂] = 2·(1/12) = **1/6 ≈ "
     "0.167**, the baseline: a network that stays there has learned nothing about the marked numbers. "
     f"Our runs: {TRAIN_HIDDEN} units each, Adam (learning rate {TRAIN_LEARNING_RATE:g}), minibatches "

@@ -468,10 +468,11 @@ SNAPSHOTS = 6  # iterations whose per-step gradient norms are kept
 
 
 def adding_batch(steps: int, batch: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """The adding problem (Hochreiter & Schmidhuber 1997), as Le, Jaitly & Hinton 2015 and
-    Arjovsky et al. 2016 set it: inputs (T, B, 2), a value uniform on [0, 1] and a marker, 1 at one
-    step of the first half and one of the second (at the first and last step when T = 2), 0
-    elsewhere; targets (B,) the sum of the two marked values."""
+    """The adding problem (Hochreiter & Schmidhuber 1997) in our own setup (values on [0, 1], one
+    marker in each half, the target their plain sum; the form later papers use, not checked here
+    against them): inputs (T, B, 2), a value uniform on [0, 1] and a marker, 1 at one step of the
+    first half and one of the second (at the first and last step when T = 2), 0 elsewhere;
+    targets (B,) the sum of the two marked values."""
     values = rng.uniform(0.0, 1.0, (steps, batch))
     half = max(1, steps // 2)
     first = rng.integers(0, half, batch)
