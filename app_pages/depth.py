@@ -39,7 +39,7 @@ network = (activation, depth, width, init, gain, batch, seed)
 notes: list[str] = []
 # One section at a time. Every section's controls are drawn, so their values, the link and a scene
 # hold in a closed tab too; only the open section's text and charts are computed and sent.
-sections = ui.section_tabs(page.SECTIONS)
+sections = ui.section_tabs(page.SECTIONS, page.HEADINGS)
 
 # A dot on every layer of a short network.
 points = depth <= 40
@@ -47,7 +47,7 @@ points = depth <= 40
 # --- 1 ------------------------------------------------------------------------------------------
 with (tab := sections["gradients"]), main if lecture else tab:  # lecture mode: above the scene
     if tab.open:
-        page.heading(tab, "gradients", prose.GRADIENTS)
+        ui.section_header(tab, prose.GRADIENTS)
         gradients = page.gradients(*network)
         page.lines("depth_gradients", gradients, "std of ∂loss/∂h (log scale)", points, lecture)
         st.markdown(f"**{gradients.sentences[0]}** {gradients.sentences[1]}")
@@ -56,7 +56,7 @@ with (tab := sections["gradients"]), main if lecture else tab:  # lecture mode: 
 # --- 2 ------------------------------------------------------------------------------------------
 with (tab := sections["path"]):
     if tab.open:
-        page.heading(tab, "path", prose.PATH)
+        ui.section_header(tab, prose.PATH)
         path = page.path(*network)
         page.lines(
             "depth_path", path, "product after l layers", points, lecture, x_title="layers multiplied, l"
@@ -67,7 +67,7 @@ with (tab := sections["path"]):
 # --- 3 ------------------------------------------------------------------------------------------
 with (tab := sections["activations"]):
     if tab.open:
-        page.heading(tab, "activations", prose.ACTIVATIONS)
+        ui.section_header(tab, prose.ACTIVATIONS)
         outputs, half_step = page.layer_outputs(*network)
         frame, shares = outputs.frame, outputs.extra
         ui.chart(
@@ -93,7 +93,7 @@ with (tab := sections["activations"]):
 
 # --- 4 ------------------------------------------------------------------------------------------
 with (tab := sections["compare"]):
-    page.heading(tab, "compare")
+    ui.section_header(tab)
     by = ui.draw(params["cmp"])
     if by == "act":
         label = f"Activations (all with {ui.INITIALIZER_LABELS[init]} weights × {gain:g})"
@@ -112,7 +112,7 @@ with (tab := sections["compare"]):
 
 # --- 5 ------------------------------------------------------------------------------------------
 with (tab := sections["fixes"]):
-    page.heading(tab, "fixes", prose.FIXES)
+    ui.section_header(tab, prose.FIXES)
     columns = st.columns(3) + st.columns(3)
     fix_relu, fix_init, batchnorm, residual, clip_on = (
         ui.draw(params[key], column) for key, column in zip(page.FIX_KEYS, columns, strict=False)
@@ -133,7 +133,7 @@ with (tab := sections["fixes"]):
 # --- 6 ------------------------------------------------------------------------------------------
 with (tab := sections["phase"]):
     if tab.open:
-        page.heading(tab, "phase", prose.PHASE)
+        ui.section_header(tab, prose.PHASE)
         cells, critical, phase_text = page.phase(activation, seed)
         ui.chart(
             charts.phase_heatmap,
@@ -151,7 +151,7 @@ with (tab := sections["phase"]):
 
 # --- 7 ------------------------------------------------------------------------------------------
 with (tab := sections["published"]):
-    page.heading(tab, "published", prose.published_intro(scene in PRESETS, len(PRESET_SEEDS)))
+    ui.section_header(tab, prose.published_intro(scene in PRESETS, len(PRESET_SEEDS)))
     for key, label in page.SCENE_LABELS.items():
         st.button(label, key=f"go_{key}", on_click=page.apply_scene, args=(key,), icon=":material/replay:")
     if tab.open and scene in PRESETS:

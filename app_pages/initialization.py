@@ -24,7 +24,7 @@ init_label, act_label = ui.INITIALIZER_LABELS[init], ui.ACTIVATION_LABELS[act]
 notes: list[str] = []
 # One section at a time. Every section's controls are drawn, so their values, the link and a scene
 # hold in a closed tab too; only the open section's text, tables and charts are computed and sent.
-sections = ui.section_tabs(page.SECTIONS)
+sections = ui.section_tabs(page.SECTIONS, page.HEADINGS)
 
 # The N(0, 1) switch of section 6 also marks that row on section 1's heatmaps: drawn first, under
 # section 6's heading (``why_heading``), which is filled in below.
@@ -34,7 +34,7 @@ with (why := sections["standard_normal"]):
 
 # --- 1 ------------------------------------------------------------------------------------------
 with (tab := sections["travel"]):
-    page.heading(tab, "travel", prose.TRAVEL)
+    ui.section_header(tab, prose.TRAVEL)
     # The heatmaps first, the sliders that move them under them.
     heatmaps = main if lecture else st.container()
     shape = ui.draw_row([page.PARAMS["depth"], page.PARAMS["width"]])
@@ -64,7 +64,7 @@ with (tab := sections["travel"]):
 
 # --- 2 ------------------------------------------------------------------------------------------
 with (tab := sections["variance"]):
-    page.heading(tab, "variance", prose.VARIANCE_TABLE)
+    ui.section_header(tab, prose.VARIANCE_TABLE)
     fans = ui.draw_row([page.PARAMS["fan_in"], page.PARAMS["fan_out"]])
     fan_in, fan_out = fans["fan_in"], fans["fan_out"]
     if tab.open:
@@ -84,7 +84,7 @@ with (tab := sections["variance"]):
 
 # --- 3 ------------------------------------------------------------------------------------------
 with (tab := sections["gains"]):
-    page.heading(tab, "gains", prose.GAINS)
+    ui.section_header(tab, prose.GAINS)
     if tab.open:
         gains, problem = page.result_or_reason(page.gains)
         if problem:
@@ -99,7 +99,7 @@ with (tab := sections["gains"]):
 
 # --- 4 ------------------------------------------------------------------------------------------
 with (tab := sections["distributions"]):
-    page.heading(tab, "distributions")
+    ui.section_header(tab)
     family = ui.draw(page.PARAMS["family"])
     if tab.open:
         st.caption(
@@ -126,7 +126,7 @@ with (tab := sections["distributions"]):
 
 # --- 5 ------------------------------------------------------------------------------------------
 with (tab := sections["biases"]):
-    page.heading(tab, "biases", prose.BIASES)
+    ui.section_header(tab, prose.BIASES)
     bias = ui.draw_row([page.PARAMS["b_init"], page.PARAMS["bias_c"]])
     bias_init, bias_c = bias["b_init"], bias["bias_c"]
     if tab.open:
@@ -153,7 +153,7 @@ with (tab := sections["biases"]):
 # --- 6 ------------------------------------------------------------------------------------------
 with why:
     with why_heading:
-        page.heading(why, "standard_normal")
+        ui.section_header(why)
     if why.open and not n01:
         st.caption(prose.STANDARD_NORMAL_OFF)
     elif why.open and grid is None:

@@ -57,12 +57,12 @@ if error:
     section_slot.error(f"These settings were not trained. {error}", icon=":material/block:")
 elif not chosen["act"]:
     with section_slot:
-        page.heading(sections[shown], shown)
+        ui.section_header(sections[shown])
         st.info("Choose at least one activation above to train a network.")
 if comparison is not None:
     live.empty()
     with section_slot:
-        page.heading(sections[shown], shown)
+        ui.section_header(sections[shown])
         settings = comparison.settings
         # The trained settings fix everything a chart shows, so its built spec is cached on them.
         key = (tuple(settings.items()), lecture)

@@ -23,7 +23,7 @@ sections = ui.section_tabs(page.SECTIONS)
 
 # --- 1 ------------------------------------------------------------------------------------------
 with (tab := sections["minibatch"]):
-    page.heading(tab, "minibatch", text.MINIBATCH)
+    ui.section_header(tab, text.MINIBATCH)
     minibatch_chart = st.container()  # the chart first, the controls that move it under it
     chosen = ui.draw_row([params["trials"], params["sg_at"]])
     settings = dict(**common, trials=chosen["trials"], trained=chosen["sg_at"] == "trained")
@@ -40,7 +40,7 @@ with (tab := sections["minibatch"]):
 
 # --- 2 ------------------------------------------------------------------------------------------
 with (tab := sections["gradients"]):
-    page.heading(tab, "gradients", text.GRADIENTS, title="How to read the heatmap")
+    ui.section_header(tab, text.GRADIENTS, title="How to read the heatmap")
     chosen = ui.draw_row([params["acts"], params["depth"], params["init"]])
     chosen |= ui.draw_row([params["lr"], params["steps"]])
     if tab.open and not chosen["acts"]:
@@ -59,7 +59,7 @@ with (tab := sections["gradients"]):
 
 # --- 3 ------------------------------------------------------------------------------------------
 with (tab := sections["dying"]):
-    page.heading(tab, "dying", text.DYING)
+    ui.section_header(tab, text.DYING)
     chosen = ui.draw_row([params["lr_ok"], params["lr_hi"]])
     settings = dict(**common, learning_rate=chosen["lr_ok"], high_learning_rate=chosen["lr_hi"])
     if tab.open:
@@ -67,7 +67,7 @@ with (tab := sections["dying"]):
 
 # --- 4 ------------------------------------------------------------------------------------------
 with (tab := sections["batchnorm"]):
-    page.heading(tab, "batchnorm", text.BATCHNORM)
+    ui.section_header(tab, text.BATCHNORM)
     chosen = ui.draw_row([params["bn_act"], params["bn_depth"], params["bn_lr"]])
     settings = dict(
         **common, activation=chosen["bn_act"], depth=chosen["bn_depth"], learning_rate=chosen["bn_lr"]
@@ -79,7 +79,7 @@ with (tab := sections["batchnorm"]):
 
 # --- 5 ------------------------------------------------------------------------------------------
 with (tab := sections["clipping"]):
-    page.heading(tab, "clipping", text.CLIPPING)
+    ui.section_header(tab, text.CLIPPING)
     chosen = ui.draw_row([params["gain"], params["clip_v"], params["clip_n"]])
     settings = dict(
         **common, gain=chosen["gain"], value_threshold=chosen["clip_v"], norm_threshold=chosen["clip_n"]
@@ -91,7 +91,7 @@ with (tab := sections["clipping"]):
 
 # --- 6 ------------------------------------------------------------------------------------------
 with (tab := sections["early_stopping"]):
-    page.heading(tab, "early_stopping", text.EARLY_STOPPING)
+    ui.section_header(tab, text.EARLY_STOPPING)
     chosen = ui.draw_row([params["patience"], params["es_noise"], params["es_steps"]])
     settings = dict(**common, noise=chosen["es_noise"], steps=chosen["es_steps"], patience=chosen["patience"])
     if tab.open:

@@ -15,7 +15,6 @@ import statistics
 import time
 from dataclasses import dataclass
 from functools import cache
-from importlib import import_module
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -159,7 +158,7 @@ def section_of(page: str, key: str) -> str | None:
 def section_label(page: str, key: str) -> str | None:
     """The tab a person opens before moving widget ``key`` on ``page`` (None: no tab to open)."""
     section = section_of(page, key)
-    return import_module(f"explainer.ui.{Path(page).stem}").SECTION_LABELS[section] if section else None
+    return ui.section_labels_of(page)[section] if section else None
 
 
 def open_tab(at: AppTest, label: str) -> None:

@@ -52,7 +52,7 @@ from ..network import (
     network_run,
 )
 from ..nn.statistics import GradientFlow, gradient_flow
-from .display import chart, section_header
+from .display import chart
 from .viewport import screen
 from .widgets import ACTIVATION_LABELS, INITIALIZER_LABELS, Param, defaults, section_labels
 
@@ -198,11 +198,6 @@ PARAM_SECTIONS: dict[str, str | None] = {
 }
 """A setting's URL name → the section whose tab holds it (None: the network, above the tabs, which
 every section draws)."""
-
-
-def heading(tab: Any, section: str, lesson: str | None = None) -> None:
-    """A section's numbered heading and its prose, when its tab is open."""
-    section_header(tab, SECTION_LABELS[section], HEADINGS[section], lesson)
 
 
 def fit(depth: int, width: int, batch: int) -> tuple[int, int, str | None]:

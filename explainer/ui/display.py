@@ -32,15 +32,12 @@ def prose(text: str, title: str = "Explanation") -> None:
         st.markdown(text)
 
 
-def section_header(
-    tab: Any, label: str, heading: str | None = None, lesson: str | None = None, **prose_options: Any
-) -> None:
-    """When ``tab`` (of ``section_tabs``) is open, its section's header and prose ``lesson``: the
-    tab's ``label`` ("3. Dying ReLU"), or ``heading`` under the label's number when the tab's
-    label is a short form of it. A closed tab shows neither."""
+def section_header(tab: Any, lesson: str | None = None, **prose_options: Any) -> None:
+    """When ``tab`` (a ``SectionTab`` of ``section_tabs``) is open, its section's numbered header
+    and prose ``lesson``. A closed tab shows neither."""
     if not tab.open:
         return
-    st.header(f"{label.split('.', 1)[0]}. {heading}" if heading else label)
+    st.header(tab.heading)
     if lesson:
         prose(lesson, **prose_options)
 

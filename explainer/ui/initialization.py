@@ -15,7 +15,7 @@ from ..charts import initialization as charts
 from ..initializers import DEFAULT_INITIALIZER, INITIALIZERS, MAX_FAN
 from ..lessons.initialization import sentences as lessons
 from ..lessons.initialization import travel as variance_travel
-from .display import chart, section_header, table
+from .display import chart, table
 from .widgets import ACTIVATION_LABELS, INITIALIZER_LABELS, Param, section_labels
 
 FAMILIES = {"lecun": "LeCun", "glorot": "Glorot", "he": "He"}
@@ -278,11 +278,6 @@ def precompute_moves(report: Callable[[str], None] = print) -> None:
         variance_table(defaults["fan_in"], defaults["fan_out"], act)
     report(f"initialization moves: {depth_param.high - depth_param.low + 1} depths, "
            f"{len(INITIALIZERS)} initializers, {len(ACTIVATIONS)} activations")  # fmt: skip
-
-
-def heading(tab: Any, section: str, lesson: str | None = None) -> None:
-    """A section's numbered heading and its prose, when its tab is open (a closed tab shows neither)."""
-    section_header(tab, SECTION_LABELS[section], HEADINGS[section], lesson)
 
 
 def full_table(display: pd.DataFrame, data: pd.DataFrame, name: str) -> None:

@@ -17,7 +17,7 @@ from ..datasets import DATASETS, get_dataset
 from ..lessons.mlp import prose, sentences, tables
 from ..lessons.mlp.budget import train_size
 from ..sklearn_mlp import DEFAULTS, SKLEARN_ACTIVATIONS, MLPComparison, MLPSnapshot
-from .display import chart, computed, section_header
+from .display import chart, computed
 from .viewport import screen
 from .widgets import ACTIVATION_LABELS, DATASET_LABELS, Param, draw, lecture_mode, section_labels
 
@@ -113,11 +113,6 @@ SECTION_LABELS = section_labels(SECTIONS)
 PARAM_SECTIONS: dict[str, str | None] = {**{key: None for key in PARAMS if key != "grads"}, "grads": "layers"}
 """A setting's URL name → the section whose tab holds it (None: the settings above the tabs, which
 every section's networks are trained with)."""
-
-
-def heading(tab: Any, section: str) -> None:
-    """A section's numbered header, when its tab is open (a closed tab shows none)."""
-    section_header(tab, SECTION_LABELS[section])
 
 
 def scene(settings: Mapping[str, Any]) -> dict[str, Any]:

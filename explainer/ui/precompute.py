@@ -55,7 +55,7 @@ quiet_bare_mode_notices()  # before the page modules' imports, which log one not
 from .. import store  # noqa: E402
 from ..lessons.initialization.travel import variance_travel_depths  # noqa: E402
 from . import depth, initialization, mlp, playground, recurrent, training  # noqa: E402
-from .widgets import param_sections  # noqa: E402
+from .widgets import param_sections, section_labels_of  # noqa: E402
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 SCENE_PAGES = {
@@ -100,7 +100,7 @@ def precompute_scenes(report=print) -> None:
     with sections (tabs, of which only the open one computes) is opened at each section, and each
     scene at its own section and then at every other: a lecturer opens a scene's other tabs too."""
     for page, scenes in SCENE_PAGES.items():
-        labels = getattr(import_module(f"explainer.ui.{Path(page).stem}"), "SECTION_LABELS", {})
+        labels = section_labels_of(page)
         sections: list[str | None] = list(labels) or [None]
         openings = [{} if s is None else {"section": s} for s in sections]
         for scene, settings in scenes.items():

@@ -32,7 +32,7 @@ from ..lessons.training.runs import Comparison, describe_setup
 from ..lessons.training.scenes import PRESETS, SCENE_DEFAULTS, SECTIONS, SETTING_SECTIONS
 from ..nn.loop import TrainingRun, train
 from ..nn.model import ModelState
-from .display import chart, computed, download_csv, prose, section_header, table
+from .display import chart, computed, download_csv, prose, table
 from .viewport import screen
 from .widgets import ACTIVATION_LABELS, DATASET_LABELS, INITIALIZER_LABELS, Param, section_labels
 
@@ -160,11 +160,6 @@ SCENES = {
 }
 SCENE_LABELS = {name: preset["label"] for name, preset in PRESETS.items()}
 SCENE_DESCRIPTIONS = {name: preset["description"] for name, preset in PRESETS.items()}
-
-
-def heading(tab: Any, section: str, lesson: str, **prose_options: Any) -> None:
-    """A section's header and its prose, when its tab is open (a closed tab shows neither)."""
-    section_header(tab, SECTION_LABELS[section], lesson=lesson, **prose_options)
 
 
 # --- the cached runs ------------------------------------------------------------------------------

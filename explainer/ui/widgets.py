@@ -318,18 +318,51 @@ def section_labels(titles: Mapping[str, str]) -> dict[str, str]:
     return {sid: f"{number}. {title}" for number, (sid, title) in enumerate(titles.items(), start=1)}
 
 
+def _page_module(page: str) -> Any:
+    """The ``explainer.ui`` module of the page script ``page`` (``app_pages/training.py``)."""
+    return importlib.import_module(f"explainer.ui.{Path(page).stem}")
+
+
+def section_labels_of(page: str) -> Mapping[str, str]:
+    """Each section's tab label (id → "3. Dying ReLU") on the page script ``page``; empty for a
+    page without sections."""
+    return getattr(_page_module(page), "SECTION_LABELS", {})
+
+
 def param_sections(page: str) -> Mapping[str, str | None]:
     """Each setting's URL name → its section id (None: every section) on the page script ``page``
     (``app_pages/training.py``), whose sections are tabs of which only the open one computes;
     empty for a page without sections. The precompute and the benchmarks open a setting's tab
     before moving it, as a person must."""
-    module = importlib.import_module(f"explainer.ui.{Path(page).stem}")
-    return getattr(module, "PARAM_SECTIONS", {})
+    return getattr(_page_module(page), "PARAM_SECTIONS", {})
 
 
-def section_tabs(titles: Mapping[str, str], key: str = "section") -> dict[str, Any]:
+@dataclass(frozen=True)
+class SectionTab:
+    """One section's tab, as ``section_tabs`` gives it: the container to draw in (``with tab:``),
+    whether it is the tab on screen (``open``) and its numbered header (``heading``)."""
+
+    container: Any
+    heading: str
+
+    @property
+    def open(self) -> bool:
+        return bool(self.container.open)
+
+    def __enter__(self) -> Any:
+        return self.container.__enter__()
+
+    def __exit__(self, *exc_info: Any) -> Any:
+        return self.container.__exit__(*exc_info)
+
+
+def section_tabs(
+    titles: Mapping[str, str], headings: Mapping[str, str] | None = None, key: str = "section"
+) -> dict[str, SectionTab]:
     """A page's sections as tabs, numbered in order (``titles``: id → title), of which only the
-    open one runs: section id → its tab container, whose ``.open`` says whether to draw it.
+    open one runs: section id → its ``SectionTab``, whose ``open`` says whether to draw it. A
+    section's header is its tab's label, or its number and ``headings[id]`` where the tab's title
+    is a short form of a longer heading.
 
     Linkable as ``?section=<id>`` (also its number or title); the first section is the default
     and stays out of the link, a scene may name another. Like the scene picker, the tabs are not
@@ -349,11 +382,15 @@ def section_tabs(titles: Mapping[str, str], key: str = "section") -> dict[str, A
         return labels[sid], None
 
     default = links.scene_default(key, labels[ids[0]], lambda v: v in by_label)
-    containers: dict[str, Any] = {}
+    containers: dict[str, SectionTab] = {}
+
+    def heading(number: int, sid: str) -> str:
+        return f"{number}. {headings[sid]}" if headings else labels[sid]
 
     def render() -> str:
         tabs = st.tabs(list(labels.values()), key=key, on_change="rerun")
-        containers.update(zip(ids, tabs, strict=True))
+        for number, (sid, tab) in enumerate(zip(ids, tabs, strict=True), start=1):
+            containers[sid] = SectionTab(tab, heading(number, sid))
         return next(labels[sid] for sid, tab in containers.items() if tab.open)
 
     chosen = bind(key, default, read, lambda v: [by_label[v]], str, render, seed=True, navigation=True)

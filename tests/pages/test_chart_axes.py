@@ -4,11 +4,10 @@ Vega's 10, 4, 2, 0.5 that skips 1)."""
 from __future__ import annotations
 
 import json
-from importlib import import_module
-from pathlib import Path
 
 import pytest
 
+from explainer import ui
 from tests.specs import mantissa, spec_nodes
 
 from .conftest import assert_clean, each_section, open_page
@@ -34,7 +33,7 @@ def every_chart(page: str | None, query: dict) -> list:
     while it is open)."""
     at = open_page(page, query, timeout=180)
     assert_clean(at)
-    labels = getattr(import_module(f"explainer.ui.{Path(page).stem}"), "SECTION_LABELS", {}) if page else {}
+    labels = ui.section_labels_of(page) if page else {}
     if not labels:
         return list(at.get("vega_lite_chart"))
     drawn = []
