@@ -229,3 +229,15 @@ def test_merged_reports_pass_on_every_parts_latest_once_all_have_reported():
     first(1.0)
     assert seen == [0.375, 0.625]
     assert workers.merged_reports(None, 2, workers.mean_fraction) == [None, None]
+
+
+@pytest.mark.parametrize("count", [1, 2, 4])
+def test_the_quick_lane_has_half_as_many_workers_as_the_reporting_lane_and_at_least_one(count):
+    workers.enable(count)
+    try:
+        assert workers.lane_workers(workers.REPORTING) == count
+        assert workers.lane_workers(workers.QUICK) == max(1, count // 2)
+        workers.warm()
+        assert len({workers.call(workers.PROCESS_ID, (), {}) for _ in range(8)}) <= max(1, count // 2)
+    finally:
+        workers.disable()
