@@ -11,9 +11,10 @@ Off unless enabled: notebooks, tests and the precompute run everything in their 
 app server enables it (``ui.server.configure``). ``VANISHING_POINT_WORKERS`` overrides the number
 of workers (0 turns the pool off). A call's callbacks (keywords starting with "_": a progress
 bar, the MLP page's frames) stay in the calling process: the worker sends what it reports through
-a queue, at most one report each REPORT_SECONDS, and the caller's thread calls them with the
-latest report when several are waiting (they report progress: the newest supersedes the rest). If a callback raises (Streamlit stopping
-the run for a newer setting), the worker is told to stop at its next report.
+its lane's report queue, at most one report each REPORT_SECONDS, and the caller's thread calls
+them with the latest report when several are waiting (they report progress: the newest supersedes
+the rest). If a callback raises (Streamlit stopping the run for a newer setting), the worker is
+told to stop at its next report (``_Reports``).
 
 Two lanes of workers: calls that report progress (training runs, heatmaps: seconds each) go to
 one pool, every other call (a page section: tens of milliseconds) to another, so a quick section
@@ -24,6 +25,7 @@ cores, one shared queue let a depth-page move wait 15–19 s behind the MLP page
 from __future__ import annotations
 
 import importlib
+import itertools
 import logging
 import multiprocessing
 import os
@@ -47,7 +49,7 @@ _lock = threading.Lock()
 # that report progress (the long ones).
 QUICK, REPORTING = "quick", "reporting"
 _pools: dict[str, ProcessPoolExecutor] = {}
-_manager: Any = None  # a multiprocessing manager: the callbacks' queues and stop events
+_reports: _Reports | None = None  # the REPORTING lane's way back, made with its pool
 _workers = 0
 # How often the caller looks for a report or the worker's end while a call with callbacks runs.
 POLL_SECONDS = 0.02
@@ -73,14 +75,14 @@ def enable(workers: int | None = None) -> int:
 
 def disable() -> None:
     """Back to computing in the calling process; the workers exit."""
-    global _manager, _workers
+    global _reports, _workers
     with _lock:
-        pools, manager, _manager, _workers = list(_pools.values()), _manager, None, 0
+        pools, reports, _reports, _workers = list(_pools.values()), _reports, None, 0
         _pools.clear()
     for pool in pools:
         pool.shutdown(wait=True, cancel_futures=True)
-    if manager is not None:
-        manager.shutdown()
+    if reports is not None:
+        reports.shutdown()
 
 
 def enabled() -> bool:
@@ -98,24 +100,34 @@ def lane_workers(lane: str) -> int:
 
 
 def _get_pool(lane: str = QUICK) -> ProcessPoolExecutor:
-    """The pool of ``lane`` (``QUICK`` or ``REPORTING``), of ``lane_workers(lane)`` processes."""
+    """The pool of ``lane`` (``QUICK`` or ``REPORTING``), of ``lane_workers(lane)`` processes;
+    the ``REPORTING`` lane's workers are given its report queue and stop flags (``_reports``)."""
+    global _reports
     with _lock:
         pool = _pools.get(lane)
         if pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
+            channel: tuple[Any, Any] = (None, None)
+            if lane == REPORTING:
+                _reports = _Reports(context)
+                channel = (_reports.queue, _reports.stops)
             pool = _pools[lane] = ProcessPoolExecutor(
-                max_workers=lane_workers(lane), mp_context=context, initializer=_start_worker
+                max_workers=lane_workers(lane),
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=channel,
             )
         return pool
 
 
-def _get_manager() -> Any:
-    global _manager
+def _reporting_lane() -> tuple[ProcessPoolExecutor, _Reports]:
+    """The ``REPORTING`` lane's pool and its reports, made (and replaced) together."""
+    pool = _get_pool(REPORTING)
     with _lock:
-        if _manager is None:
-            _manager = multiprocessing.get_context("forkserver").Manager()
-        return _manager
+        if _pools.get(REPORTING) is pool and _reports is not None:
+            return pool, _reports
+    raise BrokenProcessPool("the reporting lane was reset")
 
 
 def warm() -> None:
@@ -127,13 +139,15 @@ def warm() -> None:
                 _get_pool(lane).submit(int)
 
 
-def _start_worker() -> None:
-    """In each worker: one BLAS thread (the workers are the parallelism), and the network
-    engine's stores bounded as in the server."""
+def _start_worker(report_queue: Any = None, stop_flags: Any = None) -> None:
+    """In each worker: one BLAS thread (the workers are the parallelism), the network engine's
+    stores bounded as in the server, and (in the ``REPORTING`` lane) the way back to callers."""
     from threadpoolctl import threadpool_limits
 
     from .nn import memory
 
+    global _worker_reports, _worker_stops
+    _worker_reports, _worker_stops = report_queue, stop_flags
     threadpool_limits(limits=1, user_api="blas")
     memory.set_memory_limits(weights=WORKER_STORE_BYTES, workspace=WORKER_STORE_BYTES)
 
@@ -154,20 +168,103 @@ def _run(name: str, args: tuple, kwargs: dict) -> Any:
     return result
 
 
+def _run_reporting(name: str, args: tuple, kwargs: dict, call_id: int, index: int) -> Any:
+    """``_run`` in a ``REPORTING`` worker, then tell the caller that every report of call
+    ``index`` of ``call_id`` is sent: the result comes back by another pipe, and may overtake them."""
+    result = _run(name, args, kwargs)
+    _worker_reports.put((call_id, index, None, None))
+    return result
+
+
 class Stopped(Exception):
     """Raised in a worker at a report after its caller has stopped listening."""
 
 
 # A worker sends the caller at most one report per callback this often (the newest; ``_run``
-# sends the last one held back when the call returns). Every report is a round trip through the
-# manager process and a pickle each way: the MLP page's training reported each of its 200 epochs,
-# a 42 kB snapshot each, which made a move 0.3-1.3 s slower in a worker than in the server.
+# sends the last one held back when the call returns). Every report is pickled each way: the MLP
+# page's training reported each of its 200 epochs, a 42 kB snapshot each, which made a move
+# 0.3-1.3 s slower in a worker than in the server (then through a manager process, a hop more).
 REPORT_SECONDS = 0.05
+
+# In a REPORTING worker (``_start_worker``): its lane's report queue and stop flags.
+_worker_reports: Any = None
+_worker_stops: Any = None
+# Calls a stop flag can tell apart: a call's flag is slot ``call_id % STOP_SLOTS``; a lane never
+# has this many calls running or queued at once.
+STOP_SLOTS = 4096
+
+
+class _Reports:
+    """The ``REPORTING`` lane's way back to its callers, in place of a multiprocessing manager
+    (a process of ~120 MiB PSS, and a round trip through it for every report): one queue that
+    the lane's workers put ``(call, part, key, report)`` on, a thread here that hands each report
+    to its call's inbox, and a stop flag per call in shared memory that workers read at each report."""
+
+    def __init__(self, context: Any):
+        self.queue = context.SimpleQueue()
+        self.stops = context.RawArray("q", STOP_SLOTS)
+        self._inboxes: dict[int, queue.SimpleQueue] = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._deliver, name="worker-reports", daemon=True)
+        self._thread.start()
+
+    def open(self) -> tuple[int, queue.SimpleQueue]:
+        """A new call's id and the inbox its reports arrive in."""
+        inbox: queue.SimpleQueue = queue.SimpleQueue()
+        with self._lock:
+            call_id = next(self._ids)
+            self._inboxes[call_id] = inbox
+        return call_id, inbox
+
+    def close(self, call_id: int, stop: bool) -> None:
+        """No more reports for ``call_id`` (late ones are dropped); ``stop`` tells its workers
+        to stop at their next report."""
+        if stop:
+            self.stops[call_id % STOP_SLOTS] = call_id
+        with self._lock:
+            self._inboxes.pop(call_id, None)
+
+    def _deliver(self) -> None:
+        while True:
+            message = self.queue.get()
+            if message is None:
+                return
+            call_id, *report = message
+            with self._lock:
+                inbox = self._inboxes.get(call_id)
+            if inbox is not None:
+                inbox.put(tuple(report))
+
+    def shutdown(self) -> None:
+        self.queue.put(None)
+        self._thread.join(timeout=5)
+
+
+class _Channel:
+    """In a worker, where one part of one call puts its reports (``_Relay.reports``)."""
+
+    def __init__(self, call_id: int, index: int):
+        self.call_id, self.index = call_id, index
+
+    def put(self, item: tuple[str, Any]) -> None:
+        _worker_reports.put((self.call_id, self.index, *item))
+
+
+class _StopFlag:
+    """In a worker, whether the caller of ``call_id`` has stopped listening (``_Relay.stop``)."""
+
+    def __init__(self, call_id: int):
+        self.call_id = call_id
+
+    def is_set(self) -> bool:
+        return _worker_stops[self.call_id % STOP_SLOTS] == self.call_id
 
 
 class _Relay:
-    """Stands in a worker for one of the caller's callbacks: puts the newest report on the queue
-    at most every REPORT_SECONDS, and learns there whether the caller has stopped listening."""
+    """Stands in a worker for one of the caller's callbacks: puts the newest report on
+    ``reports`` at most every REPORT_SECONDS, and learns from ``stop`` whether the caller has
+    stopped listening."""
 
     def __init__(self, reports: Any, stop: Any, key: str):
         self.reports, self.stop, self.key = reports, stop, key
@@ -265,22 +362,28 @@ def _callbacks(kwargs: dict) -> dict[str, Callable[[Any], Any]]:
 def _call_reporting(name: str, calls: list[tuple[tuple, dict, dict]]) -> list[Any]:
     """Calls (args, kwargs, callbacks) submitted at once to the ``REPORTING`` lane, whose
     callbacks run here, fed from the workers' reports; their results in order."""
-    manager = _get_manager()
-    reports, stop = manager.Queue(), manager.Event()
-    pool = _get_pool(REPORTING)
+    pool, reports = _reporting_lane()
+    call_id, inbox = reports.open()
+    stop = _StopFlag(call_id)
     futures = []
-    for index, (args, kwargs, callbacks) in enumerate(calls):
-        relayed = {**kwargs, **{key: _Relay(reports, stop, (index, key)) for key in callbacks}}
-        futures.append(pool.submit(_run, name, args, relayed))
+    finished: set[int] = set()  # the parts whose every report has arrived
+    stopping = True
     try:
+        for index, (args, kwargs, callbacks) in enumerate(calls):
+            channel = _Channel(call_id, index)
+            relayed = {**kwargs, **{key: _Relay(channel, stop, key) for key in callbacks}}
+            futures.append(pool.submit(_run_reporting, name, args, relayed, call_id, index))
         while True:
-            # Before draining: every report of a finished call is queued.
-            finished = all(future.done() for future in futures)
             latest: dict[tuple[int, str], Any] = {}
             try:
-                latest.update([reports.get(timeout=POLL_SECONDS)])
+                message = inbox.get(timeout=POLL_SECONDS)
                 while True:
-                    latest.update([reports.get_nowait()])
+                    index, key, report = message
+                    if key is None:
+                        finished.add(index)
+                    else:
+                        latest[(index, key)] = report
+                    message = inbox.get_nowait()
             except queue.Empty:
                 pass
             for (index, key), report in latest.items():
@@ -288,13 +391,15 @@ def _call_reporting(name: str, calls: list[tuple[tuple, dict, dict]]) -> list[An
             failed = next((f for f in futures if f.done() and f.exception() is not None), None)
             if failed is not None:
                 failed.result()  # raises its error; the others stop below
-            if finished:
-                return [future.result() for future in futures]
-    except BaseException:
-        stop.set()  # the workers stop at their next report; their results are not wanted
-        for future in futures:
-            future.cancel()
-        raise
+            if len(finished) == len(futures):
+                results = [future.result() for future in futures]
+                stopping = False
+                return results
+    finally:
+        if stopping:  # the workers stop at their next report; their results are not wanted
+            for future in futures:
+                future.cancel()
+        reports.close(call_id, stop=stopping)
 
 
 def process_id(reports: int = 0, _progress: Callable[[int], None] | None = None) -> int:
@@ -312,7 +417,11 @@ PROCESS_ID = register(process_id)
 
 
 def _reset_broken_pool(lane: str) -> None:
+    global _reports
     with _lock:
         pool = _pools.pop(lane, None)
+        reports, _reports = (_reports, None) if lane == REPORTING else (None, _reports)
     if pool is not None:
         pool.shutdown(wait=False, cancel_futures=True)
+    if reports is not None:
+        reports.shutdown()

@@ -78,7 +78,7 @@ def test_the_server_computes_in_worker_processes(server: Server):
             await visitor.close()
 
     assert run_in_thread(cold()).status == "finished"
-    # The fork server, its workers (one per core) and the callbacks' manager.
+    # The fork server and its workers (one per core, and one quick worker).
     assert len(process_tree(server.process.pid)) >= 3
 
 

@@ -7,6 +7,7 @@ import inspect
 import os
 import signal
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -91,7 +92,7 @@ def test_a_worker_reports_through_the_callers_callback_and_the_last_report_arriv
 
 def test_a_worker_sends_at_most_one_report_per_interval_and_the_last_one_at_the_end():
     """A training that reports every epoch sends the newest report at most every REPORT_SECONDS
-    (each is a round trip through the manager), and the one held back when the call returns."""
+    (each is pickled each way), and the one held back when the call returns."""
     import queue
     import threading
 
@@ -241,3 +242,61 @@ def test_the_quick_lane_has_half_as_many_workers_as_the_reporting_lane_and_at_le
         assert len({workers.call(workers.PROCESS_ID, (), {}) for _ in range(8)}) <= max(1, count // 2)
     finally:
         workers.disable()
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (the fork server, its workers, the resource tracker)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def test_the_workers_report_without_a_process_between_them_and_the_caller(pool):
+    """The reporting lane's reports come straight from its workers: the processes are the fork
+    server, its workers and multiprocessing's resource tracker, no manager process (~120 MiB)."""
+    warmed_reporting_lane()
+    reports: list[int] = []
+    assert workers.call(workers.PROCESS_ID, (100,), {"_progress": reports.append}) != os.getpid()
+    assert reports[-1] == 99
+    lanes = workers.lane_workers(workers.QUICK) + workers.lane_workers(workers.REPORTING)
+    assert len(descendants(os.getpid())) <= lanes + 2
+
+
+def test_a_reporting_worker_that_dies_mid_call_costs_a_new_lane_not_the_page(pool):
+    """The call whose worker is killed is computed here, its callback still fed; the lane's
+    next call has new workers, and their reports arrive."""
+    warmed_reporting_lane()
+    before = workers_alive(workers.REPORTING)
+    reports: list[int] = []
+
+    def kill_the_lane(report: int) -> None:
+        reports.append(report)
+        if len(reports) == 1:
+            for worker in before:
+                os.kill(worker, signal.SIGKILL)
+
+    assert workers.call(workers.PROCESS_ID, (2000,), {"_progress": kill_the_lane}) == os.getpid()
+    assert reports[-1] == 1999
+    again: list[int] = []
+    worker = workers.call(workers.PROCESS_ID, (50,), {"_progress": again.append})
+    assert worker not in before | {os.getpid()} and again[-1] == 49
+
+
+def test_a_caller_that_stops_listening_stops_a_queued_and_a_running_call_of_the_lane(pool):
+    """Stop flags are per call: stopping one call leaves the next call's reports flowing."""
+    warmed_reporting_lane()
+    with pytest.raises(Rerun):
+        workers.call_side_by_side(workers.PROCESS_ID, [{"reports": 100_000, "_progress": stop_at_once}] * 3)
+    reports: list[int] = []
+    assert workers.call(workers.PROCESS_ID, (100,), {"_progress": reports.append}) != os.getpid()
+    assert reports[-1] == 99
