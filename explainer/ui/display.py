@@ -107,6 +107,7 @@ def chart(
     on_select: Callable[[], None] | None = None,
     selection_mode: str | None = None,
     fill: Mapping[str, Any] | None = None,
+    spec_name: str | None = None,
     **kwargs: Any,
 ) -> None:
     """The chart ``build(*args, **kwargs)`` (a builder from ``explainer.charts``), with ``data``
@@ -119,7 +120,9 @@ def chart(
     ``key`` fixes its rows). A chart built on named data (``alt.NamedData``) gets fresh
     ``datasets`` each run. ``on_select`` and ``selection_mode`` make a selection call back, as in
     ``st.altair_chart``. ``fill`` names what the slots of a slotted template stand for
-    (``charts.fill_slots``), filled in after the cached spec is read.
+    (``charts.fill_slots``), filled in after the cached spec is read. ``spec_name`` (default
+    ``name``) is the name the spec is cached under: charts that differ only in their named data,
+    such as a training's successive frames and its final chart, share one spec.
     """
     chart_key = chart_key or f"chart_{name}"
     selection = {} if on_select is None else {"on_select": on_select, "selection_mode": selection_mode}
@@ -139,7 +142,7 @@ def chart(
             tuple(_plain(a) for a in args),
             _plain(kwargs),
         )
-        spec = _chart_spec(name, spec_key, lambda: build(*args, **kwargs))
+        spec = _chart_spec(spec_name or name, spec_key, lambda: build(*args, **kwargs))
         if fill is not None:
             spec = fill_slots(spec, fill)
         if datasets is not None:

@@ -299,9 +299,8 @@ class _Frames:
             self.bar = st.progress(fraction, text=text)
 
     def _frame(self, snapshot: MLPSnapshot) -> None:
-        # Named by their place in the run: a name is unique within a run (it keys the chart's
-        # download button) and recurs in the next, whose frame of that place then reuses the
-        # cached spec (ui.chart caches specs by name).
+        # Named by their place in the run: a name is unique within a run (it keys the chart and
+        # its download button). Every frame, and the final chart, reads one cached spec.
         settings, place = snapshot.settings, self.frames
         self.frames += 1
         with self.live.container():
@@ -358,7 +357,8 @@ def boundaries(
 ) -> None:
     """The decision-boundary panels of ``grid`` (a comparison's or a snapshot's), titled
     ``titles``, with the points: one spec per set of panels and lecture mode, whatever the
-    setting, and the rows sent by name each run (each panel a picture; the download, the grid)."""
+    setting and whichever frame of a training (``name`` keys the download only), and the rows
+    sent by name each run (each panel a picture; the download, the grid)."""
     chart(
         charts.probability_panels,
         None,
@@ -368,6 +368,7 @@ def boundaries(
         named=True,
         screen=screen(),
         name=name,
+        spec_name="mlp_boundaries",
         data=grid,
         key=tuple(titles),
         datasets={"pictures": charts.boundary_pictures(tables.titled_grid(grid, titles)), "points": points},
@@ -376,7 +377,8 @@ def boundaries(
 
 def curves(history: pd.DataFrame, settings: Mapping[str, Any], *, lecture: bool, name: str) -> None:
     """Loss and test accuracy per epoch from ``history`` (a comparison's or a snapshot's), on an
-    epoch axis as long as the training: one spec per set of nets, chance level and length."""
+    epoch axis as long as the training: one spec per set of nets, chance level, length and loss
+    ticks, shared by a training's frames and its final chart (``name`` keys the download only)."""
     rows = tables.labelled(history)
     lines = rows.drop_duplicates("key")
     chart(
@@ -390,6 +392,7 @@ def curves(history: pd.DataFrame, settings: Mapping[str, Any], *, lecture: bool,
         loss_ticks=tuple(charts.log_ticks_of(rows["loss"])),
         screen=screen(),
         name=name,
+        spec_name="mlp_history",
         data=rows,
         key=tuple(lines["key"]),
         datasets={"history": rows},

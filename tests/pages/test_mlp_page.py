@@ -518,6 +518,36 @@ def test_a_move_to_a_new_value_draws_the_nets_as_they_train_then_the_page_the_ca
     assert pictures(small)["url"].tolist() == expected["url"].tolist()
 
 
+def test_a_trainings_frames_and_its_final_chart_build_each_spec_once(
+    small, every_snapshot_drawn, monkeypatch
+):
+    """Building a chart's spec costs the server tens of milliseconds holding the GIL: the frames
+    of a training (19 here) and its final chart share the boundaries' one spec, and the curves'
+    one per set of loss ticks, not one per frame."""
+    import functools
+
+    builds: dict[str, list] = {"panels": [], "curves": []}
+
+    def counted(kind, build):
+        @functools.wraps(build)
+        def counting(*args, **kwargs):
+            builds[kind].append(kwargs.get("loss_ticks"))
+            return build(*args, **kwargs)
+
+        return counting
+
+    monkeypatch.setattr(charts, "probability_panels", counted("panels", charts.probability_panels))
+    monkeypatch.setattr(charts, "learning_curves", counted("curves", charts.learning_curves))
+    display._chart_spec.clear()
+    small.slider(key="epochs").set_value(20).run()
+    assert_clean(small)
+    assert len(every_snapshot_drawn) == 19
+    assert len(builds["panels"]) == 1
+    assert 1 <= len(builds["curves"]) == len(set(builds["curves"])) < 19
+    show(small, "curves")
+    assert len(set(builds["curves"])) == len(builds["curves"])
+
+
 def test_while_training_the_page_says_which_epoch_and_claims_no_final_number(
     small, every_snapshot_drawn, monkeypatch
 ):
