@@ -85,6 +85,17 @@ def _free_ports(count: int) -> list[int]:
     return ports
 
 
+def wait_until(condition: Callable[[], bool], timeout: float, interval: float = 0.2) -> bool:
+    """Ask ``condition`` every ``interval`` seconds until it holds or ``timeout`` seconds have
+    passed; whether it held."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+    return True
+
+
 class Replicas:
     """``n`` live servers behind HAProxy on loopback, every backend up when entered.
 
@@ -159,21 +170,22 @@ class Replicas:
 
     def wait_for(self, wanted: dict[str, str], timeout: float = 30.0) -> None:
         """Wait until HAProxy reports each named replica in the wanted status."""
-        deadline = time.monotonic() + timeout
         seen: dict[str, str] = {}
-        while time.monotonic() < deadline:
+
+        def reported() -> bool:
+            nonlocal seen
             if self.process is None or self.process.poll() is not None:
                 raise RuntimeError(f"haproxy exited; see {self.log_path}")
             try:
                 seen = self.statuses()
             except OSError:
                 seen = {}
-            if all(seen.get(name) == status for name, status in wanted.items()):
-                return
-            time.sleep(0.2)
-        raise TimeoutError(
-            f"haproxy reports {seen}, not {wanted}, after {timeout:.0f} s; see {self.log_path}"
-        )
+            return all(seen.get(name) == status for name, status in wanted.items())
+
+        if not wait_until(reported, timeout):
+            raise TimeoutError(
+                f"haproxy reports {seen}, not {wanted}, after {timeout:.0f} s; see {self.log_path}"
+            )
 
     def stop(self) -> None:
         """Stop HAProxy, then every server (each stop is safe to repeat)."""

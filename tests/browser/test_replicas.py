@@ -7,14 +7,13 @@ The tests share one pair of replicas and run in file order: the last one stops a
 
 import asyncio
 import http.cookiejar
-import time
 import urllib.request
 
 import pytest
 
 from benchmarks.live import run_in_thread
 from benchmarks.protocol import Visitor
-from benchmarks.replicas import Replicas
+from benchmarks.replicas import Replicas, wait_until
 
 from .conftest import Visit, press, wait_idle
 from .test_depth_browser import depth_slider
@@ -90,10 +89,7 @@ def test_the_cookie_pins_every_request_of_a_visitor_while_visitors_without_it_sp
     # The same requests without the cookie: the balancer alone would spread them. It sends each to
     # the replica with the fewest open sessions, so first the earlier tests' websockets must close
     # (one left open on r2 sent all eight to r1 in CI at 530174f).
-    deadline = time.monotonic() + 60
-    while any(replicas.sessions().values()) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not any(replicas.sessions().values()), replicas.sessions()
+    assert wait_until(lambda: not any(replicas.sessions().values()), 60), replicas.sessions()
     assert {replica(urllib.request.build_opener(), path) for path in paths} == set(replicas.names)
 
 
