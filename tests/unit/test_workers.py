@@ -244,8 +244,7 @@ def test_the_quick_lane_has_half_as_many_workers_as_the_reporting_lane_and_at_le
         workers.disable()
 
 
-def descendants(pid: int) -> set[int]:
-    """Every process below ``pid`` (the fork server, its workers, the resource tracker)."""
+def children_by_parent() -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -253,6 +252,12 @@ def descendants(pid: int) -> set[int]:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return children
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid``."""
+    children = children_by_parent()
     found, todo = set(), [pid]
     while todo:
         for child in children.get(todo.pop(), []):
@@ -261,15 +266,22 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
+def parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
 def test_the_workers_report_without_a_process_between_them_and_the_caller(pool):
-    """The reporting lane's reports come straight from its workers: the processes are the fork
-    server, its workers and multiprocessing's resource tracker, no manager process (~120 MiB)."""
+    """The reporting lane's reports come straight from its workers: the fork server has started
+    the two lanes' workers and nothing else, no manager process (~120 MiB)."""
     warmed_reporting_lane()
     reports: list[int] = []
     assert workers.call(workers.PROCESS_ID, (100,), {"_progress": reports.append}) != os.getpid()
     assert reports[-1] == 99
-    lanes = workers.lane_workers(workers.QUICK) + workers.lane_workers(workers.REPORTING)
-    assert len(descendants(os.getpid())) <= lanes + 2
+    assert workers.call(workers.PROCESS_ID, (), {}) != os.getpid()
+    lanes = workers_alive(workers.QUICK) | workers_alive(workers.REPORTING)
+    assert len(lanes) == workers.lane_workers(workers.QUICK) + workers.lane_workers(workers.REPORTING)
+    [fork_server] = {parent_of(worker) for worker in lanes}
+    assert descendants(fork_server) == lanes
 
 
 def test_a_reporting_worker_that_dies_mid_call_costs_a_new_lane_not_the_page(pool):
