@@ -82,7 +82,7 @@ def disable() -> None:
     for pool in pools:
         pool.shutdown(wait=True, cancel_futures=True)
     if reports is not None:
-        reports.shutdown()
+        reports.shutdown(wait=True)
 
 
 def enabled() -> bool:
@@ -108,10 +108,10 @@ def _get_pool(lane: str = QUICK) -> ProcessPoolExecutor:
         if pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
-            channel: tuple[Any, Any] = (None, None)
+            channel: tuple[Any, ...] = ()
             if lane == REPORTING:
                 _reports = _Reports(context)
-                channel = (_reports.queue, _reports.stops)
+                channel = _reports.channel
             pool = _pools[lane] = ProcessPoolExecutor(
                 max_workers=lane_workers(lane),
                 mp_context=context,
@@ -139,15 +139,15 @@ def warm() -> None:
                 _get_pool(lane).submit(int)
 
 
-def _start_worker(report_queue: Any = None, stop_flags: Any = None) -> None:
+def _start_worker(report_pipe: Any = None, report_lock: Any = None, stop_flags: Any = None) -> None:
     """In each worker: one BLAS thread (the workers are the parallelism), the network engine's
     stores bounded as in the server, and (in the ``REPORTING`` lane) the way back to callers."""
     from threadpoolctl import threadpool_limits
 
     from .nn import memory
 
-    global _worker_reports, _worker_stops
-    _worker_reports, _worker_stops = report_queue, stop_flags
+    global _worker_pipe, _worker_lock, _worker_stops
+    _worker_pipe, _worker_lock, _worker_stops = report_pipe, report_lock, stop_flags
     threadpool_limits(limits=1, user_api="blas")
     memory.set_memory_limits(weights=WORKER_STORE_BYTES, workspace=WORKER_STORE_BYTES)
 
@@ -172,7 +172,7 @@ def _run_reporting(name: str, args: tuple, kwargs: dict, call_id: int, index: in
     """``_run`` in a ``REPORTING`` worker, then tell the caller that every report of call
     ``index`` of ``call_id`` is sent: the result comes back by another pipe, and may overtake them."""
     result = _run(name, args, kwargs)
-    _worker_reports.put((call_id, index, None, None))
+    _send((call_id, index, None, None))
     return result
 
 
@@ -186,9 +186,19 @@ class Stopped(Exception):
 # 0.3-1.3 s slower in a worker than in the server (then through a manager process, a hop more).
 REPORT_SECONDS = 0.05
 
-# In a REPORTING worker (``_start_worker``): its lane's report queue and stop flags.
-_worker_reports: Any = None
+# In a REPORTING worker (``_start_worker``): its lane's report pipe (the lock lets one worker
+# write at a time) and stop flags.
+_worker_pipe: Any = None
+_worker_lock: Any = None
 _worker_stops: Any = None
+
+
+def _send(message: tuple) -> None:
+    """In a REPORTING worker: ``message`` to the caller's process, whole."""
+    with _worker_lock:
+        _worker_pipe.send(message)
+
+
 # Calls a stop flag can tell apart: a call's flag is slot ``call_id % STOP_SLOTS``; a lane never
 # has this many calls running or queued at once.
 STOP_SLOTS = 4096
@@ -196,18 +206,27 @@ STOP_SLOTS = 4096
 
 class _Reports:
     """The ``REPORTING`` lane's way back to its callers, in place of a multiprocessing manager
-    (a process of ~120 MiB PSS, and a round trip through it for every report): one queue that
-    the lane's workers put ``(call, part, key, report)`` on, a thread here that hands each report
-    to its call's inbox, and a stop flag per call in shared memory that workers read at each report."""
+    (a process of ~120 MiB PSS, and a round trip through it for every report): one pipe that
+    the lane's workers send ``(call, part, key, report)`` down, a thread here that hands each
+    report to its call's inbox, and a stop flag per call in shared memory that workers read at
+    each report. The server only reads the pipe, so a worker killed while holding the writers'
+    lock can stall only its own (broken, replaced) lane."""
 
     def __init__(self, context: Any):
-        self.queue = context.SimpleQueue()
+        self._reader, self._writer = context.Pipe(duplex=False)
+        self._writers_lock = context.Lock()
         self.stops = context.RawArray("q", STOP_SLOTS)
         self._inboxes: dict[int, queue.SimpleQueue] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self._closed = threading.Event()
         self._thread = threading.Thread(target=self._deliver, name="worker-reports", daemon=True)
         self._thread.start()
+
+    @property
+    def channel(self) -> tuple[Any, Any, Any]:
+        """What each of the lane's workers is started with (``_start_worker``)."""
+        return self._writer, self._writers_lock, self.stops
 
     def open(self) -> tuple[int, queue.SimpleQueue]:
         """A new call's id and the inbox its reports arrive in."""
@@ -226,19 +245,32 @@ class _Reports:
             self._inboxes.pop(call_id, None)
 
     def _deliver(self) -> None:
-        while True:
-            message = self.queue.get()
-            if message is None:
-                return
-            call_id, *report = message
-            with self._lock:
-                inbox = self._inboxes.get(call_id)
-            if inbox is not None:
-                inbox.put(tuple(report))
+        try:
+            while not self._closed.is_set():
+                if not self._reader.poll(DELIVERY_POLL_SECONDS):
+                    continue
+                call_id, *report = self._reader.recv()
+                with self._lock:
+                    inbox = self._inboxes.get(call_id)
+                if inbox is not None:
+                    inbox.put(tuple(report))
+        except (EOFError, OSError):
+            pass  # every writer is gone: the lane was shut down
+        except Exception:  # a worker killed mid-message: its lane is broken and replaced
+            _LOG.warning("the reports of a broken worker lane were dropped", exc_info=True)
+        finally:
+            self._reader.close()
 
-    def shutdown(self) -> None:
-        self.queue.put(None)
-        self._thread.join(timeout=5)
+    def shutdown(self, wait: bool = False) -> None:
+        """Stop delivering (the lane's workers have exited, or are being killed)."""
+        self._closed.set()
+        self._writer.close()
+        if wait:
+            self._thread.join(timeout=5)
+
+
+# How often the delivery thread looks whether its lane was shut down.
+DELIVERY_POLL_SECONDS = 0.2
 
 
 class _Channel:
@@ -248,7 +280,7 @@ class _Channel:
         self.call_id, self.index = call_id, index
 
     def put(self, item: tuple[str, Any]) -> None:
-        _worker_reports.put((self.call_id, self.index, *item))
+        _send((self.call_id, self.index, *item))
 
 
 class _StopFlag:

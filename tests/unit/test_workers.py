@@ -312,3 +312,27 @@ def test_a_caller_that_stops_listening_stops_a_queued_and_a_running_call_of_the_
     reports: list[int] = []
     assert workers.call(workers.PROCESS_ID, (100,), {"_progress": reports.append}) != os.getpid()
     assert reports[-1] == 99
+
+
+def test_a_worker_killed_holding_the_report_lock_stalls_only_its_own_lane(pool):
+    """A worker killed mid-report leaves the lane's writers' lock taken: the call it served is
+    computed here, the lane is replaced (the server never waits for that lock), and the new
+    lane's reports flow."""
+    import threading
+
+    warmed_reporting_lane()
+    before = workers_alive(workers.REPORTING)
+    assert workers._reports._writers_lock.acquire(timeout=5)  # as a killed writer leaves it
+
+    def kill_the_lane() -> None:
+        for worker in before:
+            os.kill(worker, signal.SIGKILL)
+
+    threading.Timer(1.0, kill_the_lane).start()
+    started = time.perf_counter()
+    reports: list[int] = []
+    assert workers.call(workers.PROCESS_ID, (300,), {"_progress": reports.append}) == os.getpid()
+    assert reports[-1] == 299 and time.perf_counter() - started < 20
+    again: list[int] = []
+    assert workers.call(workers.PROCESS_ID, (50,), {"_progress": again.append}) not in before | {os.getpid()}
+    assert again[-1] == 49
