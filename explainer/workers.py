@@ -11,7 +11,7 @@ Off unless enabled: notebooks, tests and the precompute run everything in their 
 app server enables it (``ui.server.configure``). ``VANISHING_POINT_WORKERS`` overrides the number
 of workers (0 turns the pool off). A call's callbacks (keywords starting with "_": a progress
 bar, the MLP page's frames) stay in the calling process: the worker sends what it reports through
-its lane's report queue, at most one report each REPORT_SECONDS, and the caller's thread calls
+its lane's report pipe, at most one report each REPORT_SECONDS, and the caller's thread calls
 them with the latest report when several are waiting (they report progress: the newest supersedes
 the rest). If a callback raises (Streamlit stopping the run for a newer setting), the worker is
 told to stop at its next report (``_Reports``).
@@ -101,7 +101,7 @@ def lane_workers(lane: str) -> int:
 
 def _get_pool(lane: str = QUICK) -> ProcessPoolExecutor:
     """The pool of ``lane`` (``QUICK`` or ``REPORTING``), of ``lane_workers(lane)`` processes;
-    the ``REPORTING`` lane's workers are given its report queue and stop flags (``_reports``)."""
+    the ``REPORTING`` lane's workers are given its report pipe and stop flags (``_reports``)."""
     global _reports
     with _lock:
         pool = _pools.get(lane)
