@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from benchmarks.bench_capacity import process_tree
 from explainer import workers
 from explainer.ui import initialization
 
@@ -244,28 +245,6 @@ def test_the_quick_lane_has_half_as_many_workers_as_the_reporting_lane_and_at_le
         workers.disable()
 
 
-def children_by_parent() -> dict[int, list[int]]:
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    return children
-
-
-def descendants(pid: int) -> set[int]:
-    """Every process below ``pid``."""
-    children = children_by_parent()
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
 def parent_of(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
@@ -281,7 +260,7 @@ def test_the_workers_report_without_a_process_between_them_and_the_caller(pool):
     lanes = workers_alive(workers.QUICK) | workers_alive(workers.REPORTING)
     assert len(lanes) == workers.lane_workers(workers.QUICK) + workers.lane_workers(workers.REPORTING)
     [fork_server] = {parent_of(worker) for worker in lanes}
-    assert descendants(fork_server) == lanes
+    assert set(process_tree(fork_server)) - {fork_server} == lanes
 
 
 def test_a_reporting_worker_that_dies_mid_call_costs_a_new_lane_not_the_page(pool):
