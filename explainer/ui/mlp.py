@@ -357,7 +357,7 @@ def boundaries(
 ) -> None:
     """The decision-boundary panels of ``grid`` (a comparison's or a snapshot's), titled
     ``titles``, with the points: one spec per set of panels and lecture mode, whatever the
-    setting and whichever frame of a training (``name`` keys the download only), and the rows
+    setting and whichever frame of a training (``name`` keys the chart and its download), and the rows
     sent by name each run (each panel a picture; the download, the grid)."""
     chart(
         charts.probability_panels,
@@ -378,7 +378,7 @@ def boundaries(
 def curves(history: pd.DataFrame, settings: Mapping[str, Any], *, lecture: bool, name: str) -> None:
     """Loss and test accuracy per epoch from ``history`` (a comparison's or a snapshot's), on an
     epoch axis as long as the training: one spec per set of nets, chance level, length and loss
-    ticks, shared by a training's frames and its final chart (``name`` keys the download only)."""
+    ticks, shared by a training's frames and its final chart (``name`` keys the chart and its download)."""
     rows = tables.labelled(history)
     lines = rows.drop_duplicates("key")
     chart(
