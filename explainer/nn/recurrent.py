@@ -7,8 +7,9 @@ W_x (input → gates), W_h (state → gates) and b, one block of ``hidden`` colu
 
 - ``rnn``: h_t = tanh(W_xᵀx_t + W_hᵀh_{t−1} + b) (Elman 1990), W_h = ρ·Q with Q a random
   orthogonal matrix, so its spectral radius and its largest singular value are both ρ;
-- ``rnn_relu``: the same with ReLU and W_h = ρ·I, inputs weights N(0, 0.001²) (the IRNN of
-  Le, Jaitly & Hinton 2015, at ρ = 1);
+- ``rnn_relu``: the same with ReLU and W_h = ρ·I (the IRNN of Le, Jaitly & Hinton 2015, at
+  ρ = 1), input weights N(0, 0.001²) as in Keras's reproduction of the IRNN
+  (keras-team/keras, ``examples/mnist_irnn.py``);
 - ``gru``: Cho et al. 2014 as PyTorch writes it: u, r = σ(·), n = tanh(W_xnᵀx + W_hnᵀ(r⊙h) + b_n),
   h_t = (1 − u)⊙n + u⊙h_{t−1};
 - ``lstm``: Hochreiter & Schmidhuber 1997 with the forget gate of Gers et al. 2000, gates in
@@ -88,7 +89,9 @@ FORGET_BIAS_RANGE = (-5.0, 5.0)
 # An exactly zero gradient (every ReLU unit off) has no logarithm: it is drawn at this floor.
 GRAD_LOG10_FLOOR = -400.0
 FLOAT64_LOG10_CAP = 308.0  # grad_norm's ceiling, as log10
-IRNN_INPUT_STD = 1e-3  # Le, Jaitly & Hinton 2015: input weights N(0, 0.001²)
+# The IRNN's input weights are N(0, 0.001²): the scale of Keras's reproduction of Le, Jaitly &
+# Hinton 2015 (keras-team/keras, examples/mnist_irnn.py, ``RandomNormal(stddev=0.001)``).
+IRNN_INPUT_STD = 1e-3
 
 
 def get_cell(key: str) -> Cell:
