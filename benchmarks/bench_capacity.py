@@ -11,6 +11,11 @@ Rows:
 - ``cached move beside a cold one``: one visitor's cached moves while another visitor's
   computation runs cold (does one session stall another?).
 
+Before the first row and after the last, the machine's pace: the MLP page's default training
+(``fit_mlps()``, four nets in scikit-learn, the work of a new MLP setting) timed alone in this
+process. The same code's 20-visitor p95 has moved from 0.6 s to 5 s within an hour on this
+virtual machine; the pace says whether a slow row met a slow machine.
+
 Latency is "rerun sent → ``script_finished`` received". CPU is the server's process tree
 (its worker processes included) over the row's wall time, in % of one core; RSS and PSS are the
 peaks of the tree's summed resident and proportional memory (PSS counts a page the processes
@@ -425,10 +430,38 @@ class Servers:
             self.handle.__exit__(*exc)
 
 
+PACE_REPEATS = 3
+
+
+def machine_pace(repeats: int = PACE_REPEATS) -> tuple[float, float]:
+    """(median wall seconds, median CPU seconds) of ``fit_mlps()`` with its defaults, the MLP
+    page's default scene, in this process with one BLAS thread, as the server's workers run it."""
+    from threadpoolctl import threadpool_limits
+
+    from explainer.sklearn_mlp import fit_mlps
+
+    walls, cpus = [], []
+    with threadpool_limits(limits=1, user_api="blas"):
+        for _ in range(repeats):
+            wall, cpu = time.perf_counter(), time.process_time()
+            fit_mlps()
+            walls.append(time.perf_counter() - wall)
+            cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def print_pace(when: str) -> None:
+    wall, cpu = machine_pace()
+    print(f"machine pace {when}: the MLP page's default training alone {wall:.2f} s "
+          f"({cpu:.2f} CPU-s), median of {PACE_REPEATS}", flush=True)  # fmt: skip
+
+
 def capacity_table(visitors: tuple[int, ...] = STEADY_VISITORS, seconds: float = STEADY_SECONDS,
                    replicas: int = 1, bursts: bool = True, extra_args: tuple[str, ...] = (),
                    environment: dict | None = None) -> list[Row]:  # fmt: skip
-    """Every row on its own fresh server(s), printed as it is measured."""
+    """Every row on its own fresh server(s), printed as it is measured, between two readings of
+    the machine's pace."""
+    print_pace("before")
     print(HEADER, flush=True)
     print("-" * len(HEADER))
     rows: list[Row] = []
@@ -443,8 +476,16 @@ def capacity_table(visitors: tuple[int, ...] = STEADY_VISITORS, seconds: float =
             row = measured(servers.pids, drive(servers.url, n, seconds))
             row.name = f"{n} visitors, {seconds:.0f} s"
             show(row)
-    if not bursts:
-        return rows
+    if bursts:
+        _burst_rows(show, replicas, extra_args, environment, seconds)
+    print_pace("after")
+    return rows
+
+
+def _burst_rows(
+    show, replicas: int, extra_args: tuple[str, ...], environment: dict | None, seconds: float
+) -> None:
+    """The class-arrives, cached-beside-cold and two-classes rows of ``capacity_table``."""
     with Servers(replicas, extra_args, environment) as servers:
         show(measured(servers.pids, arrive(servers.url, CLASS_SIZE, "", name=f"{CLASS_SIZE} open / in 5 s")))
         link = f"{CLASS_SIZE} open {SCENE_LINK[0]}?{SCENE_LINK[1]}"
@@ -459,7 +500,6 @@ def capacity_table(visitors: tuple[int, ...] = STEADY_VISITORS, seconds: float =
         second = measured(servers.pids, drive(servers.url, 20, seconds / 2, seed=2))
         second.name = f"20 more after {SESSION_TTL_SECONDS + 5} s"
         show(second)
-    return rows
 
 
 @cache
