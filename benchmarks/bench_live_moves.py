@@ -16,8 +16,10 @@ import statistics
 from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
+from pathlib import Path
 
 from explainer import store
+from explainer.ui.precompute import SCENE_PAGES as PRECOMPUTED_PAGES
 from tests.browser.conftest import wait_idle
 
 from .bench_moves import PAGE_MOVES, percentile, section_of
@@ -28,7 +30,8 @@ PRESSES = 8
 SCENE_BUDGET = 2.0
 # The sliders a visitor drags (select sliders included); the other widgets are not keyboard-moved.
 SLIDER_KINDS = ("slider", "select_slider")
-SCENE_PAGES = ("depth", "initialization", "mlp", "training")
+# Every page with named scenes (those the precompute stores), in the sidebar's order.
+SCENE_PAGES = tuple(Path(path).stem for path, scenes in PRECOMPUTED_PAGES.items() if scenes)
 
 
 def _sliders(page: str) -> list:

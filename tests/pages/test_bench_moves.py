@@ -48,3 +48,12 @@ def test_a_move_after_another_widget_leaves_the_stored_scenes_with_a_legal_value
             assert move.after[1] in param.options, (page, move.name)
         else:
             assert param.low <= move.after[1] <= param.high, (page, move.name)
+
+
+def test_the_fresh_scene_benchmarks_open_every_named_scene_of_every_page():
+    from benchmarks import bench_fresh
+
+    pages = sorted(path.stem for path in (Path(__file__).resolve().parents[2] / "app_pages").glob("*.py"))
+    expected = {(page, scene) for page in pages for scene in import_module(f"explainer.ui.{page}").SCENES}
+    assert set(bench_fresh._scenes()) == expected
+    assert {"recurrent", "playground"} <= {page for page, _ in expected}
