@@ -32,3 +32,33 @@ def test_a_killed_server_is_stopped_with_its_worker_processes():
     finally:
         server.stop()
     assert _group_after(server) == []
+
+
+@pytest.mark.browser
+def test_a_fresh_servers_workers_start_once_its_first_visit_has_run():
+    """No health check: the first visitor's run is the script's first. The workers are not
+    started beside it (they would take its cores) but right after it, without another visit."""
+    from benchmarks.bench_capacity import process_tree
+    from benchmarks.live import run_in_thread
+    from benchmarks.protocol import Visitor
+    from benchmarks.replicas import wait_until
+
+    server = Server(check_script=False)
+    try:
+
+        async def first_visit():
+            visitor = Visitor(server.url)
+            await visitor.connect()
+            try:
+                return await visitor.open("activations", "")
+            finally:
+                await visitor.close()
+
+        assert run_in_thread(first_visit()).status == "finished"
+        # The server, the pools' fork server, and at least the quick and two reporting workers.
+        assert wait_until(lambda: len(process_tree(server.process.pid)) >= 5, timeout=60), process_tree(
+            server.process.pid
+        )
+    finally:
+        server.stop()
+    assert _group_after(server) == []

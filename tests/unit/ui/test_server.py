@@ -129,3 +129,36 @@ def test_freezing_keeps_the_loaded_objects_out_of_the_collector_and_collects_the
     assert collected, "the garbage cycle was collected before the freeze"
     assert frozen > 0.9 * alive > 50_000, "the loaded libraries' objects are frozen"
     assert tracked_after < 1_000, "the collector walks only what was made since"
+
+
+def test_the_workers_start_once_the_run_that_asked_has_ended():
+    """``after_this_run`` waits for the calling thread (the server's first script run) to end,
+    so the workers' fork server does not take the cores that run is using."""
+    import threading
+    import time
+
+    events: list[str] = []
+    started = threading.Event()
+
+    def first_run() -> None:
+        server.after_this_run(lambda: events.append("workers"))
+        started.set()
+        time.sleep(0.3)
+        events.append("first run ended")
+
+    run = threading.Thread(target=first_run)
+    run.start()
+    started.wait(5)
+    run.join(5)
+    deadline = time.monotonic() + 5
+    while len(events) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert events == ["first run ended", "workers"]
+
+
+def test_outside_a_script_run_the_workers_start_at_once():
+    import threading
+
+    done = threading.Event()
+    server.after_this_run(done.set).join(5)
+    assert done.is_set()
