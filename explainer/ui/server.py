@@ -40,17 +40,20 @@ def configure() -> None:
     freeze_loaded_objects()
     if serving():
         workers.enable()
-        after_this_run(workers.warm)
-        warmup.start()
+        # The workers' fork server imports the libraries in a process of its own. Started beside
+        # the server's first script run it took half of that run's two cores: the first visit of
+        # a scene on a fresh server took 1.65-2.94 s, against 0.75-1.39 s when they started
+        # after it; and started right after a health check's run, beside the first visitor's,
+        # 2.5-2.7 s in a new browser against 2.0-2.2 s. So they start when the warm-up has
+        # visited every page (which comes after that first run), or, without a warm-up, once
+        # the first run has ended. A computation sent to them before then starts them itself.
+        if warmup.start(then=workers.warm) is None:
+            after_this_run(workers.warm)
 
 
 def after_this_run(action: Callable[[], object]) -> threading.Thread:
     """Call ``action`` in a background thread once the script run calling this has ended (at
-    once outside a script run's thread). The workers start so: their fork server imports the
-    libraries in a process of its own, and beside the server's first run it took half of that
-    run's two cores (the first visit of a scene on a fresh server: 1.65-2.94 s with the workers
-    starting beside it, 0.75-1.39 s without). A computation the first run sends to the workers
-    starts them itself."""
+    once outside a script run's thread)."""
     caller = threading.current_thread()
 
     def wait_then_act() -> None:

@@ -25,6 +25,7 @@ import importlib
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from streamlit.logger import get_logger
@@ -89,9 +90,10 @@ def visits(with_scenes: bool | None = None) -> list[tuple[str, str]]:
     return result
 
 
-def start() -> WarmUp | None:
-    """Begin the warm-up in a background thread, once per process; the record it fills, or None
-    when it had already begun or is turned off."""
+def start(then: Callable[[], object] | None = None) -> WarmUp | None:
+    """Begin the warm-up in a background thread, once per process, and call ``then`` (the
+    workers' start) when its visits have ended, before it logs its end; the record it fills, or
+    None when it had already begun or is turned off."""
     if not enabled() or not _started.acquire(blocking=False):
         return None
     record = WarmUp()
@@ -100,14 +102,16 @@ def start() -> WarmUp | None:
     caller = threading.current_thread()
     waits_for = None if caller is threading.main_thread() else caller
     threading.Thread(
-        target=_run, args=(record, waits_for), name="vanishing-point-warm-up", daemon=True
+        target=_run, args=(record, waits_for, then), name="vanishing-point-warm-up", daemon=True
     ).start()
     return record
 
 
-def _run(record: WarmUp, waits_for: threading.Thread | None) -> None:
+def _run(
+    record: WarmUp, waits_for: threading.Thread | None, then: Callable[[], object] | None = None
+) -> None:
     """Wait for the calling script run and the runtime, then run the visits on the runtime's
-    event loop (where sessions live)."""
+    event loop (where sessions live), then ``then``."""
     try:
         if waits_for is not None:
             waits_for.join(timeout=FIRST_RUN_WAIT_SECONDS)
@@ -126,6 +130,11 @@ def _run(record: WarmUp, waits_for: threading.Thread | None) -> None:
     except Exception as error:  # the warm-up only saves time; it must never break the server
         record.failures.append(f"warm-up stopped: {type(error).__name__}: {error}")
     finally:
+        if then is not None and "stopped with the server" not in record.failures:
+            try:
+                then()
+            except Exception as error:  # a visitor's computation starts the workers itself
+                record.failures.append(f"after the warm-up: {type(error).__name__}: {error}")
         LOG.info(record.summary())
         # What the visits loaded (Altair's schema, the charts' specs, the lazily imported
         # elements) now lives as long as the server: out of the cycle collector's walks too.

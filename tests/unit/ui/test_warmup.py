@@ -58,3 +58,16 @@ def test_the_warm_up_is_off_outside_a_server_and_when_turned_off(monkeypatch):
     assert not warmup._started.locked()
     monkeypatch.setenv(warmup.WARM_UP_ENV, "0")
     assert warmup.start() is None and not warmup._started.locked()
+
+
+def test_what_follows_the_warm_up_runs_even_when_the_warm_up_fails(monkeypatch):
+    # Without a Streamlit runtime the visits cannot run; the workers must still be started.
+    from explainer.ui import server
+
+    monkeypatch.setattr(warmup, "RUNTIME_WAIT_SECONDS", 0.1)
+    monkeypatch.setattr(server, "freeze_loaded_objects", lambda: None)  # not this test process's objects
+    called = []
+    record = warmup.WarmUp()
+    warmup._run(record, None, lambda: called.append(True))
+    assert called == [True]
+    assert record.failures and record.failures[0].startswith("warm-up stopped")
