@@ -6,6 +6,7 @@ The tests share one pair of replicas and run in file order: the last one stops a
 """
 
 import asyncio
+import gzip
 import http.cookiejar
 import urllib.request
 
@@ -111,6 +112,36 @@ def test_eight_concurrent_visitors_each_stay_on_one_replica_and_both_replicas_se
             assert f"depth={value(i)}" in runs[-1].query_string
             assert any(f"{value(i)} layers" in text for text in runs[-1].texts)
     assert served == set(replicas.names), f"replicas that served someone: {sorted(served)}"
+
+
+@pytest.mark.browser
+def test_a_new_visitors_scripts_and_styles_come_gzipped_through_the_balancer(replicas, visit: Visit):
+    """Streamlit sends its frontend uncompressed; the balancer compresses it, so a class opening
+    one link downloads a fraction of it. The browser draws the page from the compressed files."""
+    visit.page.goto(f"{replicas.url}/depth")
+    wait_idle(visit.page)
+    assert visit.page.locator('[data-testid="stException"]').count() == 0
+    files = visit.page.evaluate(
+        """performance.getEntriesByType('resource')
+            .filter(r => /[.](js|css)$/.test(new URL(r.name).pathname))
+            .map(r => [new URL(r.name).pathname, r.encodedBodySize, r.decodedBodySize])"""
+    )
+    encoded, decoded = sum(f[1] for f in files), sum(f[2] for f in files)
+    assert len(files) > 20 and decoded > 2_000_000, (len(files), decoded)
+    assert encoded < 0.5 * decoded, f"{encoded:,} bytes sent for {decoded:,}"
+
+    largest = max(files, key=lambda f: f[2])[0]
+
+    def fetch(base: str) -> tuple[str | None, bytes]:
+        request = urllib.request.Request(f"{base}{largest}", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.headers["Content-Encoding"], response.read()
+
+    direct_encoding, direct = fetch(replicas.servers[0].url)
+    balanced_encoding, balanced = fetch(replicas.url)
+    assert direct_encoding is None, "Streamlit itself sends its bundles uncompressed"
+    assert balanced_encoding == "gzip" and gzip.decompress(balanced) == direct
+    assert len(balanced) < 0.5 * len(direct)
 
 
 @pytest.mark.browser
