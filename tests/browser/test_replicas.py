@@ -1,6 +1,7 @@
 """Two replicas behind Debian's HAProxy, configured from deploy/haproxy.cfg as compose.yaml runs it:
 a browser's page and its websocket pass through, every visitor stays on one replica, both
-replicas take visitors, and a replica that stops is taken out while the other serves.
+replicas take visitors, a new visitor's scripts arrive gzipped, and a replica that stops is
+taken out while the other serves.
 
 The tests share one pair of replicas and run in file order: the last one stops a replica.
 """
