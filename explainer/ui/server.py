@@ -9,8 +9,6 @@ from __future__ import annotations
 import functools
 import gc
 import sys
-import threading
-from collections.abc import Callable
 
 from threadpoolctl import threadpool_limits
 
@@ -48,22 +46,7 @@ def configure() -> None:
         # visited every page (which comes after that first run), or, without a warm-up, once
         # the first run has ended. A computation sent to them before then starts them itself.
         if warmup.start(then=workers.warm) is None:
-            after_this_run(workers.warm)
-
-
-def after_this_run(action: Callable[[], object]) -> threading.Thread:
-    """Call ``action`` in a background thread once the script run calling this has ended (at
-    once outside a script run's thread)."""
-    caller = threading.current_thread()
-
-    def wait_then_act() -> None:
-        if caller is not threading.main_thread():
-            caller.join(timeout=warmup.FIRST_RUN_WAIT_SECONDS)
-        action()
-
-    thread = threading.Thread(target=wait_then_act, name="vanishing-point-after-first-run", daemon=True)
-    thread.start()
-    return thread
+            warmup.after_this_run(workers.warm, "vanishing-point-workers")
 
 
 def freeze_loaded_objects() -> None:

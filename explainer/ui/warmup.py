@@ -90,6 +90,21 @@ def visits(with_scenes: bool | None = None) -> list[tuple[str, str]]:
     return result
 
 
+def after_this_run(action: Callable[[], object], name: str) -> threading.Thread:
+    """Call ``action`` in a background thread called ``name`` once the script run calling this
+    has ended (at once outside a script run's thread)."""
+    caller = threading.current_thread()
+
+    def wait_then_act() -> None:
+        if caller is not threading.main_thread():
+            caller.join(timeout=FIRST_RUN_WAIT_SECONDS)
+        action()
+
+    thread = threading.Thread(target=wait_then_act, name=name, daemon=True)
+    thread.start()
+    return thread
+
+
 def start(then: Callable[[], object] | None = None) -> WarmUp | None:
     """Begin the warm-up in a background thread, once per process, and call ``then`` (the
     workers' start) when its visits have ended, before it logs its end; the record it fills, or
@@ -99,22 +114,15 @@ def start(then: Callable[[], object] | None = None) -> WarmUp | None:
     record = WarmUp()
     # The run that called this (the first visitor's, or the health check's) goes first: visiting
     # pages beside it cost the first visitor about a second more (3.4–5.1 s instead of 2.8–4.0 s).
-    caller = threading.current_thread()
-    waits_for = None if caller is threading.main_thread() else caller
-    threading.Thread(
-        target=_run, args=(record, waits_for, then), name="vanishing-point-warm-up", daemon=True
-    ).start()
+    after_this_run(lambda: _run(record, then), "vanishing-point-warm-up")
     return record
 
 
-def _run(
-    record: WarmUp, waits_for: threading.Thread | None, then: Callable[[], object] | None = None
-) -> None:
-    """Wait for the calling script run and the runtime, then run the visits on the runtime's
-    event loop (where sessions live), then ``then``."""
+def _run(record: WarmUp, then: Callable[[], object] | None = None) -> None:
+    """Wait for the runtime, run the visits on its event loop (where sessions live), then
+    ``then`` unless the server is stopping."""
+    stopping = False
     try:
-        if waits_for is not None:
-            waits_for.join(timeout=FIRST_RUN_WAIT_SECONDS)
         from streamlit.runtime import Runtime
 
         deadline = time.monotonic() + RUNTIME_WAIT_SECONDS
@@ -126,11 +134,12 @@ def _run(
         loop = runtime._get_async_objs().eventloop
         asyncio.run_coroutine_threadsafe(_visit_all(runtime, record), loop).result()
     except concurrent.futures.CancelledError:
+        stopping = True
         record.failures.append("stopped with the server")
     except Exception as error:  # the warm-up only saves time; it must never break the server
         record.failures.append(f"warm-up stopped: {type(error).__name__}: {error}")
     finally:
-        if then is not None and "stopped with the server" not in record.failures:
+        if then is not None and not stopping:
             try:
                 then()
             except Exception as error:  # a visitor's computation starts the workers itself

@@ -8,7 +8,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from explainer.ui import server
+from explainer.ui import server, warmup
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -132,7 +132,7 @@ def test_freezing_keeps_the_loaded_objects_out_of_the_collector_and_collects_the
 
 
 def test_the_workers_start_once_the_run_that_asked_has_ended():
-    """``after_this_run`` waits for the calling thread (the server's first script run) to end,
+    """``warmup.after_this_run`` waits for the calling thread (the server's first script run) to end,
     so the workers' fork server does not take the cores that run is using."""
     import threading
     import time
@@ -141,7 +141,7 @@ def test_the_workers_start_once_the_run_that_asked_has_ended():
     started = threading.Event()
 
     def first_run() -> None:
-        server.after_this_run(lambda: events.append("workers"))
+        warmup.after_this_run(lambda: events.append("workers"), "test")
         started.set()
         time.sleep(0.3)
         events.append("first run ended")
@@ -160,5 +160,5 @@ def test_outside_a_script_run_the_workers_start_at_once():
     import threading
 
     done = threading.Event()
-    server.after_this_run(done.set).join(5)
+    warmup.after_this_run(done.set, "test").join(5)
     assert done.is_set()

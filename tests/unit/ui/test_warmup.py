@@ -68,6 +68,6 @@ def test_what_follows_the_warm_up_runs_even_when_the_warm_up_fails(monkeypatch):
     monkeypatch.setattr(server, "freeze_loaded_objects", lambda: None)  # not this test process's objects
     called = []
     record = warmup.WarmUp()
-    warmup._run(record, None, lambda: called.append(True))
+    warmup._run(record, lambda: called.append(True))
     assert called == [True]
     assert record.failures and record.failures[0].startswith("warm-up stopped")
