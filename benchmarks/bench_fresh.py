@@ -38,12 +38,8 @@ def _open(server: Server, page: str, scene: str) -> float:
     """Seconds from a new visitor's rerun request for the scene's link to its script finishing."""
 
     async def visit() -> float:
-        visitor = Visitor(server.url, timeout=300)
-        await visitor.connect()
-        try:
+        async with Visitor(server.url, timeout=300) as visitor:
             run = await visitor.open(page, f"preset={scene}")
-        finally:
-            await visitor.close()
         if run.status != "finished":
             raise RuntimeError(f"{page}?preset={scene}: {run.status} {run.exceptions}")
         return run.seconds

@@ -32,10 +32,8 @@ def mlp_moves() -> dict[str, list[tuple[float, float]]]:
     new one."""
 
     async def visit(url: str) -> dict[str, list[tuple[float, float]]]:
-        visitor = Visitor(url, timeout=300)
-        await visitor.connect()
         found: dict[str, list[tuple[float, float]]] = {}
-        try:
+        async with Visitor(url, timeout=300) as visitor:
             for move in MOVES:
                 await visitor.open("mlp")
                 for value in move.values:
@@ -44,8 +42,6 @@ def mlp_moves() -> dict[str, list[tuple[float, float]]]:
                         raise RuntimeError(f"mlp {move.key}={value}: {run.status} {run.exceptions}")
                     first = run.first_chart_seconds()
                     found.setdefault(move.key, []).append((math.nan if first is None else first, run.seconds))
-        finally:
-            await visitor.close()
         return found
 
     server = Server()

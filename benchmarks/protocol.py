@@ -105,7 +105,8 @@ TEXT_FIELDS = {"markdown": "body", "heading": "body", "alert": "body", "text": "
 
 
 class Visitor:
-    """One tab: ``await connect()``, then ``open``, ``move``, ``switch_page``; ``close`` at the end."""
+    """One tab: ``async with Visitor(url) as visitor``, then ``open``, ``move``, ``switch_page``;
+    the tab closes when the block ends (or ``await connect()`` ... ``await close()`` by hand)."""
 
     def __init__(self, base_url: str, *, timeout: float = 120.0):
         self.base_url = base_url.rstrip("/")
@@ -288,6 +289,18 @@ class Visitor:
                 return
             messages.append(message)
             arrivals.append(time.perf_counter() - started)
+
+    async def __aenter__(self) -> Visitor:
+        """Connected on entry; a connection that fails halfway is closed before the error rises."""
+        try:
+            await self.connect()
+        except BaseException:
+            await self.close()
+            raise
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self.close()
 
     async def close(self) -> None:
         if self._ws is not None:

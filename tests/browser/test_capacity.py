@@ -14,15 +14,11 @@ from explainer.lessons.mlp import prose
 @pytest.mark.browser
 def test_a_protocol_visitor_moves_sliders_and_choices_and_the_page_answers(server: Server):
     async def visit():
-        visitor = Visitor(server.url)
-        await visitor.connect()
-        try:
+        async with Visitor(server.url) as visitor:
             opened = await visitor.open("depth")
             moved = await visitor.move("depth", 37)
             chosen = await visitor.move("act", "tanh")
             return opened, moved, chosen, visitor.query_string
-        finally:
-            await visitor.close()
 
     opened, moved, chosen, query = run_in_thread(visit())
     assert [run.status for run in (opened, moved, chosen)] == ["finished"] * 3
@@ -37,17 +33,13 @@ def test_a_protocol_visitor_opens_a_tab_and_moves_a_slider_in_it(server: Server)
     # The training page computes only its open tab: the classroom's visitors click a widget's
     # tab before moving it, as a student must, so the move recomputes what it names.
     async def visit():
-        visitor = Visitor(server.url)
-        await visitor.connect()
-        try:
+        async with Visitor(server.url) as visitor:
             opened = await visitor.open("training")
             first_tab, tabs = visitor.open_tab_label, list(visitor.tabs)
             clicked = await visitor.open_tab("3. Dying ReLU")
             now_open = visitor.open_tab_label
             moved = await visitor.move("lr_hi", "5")  # a select slider: the label shown
             return opened, first_tab, tabs, clicked, now_open, moved, visitor.open_tab_label
-        finally:
-            await visitor.close()
 
     opened, first_tab, tabs, clicked, now_open, moved, still_open = run_in_thread(visit())
     assert [run.status for run in (opened, clicked, moved)] == ["finished"] * 3
@@ -70,12 +62,8 @@ def test_a_short_classroom_across_every_page_meets_no_exception(server: Server):
 @pytest.mark.browser
 def test_the_server_computes_in_worker_processes(server: Server):
     async def cold():
-        visitor = Visitor(server.url)
-        await visitor.connect()
-        try:
+        async with Visitor(server.url) as visitor:
             return await visitor.open("mlp", "seed=8181&epochs=20")
-        finally:
-            await visitor.close()
 
     assert run_in_thread(cold()).status == "finished"
     # The fork server and its workers (one per core, and one quick worker).
@@ -97,15 +85,11 @@ def test_a_new_mlp_training_streams_its_first_boundaries_before_the_page_complet
     move's first chart is the finished comparison's."""
 
     async def visit():
-        visitor = Visitor(server.url, timeout=300)
-        await visitor.connect()
-        try:
+        async with Visitor(server.url, timeout=300) as visitor:
             await visitor.open("mlp", "epochs=300&seed=4242")
             trained = await visitor.move("noise", 0.35)
             cached = await visitor.move("noise", 0.35)
             return trained, cached
-        finally:
-            await visitor.close()
 
     trained, cached = run_in_thread(visit())
     assert trained.status == cached.status == "finished"

@@ -39,18 +39,14 @@ def replicas():
 
 async def visit_pages(base_url: str, i: int) -> tuple[Visitor, list]:
     """Visitor ``i``: two or three pages (a link, then the sidebar) and a slider move on the last."""
-    visitor = Visitor(base_url, timeout=60)
     order = PAGES[i % 3 :] + PAGES[: i % 3]
     pages = order[: 2 + i % 2]
-    try:
-        await visitor.connect()
+    async with Visitor(base_url, timeout=60) as visitor:
         runs = [await visitor.open(pages[0])]
         for path in pages[1:]:
             runs.append(await visitor.switch_page(path))
         key, value = MOVES[pages[-1]]
         runs.append(await visitor.move(key, value(i)))
-    finally:
-        await visitor.close()
     return visitor, runs
 
 

@@ -47,12 +47,8 @@ def test_a_fresh_servers_workers_start_once_its_first_visit_has_run():
     try:
 
         async def first_visit():
-            visitor = Visitor(server.url)
-            await visitor.connect()
-            try:
+            async with Visitor(server.url) as visitor:
                 return await visitor.open("activations", "")
-            finally:
-                await visitor.close()
 
         assert run_in_thread(first_visit()).status == "finished"
         # The server, the pools' fork server, and at least the quick and two reporting workers.
