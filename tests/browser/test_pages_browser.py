@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.pages.conftest import page_url_paths, registered_pages
 
@@ -100,6 +101,11 @@ def test_a_headless_server_on_every_interface_asks_no_one_for_its_address():
 @pytest.mark.browser
 def test_chart_toolbar_downloads_a_png_and_the_button_a_csv(server, visit: Visit):
     page = visit.open(f"{server.url}/activations")
+    # Streamlit's toolbar makes no PNG, silently, while a chart's view is being built or rebuilt
+    # (its exportToPng returns null then). So the click waits for a settled page, as a person's
+    # does: the table's last timing in (the page reruns once more when it arrives) and idle.
+    page.get_by_text("Timing f and f′ of", exact=False).first.wait_for(state="hidden", timeout=60_000)
+    wait_idle(page)
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.hover()
     with page.expect_download() as png:
@@ -112,8 +118,19 @@ def test_chart_toolbar_downloads_a_png_and_the_button_a_csv(server, visit: Visit
     wait_idle(page)
     button = page.get_by_role("button", name="Download data (CSV)").first
     button.scroll_into_view_if_needed()
-    with page.expect_download(timeout=60_000) as csv:
-        button.click()
+    # What the page did after the click, for the failure's message: no CSV came within 60 s three
+    # times (once in CI, twice beside the precompute, each after other tests had used the server),
+    # and the cause is not known; a dozen runs since, under load too, all passed.
+    seen: list[str] = []
+    page.on("console", lambda message: seen.append(f"console {message.type}: {message.text[:200]}"))
+    page.on("response", lambda response: seen.append(f"{response.status} {response.url[-60:]}"))
+    page.on("requestfailed", lambda request: seen.append(f"failed {request.url[-60:]}: {request.failure}"))
+    try:
+        with page.expect_download(timeout=60_000) as csv:
+            button.click()
+    except PlaywrightTimeout as timeout:
+        state = page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
+        raise AssertionError(f"no CSV within 60 s; script {state}; after the click: {seen}") from timeout
     header = Path(csv.value.path()).read_text(encoding="utf-8").splitlines()[0]
     assert header == "key,label,x,panel,value,segment"  # segment: a piece of a curve between gaps
 
