@@ -25,6 +25,7 @@ the moves really reach the widgets.
     python -m benchmarks capacity                           # the table, 60 s per row
     python -m benchmarks.bench_capacity --visitors 1 5 --seconds 20
     python -m benchmarks.bench_capacity --replicas 2        # the same load through HAProxy
+    python -m benchmarks.bench_capacity --memory-limit 1024 # each server in a 1 GiB memory cgroup
 
 Targets from issue 14: 20 visitors p95 ≤ 1 s with 0 exceptions and peak RSS ≤ 1 GiB; 40
 opening one link within 5 s p95 ≤ 3 s; 40 visitors for 60 s p95 ≤ 3 s with 0 exceptions and
@@ -50,6 +51,7 @@ from explainer.workers import WORKERS_ENV
 from .bench_moves import PAGE_MOVES, percentile, section_label
 from .common import Case
 from .live import Server
+from .memory_limit import MemoryCgroup, in_group
 from .protocol import OPTION_WIDGETS, Run, Visitor
 
 PAGES = {"home": "", "activations": "activations", "depth": "depth", "initialization": "initialization",
@@ -126,10 +128,12 @@ class Usage:
     """CPU share and peak RSS of the server processes (one or several replicas) during a block;
     ``server_percent`` is the servers' own processes alone, without their workers: every
     session's script and the event loop share that process's GIL, so near 100% per server it is
-    the bottleneck however idle the workers are."""
+    the bottleneck however idle the workers are. With a memory ``group`` (the server runs in a
+    cgroup with a limit), also the group's peak charge and what the limit did meanwhile."""
 
-    def __init__(self, pids: list[int], every: float = 0.25):
+    def __init__(self, pids: list[int], every: float = 0.25, group: MemoryCgroup | None = None):
         self.pids, self.every, self.peak_rss, self.peak_pss = pids, every, 0, 0
+        self.group, self.group_usage = group, GroupUsage(group.limit_bytes) if group else None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -137,11 +141,16 @@ class Usage:
         while not self._stop.is_set():
             self.peak_rss = max(self.peak_rss, sum(tree_memory_bytes(p, "Rss") for p in self.pids))
             self.peak_pss = max(self.peak_pss, sum(tree_memory_bytes(p, "Pss") for p in self.pids))
+            if self.group is not None:
+                self.group_usage.peak = max(self.group_usage.peak, self.group.usage())
+                self.group_usage.peak_anonymous = max(self.group_usage.peak_anonymous, self.group.anonymous())
             time.sleep(self.every)
 
     def __enter__(self) -> Usage:
         self._cpu, self._wall = sum(tree_cpu_seconds(p) for p in self.pids), time.monotonic()
         self._own = sum(process_cpu_seconds(p) for p in self.pids)
+        if self.group is not None:
+            self._kills = self.group.oom_kills()
         self._thread.start()
         return self
 
@@ -151,6 +160,22 @@ class Usage:
         wall = time.monotonic() - self._wall
         self.cpu_percent = 100 * (sum(tree_cpu_seconds(p) for p in self.pids) - self._cpu) / wall
         self.server_percent = 100 * (sum(process_cpu_seconds(p) for p in self.pids) - self._own) / wall
+        if self.group is not None:
+            self.group_usage.oom_kills = self.group.oom_kills() - self._kills
+
+
+@dataclass
+class GroupUsage:
+    """What a row did to the memory cgroup the server ran in (``--memory-limit``)."""
+
+    limit: int
+    peak: int = 0  # the most charged at once: the processes' memory and the page cache they read
+    peak_anonymous: int = 0  # of which the processes' own memory (reclaiming cache cannot free it)
+    oom_kills: int = 0  # processes the kernel killed for the limit
+
+    def line(self) -> str:
+        return (f"in a {self.limit / MIB:.0f} MiB memory cgroup: peak charged {self.peak / MIB:.0f} MiB, "
+                f"of it the processes' own memory {self.peak_anonymous / MIB:.0f} MiB; {self.oom_kills} OOM kills")  # fmt: skip
 
 
 # ---- what the visitors did ---------------------------------------------------------------------
@@ -177,6 +202,7 @@ class Row:
     peak_rss: int = 0
     peak_pss: int = 0
     replicas: dict[int, set[str]] = field(default_factory=dict)  # visitor -> replicas it saw
+    memory_group: GroupUsage | None = None  # with --memory-limit: the cgroup's readings
 
     def seconds(self, actions: tuple[str, ...] | None = None) -> list[float]:
         return [r.run.seconds for r in self.records if r.run.status != "timeout"
@@ -297,22 +323,21 @@ async def _visitor(index: int, url: str, row: Row, book: ValueBook, seed: int, u
     await asyncio.sleep(rng.uniform(0, ARRIVAL_SECONDS))
     visitor = Visitor(url, timeout=RUN_TIMEOUT)
     try:
-        await visitor.connect()
-        # Visitor i starts on page i mod 6, so every page has visitors from the first second.
-        path, query = start or (list(PAGES.values())[index % len(PAGES)], "")
-        row.records.append(Record(path, "open", await visitor.open(path, query)))
-        while time.monotonic() < until:
-            await asyncio.sleep(rng.uniform(*THINK_SECONDS))
-            if time.monotonic() >= until:
-                break
-            if visitor.runs[-1].status == "timeout":
-                break  # the socket is still busy with the unanswered run
-            await _act(visitor, row, book, rng)
+        async with visitor:
+            # Visitor i starts on page i mod 6, so every page has visitors from the first second.
+            path, query = start or (list(PAGES.values())[index % len(PAGES)], "")
+            row.records.append(Record(path, "open", await visitor.open(path, query)))
+            while time.monotonic() < until:
+                await asyncio.sleep(rng.uniform(*THINK_SECONDS))
+                if time.monotonic() >= until:
+                    break
+                if visitor.runs[-1].status == "timeout":
+                    break  # the socket is still busy with the unanswered run
+                await _act(visitor, row, book, rng)
     except Exception as error:  # a refused or dropped connection is a failure a visitor sees
         row.errors.append(f"visitor {index}: {type(error).__name__}: {error} at {_where(error)}")
     finally:
         row.replicas[index] = set(visitor.replicas)
-        await visitor.close()
 
 
 async def drive(url: str, visitors: int, seconds: float, *, seed: int = 0, start: tuple[str, str] | None = None,
@@ -334,13 +359,12 @@ async def arrive(url: str, visitors: int, path: str, query: str = "", *, name: s
         await asyncio.sleep(random.Random(i).uniform(0, ARRIVAL_SECONDS))
         visitor = Visitor(url, timeout=RUN_TIMEOUT)
         try:
-            await visitor.connect()
-            row.records.append(Record(path, "open", await visitor.open(path, query)))
+            async with visitor:
+                row.records.append(Record(path, "open", await visitor.open(path, query)))
         except Exception as error:
             row.errors.append(f"visitor {i}: {type(error).__name__}: {error}")
         finally:
             row.replicas[i] = set(visitor.replicas)
-            await visitor.close()
 
     await asyncio.gather(*(one(i) for i in range(visitors)))
     return row
@@ -350,46 +374,41 @@ async def beside_cold(url: str) -> tuple[Row, Row]:
     """A visitor's cached moves on the depth page, alone and while another visitor's MLP
     comparison trains cold (a seed nothing has trained, so neither the store nor a cache has it).
     The cold run itself is printed, not counted in the rows."""
-    mover = Visitor(url, timeout=RUN_TIMEOUT)
-    await mover.connect()
-    await mover.open("depth")
-    for value in (31, 32):  # computed once, so the moves below are cached
-        await mover.move("depth", value)
-    alone, beside = Row("cached moves, alone", 1), Row("cached moves beside a cold one", 2)
-    for i in range(6):
-        alone.records.append(Record("depth", "seen", await mover.move("depth", 31 + i % 2)))
-    cold = Visitor(url, timeout=RUN_TIMEOUT)
-    await cold.connect()
-    await cold.open("activations")
-
-    async def moves() -> None:
+    async with Visitor(url, timeout=RUN_TIMEOUT) as mover, Visitor(url, timeout=RUN_TIMEOUT) as cold:
+        await mover.open("depth")
+        for value in (31, 32):  # computed once, so the moves below are cached
+            await mover.move("depth", value)
+        alone, beside = Row("cached moves, alone", 1), Row("cached moves beside a cold one", 2)
         for i in range(6):
-            beside.records.append(Record("depth", "seen", await mover.move("depth", 31 + i % 2)))
-            await asyncio.sleep(0.2)
+            alone.records.append(Record("depth", "seen", await mover.move("depth", 31 + i % 2)))
+        await cold.open("activations")
 
-    started = time.perf_counter()
-    cold_run = asyncio.create_task(cold.open("mlp", f"seed={random.randrange(10**6, 10**7)}&epochs=300"))
-    await moves()
-    run = await cold_run
-    print(
-        f"  (the cold run took {run.seconds:.1f} s; the moves beside it ran in its first "
-        f"{time.perf_counter() - started:.1f} s)"
-    )
-    await mover.close()
-    await cold.close()
+        async def moves() -> None:
+            for i in range(6):
+                beside.records.append(Record("depth", "seen", await mover.move("depth", 31 + i % 2)))
+                await asyncio.sleep(0.2)
+
+        started = time.perf_counter()
+        cold_run = asyncio.create_task(cold.open("mlp", f"seed={random.randrange(10**6, 10**7)}&epochs=300"))
+        await moves()
+        run = await cold_run
+        print(
+            f"  (the cold run took {run.seconds:.1f} s; the moves beside it ran in its first "
+            f"{time.perf_counter() - started:.1f} s)"
+        )
     return alone, beside
 
 
 # ---- the table ----------------------------------------------------------------------------------
 
 
-def measured(pids: list[int], coroutine) -> Row | tuple[Row, ...]:
+def measured(servers: Servers, coroutine) -> Row | tuple[Row, ...]:
     """Run ``coroutine`` (its rows) while sampling the servers' CPU and memory."""
-    with Usage(pids) as usage:
+    with Usage(servers.pids, group=servers.group) as usage:
         result = asyncio.run(coroutine)
     for row in result if isinstance(result, tuple) else (result,):
         row.cpu_percent, row.peak_rss, row.peak_pss = usage.cpu_percent, usage.peak_rss, usage.peak_pss
-        row.server_percent = usage.server_percent
+        row.server_percent, row.memory_group = usage.server_percent, usage.group_usage
     return result
 
 
@@ -401,17 +420,32 @@ SESSION_TTL_SECONDS = 5
 
 class Servers:
     """One server, or ``replicas`` of them behind HAProxy (benchmarks.replicas); ``extra_args``
-    go to every ``streamlit run``; ``environment`` is set while they start."""
+    go to every ``streamlit run``; ``environment`` is set while they start. With
+    ``memory_limit`` (bytes; one server only) the server runs in a memory cgroup of that limit,
+    as in a container with that much memory."""
 
-    def __init__(self, replicas: int = 1, extra_args: tuple[str, ...] = (), environment: dict | None = None):
+    def __init__(self, replicas: int = 1, extra_args: tuple[str, ...] = (), environment: dict | None = None,
+                 memory_limit: int | None = None):  # fmt: skip
+        if memory_limit is not None and replicas != 1:
+            raise ValueError("a memory limit is measured on one server (--replicas 1)")
         self.replicas, self.extra_args, self.environment = replicas, extra_args, environment or {}
+        self.memory_limit, self.group = memory_limit, None
 
     def __enter__(self) -> Servers:
         saved = {key: os.environ.get(key) for key in self.environment}
         os.environ.update(self.environment)
         try:
+            if self.memory_limit is not None:
+                self.group = MemoryCgroup(self.memory_limit).__enter__()
             if self.replicas == 1:
-                self.handle = Server(self.extra_args)
+                try:
+                    self.handle = Server(
+                        self.extra_args, on_start=in_group(self.group) if self.group else None
+                    )
+                except BaseException:
+                    if self.group is not None:
+                        self.group.__exit__(None, None, None)
+                    raise
                 self.url, self.pids = self.handle.url, [self.handle.process.pid]
             else:
                 from .replicas import Replicas
@@ -428,6 +462,8 @@ class Servers:
             self.handle.stop()
         else:
             self.handle.__exit__(*exc)
+        if self.group is not None:
+            self.group.__exit__(*exc)
 
 
 PACE_REPEATS = 3
@@ -458,9 +494,9 @@ def print_pace(when: str) -> None:
 
 def capacity_table(visitors: tuple[int, ...] = STEADY_VISITORS, seconds: float = STEADY_SECONDS,
                    replicas: int = 1, bursts: bool = True, extra_args: tuple[str, ...] = (),
-                   environment: dict | None = None) -> list[Row]:  # fmt: skip
+                   environment: dict | None = None, memory_limit: int | None = None) -> list[Row]:  # fmt: skip
     """Every row on its own fresh server(s), printed as it is measured, between two readings of
-    the machine's pace."""
+    the machine's pace; with ``memory_limit``, each server in a memory cgroup of that limit."""
     print_pace("before")
     print(HEADER, flush=True)
     print("-" * len(HEADER))
@@ -470,34 +506,41 @@ def capacity_table(visitors: tuple[int, ...] = STEADY_VISITORS, seconds: float =
         for row in measured_rows:
             rows.append(row)
             print(row.line(), flush=True)
+            if row.memory_group is not None:
+                print(f"  {row.memory_group.line()}", flush=True)
 
     for n in visitors:
-        with Servers(replicas, extra_args, environment) as servers:
-            row = measured(servers.pids, drive(servers.url, n, seconds))
+        with Servers(replicas, extra_args, environment, memory_limit) as servers:
+            row = measured(servers, drive(servers.url, n, seconds))
             row.name = f"{n} visitors, {seconds:.0f} s"
             show(row)
     if bursts:
-        _burst_rows(show, replicas, extra_args, environment, seconds)
+        _burst_rows(show, replicas, extra_args, environment, seconds, memory_limit)
     print_pace("after")
     return rows
 
 
 def _burst_rows(
-    show, replicas: int, extra_args: tuple[str, ...], environment: dict | None, seconds: float
+    show,
+    replicas: int,
+    extra_args: tuple[str, ...],
+    environment: dict | None,
+    seconds: float,
+    memory_limit: int | None = None,
 ) -> None:
     """The class-arrives, cached-beside-cold and two-classes rows of ``capacity_table``."""
-    with Servers(replicas, extra_args, environment) as servers:
-        show(measured(servers.pids, arrive(servers.url, CLASS_SIZE, "", name=f"{CLASS_SIZE} open / in 5 s")))
+    with Servers(replicas, extra_args, environment, memory_limit) as servers:
+        show(measured(servers, arrive(servers.url, CLASS_SIZE, "", name=f"{CLASS_SIZE} open / in 5 s")))
         link = f"{CLASS_SIZE} open {SCENE_LINK[0]}?{SCENE_LINK[1]}"
-        show(measured(servers.pids, arrive(servers.url, CLASS_SIZE, *SCENE_LINK, name=link)))
-        show(*measured(servers.pids, beside_cold(servers.url)))
+        show(measured(servers, arrive(servers.url, CLASS_SIZE, *SCENE_LINK, name=link)))
+        show(*measured(servers, beside_cold(servers.url)))
     ttl = (*extra_args, f"--server.disconnectedSessionTTL={SESSION_TTL_SECONDS}")
-    with Servers(replicas, ttl, environment) as servers:
-        first = measured(servers.pids, drive(servers.url, 20, seconds / 2, seed=1))
+    with Servers(replicas, ttl, environment, memory_limit) as servers:
+        first = measured(servers, drive(servers.url, 20, seconds / 2, seed=1))
         first.name = f"20 visitors, {seconds / 2:.0f} s, then they leave"
         show(first)
         time.sleep(SESSION_TTL_SECONDS + 5)
-        second = measured(servers.pids, drive(servers.url, 20, seconds / 2, seed=2))
+        second = measured(servers, drive(servers.url, 20, seconds / 2, seed=2))
         second.name = f"20 more after {SESSION_TTL_SECONDS + 5} s"
         show(second)
 
@@ -546,6 +589,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=STEADY_SECONDS)
     parser.add_argument("--replicas", type=int, default=1)
     parser.add_argument("--no-bursts", action="store_true")
+    parser.add_argument(
+        "--memory-limit",
+        type=float,
+        metavar="MIB",
+        help="run each server in a memory cgroup of this many MiB, as a container of that size (needs root)",
+    )
     parser.add_argument("--workers", type=int, help="worker processes per server (0: compute in the server)")
     parser.add_argument(
         "--file-watcher", help='server.fileWatcherType for the servers ("auto": Streamlit\'s default)'
@@ -554,7 +603,8 @@ def main() -> None:
     extra = (f"--server.fileWatcherType={args.file_watcher}",) if args.file_watcher else ()
     environment = {WORKERS_ENV: str(args.workers)} if args.workers is not None else None
     rows = capacity_table(tuple(args.visitors), args.seconds, args.replicas, bursts=not args.no_bursts,
-                          extra_args=extra, environment=environment)  # fmt: skip
+                          extra_args=extra, environment=environment,
+                          memory_limit=round(args.memory_limit * MIB) if args.memory_limit else None)  # fmt: skip
     for row in rows:
         for error in row.exceptions[:3]:
             print(f"  {row.name}: {error[:200]}")

@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,7 +81,14 @@ class Server:
     once through its script-health check, as the deployment's health check does); its output
     goes to screenshots/server-<port>.log."""
 
-    def __init__(self, extra_args: tuple[str, ...] = (), check_script: bool = True):
+    def __init__(
+        self,
+        extra_args: tuple[str, ...] = (),
+        check_script: bool = True,
+        on_start: Callable[[subprocess.Popen], None] | None = None,
+    ):
+        """``on_start`` gets the process as soon as it is started (e.g. to move it into a memory
+        cgroup before it imports anything)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         LOGS.mkdir(exist_ok=True)
@@ -108,6 +116,12 @@ class Server:
                 # ``stop`` can end them all.
                 start_new_session=True,
             )
+        if on_start is not None:
+            try:
+                on_start(self.process)
+            except BaseException:
+                self.stop()
+                raise
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
