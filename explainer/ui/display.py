@@ -58,6 +58,11 @@ def download_csv(frame: pd.DataFrame, name: str, label: str = "Download data (CS
         mime="text/csv",
         key=f"download_{name}",
         icon=":material/download:",
+        # No rerun on click: it recomputed the page for nothing, and it could swallow the file.
+        # The click sends the rerun and the file's request together; Streamlit queues the file's
+        # address for the browser, and a full run's start empties that queue of all but its
+        # lifecycle messages, so the browser never heard back (nothing logged, no download).
+        on_click="ignore",
     )
 
 
