@@ -51,7 +51,7 @@ from explainer.workers import WORKERS_ENV
 from .bench_moves import PAGE_MOVES, percentile, section_label
 from .common import Case
 from .live import Server
-from .memory_limit import MemoryCgroup, in_group
+from .memory_limit import MemoryCgroup
 from .protocol import OPTION_WIDGETS, Run, Visitor
 
 PAGES = {"home": "", "activations": "activations", "depth": "depth", "initialization": "initialization",
@@ -440,7 +440,10 @@ class Servers:
             if self.replicas == 1:
                 try:
                     self.handle = Server(
-                        self.extra_args, on_start=in_group(self.group) if self.group else None
+                        self.extra_args,
+                        on_start=None
+                        if self.group is None
+                        else (lambda process: self.group.add(process.pid)),
                     )
                 except BaseException:
                     if self.group is not None:

@@ -9,8 +9,8 @@ kills, not by summing the processes' RSS (which counts a shared page once per pr
 ``MemoryCgroup`` makes a child of this process's own memory cgroup (cgroup v1's memory
 controller, or v2 where the controller is enabled), moves a server into it as soon as it is
 started, before its imports (the workers it forks later are born inside), and reads what the
-group was charged. It needs a writable cgroup
-tree (root in this sandbox); without one it raises, naming what is missing.
+group was charged. It needs a writable cgroup tree (root in this sandbox); without one it
+raises, naming what is missing.
 """
 
 from __future__ import annotations
@@ -33,10 +33,6 @@ class Layout:
     @property
     def limit_file(self) -> str:
         return "memory.limit_in_bytes" if self.version == 1 else "memory.max"
-
-    @property
-    def peak_file(self) -> str:
-        return "memory.max_usage_in_bytes" if self.version == 1 else "memory.peak"
 
     @property
     def usage_file(self) -> str:
@@ -71,7 +67,7 @@ def find_layout(proc_cgroup: str, root: Path = CGROUP_ROOT) -> Layout:
 class MemoryCgroup:
     """A new memory cgroup limited to ``limit_bytes``; ``add(pid)`` moves a process into it (its
     later children are born inside). Leaving the block removes the group (its processes must have
-    ended). ``usage``, ``anonymous``, ``peak`` and ``oom_kills`` read what the group went through."""
+    ended). ``usage``, ``anonymous`` and ``oom_kills`` read what the group went through."""
 
     def __init__(self, limit_bytes: int, layout: Layout | None = None):
         self.limit_bytes = limit_bytes
@@ -108,9 +104,6 @@ class MemoryCgroup:
     def add(self, pid: int) -> None:
         (self.path / "cgroup.procs").write_text(str(pid))
 
-    def pids(self) -> list[int]:
-        return [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
-
     def _stat(self) -> dict[str, int]:
         pairs = (line.split() for line in (self.path / "memory.stat").read_text().splitlines())
         return {name: int(value) for name, value in pairs}
@@ -124,11 +117,6 @@ class MemoryCgroup:
         stat = self._stat()
         return sum(stat.get(name, 0) for name in self.layout.anon_stat)
 
-    def peak(self) -> int:
-        """The most the group was ever charged (page cache included, which the kernel reclaims
-        before it kills anything)."""
-        return int((self.path / self.layout.peak_file).read_text())
-
     def oom_kills(self) -> int:
         """Processes the kernel killed for the limit."""
         name = "memory.oom_control" if self.layout.version == 1 else "memory.events"
@@ -137,12 +125,3 @@ class MemoryCgroup:
             if key == "oom_kill":
                 return int(value)
         return 0
-
-
-def in_group(group: MemoryCgroup):
-    """A ``Server`` start hook that moves the server's process into ``group``."""
-
-    def move(process) -> None:
-        group.add(process.pid)
-
-    return move

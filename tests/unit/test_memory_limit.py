@@ -16,11 +16,7 @@ def test_cgroup_v1_the_group_is_made_under_this_process_memory_cgroup(tmp_path: 
     (tmp_path / "memory" / "process_api" / "abc").mkdir(parents=True)
     layout = find_layout(V1_SELF, tmp_path)
     assert layout == Layout(1, tmp_path / "memory" / "process_api" / "abc")
-    assert (layout.limit_file, layout.peak_file, layout.usage_file) == (
-        "memory.limit_in_bytes",
-        "memory.max_usage_in_bytes",
-        "memory.usage_in_bytes",
-    )
+    assert (layout.limit_file, layout.usage_file) == ("memory.limit_in_bytes", "memory.usage_in_bytes")
 
 
 def test_cgroup_v2_needs_the_memory_controller_enabled_for_this_process_group(tmp_path: Path):
@@ -73,7 +69,6 @@ def test_the_group_is_limited_without_swap_and_its_readings_are_the_kernels(tmp_
     group.add(4242)
     assert (group.path / "cgroup.procs").read_text() == "4242"
     assert group.usage() == 300 * MIB
-    assert group.peak() == 700 * MIB
     assert group.anonymous() == 200 * MIB  # the processes' own pages and shared memory, not the cache
     assert group.oom_kills() == 1
 
