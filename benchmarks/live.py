@@ -87,8 +87,8 @@ class Server:
         check_script: bool = True,
         on_start: Callable[[subprocess.Popen], None] | None = None,
     ):
-        """``on_start`` gets the process as soon as it is started (e.g. to move it into a memory
-        cgroup before it imports anything)."""
+        """``on_start`` gets the process right after it is started (e.g. to move it into a
+        memory cgroup)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         LOGS.mkdir(exist_ok=True)

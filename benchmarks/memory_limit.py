@@ -7,9 +7,9 @@ replica hold a classroom?" is answered by running the replica in a 1 GiB group a
 kills, not by summing the processes' RSS (which counts a shared page once per process).
 
 ``MemoryCgroup`` makes a child of this process's own memory cgroup (cgroup v1's memory
-controller, or v2 where the controller is enabled), moves a server into it as soon as it is
-started, before its imports (the workers it forks later are born inside), and reads what the
-group was charged. It needs a writable cgroup tree (root in this sandbox); without one it
+controller, or v2 where the controller is enabled), moves a server into it right after it is
+started (what it touched before the move stays charged to this process's group; the workers it
+forks later are born inside), and reads what the group was charged. It needs a writable cgroup tree (root in this sandbox); without one it
 raises, naming what is missing.
 """
 
