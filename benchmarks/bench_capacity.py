@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import math
 import os
 import random
@@ -418,29 +419,44 @@ def measured(servers: Servers, coroutine) -> Row | tuple[Row, ...]:
 SESSION_TTL_SECONDS = 5
 
 
-class Servers:
-    """One server, or ``replicas`` of them behind HAProxy (benchmarks.replicas); ``extra_args``
-    go to every ``streamlit run``; ``environment`` is set while they start. With
-    ``memory_limit`` (bytes; one server only) the server runs in a memory cgroup of that limit,
-    as in a container with that much memory."""
+@dataclass(frozen=True)
+class ServerSetup:
+    """How each row's servers run: ``replicas`` of them (more than one: behind HAProxy,
+    benchmarks.replicas), ``extra_args`` for every ``streamlit run``, ``environment`` set while
+    they start, and ``memory_limit`` (bytes; one server only): a memory cgroup of that limit, as
+    in a container with that much memory."""
 
-    def __init__(self, replicas: int = 1, extra_args: tuple[str, ...] = (), environment: dict | None = None,
-                 memory_limit: int | None = None):  # fmt: skip
-        if memory_limit is not None and replicas != 1:
+    replicas: int = 1
+    extra_args: tuple[str, ...] = ()
+    environment: tuple[tuple[str, str], ...] = ()
+    memory_limit: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.memory_limit is not None and self.replicas != 1:
             raise ValueError("a memory limit is measured on one server (--replicas 1)")
-        self.replicas, self.extra_args, self.environment = replicas, extra_args, environment or {}
-        self.memory_limit, self.group = memory_limit, None
+
+    def with_args(self, *extra_args: str) -> ServerSetup:
+        return dataclasses.replace(self, extra_args=(*self.extra_args, *extra_args))
+
+
+class Servers:
+    """The servers of one ``ServerSetup``, started on entry and stopped on exit."""
+
+    def __init__(self, setup: ServerSetup = ServerSetup()):
+        self.setup, self.group = setup, None
 
     def __enter__(self) -> Servers:
-        saved = {key: os.environ.get(key) for key in self.environment}
-        os.environ.update(self.environment)
+        setup = self.setup
+        environment = dict(setup.environment)
+        saved = {key: os.environ.get(key) for key in environment}
+        os.environ.update(environment)
         try:
-            if self.memory_limit is not None:
-                self.group = MemoryCgroup(self.memory_limit).__enter__()
-            if self.replicas == 1:
+            if setup.memory_limit is not None:
+                self.group = MemoryCgroup(setup.memory_limit).__enter__()
+            if setup.replicas == 1:
                 try:
                     self.handle = Server(
-                        self.extra_args,
+                        setup.extra_args,
                         on_start=None
                         if self.group is None
                         else (lambda process: self.group.add(process.pid)),
@@ -453,7 +469,7 @@ class Servers:
             else:
                 from .replicas import Replicas
 
-                self.handle = Replicas(self.replicas, extra_args=self.extra_args).__enter__()
+                self.handle = Replicas(setup.replicas, extra_args=setup.extra_args).__enter__()
                 self.url, self.pids = self.handle.url, [s.process.pid for s in self.handle.servers]
         finally:
             for key, value in saved.items():
@@ -496,10 +512,9 @@ def print_pace(when: str) -> None:
 
 
 def capacity_table(visitors: tuple[int, ...] = STEADY_VISITORS, seconds: float = STEADY_SECONDS,
-                   replicas: int = 1, bursts: bool = True, extra_args: tuple[str, ...] = (),
-                   environment: dict | None = None, memory_limit: int | None = None) -> list[Row]:  # fmt: skip
-    """Every row on its own fresh server(s), printed as it is measured, between two readings of
-    the machine's pace; with ``memory_limit``, each server in a memory cgroup of that limit."""
+                   setup: ServerSetup = ServerSetup(), bursts: bool = True) -> list[Row]:  # fmt: skip
+    """Every row on its own fresh server(s) of ``setup``, printed as it is measured, between two
+    readings of the machine's pace."""
     print_pace("before")
     print(HEADER, flush=True)
     print("-" * len(HEADER))
@@ -513,32 +528,24 @@ def capacity_table(visitors: tuple[int, ...] = STEADY_VISITORS, seconds: float =
                 print(f"  {row.memory_group.line()}", flush=True)
 
     for n in visitors:
-        with Servers(replicas, extra_args, environment, memory_limit) as servers:
+        with Servers(setup) as servers:
             row = measured(servers, drive(servers.url, n, seconds))
             row.name = f"{n} visitors, {seconds:.0f} s"
             show(row)
     if bursts:
-        _burst_rows(show, replicas, extra_args, environment, seconds, memory_limit)
+        _burst_rows(show, setup, seconds)
     print_pace("after")
     return rows
 
 
-def _burst_rows(
-    show,
-    replicas: int,
-    extra_args: tuple[str, ...],
-    environment: dict | None,
-    seconds: float,
-    memory_limit: int | None = None,
-) -> None:
+def _burst_rows(show, setup: ServerSetup, seconds: float) -> None:
     """The class-arrives, cached-beside-cold and two-classes rows of ``capacity_table``."""
-    with Servers(replicas, extra_args, environment, memory_limit) as servers:
+    with Servers(setup) as servers:
         show(measured(servers, arrive(servers.url, CLASS_SIZE, "", name=f"{CLASS_SIZE} open / in 5 s")))
         link = f"{CLASS_SIZE} open {SCENE_LINK[0]}?{SCENE_LINK[1]}"
         show(measured(servers, arrive(servers.url, CLASS_SIZE, *SCENE_LINK, name=link)))
         show(*measured(servers, beside_cold(servers.url)))
-    ttl = (*extra_args, f"--server.disconnectedSessionTTL={SESSION_TTL_SECONDS}")
-    with Servers(replicas, ttl, environment, memory_limit) as servers:
+    with Servers(setup.with_args(f"--server.disconnectedSessionTTL={SESSION_TTL_SECONDS}")) as servers:
         first = measured(servers, drive(servers.url, 20, seconds / 2, seed=1))
         first.name = f"20 visitors, {seconds / 2:.0f} s, then they leave"
         show(first)
@@ -603,11 +610,13 @@ def main() -> None:
         "--file-watcher", help='server.fileWatcherType for the servers ("auto": Streamlit\'s default)'
     )
     args = parser.parse_args()
-    extra = (f"--server.fileWatcherType={args.file_watcher}",) if args.file_watcher else ()
-    environment = {WORKERS_ENV: str(args.workers)} if args.workers is not None else None
-    rows = capacity_table(tuple(args.visitors), args.seconds, args.replicas, bursts=not args.no_bursts,
-                          extra_args=extra, environment=environment,
-                          memory_limit=round(args.memory_limit * MIB) if args.memory_limit else None)  # fmt: skip
+    setup = ServerSetup(
+        replicas=args.replicas,
+        extra_args=(f"--server.fileWatcherType={args.file_watcher}",) if args.file_watcher else (),
+        environment=((WORKERS_ENV, str(args.workers)),) if args.workers is not None else (),
+        memory_limit=round(args.memory_limit * MIB) if args.memory_limit else None,
+    )
+    rows = capacity_table(tuple(args.visitors), args.seconds, setup, bursts=not args.no_bursts)
     for row in rows:
         for error in row.exceptions[:3]:
             print(f"  {row.name}: {error[:200]}")
