@@ -11,7 +11,9 @@ Rows:
 - ``cached move beside a cold one``: one visitor's cached moves while another visitor's
   computation runs cold (does one session stall another?).
 
-Before the first row and after the last, the machine's pace: the MLP page's default training
+The first line says how many results the precomputed store holds for this code's version (the
+servers read it; with none, every row measures cold computations, seconds where a stored
+scene takes milliseconds). Before the first row and after the last, the machine's pace: the MLP page's default training
 (``fit_mlps()``, four nets in scikit-learn, the work of a new MLP setting) timed alone in this
 process. The same code's 20-visitor p95 has moved from 0.6 s to 5 s within an hour on this
 virtual machine; the pace says whether a slow row met a slow machine.
@@ -50,7 +52,7 @@ from pathlib import Path
 from explainer.workers import WORKERS_ENV
 
 from .bench_moves import PAGE_MOVES, percentile, section_label
-from .common import Case
+from .common import Case, store_line
 from .live import Server
 from .memory_limit import MemoryCgroup
 from .protocol import OPTION_WIDGETS, Run, Visitor
@@ -515,6 +517,7 @@ def capacity_table(visitors: tuple[int, ...] = STEADY_VISITORS, seconds: float =
                    setup: ServerSetup = ServerSetup(), bursts: bool = True) -> list[Row]:  # fmt: skip
     """Every row on its own fresh server(s) of ``setup``, printed as it is measured, between two
     readings of the machine's pace."""
+    print(store_line(), flush=True)
     print_pace("before")
     print(HEADER, flush=True)
     print("-" * len(HEADER))

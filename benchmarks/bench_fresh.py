@@ -24,8 +24,8 @@ from importlib import import_module
 
 from explainer.ui import warmup
 
-from .bench_live_moves import SCENE_BUDGET, SCENE_PAGES, _stored_entries
-from .common import Case
+from .bench_live_moves import SCENE_BUDGET, SCENE_PAGES
+from .common import Case, stored_entries
 from .live import Server, run_in_thread
 from .protocol import Visitor
 
@@ -84,7 +84,7 @@ def after_warm_up() -> dict[tuple[str, str], float]:
 
 
 def cases() -> list[Case]:
-    store = f"store {_stored_entries()}" + ("" if warmup.enabled() else ", no warm-up")
+    store = f"store {stored_entries()}" + ("" if warmup.enabled() else ", no warm-up")
     result = []
     for when, times in (("first", first), ("at once", at_once), ("after warm-up", after_warm_up)):
         for key in _scenes():

@@ -18,12 +18,11 @@ from functools import cache
 from importlib import import_module
 from pathlib import Path
 
-from explainer import store
 from explainer.ui.precompute import SCENE_PAGES as PRECOMPUTED_PAGES
 from tests.browser.conftest import wait_idle
 
 from .bench_moves import PAGE_MOVES, percentile, section_of
-from .common import Case
+from .common import Case, stored_entries
 from .live import CHROMIUM, CHROMIUM_ARGS, RUN_WATCH, VISITOR_CONTEXT, WATCH_RERUN, Server
 
 PRESSES = 8
@@ -151,10 +150,6 @@ def fresh_scenes(returning: bool = False) -> dict[tuple[str, str], SceneOpened]:
     return result
 
 
-def _stored_entries() -> int:
-    return sum(1 for _ in store.version_dir().rglob("*.pkl")) if store.version_dir().is_dir() else 0
-
-
 def cases() -> list[Case]:
     result = []
     for path in PAGE_MOVES:
@@ -168,7 +163,7 @@ def cases() -> list[Case]:
                 Case("Chromium move: p95", f"{page}: {move.key}", run=lambda: None, target=p95_target,
                      value=lambda t=times: percentile(t(), 0.95)),
             ]  # fmt: skip
-    entries = _stored_entries()
+    entries = stored_entries()
     for page in SCENE_PAGES:
         for scene in import_module(f"explainer.ui.{page}").SCENES:
             for returning, browser in ((False, "new browser"), (True, "returning browser")):

@@ -29,6 +29,26 @@ class Case:
     value: Callable[[], float] | None = None
 
 
+def stored_entries() -> int:
+    """How many results the precomputed store (``python -m explainer.ui.precompute``) holds for
+    this code's version: 0 means every server the benchmark starts computes every scene cold."""
+    from explainer import store
+
+    folder = store.version_dir()
+    return sum(1 for _ in folder.rglob("*.pkl")) if folder.is_dir() else 0
+
+
+def store_line() -> str:
+    """Where the store is and what it holds for this code, for a benchmark's header."""
+    from explainer import store
+
+    entries = stored_entries()
+    line = f"store: {entries} results for code version {store.code_version()} in {store.store_root()}"
+    if entries == 0:
+        line += " (none: every server computes cold; run python -m explainer.ui.precompute first)"
+    return line
+
+
 def median_seconds(case: Case) -> float:
     """Median wall time of ``case.run`` over ``case.repeats`` calls, each after ``case.setup``
     (or the case's own ``value`` when it was measured another way)."""
