@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from explainer import store
+
 
 @dataclass(frozen=True)
 class Case:
@@ -32,16 +34,12 @@ class Case:
 def stored_entries() -> int:
     """How many results the precomputed store (``python -m explainer.ui.precompute``) holds for
     this code's version: 0 means every server the benchmark starts computes every scene cold."""
-    from explainer import store
-
     folder = store.version_dir()
     return sum(1 for _ in folder.rglob("*.pkl")) if folder.is_dir() else 0
 
 
 def store_line() -> str:
     """Where the store is and what it holds for this code, for a benchmark's header."""
-    from explainer import store
-
     entries = stored_entries()
     line = f"store: {entries} results for code version {store.code_version()} in {store.store_root()}"
     if entries == 0:
