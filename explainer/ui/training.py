@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import pickle
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from .. import store
+from .. import store, workers
 from ..charts import training as charts
 from ..charts.mlp import heatmap
 from ..datasets import DATASETS
@@ -165,6 +168,9 @@ SCENE_DESCRIPTIONS = {name: preset["description"] for name, preset in PRESETS.it
 # --- the cached runs ------------------------------------------------------------------------------
 # Each section's computation is cached on its own, so a control in one section recomputes only it.
 # Each entry pickles to at most a few hundred kB; seven caches of 16 stay within tens of MB.
+# The four sections that compare training runs (gradients, dying, batchnorm, clipping) run in the
+# server process (``persisted(here=True)``): their runs go to the workers, side by side when two
+# are new (``SectionTrainer``); the rest of their work is 10-35 ms of tables and sentences.
 RUN_CACHE_ENTRIES = 16
 # One training run pickles to about 100 kB: 64 of them are a few MB.
 TRAIN_CACHE_ENTRIES = 64
@@ -189,18 +195,74 @@ def _throttled(progress: Progress) -> Progress:
     return report
 
 
-@st.cache_data(max_entries=TRAIN_CACHE_ENTRIES, show_spinner=False)
-@store.persisted
-def _trained(settings: tuple[tuple[str, Any], ...], _progress: Progress = None) -> TrainingRun:
-    """Cached ``train(**dict(settings))``: each run of a section on its own, so a setting that
-    changes one run of a section (a clipping threshold, one of two learning rates, an added
-    activation) retrains that run alone."""
+def _train_run(settings: tuple[tuple[str, Any], ...], _progress: Progress = None) -> TrainingRun:
+    """``train(**dict(settings))``: one run of a section, as a worker trains it."""
     return train(**dict(settings), progress=_progress)
 
 
-def _train(progress: Progress = None, **kwargs: Any) -> TrainingRun:
-    """``train`` as ``compare_runs`` calls it, served from ``_trained``."""
-    return _trained(tuple(sorted(kwargs.items())), _progress=progress)
+TRAIN_RUN = workers.register(_train_run)
+_stored_run = store.persisted(_train_run)
+
+
+class SectionTrainer:
+    """``train`` for ``compare_runs``, each run of a section remembered on its own (the last
+    TRAIN_CACHE_ENTRIES runs, by their settings, for every visitor), so a setting that changes
+    one run of a section (a clipping threshold, one of two learning rates, an added activation)
+    retrains that run alone; a run in the store is read from it.
+
+    ``train_all`` trains a section's new runs side by side in two workers when the server has
+    them (``workers.side_by_side``), else one after the other, as calling it run by run does.
+    The runs are the same either way: each trains alone from its own seed. Each run is kept
+    pickled, as ``st.cache_data`` keeps its values, so no caller changes another's run."""
+
+    def __init__(self, entries: int = TRAIN_CACHE_ENTRIES):
+        self.entries = entries
+        self._runs: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, progress: Progress = None, **kwargs: Any) -> TrainingRun:
+        return self.train_all([{**kwargs, "progress": progress}])[0]
+
+    def train_all(self, calls: list[dict[str, Any]]) -> list[TrainingRun]:
+        """``train(**call)`` for each call (each with its own ``progress``), in order."""
+        keys = [tuple(sorted((k, v) for k, v in call.items() if k != "progress")) for call in calls]
+        runs = [self._remembered(key) for key in keys]
+        new = [i for i, run in enumerate(runs) if run is None]
+        if len(new) > 1 and workers.side_by_side():
+            trained = workers.call_side_by_side(
+                TRAIN_RUN, [{"settings": keys[i], "_progress": calls[i]["progress"]} for i in new]
+            )
+        else:
+            trained = [_stored_run(keys[i], _progress=calls[i]["progress"]) for i in new]
+        for i, run in zip(new, trained, strict=True):
+            runs[i] = self._remember(keys[i], run)
+        return runs  # type: ignore[return-value]
+
+    def clear(self) -> None:
+        """Forget every remembered run."""
+        with self._lock:
+            self._runs.clear()
+
+    def _remembered(self, key: tuple) -> TrainingRun | None:
+        with self._lock:
+            kept = self._runs.get(key)
+            if kept is not None:
+                self._runs.move_to_end(key)
+        if kept is not None:
+            return pickle.loads(kept)
+        return _stored_run(key) if store.stored(_stored_run, key) else None
+
+    def _remember(self, key: tuple, run: TrainingRun) -> TrainingRun:
+        kept = pickle.dumps(run, protocol=pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            self._runs[key] = kept
+            self._runs.move_to_end(key)
+            while len(self._runs) > self.entries:
+                self._runs.popitem(last=False)
+        return pickle.loads(kept)
+
+
+_train = SectionTrainer()
 
 
 @st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
@@ -232,7 +294,7 @@ def race(
 
 
 @st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
-@store.persisted
+@store.persisted(here=True)
 def gradients(
     dataset: str,
     seed: int,
@@ -258,7 +320,7 @@ def gradients(
 
 
 @st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
-@store.persisted
+@store.persisted(here=True)
 def dying(
     dataset: str, seed: int, learning_rate: float, high_learning_rate: float, _progress: Progress = None
 ) -> DyingRelu:
@@ -274,7 +336,7 @@ def dying(
 
 
 @st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
-@store.persisted
+@store.persisted(here=True)
 def batchnorm(
     dataset: str, seed: int, activation: str, depth: int, learning_rate: float, _progress: Progress = None
 ) -> Comparison:
@@ -291,7 +353,7 @@ def batchnorm(
 
 
 @st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
-@store.persisted
+@store.persisted(here=True)
 def clipping(
     dataset: str,
     seed: int,

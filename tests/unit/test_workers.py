@@ -315,3 +315,36 @@ def test_a_worker_killed_holding_the_report_lock_stalls_only_its_own_lane(pool):
     again: list[int] = []
     assert workers.call(workers.PROCESS_ID, (50,), {"_progress": again.append}) not in before | {os.getpid()}
     assert again[-1] == 49
+
+
+def test_a_training_sections_new_runs_train_side_by_side_and_equal_the_runs_trained_here(pool, monkeypatch):
+    """The training page's sections hand their runs to ``SectionTrainer.train_all``: two new
+    runs go to the two reporting workers at once, and the comparison is the one trained here;
+    a run it has trained before is not sent again."""
+    from explainer.lessons.training.gradients import gradient_comparison
+    from explainer.ui import training
+
+    warmed_reporting_lane()
+    sent = []
+    side_by_side = workers.call_side_by_side
+
+    def recorded(name, calls):
+        sent.append([dict(call["settings"])["learning_rate"] for call in calls])
+        return side_by_side(name, calls)
+
+    monkeypatch.setattr(training.workers, "call_side_by_side", recorded)
+    trainer = training.SectionTrainer()
+    settings = dict(activations=("sigmoid", "relu"), hidden_layers=(8,) * 3, steps=40, seed=2)
+    fractions = []
+    split = gradient_comparison("moons", **settings, learning_rate=0.3, progress=fractions.append,
+                                trainer=trainer)  # fmt: skip
+    assert sent == [[0.3, 0.3]]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    again = gradient_comparison("moons", **settings, learning_rate=0.3, trainer=trainer)
+    assert sent == [[0.3, 0.3]]  # both runs remembered: nothing trained
+    workers.disable()
+    here = gradient_comparison("moons", **settings, learning_rate=0.3)
+    for comparison in (split, again):
+        for name in ("history", "layers", "steps", "summary"):
+            pd.testing.assert_frame_equal(getattr(comparison, name), getattr(here, name), check_exact=True)
+        assert comparison.sentences == here.sentences

@@ -64,14 +64,26 @@ def compare_runs(
     """``train(**kwargs)`` for each (run label, kwargs) in ``plans``, stacked into a ``Comparison``
     (without sentences); ``progress`` sees the fraction of all steps done. ``trainer`` stands in
     for ``train`` with the same arguments and result (an app's cached ``train``, so that a setting
-    that changes one run of a section retrains that run alone)."""
-    total = sum(check_steps(kwargs["steps"]) for _, kwargs in plans)
-    runs, done = {}, 0
-    for name, kwargs in plans:
-        n = kwargs["steps"]
-        report = None if progress is None else (lambda f, d=done, n=n: progress((d + f * n) / total))
-        runs[name] = trainer(**kwargs, progress=report)
-        done += n
+    that changes one run of a section retrains that run alone). A trainer with a ``train_all``
+    method is given every run at once, ``trainer.train_all([kwargs, ...])`` with each kwargs'
+    own ``progress``, and returns their runs in order: it may train them side by side."""
+    steps = [check_steps(kwargs["steps"]) for _, kwargs in plans]
+    total, fractions = sum(steps), [0.0] * len(plans)
+
+    def report_for(index: int) -> Callable[[float], None] | None:
+        if progress is None:
+            return None
+
+        def report(fraction: float) -> None:
+            fractions[index] = fraction
+            progress(sum(f * n for f, n in zip(fractions, steps, strict=True)) / total)
+
+        return report
+
+    calls = [{**kwargs, "progress": report_for(index)} for index, (_, kwargs) in enumerate(plans)]
+    train_all = getattr(trainer, "train_all", None)
+    trained = train_all(calls) if train_all is not None else [trainer(**call) for call in calls]
+    runs = {name: run for (name, _), run in zip(plans, trained, strict=True)}
     frames: dict[str, list[pd.DataFrame]] = {"history": [], "layers": [], "steps": []}
     summary = []
     for name, run in runs.items():

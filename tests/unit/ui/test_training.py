@@ -3,6 +3,8 @@
 That every default and scene value is one its widget accepts is checked for every page in
 test_widgets.py."""
 
+import pandas as pd
+
 from explainer import TRAINING_PRESETS
 from explainer.lessons.training.scenes import SCENE_DEFAULTS
 from explainer.ui import training as page
@@ -72,3 +74,32 @@ def test_every_learning_rate_and_steps_control_offers_the_same_steps():
     rates = {key for key, p in page.PARAMS.items() if p.options == page.LEARNING_RATES}
     assert rates == {"lr1", "lr", "lr_ok", "lr_hi", "bn_lr"}
     assert page.PARAMS["steps"].options == page.PARAMS["es_steps"].options == page.STEPS
+
+
+def test_the_section_trainer_remembers_its_last_runs_and_hands_out_copies(monkeypatch):
+    from explainer.nn.loop import train
+
+    trained = []
+
+    def counting(**kwargs):
+        trained.append(kwargs["learning_rate"])
+        return train(**kwargs)
+
+    monkeypatch.setattr(page, "train", counting)
+    trainer = page.SectionTrainer(entries=2)
+    common = dict(
+        dataset="circles", activation="relu", hidden_layers=(4,), init="he_normal", batch_size=32, steps=5
+    )
+    first = trainer(**common, learning_rate=0.1)
+    first.history.loc[0, "train_loss"] = 99.0  # a caller changing its copy
+    again = trainer(**common, learning_rate=0.1)
+    assert trained == [0.1] and again.history.loc[0, "train_loss"] != 99.0
+    pd.testing.assert_frame_equal(again.history, train(**common, learning_rate=0.1).history, check_exact=True)
+    trainer(**common, learning_rate=0.2)
+    trainer(**common, learning_rate=0.3)  # the third: the least recently used (0.1) is forgotten
+    trainer(**common, learning_rate=0.3)
+    trainer(**common, learning_rate=0.1)
+    assert trained == [0.1, 0.2, 0.3, 0.1]
+    trainer.clear()
+    trainer(**common, learning_rate=0.1)
+    assert trained == [0.1, 0.2, 0.3, 0.1, 0.1]

@@ -1,5 +1,7 @@
 """What every section reads off a run: the one-line description of its network and training."""
 
+import pandas as pd
+
 from explainer.lessons.training.runs import describe_setup
 from explainer.nn.loop import train
 
@@ -15,8 +17,6 @@ def test_each_section_trained_through_a_remembering_trainer_gives_the_same_runs_
     """The page passes a cached ``train`` (``trainer``): every run must be the one ``train`` gives,
     and a run whose arguments were seen before is not trained again, so a setting that changes
     one run of a section costs one run."""
-    import pandas as pd
-
     from explainer.lessons.training.batchnorm import batchnorm_comparison
     from explainer.lessons.training.clipping import clipping_comparison
     from explainer.lessons.training.dying import dying_relu
@@ -64,3 +64,33 @@ def test_each_section_trained_through_a_remembering_trainer_gives_the_same_runs_
                     getattr(runs, table), getattr(reference, table), check_exact=True
                 )
             assert remembered.sentences == direct.sentences
+
+
+def test_a_trainer_with_train_all_gets_every_run_at_once_and_progress_counts_each_runs_steps():
+    from explainer.lessons.training.runs import compare_runs
+
+    batches, fractions = [], []
+
+    class AllAtOnce:
+        def __call__(self, **kwargs):
+            raise AssertionError("compare_runs called the trainer run by run")
+
+        def train_all(self, calls):
+            batches.append([call["learning_rate"] for call in calls])
+            for call in calls:  # both runs half done, as two workers report
+                call["progress"](0.5)
+            runs = [train(**{**call, "progress": None}) for call in calls]
+            for call in calls:
+                call["progress"](1.0)
+            return runs
+
+    common = dict(dataset="circles", hidden_layers=(4,), init="he_normal", batch_size=32)
+    plans = [("slow", {**common, "activation": "tanh", "learning_rate": 0.1, "steps": 30}),
+             ("fast", {**common, "activation": "relu", "learning_rate": 0.5, "steps": 10})]  # fmt: skip
+    comparison = compare_runs(plans, fractions.append, AllAtOnce())
+    assert batches == [[0.1, 0.5]]
+    assert list(comparison.runs) == ["slow", "fast"]
+    # Each run's share of the steps: 30 of 40, then 10 of 40.
+    assert fractions == [0.5 * 30 / 40, 0.5, 30 / 40 + 0.5 * 10 / 40, 1.0]
+    direct = compare_runs(plans)
+    pd.testing.assert_frame_equal(comparison.history, direct.history, check_exact=True)
