@@ -262,7 +262,8 @@ class SectionTrainer:
         return pickle.loads(kept)
 
 
-_train = SectionTrainer()
+TRAINER = SectionTrainer()
+"""The training page's runs, shared by every visitor's sections."""
 
 
 @st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
@@ -315,7 +316,7 @@ def gradients(
         steps=steps,
         seed=seed,
         progress=_throttled(_progress),
-        trainer=_train,
+        trainer=TRAINER,
     )
 
 
@@ -331,7 +332,7 @@ def dying(
         high_learning_rate=high_learning_rate,
         seed=seed,
         progress=_throttled(_progress),
-        trainer=_train,
+        trainer=TRAINER,
     )
 
 
@@ -348,7 +349,7 @@ def batchnorm(
         learning_rate=learning_rate,
         seed=seed,
         progress=_throttled(_progress),
-        trainer=_train,
+        trainer=TRAINER,
     )
 
 
@@ -370,7 +371,7 @@ def clipping(
         norm_threshold=norm_threshold,
         seed=seed,
         progress=_throttled(_progress),
-        trainer=_train,
+        trainer=TRAINER,
     )
 
 
