@@ -25,6 +25,7 @@ MODULES = [
     "bench_moves",
     "bench_live_moves",
     "bench_mlp_live",
+    "bench_training_live",
     "bench_fresh",
     "bench_load",
     "bench_capacity",
