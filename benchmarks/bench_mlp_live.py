@@ -13,11 +13,9 @@ import math
 import statistics
 from functools import cache
 
-from explainer.ui import warmup
-
 from .bench_moves import PAGE_MOVES, percentile
 from .common import Case
-from .live import Server, run_in_thread
+from .live import on_warm_server
 from .protocol import Visitor
 
 FIRST_FRAME_BUDGET = 0.5
@@ -44,13 +42,7 @@ def mlp_moves() -> dict[str, list[tuple[float, float]]]:
                     found.setdefault(move.key, []).append((math.nan if first is None else first, run.seconds))
         return found
 
-    server = Server()
-    try:
-        if warmup.enabled():  # the moves alone, not beside the server's warm-up of every page
-            server.warm_up_line()
-        return run_in_thread(visit(server.url))
-    finally:
-        server.stop()
+    return on_warm_server(visit)
 
 
 def cases() -> list[Case]:

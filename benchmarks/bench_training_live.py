@@ -13,11 +13,9 @@ from __future__ import annotations
 import statistics
 from functools import cache
 
-from explainer.ui import warmup
-
 from .bench_moves import FAST, PAGE_MOVES, percentile, section_of
 from .common import Case, stored_entries
-from .live import Server, run_in_thread
+from .live import on_warm_server
 from .protocol import OPTION_WIDGETS, Visitor
 
 PAGE = "app_pages/training.py"
@@ -47,16 +45,12 @@ def training_moves() -> dict[str, list[float]]:
                 await visitor.open("training", f"section={section}" if section else "")
                 if move.after is not None:
                     await move_to(visitor, *move.after)
-                found[move.name] = [(await move_to(visitor, move.key, value)).seconds for value in move.values]
+                found[move.name] = [
+                    (await move_to(visitor, move.key, value)).seconds for value in move.values
+                ]
         return found
 
-    server = Server()
-    try:
-        if warmup.enabled():  # the moves alone, not beside the server's warm-up of every page
-            server.warm_up_line()
-        return run_in_thread(visit(server.url))
-    finally:
-        server.stop()
+    return on_warm_server(visit)
 
 
 def cases() -> list[Case]:

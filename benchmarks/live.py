@@ -20,11 +20,14 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -520,3 +523,17 @@ def run_visitors(
     The event loop runs in a thread of its own: a test session that already holds Playwright's
     sync API has a loop running in the main thread, where ``asyncio.run`` refuses to start."""
     return run_in_thread(_run(server, paths, users, seconds, moves, warm, min_pages, cap_seconds))
+
+
+def on_warm_server(visit: Callable[[str], Coroutine[Any, Any, T]]) -> T:
+    """``visit(url)`` run to its end against a fresh ``streamlit run app.py`` once the server's
+    warm-up of every page is over (so only the visit is timed), then the server stopped."""
+    from explainer.ui import warmup
+
+    server = Server()
+    try:
+        if warmup.enabled():
+            server.warm_up_line()
+        return run_in_thread(visit(server.url))
+    finally:
+        server.stop()
