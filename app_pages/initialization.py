@@ -47,7 +47,7 @@ with (tab := sections["travel"]):
         st.error(problem, icon=":material/block:")
     elif tab.open:
         with heatmaps:
-            page.draw_travel_heatmaps(grid, init, act, n01, depth, width, lecture)
+            page.draw_travel_heatmaps(grid, init, act, n01, depth, lecture)
         travel_text = lessons.describe_travel(grid, depth, width)
         st.markdown(" ".join(travel_text))
         notes += travel_text

@@ -70,6 +70,33 @@ def travel_cells(grid: pd.DataFrame, direction: str, chosen: tuple[str, str] | N
     )
 
 
+# A NUL cannot come from a label or a number, so the slot is never a real description.
+TRAVEL_SUMMARY_SLOT = "\x00travel-summary"
+
+
+def travel_summary(grid: pd.DataFrame, direction: str) -> str:
+    """The heatmap's description for a screen reader: what it shows and how many cells are healthy."""
+    rows, columns = grid["init"].nunique(), grid["activation"].nunique()
+    return (
+        f"Heatmap of log10 {_travel_title(direction)} for {rows} initializers by {columns} activations; "
+        f"{int(grid['healthy'].sum())} of {len(grid)} cells are healthy (outlined): both variances within "
+        "one order of magnitude, and less than half of the last layer saturated."
+    )
+
+
+def travel_fill(grid: pd.DataFrame, direction: str) -> dict[str, str]:
+    """What the slot of ``travel_heatmap(..., cells_name=...)`` stands for with this grid."""
+    return {TRAVEL_SUMMARY_SLOT: travel_summary(grid, direction)}
+
+
+def _travel_title(direction: str) -> str:
+    return (
+        "activation variance, layer L ÷ layer 1"
+        if direction == "forward"
+        else "gradient variance, layer 1 ÷ layer L"
+    )
+
+
 def travel_heatmap(
     grid: pd.DataFrame,
     direction: str,
@@ -89,7 +116,9 @@ def travel_heatmap(
 
     With ``cells_name`` the chart reads its cells from that named dataset (``travel_cells``' rows,
     given with each drawing) instead of carrying them: the spec is then the same whichever pair
-    is chosen, so a page builds it once per grid, not once per pair."""
+    is chosen, and its description (the healthy count) is the slot ``TRAVEL_SUMMARY_SLOT``, which
+    ``travel_fill`` names: a page builds the spec once and fills it for every depth and pair
+    (building it costs ~65 ms of Altair work a heatmap; filling it well under one)."""
     cells = travel_cells(grid, direction, chosen)
     rows = list(dict.fromkeys(cells["initializer"]))
     columns = list(dict.fromkeys(cells["activation_label"]))
@@ -117,11 +146,7 @@ def travel_heatmap(
         title=None,
         axis=alt.Axis(labelLimit=label_room - 5, minExtent=label_room, maxExtent=label_room),
     )
-    title = (
-        "activation variance, layer L ÷ layer 1"
-        if direction == "forward"
-        else "gradient variance, layer 1 ÷ layer L"
-    )
+    title = _travel_title(direction)
     base = alt.Chart(alt.NamedData(cells_name) if cells_name else cells).encode(x=x, y=y)
     tiles = (
         base.mark_rect()
@@ -164,14 +189,11 @@ def travel_heatmap(
         alt.Tooltip("cell:N", title=f"log10 {title}"),
         alt.Tooltip("healthy:N", title="healthy (both ways, not saturated)"),
     ]
-    healthy_count = int(cells["healthy"].sum())
     chart = alt.layer(*(layer.encode(tooltip=tooltip) for layer in layers)).properties(
         height=alt.Step(TRAVEL_ROW_STEP[lecture]),
         # On a canvas the cells have no labels of their own: a screen reader gets this summary,
         # and every cell's number is in the CSV beside the chart.
-        description=f"Heatmap of log10 {title} for {len(rows)} initializers by {len(columns)} "
-        f"activations; {healthy_count} of {len(cells)} cells are healthy (outlined): both variances within "
-        "one order of magnitude, and less than half of the last layer saturated.",
+        description=TRAVEL_SUMMARY_SLOT if cells_name else travel_summary(grid, direction),
     )
     return style(chart, lecture).configure_axis(labelFontSize=size + 2 if lecture else 11, labelLimit=260)
 

@@ -286,9 +286,9 @@ def full_table(display: pd.DataFrame, data: pd.DataFrame, name: str) -> None:
 
 
 def draw_travel_heatmaps(
-    grid: pd.DataFrame, init: str, act: str, n01: bool, depth: int, width: int, lecture: bool
+    grid: pd.DataFrame, init: str, act: str, n01: bool, depth: int, lecture: bool
 ) -> None:
-    """The forward and the backward heatmap of ``travel(depth, width)``, the pair (``init``,
+    """The forward and the backward heatmap of ``travel(depth, width)`` (``grid``), the pair (``init``,
     ``act``) outlined and the N(0, 1) row marked when ``n01``. A clicked cell makes its
     initializer and activation the page's pair."""
     for direction, title in (
@@ -301,8 +301,9 @@ def draw_travel_heatmaps(
         # A new key per pair: the chart starts with no selection whenever the pair changes, so a
         # click on the cell that was clicked before (since replaced by the selectboxes) still counts.
         chart_key = f"chart_{name}_{init}_{act}"
-        # The spec depends on the grid, not on the pair: it is built once per grid and the cells,
-        # the chosen one flagged, go with each drawing.
+        # The spec depends on neither the pair nor the depth: it is built once for the grid's rows
+        # and columns, and the cells (the chosen one flagged) and the healthy count go with each
+        # drawing. A depth move then builds no heatmap (two cost ~130 ms of Altair work).
         chart(
             charts.travel_heatmap,
             grid,
@@ -312,8 +313,9 @@ def draw_travel_heatmaps(
             cells_name="cells",
             name=name,
             data=grid[["init", "activation", *columns, "healthy"]],
-            key=(depth, width, direction, n01, lecture),
+            key=(tuple(dict.fromkeys(grid["init"])), tuple(dict.fromkeys(grid["activation"])), n01, lecture),
             datasets={"cells": charts.travel_cells(grid, direction, (init, act))},
+            fill=charts.travel_fill(grid, direction),
             chart_key=chart_key,
             on_select=_cell_picker(chart_key),
             selection_mode="cell",

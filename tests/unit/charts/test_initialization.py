@@ -13,14 +13,18 @@ from explainer.charts.initialization import (
     TRAVEL_LABEL_ROOM,
     TRAVEL_PADDING,
     TRAVEL_ROW_STEP,
+    TRAVEL_SUMMARY_SLOT,
     bias_panels,
     travel_cell_centre,
     travel_cells,
     travel_curve,
     travel_curve_rows,
+    travel_fill,
     travel_heatmap,
+    travel_summary,
     weight_histograms,
 )
+from explainer.charts.theme import fill_slots
 
 from .vega import rows, spec
 
@@ -57,26 +61,34 @@ def test_travel_heatmap_outlines_healthy_chosen_and_emphasised_cells_and_selects
     assert pick["name"] == "cell" and pick["select"]["fields"] == ["init", "activation"]
 
 
-def test_a_heatmap_on_named_cells_is_one_spec_for_every_pair_and_draws_the_same_cells():
-    """The page builds the spec once per grid and sends the cells with each drawing: the spec
-    must not depend on the chosen pair, and the cells sent must be the ones the chart would carry."""
+def test_a_heatmap_on_named_cells_is_one_spec_for_every_pair_and_depth_and_draws_the_same_cells():
+    """The page builds the spec once for the grid's rows and columns, and sends the cells and the
+    healthy count with each drawing: the spec must depend on neither the chosen pair nor the
+    cells' values, and, filled, must be the chart that carries its own cells."""
+    deeper = GRID.assign(forward_log10=[1.5, -20.0, 15.0, 0.2], healthy=[True, False, False, True])
     specs = [
-        spec(travel_heatmap(GRID, "forward", chosen=pair, emphasis="standard_normal", cells_name="cells"))
+        spec(travel_heatmap(grid, "forward", chosen=pair, emphasis="standard_normal", cells_name="cells"))
+        for grid in (GRID, deeper)
         for pair in (("he_normal", "relu"), ("standard_normal", "tanh"), None)
     ]
-    assert specs[0] == specs[1] == specs[2]
+    assert all(s == specs[0] for s in specs)
     assert specs[0]["data"] == {"name": "cells"} and "datasets" not in specs[0]
-    carried = spec(travel_heatmap(GRID, "forward", chosen=("he_normal", "relu"), emphasis="standard_normal"))
+    assert specs[0]["description"] == TRAVEL_SUMMARY_SLOT
 
     def drawing(chart: dict) -> str:  # everything but the data, Altair's view names made alike
         return re.sub(
             r"view_\w+", "view", json.dumps({k: v for k, v in chart.items() if k not in ("data", "datasets")})
         )
 
-    assert drawing(carried) == drawing(specs[0])
-    [cells] = rows(travel_heatmap(GRID, "forward", chosen=("he_normal", "relu")))
-    sent = travel_cells(GRID, "forward", ("he_normal", "relu"))
-    assert sent.astype(object).where(sent.notna(), None).to_dict("records") == cells
+    for grid in (GRID, deeper):
+        carried = spec(
+            travel_heatmap(grid, "forward", chosen=("he_normal", "relu"), emphasis="standard_normal")
+        )
+        assert drawing(carried) == drawing(fill_slots(specs[0], travel_fill(grid, "forward")))
+        [cells] = rows(travel_heatmap(grid, "forward", chosen=("he_normal", "relu")))
+        sent = travel_cells(grid, "forward", ("he_normal", "relu"))
+        assert sent.astype(object).where(sent.notna(), None).to_dict("records") == cells
+    assert "2 of 4 cells are healthy" in travel_summary(deeper, "forward")
 
 
 @pytest.mark.parametrize("lecture", [False, True])
