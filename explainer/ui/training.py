@@ -250,7 +250,9 @@ class SectionTrainer:
                 self._runs.move_to_end(key)
         if kept is not None:
             return pickle.loads(kept)
-        return _stored_run(key) if store.stored(_stored_run, key) else None
+        if not store.stored(_stored_run, key):
+            return None
+        return self._remember(key, _stored_run(key))  # read from disk once, then from memory
 
     def _remember(self, key: tuple, run: TrainingRun) -> TrainingRun:
         kept = pickle.dumps(run, protocol=pickle.HIGHEST_PROTOCOL)

@@ -4,6 +4,7 @@ That every default and scene value is one its widget accepts is checked for ever
 test_widgets.py."""
 
 import pandas as pd
+import pytest
 
 from explainer import TRAINING_PRESETS
 from explainer.lessons.training.scenes import SCENE_DEFAULTS
@@ -103,3 +104,26 @@ def test_the_section_trainer_remembers_its_last_runs_and_hands_out_copies(monkey
     trainer.clear()
     trainer(**common, learning_rate=0.1)
     assert trained == [0.1, 0.2, 0.3, 0.1, 0.1]
+
+
+def test_the_section_trainer_reads_a_stored_run_from_the_store_once(monkeypatch, tmp_path):
+    from explainer import store
+    from explainer.nn.loop import train
+
+    monkeypatch.setenv(store.STORE_ENV, str(tmp_path))
+    common = dict(
+        dataset="circles", activation="tanh", hidden_layers=(4,), init="glorot_normal", batch_size=32, steps=5
+    )
+    key = tuple(sorted({**common, "learning_rate": 0.1}.items()))
+    stored_run = train(**common, learning_rate=0.1)
+    store.put(page._stored_run, stored_run, key)
+    reads = []
+    real_load = store.load
+    monkeypatch.setattr(store, "load", lambda *args: reads.append(args) or real_load(*args))
+    monkeypatch.setattr(page, "train", lambda **kwargs: pytest.fail(f"trained {kwargs} the store holds"))
+    trainer = page.SectionTrainer(entries=2)
+    first = trainer(**common, learning_rate=0.1)
+    again = trainer(**common, learning_rate=0.1)
+    assert len(reads) == 1  # the second came from memory
+    for run in (first, again):
+        pd.testing.assert_frame_equal(run.history, stored_run.history, check_exact=True)
