@@ -95,7 +95,7 @@ if comparison is not None:
             ui.prose(heatmap_text, title="How to read the heatmap")
             updates = mlp_tables.labelled(comparison.updates)
             page.layer_heatmap(
-                updates, "relative_update", "‖ΔW‖/‖W‖", lecture=lecture, name="mlp_layer_updates", key=key
+                updates, "relative_update", "‖ΔW‖/‖W‖", lecture=lecture, name="mlp_layer_updates"
             )
             if layer_text:
                 st.markdown("\n".join(f"- {line}" for line in layer_text))
@@ -140,7 +140,6 @@ if shown == "layers" and comparison is not None:
                     "‖∂loss/∂W‖",
                     lecture=lecture,
                     name="mlp_gradient_norms",
-                    key=key,
                 )
                 gradient_text = mlp_sentences.gradient_sentence(comparison)
                 if gradient_text:

@@ -158,6 +158,31 @@ def chart(
     download_csv(data, name)
 
 
+def heatmap(
+    data: pd.DataFrame, x: str, y: str, value: str, *, rows: str, name: str, lecture: bool, **titles: str
+) -> None:
+    """``charts.heatmap`` of ``data`` (one block per value of ``rows``) drawn as its template:
+    the spec is built once per set of blocks and cell spacing, the rows are sent on every run, so
+    a new setting costs no Altair work (~15-30 ms a heatmap)."""
+    from ..charts.mlp import heatmap_rows, heatmap_template
+
+    frame, shape = heatmap_rows(data, x, value, rows=rows)
+    chart(
+        heatmap_template,
+        x,
+        y,
+        value,
+        rows=rows,
+        **shape,
+        **titles,
+        lecture=lecture,
+        screen=screen(),
+        name=name,
+        data=data,
+        datasets={"data": frame.reset_index(drop=True)},
+    )
+
+
 def computed(function: Callable[..., Any], text: str, **kwargs: Any) -> tuple[Any, str | None]:
     """``function(**kwargs)`` (a cached computation taking ``_progress``) with a progress bar
     while it runs: (the result, None), or (None, the reason) when the explainer refuses the input.

@@ -17,7 +17,7 @@ from ..datasets import DATASETS, get_dataset
 from ..lessons.mlp import prose, sentences, tables
 from ..lessons.mlp.budget import train_size
 from ..sklearn_mlp import DEFAULTS, SKLEARN_ACTIVATIONS, MLPComparison, MLPSnapshot
-from .display import chart, computed
+from .display import chart, computed, heatmap
 from .viewport import screen
 from .widgets import ACTIVATION_LABELS, DATASET_LABELS, Param, draw, lecture_mode, section_labels
 
@@ -399,13 +399,9 @@ def curves(history: pd.DataFrame, settings: Mapping[str, Any], *, lecture: bool,
     )
 
 
-def layer_heatmap(
-    frame: pd.DataFrame, value: str, value_title: str, *, lecture: bool, name: str, key: tuple
-) -> None:
-    """``value`` per layer (rows) and epoch (columns), one block per net, with its CSV; the spec is
-    built once per ``key`` (the trained settings and lecture mode)."""
-    chart(
-        charts.heatmap,
+def layer_heatmap(frame: pd.DataFrame, value: str, value_title: str, *, lecture: bool, name: str) -> None:
+    """``value`` per layer (rows) and epoch (columns), one block per net, with its CSV."""
+    heatmap(
         frame,
         "epoch",
         "layer",
@@ -415,8 +411,5 @@ def layer_heatmap(
         y_title="layer",
         value_title=value_title,
         lecture=lecture,
-        screen=screen(),
         name=name,
-        data=frame,
-        key=key,
     )

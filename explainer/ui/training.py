@@ -14,7 +14,6 @@ import streamlit as st
 
 from .. import store, workers
 from ..charts import training as charts
-from ..charts.mlp import heatmap
 from ..datasets import DATASETS
 from ..initializers import INITIALIZERS
 from ..lessons.training import stopping, tables
@@ -35,7 +34,7 @@ from ..lessons.training.runs import Comparison, describe_setup
 from ..lessons.training.scenes import PRESETS, SCENE_DEFAULTS, SECTIONS, SETTING_SECTIONS
 from ..nn.loop import TrainingRun, train
 from ..nn.model import ModelState
-from .display import chart, computed, download_csv, prose, table
+from .display import chart, computed, download_csv, heatmap, prose, table
 from .viewport import screen
 from .widgets import ACTIVATION_LABELS, DATASET_LABELS, INITIALIZER_LABELS, Param, section_labels
 
@@ -539,8 +538,7 @@ def show_gradients(comparison: Comparison, settings: Mapping[str, Any], lecture:
     _warn_divergences(comparison)
     st.caption(describe_setup(next(iter(comparison.runs.values()))))
     heat = tables.gradient_rows(comparison)
-    chart(
-        heatmap,
+    heatmap(
         heat,
         "step",
         "layer",
@@ -550,10 +548,7 @@ def show_gradients(comparison: Comparison, settings: Mapping[str, Any], lecture:
         y_title="layer",
         value_title="‖∂loss/∂W‖",
         lecture=lecture,
-        screen=screen(),
         name="training_gradient_heatmap",
-        data=heat,
-        key=settings,
     )
     zero_text = tables.zero_gradient_caption(comparison)
     if zero_text:

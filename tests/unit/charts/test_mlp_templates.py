@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 
-from explainer.charts.mlp import learning_curves, probability_panels
+from explainer.charts.mlp import heatmap, heatmap_rows, heatmap_template, learning_curves, probability_panels
 
 from .vega import decode_png, layers, spec
 
@@ -114,3 +114,39 @@ def test_the_pictures_square_is_the_inline_charts():
     [picture] = boundary_pictures(titled_grid(grid, {"relu": "ReLU"})).to_dict("records")
     assert inline["encoding"]["x"]["scale"]["domain"] == [picture["left"], picture["right"]] == [-0.5, 1.5]
     assert inline["encoding"]["y"]["scale"]["domain"] == [picture["bottom"], picture["top"]] == [-0.5, 1.5]
+
+
+def _layer_rows(scale: float, runs=("sigmoid", "ReLU")) -> pd.DataFrame:
+    """Two runs' per-layer values at steps 0, 15, 30, 40; one value 0 (a dead layer's)."""
+    rows = [
+        {"run": run, "step": step, "layer": layer, "v": scale * (k + 1) * layer * (step + 1)}
+        for k, run in enumerate(runs)
+        for step in (0, 15, 30, 40)
+        for layer in (1, 2, 3)
+    ]
+    rows[4]["v"] = 0.0
+    return pd.DataFrame(rows)
+
+
+def test_the_heatmap_template_given_its_rows_is_the_heatmap_chart():
+    options = dict(rows="run", x_title="step", y_title="layer", value_title="‖∂loss/∂W‖", lecture=True)
+    for screen in ("regular", "narrow"):
+        data = _layer_rows(1e-3)
+        inline = spec(heatmap(data, "step", "layer", "v", **options, screen=screen))
+        frame, shape = heatmap_rows(data, "step", "v", rows="run")
+        assert shape == {"half": 5.0, "row_order": ["sigmoid", "ReLU"]} and len(frame) == len(data) - 1
+        template = spec(heatmap_template("step", "layer", "v", **shape, **options, screen=screen))
+        assert template["data"] == {"name": "data"} and "datasets" not in template
+        [(name, drawn)] = inline.pop("datasets").items()
+        assert inline.pop("data") == {"name": name}
+        assert drawn == json.loads(frame.to_json(orient="records"))
+        del template["data"]
+        assert template == inline
+
+
+def test_the_heatmap_template_is_one_spec_for_every_run_with_the_same_blocks_and_steps():
+    first = heatmap_rows(_layer_rows(1e-3), "step", "v", rows="run")
+    second = heatmap_rows(_layer_rows(7.0), "step", "v", rows="run")
+    assert not first[0]["v"].equals(second[0]["v"]) and first[1] == second[1]
+    other = heatmap_rows(_layer_rows(1e-3, runs=("tanh", "ReLU")), "step", "v", rows="run")
+    assert other[1]["row_order"] == ["tanh", "ReLU"]
