@@ -134,7 +134,8 @@ def test_the_heatmap_template_given_its_rows_is_the_heatmap_chart():
         data = _layer_rows(1e-3)
         inline = spec(heatmap(data, "step", "layer", "v", **options, screen=screen))
         frame, shape = heatmap_rows(data, "step", "v", rows="run")
-        assert shape == {"half": 5.0, "row_order": ["sigmoid", "ReLU"]} and len(frame) == len(data) - 1
+        assert shape == {"half": 5.0, "x_domain": (-5.0, 45.0), "row_order": ["sigmoid", "ReLU"]}
+        assert len(frame) == len(data) - 1
         template = spec(heatmap_template("step", "layer", "v", **shape, **options, screen=screen))
         assert template["data"] == {"name": "data"} and "datasets" not in template
         [(name, drawn)] = inline.pop("datasets").items()
@@ -150,3 +151,13 @@ def test_the_heatmap_template_is_one_spec_for_every_run_with_the_same_blocks_and
     assert not first[0]["v"].equals(second[0]["v"]) and first[1] == second[1]
     other = heatmap_rows(_layer_rows(1e-3, runs=("tanh", "ReLU")), "step", "v", rows="run")
     assert other[1]["row_order"] == ["tanh", "ReLU"]
+
+
+def test_heatmap_cells_overlap_their_neighbours_but_the_axis_ends_at_the_grids_edges():
+    # Cells exactly a step wide leave anti-aliased seams between them; the overlap hides them,
+    # and the clipped scale keeps the first and last columns as wide as the others.
+    chart = spec(heatmap(_layer_rows(1.0), "step", "layer", "v", rows="run"))
+    inner = chart["spec"]
+    assert {"calculate": "datum['step'] + 5.5", "as": "x_high"} in inner["transform"]
+    assert inner["encoding"]["x"]["scale"]["domain"] == [-5.0, 45.0]
+    assert inner["mark"] == {"type": "rect", "clip": True}
