@@ -167,8 +167,9 @@ def heatmap(
     from ..charts.mlp import heatmap_rows, heatmap_template
 
     frame, shape = heatmap_rows(data, x, value, rows=rows)
-    chart(
+    template_chart(
         heatmap_template,
+        frame,
         x,
         y,
         value,
@@ -176,10 +177,33 @@ def heatmap(
         **shape,
         **titles,
         lecture=lecture,
+        name=name,
+        data=data,
+    )
+
+
+def template_chart(
+    template: Callable[..., alt.TopLevelMixin],
+    rows: pd.DataFrame,
+    /,
+    *args: Any,
+    name: str,
+    data: pd.DataFrame,
+    lecture: bool,
+    **kwargs: Any,
+) -> None:
+    """``chart`` of ``template(*args, **kwargs)``, a builder whose chart reads its rows by name
+    ("data"), given ``rows``: its spec is built once for those arguments, for this screen and
+    lecture mode, and each run only sends its rows. ``data`` is the CSV download."""
+    chart(
+        template,
+        *args,
+        **kwargs,
+        lecture=lecture,
         screen=screen(),
         name=name,
         data=data,
-        datasets={"data": frame.reset_index(drop=True)},
+        datasets={"data": rows.reset_index(drop=True)},
     )
 
 

@@ -34,7 +34,7 @@ from ..lessons.training.runs import Comparison, describe_setup
 from ..lessons.training.scenes import PRESETS, SCENE_DEFAULTS, SECTIONS, SETTING_SECTIONS
 from ..nn.loop import TrainingRun, train
 from ..nn.model import ModelState
-from .display import chart, computed, download_csv, heatmap, prose, table
+from .display import chart, computed, download_csv, heatmap, prose, table, template_chart
 from .viewport import screen
 from .widgets import ACTIVATION_LABELS, DATASET_LABELS, INITIALIZER_LABELS, Param, section_labels
 
@@ -434,8 +434,9 @@ def _loss_chart(
     """``charts.loss_curves`` of ``data`` drawn as its template: the spec is built once per set of
     series and axis, the rows are sent on every run, so a new setting costs no Altair work."""
     rows, shape = charts.loss_curve_rows(data, y, series, y_max=y_max, log_y=log_y, order=order)
-    chart(
+    template_chart(
         charts.loss_curves_template,
+        rows,
         x,
         y,
         series,
@@ -443,10 +444,8 @@ def _loss_chart(
         **titles,
         log_y=log_y,
         lecture=lecture,
-        screen=screen(),
         name=name,
         data=data,
-        datasets={"data": rows.reset_index(drop=True)},
     )
 
 
@@ -465,8 +464,9 @@ def _facet_chart(
 ) -> None:
     """``charts.facet_lines`` of ``data`` drawn as its template (see ``_loss_chart``)."""
     rows, order = charts.facet_line_rows(data, y, facet, facet_order=facet_order, log_y=log_y)
-    chart(
+    template_chart(
         charts.facet_lines_template,
+        rows,
         x,
         y,
         series,
@@ -475,10 +475,8 @@ def _facet_chart(
         **options,
         log_y=log_y,
         lecture=lecture,
-        screen=screen(),
         name=name,
         data=data,
-        datasets={"data": rows.reset_index(drop=True)},
     )
 
 
