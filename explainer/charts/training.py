@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import altair as alt
@@ -136,10 +137,20 @@ def loss_curve_rows(
     present = list(dict.fromkeys(frame[series]))
     names = list(order) if order is not None else present
     bottom = float(frame[y].min()) if len(frame) else 1e-3
-    y_domain = None if y_max is None else [min(bottom, y_max / 10), y_max]
+    y_domain = None
+    if y_max is not None:
+        low = min(bottom, y_max / 10)
+        if log_y and 0 < low < math.inf:
+            # Down to the decade below, where log_ticks puts the lowest tick: a clamped scale draws
+            # a tick below its domain at the bottom edge, labelling the edge with the wrong value.
+            low = float(f"1e{math.floor(math.log10(low) + 1e-9)}")
+        y_domain = [low, y_max]
     y_ticks = None
     if log_y and len(frame):
-        y_ticks = tuple(log_ticks(*y_domain) if y_domain else log_ticks_of(frame[y])) or None
+        ticks = log_ticks(*y_domain) if y_domain else log_ticks_of(frame[y])
+        if y_domain:  # none beyond the cap either
+            ticks = [t for t in ticks if y_domain[0] <= t <= y_domain[1]]
+        y_ticks = tuple(ticks) or None
     return frame, {"names": names, "present": present, "y_domain": y_domain, "y_ticks": y_ticks}
 
 

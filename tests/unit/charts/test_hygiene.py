@@ -138,3 +138,18 @@ def test_relu_stays_visible_under_leaky_relu_and_elu_on_the_activation_curves():
     }
     ranges = json.loads(dash)["range"]
     assert ranges[0] == SOLID and len({tuple(r) for r in ranges}) == 3, ranges
+
+
+def test_a_capped_log_loss_axis_starts_at_a_decade_and_ticks_only_inside_its_domain():
+    # The clipping section's chart: a scale clamped to [low, cap]. A tick below the domain was
+    # drawn at the bottom edge, labelling a loss of 0.046 as 0.01.
+    for losses, cap, domain in (([24.6, 0.3, 0.046], 100.0, [0.01, 100.0]), ([3.0, 0.7], 50.0, [0.1, 50.0])):
+        data = pd.DataFrame({"step": range(len(losses)), "loss": losses, "run": "a"})
+        _, shape = charts.loss_curve_rows(data, "loss", "run", y_max=cap)
+        assert shape["y_domain"] == domain
+        low, high = shape["y_domain"]
+        assert shape["y_ticks"][0] == low and all(low <= t <= high for t in shape["y_ticks"])
+        spec = charts.loss_curves(data, "step", "loss", "run", y_max=cap).to_dict()
+        axes = [e["y"] for e in encodings(spec) if "y" in e and "axis" in e["y"]]
+        assert axes and all(y["axis"]["values"] == list(shape["y_ticks"]) for y in axes)
+        assert all(e["y"]["scale"]["domain"] == domain for e in encodings(spec) if "scale" in e.get("y", {}))
