@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import altair as alt
 
-from .theme import CELL_SCHEME, CHART_HEIGHT, DASHED, category_scale, side_legend, style
+from .theme import CELL_OVERLAP, CELL_SCHEME, CHART_HEIGHT, DASHED, category_scale, side_legend, style
 
 # Whole decades as 1e-8, 1, 1e4; a tick between decades (an axis spanning less than one) as the number.
 DECADE_LABELS = "datum.value % 1 != 0 ? format(pow(10, datum.value), '.3~g') : datum.value == 0 ? '1' : '1e' + datum.value"
@@ -152,15 +152,18 @@ def phase_heatmap(
     x_scale = alt.Scale(domain=list(sigma_range), nice=False, zero=False)
     y_scale = alt.Scale(domain=list(depth_range), nice=False, zero=False)
     pick = alt.selection_point(name="pick", fields=["sigma_w", "depth"], on="click", clear=False)
+    # Cells overlap their neighbours a little (CELL_OVERLAP) and are opaque, so no seam shows
+    # between them; the plot clips the outer ones at the grid's edges.
+    pad_x, pad_y = sigma_step / 2 * CELL_OVERLAP, depth_step / 2 * CELL_OVERLAP
     cells = (
         alt.Chart(alt.NamedData("data"))
         .transform_calculate(
-            x0=f"datum.sigma_w - {sigma_step / 2}",
-            x1=f"datum.sigma_w + {sigma_step / 2}",
-            y0=f"datum.depth - {depth_step / 2}",
-            y1=f"datum.depth + {depth_step / 2}",
+            x0=f"datum.sigma_w - {pad_x}",
+            x1=f"datum.sigma_w + {pad_x}",
+            y0=f"datum.depth - {pad_y}",
+            y1=f"datum.depth + {pad_y}",
         )
-        .mark_rect(cursor="pointer")
+        .mark_rect(cursor="pointer", clip=True)
         .encode(
             x=alt.X("x0:Q", title="weight scale σ_w = √(width · Var W)", scale=x_scale),
             x2="x1:Q",
@@ -172,7 +175,6 @@ def phase_heatmap(
                 scale=alt.Scale(scheme="blueorange", domain=[-limit, limit], domainMid=0, clamp=True),
                 legend=alt.Legend(orient=side_legend(screen), labelExpr=DECADE_LABELS, gradientLength=200),
             ),
-            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.85)),
             tooltip=[
                 alt.Tooltip("sigma_w:Q", format=".2f", title="σ_w"),
                 alt.Tooltip("depth:Q", title="depth"),

@@ -12,6 +12,7 @@ import pandas as pd
 from .pictures import colour_key, grid_pictures, picture_marks, ramp_colors
 from .theme import (
     ACTIVATION_STYLES,
+    CELL_OVERLAP,
     CELL_SCHEME,
     CHART_HEIGHT,
     CLASS_COLORS,
@@ -37,9 +38,6 @@ BOUNDARY_PANEL = {False: 250, True: 360}
 WIDE_BOUNDARY_COLUMNS, WIDE_BOUNDARY_PANEL = 4, 290
 CURVE_PANEL = {False: 250, True: 300}  # two side by side in the centred or wide layout
 HEATMAP_WIDTH = {False: 470, True: 600}
-# Each boundary cell reaches this many half-steps from its centre: neighbours overlap by a tenth,
-# which hides the seams anti-aliasing leaves.
-CELL_OVERLAP = 1.1
 
 
 def probability_colors(probability: np.ndarray) -> np.ndarray:

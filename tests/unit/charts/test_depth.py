@@ -7,6 +7,7 @@ from explainer.charts.depth import (
     phase_heatmap,
     share_by_layer,
 )
+from explainer.charts.theme import CELL_OVERLAP
 
 from .vega import spec
 
@@ -36,3 +37,14 @@ def test_phase_heatmap_selects_a_cell_by_click_and_draws_the_marks_from_their_ow
     [pick] = chart["params"]
     assert pick["name"] == "pick" and pick["select"]["fields"] == ["sigma_w", "depth"]
     assert here["transform"] == [{"filter": "datum.kind == 'here'"}]
+
+
+def test_phase_cells_are_opaque_and_overlap_so_no_seam_shows_between_them():
+    # Half-transparent cells a step wide let the white background through their anti-aliased
+    # edges: light seams between every column (seen in Chromium).
+    chart = spec(phase_heatmap([0.5, 3.0], [1, 50], 0.1, 2, 8.0))
+    cells = chart["layer"][0]
+    assert "opacity" not in cells["encoding"] and cells["mark"]["clip"] is True
+    assert {"calculate": f"datum.sigma_w + {0.1 / 2 * CELL_OVERLAP}", "as": "x1"} in cells["transform"]
+    assert {"calculate": f"datum.depth - {2 / 2 * CELL_OVERLAP}", "as": "y0"} in cells["transform"]
+    assert CELL_OVERLAP > 1
