@@ -240,10 +240,16 @@ def log_ticks_of(values: Sequence[float] | pd.Series) -> list[float]:
     return log_ticks(float(positive.min()), float(positive.max())) if len(positive) else []
 
 
+# A log axis's labels: plain from 0.001 up (0.001, 0.5, 20), in powers of ten below (1e-4, 2e-7).
+# "~g" alone writes 0.00001 and 0.000001, then switches to 1e-7 on the same axis.
+LOG_LABELS = "datum.value < 0.001 ? format(datum.value, '.0e') : format(datum.value, '~g')"
+
+
 def log_axis(ticks: Sequence[float], **axis: object) -> alt.Axis:
     """An ``alt.Axis`` for a log scale ticked at ``ticks`` (``log_ticks``; none leaves Vega's
-    own), labelled plainly (``~g``); ``axis`` adds or overrides Axis settings."""
-    settings: dict = {"format": "~g", **({"values": list(ticks)} if len(ticks) else {}), **axis}
+    own), labelled plainly (``LOG_LABELS``); ``axis`` adds or overrides Axis settings."""
+    values = {"values": list(ticks)} if len(ticks) else {}
+    settings: dict = {"format": "~g", "labelExpr": LOG_LABELS, **values, **axis}
     return alt.Axis(**settings)
 
 

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from explainer import charts
-from explainer.charts.theme import DASHED, SOLID
+from explainer.charts.theme import DASHED, LOG_LABELS, SOLID
 from explainer.lessons.home.story import slope_bounds
 from tests.specs import mantissa, spec_nodes
 
@@ -153,3 +153,11 @@ def test_a_capped_log_loss_axis_starts_at_a_decade_and_ticks_only_inside_its_dom
         axes = [e["y"] for e in encodings(spec) if "y" in e and "axis" in e["y"]]
         assert axes and all(y["axis"]["values"] == list(shape["y_ticks"]) for y in axes)
         assert all(e["y"]["scale"]["domain"] == domain for e in encodings(spec) if "scale" in e.get("y", {}))
+
+
+def test_log_axes_label_small_values_as_powers_of_ten():
+    # "~g" alone wrote 0.00001 and 0.000001, then 1e-7, on one axis (the home page's charts).
+    data = pd.DataFrame({"step": [0, 1, 2], "loss": [1.0, 1e-3, 2e-7], "run": "a"})
+    axes = [e["y"]["axis"] for e in encodings(charts.loss_curves(data, "step", "loss", "run").to_dict())]
+    assert axes and all(axis["labelExpr"] == LOG_LABELS for axis in axes if "values" in axis)
+    assert "'.0e'" in LOG_LABELS and "< 0.001" in LOG_LABELS
