@@ -21,6 +21,7 @@ from .theme import (
     DASHED,
     GREEN,
     GREY,
+    LOG_LABELS,
     NARROW_PANEL_WIDTH,
     ORANGE,
     PINK,
@@ -48,7 +49,7 @@ GRADIENT_DECADES = 8  # the gradient view's width scale spans this many decades 
 MAX_LOSS_ROWS = 400
 LAYER_QUANTITIES = ("‖∂L/∂W‖", "‖ΔW‖ / ‖W‖")
 # The bars' log axes tick at whole decades whatever the frame's range (Vega shows those inside it).
-DECADES = alt.Axis(values=[10.0**k for k in range(-16, 9)], format="~e")
+DECADES = alt.Axis(values=[10.0**k for k in range(-16, 9)], labelExpr=LOG_LABELS)
 
 
 def check_view(view: str) -> str:

@@ -240,9 +240,12 @@ def log_ticks_of(values: Sequence[float] | pd.Series) -> list[float]:
     return log_ticks(float(positive.min()), float(positive.max())) if len(positive) else []
 
 
-# A log axis's labels: plain from 0.001 up (0.001, 0.5, 20), in powers of ten below (1e-4, 2e-7).
-# "~g" alone writes 0.00001 and 0.000001, then switches to 1e-7 on the same axis.
-LOG_LABELS = "datum.value < 0.001 ? format(datum.value, '.0e') : format(datum.value, '~g')"
+# A log axis's labels: plain from 0.001 to 50,000 (0.001, 0.5, 20), in powers of ten outside
+# (1e-4, 2e-7, 1e5). "~g" alone writes 0.00001 and 0.000001, then 1e-7 on the same axis.
+LOG_LABELS = (
+    "datum.value < 0.001 || datum.value >= 1e5 ? replace(format(datum.value, '.0e'), 'e+', 'e')"
+    " : format(datum.value, '~g')"
+)
 
 
 def log_axis(ticks: Sequence[float], **axis: object) -> alt.Axis:

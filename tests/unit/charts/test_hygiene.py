@@ -160,4 +160,4 @@ def test_log_axes_label_small_values_as_powers_of_ten():
     data = pd.DataFrame({"step": [0, 1, 2], "loss": [1.0, 1e-3, 2e-7], "run": "a"})
     axes = [e["y"]["axis"] for e in encodings(charts.loss_curves(data, "step", "loss", "run").to_dict())]
     assert axes and all(axis["labelExpr"] == LOG_LABELS for axis in axes if "values" in axis)
-    assert "'.0e'" in LOG_LABELS and "< 0.001" in LOG_LABELS
+    assert "'.0e'" in LOG_LABELS and "< 0.001" in LOG_LABELS and ">= 1e5" in LOG_LABELS
