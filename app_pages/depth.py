@@ -82,6 +82,7 @@ with (tab := sections["activations"]):
         ui.chart(
             charts.share_by_layer,
             outputs.names,
+            outputs.dashes,
             name="depth_fractions",
             data=shares,
             datasets={"data": shares},

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import altair as alt
 
-from .theme import CELL_OVERLAP, CELL_SCHEME, CHART_HEIGHT, DASHED, category_scale, side_legend, style
+from .theme import CELL_OVERLAP, CELL_SCHEME, CHART_HEIGHT, DASHED, SOLID, category_scale, side_legend, style
 
 # Whole decades as 1e-8, 1, 1e4; a tick between decades (an axis spanning less than one) as the number.
 DECADE_LABELS = "datum.value % 1 != 0 ? format(pow(10, datum.value), '.3~g') : datum.value == 0 ? '1' : '1e' + datum.value"
@@ -67,10 +67,17 @@ def decade_lines(
 
 
 def share_by_layer(
-    names: Sequence[str], *, lecture: bool = False, height: int | None = None, screen: str = "regular"
+    names: Sequence[str],
+    dashes: Sequence[Sequence[int]] | None = None,
+    *,
+    lecture: bool = False,
+    height: int | None = None,
+    screen: str = "regular",
 ) -> alt.Chart:
     """Fractions (0 to 1, shown as percentages) against ``layer``, one line per ``series`` in the
-    order ``names``. Rows (named "data"): layer, series, value."""
+    order ``names``, drawn with ``dashes`` (solid when not given; ``overlap_dashes`` gives a line
+    lying on an earlier one a dash of its own). Rows (named "data"): layer, series, value."""
+    legend = alt.Legend(orient=side_legend(screen), title=None, labelLimit=260)
     chart = (
         alt.Chart(alt.NamedData("data"))
         .mark_line()
@@ -82,10 +89,11 @@ def share_by_layer(
                 scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%"),
             ),
-            color=alt.Color(
+            color=alt.Color("series:N", scale=category_scale(names), legend=legend),
+            strokeDash=alt.StrokeDash(
                 "series:N",
-                scale=category_scale(names),
-                legend=alt.Legend(orient=side_legend(screen), title=None, labelLimit=260),
+                scale=alt.Scale(domain=list(names), range=[list(d) for d in dashes or [SOLID] * len(names)]),
+                legend=legend,
             ),
             tooltip=[
                 alt.Tooltip("series:N", title="share"),

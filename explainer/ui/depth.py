@@ -16,7 +16,7 @@ import streamlit as st
 from .. import store
 from ..activations import ACTIVATIONS
 from ..charts.depth import decade_lines
-from ..charts.theme import CATEGORY_COLORS, GREY, VERMILLION, activation_style
+from ..charts.theme import CATEGORY_COLORS, GREY, SOLID, VERMILLION, activation_style, overlap_dashes
 from ..initializers import INITIALIZERS
 from ..lessons.depth import settings as depth_settings
 from ..lessons.depth.phase import describe_phase, phase_cells, phase_diagram, phase_edge
@@ -378,8 +378,17 @@ def layer_outputs(
     histograms = network.histograms
     histograms = histograms[histograms["fraction"] > 0].reset_index(drop=True)
     half = 0.5 if len(layers) < 2 else (layers[-1] - layers[0]) / (len(layers) - 1) / 2
+    shares = fraction_profile(network)
+    # Shares that coincide (all 0 for sigmoid at the defaults) would draw one line for three.
+    dashes = overlap_dashes(
+        shares, "layer", "value", "series", FRACTION_SERIES, [SOLID] * len(FRACTION_SERIES)
+    )
     panel = Panel(
-        histograms, (describe_activations(network.layers),), FRACTION_SERIES, extra=fraction_profile(network)
+        histograms,
+        (describe_activations(network.layers),),
+        FRACTION_SERIES,
+        dashes=tuple(tuple(d) for d in dashes),
+        extra=shares,
     )
     return panel, float(f"{half:.6g}")
 

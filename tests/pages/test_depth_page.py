@@ -6,6 +6,7 @@ Caches are cleared once per module, not per test (the phase diagram and the pres
 cold); each test opens its own session from a link, so no test depends on another's clicks.
 """
 
+import json
 import math
 import tempfile
 import warnings
@@ -17,6 +18,7 @@ from explainer import DEPTH_PRESETS, store
 from explainer.lessons.depth.settings import PHASE_LAYOUT
 from explainer.network import CLIP_SERIES, FRACTION_SERIES, GRADIENT_SERIES, PATH_SERIES
 from explainer.ui import depth as depth_page
+from tests.specs import spec_nodes
 
 from .conftest import (
     assert_clean,
@@ -437,3 +439,19 @@ def test_a_link_opens_a_section_by_id_number_or_title_and_names_it_by_id(given):
     assert [h.value for h in at.header] == ["6. Phase diagram: the edge of chaos"]
     assert at.query_params["section"] == "phase"
     assert not [w for w in at.warning if "could not be used" in w.value]
+
+
+def test_shares_that_coincide_are_drawn_with_dashes_of_their_own():
+    # Sigmoid at the defaults: no unit saturated, none with a zero slope, none dead. Three solid
+    # lines at 0 showed as one line for three legend entries.
+    at = open_page(PAGE, {**SMALL, "section": "activations"})
+    assert_clean(at)
+    shares = charts(at)["fractions"]
+    assert (shares["value"] == 0).all()
+    [scale] = [
+        node["strokeDash"]["scale"]
+        for element in at.get("vega_lite_chart")
+        for node in spec_nodes(json.loads(element.proto.spec))
+        if "strokeDash" in node and node["strokeDash"]["scale"]["domain"] == list(FRACTION_SERIES)
+    ]
+    assert len({str(dash) for dash in scale["range"]}) == 3

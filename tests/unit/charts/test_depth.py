@@ -48,3 +48,11 @@ def test_phase_cells_are_opaque_and_overlap_so_no_seam_shows_between_them():
     assert {"calculate": f"datum.sigma_w + {0.1 / 2 * CELL_OVERLAP}", "as": "x1"} in cells["transform"]
     assert {"calculate": f"datum.depth - {2 / 2 * CELL_OVERLAP}", "as": "y0"} in cells["transform"]
     assert CELL_OVERLAP > 1
+
+
+def test_share_lines_take_the_dashes_given_and_are_solid_otherwise():
+    names = ["saturated", "zero slope", "dead"]
+    solid = spec(share_by_layer(names))["encoding"]["strokeDash"]["scale"]
+    assert solid == {"domain": names, "range": [[1, 0]] * 3}
+    dashed = spec(share_by_layer(names, [(1, 0), (8, 4), (2, 3)]))["encoding"]["strokeDash"]["scale"]
+    assert dashed["range"] == [[1, 0], [8, 4], [2, 3]]
