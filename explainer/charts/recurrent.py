@@ -13,6 +13,7 @@ from ..nn.recurrent import CELL_LABELS
 from .depth import DECADE_LABELS, decade_lines
 from .theme import (
     BLUE,
+    CELL_OVERLAP,
     CELL_SCHEME,
     CHART_HEIGHT,
     DASHED,
@@ -22,6 +23,7 @@ from .theme import (
     SOLID,
     VERMILLION,
     category_scale,
+    integer_axis,
     log_axis,
     log_ticks,
     panel_columns,
@@ -93,13 +95,28 @@ def products(names: Sequence[str], *, lecture: bool = False, screen: str = "regu
 def forget_heatmap(*, lecture: bool = False, screen: str = "regular") -> alt.Chart:
     """The LSTM's forget gate f over time bins (``t_start`` to ``t_end``) × ``unit``, coloured from
     0 (forgets) to 1 (keeps); rows named "data" from ``lessons.recurrent.forget_gate_rows``."""
+    # Each cell reaches a little into its neighbours (CELL_OVERLAP), so no light seam shows
+    # between them; units run down from 1 at the top, ticked at whole numbers.
+    grow = (CELL_OVERLAP - 1) / 2
     chart = (
         alt.Chart(alt.NamedData("data"))
+        .transform_calculate(
+            left=f"datum.t_start - {grow} * (datum.t_end - datum.t_start)",
+            right=f"datum.t_end + {grow} * (datum.t_end - datum.t_start)",
+            top=f"datum.unit - {CELL_OVERLAP / 2}",
+            bottom=f"datum.unit + {CELL_OVERLAP / 2}",
+        )
         .mark_rect()
         .encode(
-            x=alt.X("t_start:Q", title="time step t", scale=alt.Scale(nice=False, zero=False)),
-            x2="t_end:Q",
-            y=alt.Y("unit:O", title="unit", axis=alt.Axis(labelOverlap="greedy")),
+            x=alt.X("left:Q", title="time step t", scale=alt.Scale(nice=False, zero=False)),
+            x2="right:Q",
+            y=alt.Y(
+                "top:Q",
+                title="unit",
+                scale=alt.Scale(reverse=True, nice=False, zero=False),
+                axis=integer_axis(),
+            ),
+            y2="bottom:Q",
             color=alt.Color(
                 "forget_gate:Q",
                 title="forget gate f",

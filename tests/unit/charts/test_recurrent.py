@@ -8,6 +8,7 @@ import pytest
 
 from explainer.charts import recurrent as charts
 from explainer.charts.depth import DECADE_LABELS
+from explainer.charts.theme import CELL_OVERLAP
 from explainer.lessons import recurrent as lesson
 from explainer.nn.recurrent import ADDING_BASELINE, CELL_LABELS, gradient_trace, train_recurrent
 from tests.specs import spec_nodes
@@ -62,7 +63,13 @@ def test_the_forget_gate_heatmap_colours_zero_to_one(traces):
     assert spec(built)["data"] == {"name": "data"}
     (encoding,) = _encodings(built)
     assert encoding["color"]["field"] == "forget_gate" and encoding["color"]["scale"]["domain"] == [0, 1]
-    assert encoding["x"]["field"] == "t_start" and encoding["x2"]["field"] == "t_end"
+    # Cells a little wider and taller than their bin and unit, so no seam shows between them.
+    assert encoding["x"]["field"] == "left" and encoding["x2"]["field"] == "right"
+    assert encoding["y"]["field"] == "top" and encoding["y"]["scale"]["reverse"] is True
+    grow = (CELL_OVERLAP - 1) / 2
+    assert grow > 0
+    right = {"calculate": f"datum.t_end + {grow} * (datum.t_end - datum.t_start)", "as": "right"}
+    assert right in spec(built)["transform"]
 
 
 def test_the_loss_chart_is_logarithmic_with_the_baseline_rule(runs):
