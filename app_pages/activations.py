@@ -4,7 +4,7 @@ import streamlit as st
 
 from explainer import ui
 from explainer.charts import activations as charts
-from explainer.curves import describe_zones
+from explainer.curves import SATURATION_THRESHOLD, describe_zones
 from explainer.lessons.guidance import activation_guidance
 from explainer.properties import describe_costs
 from explainer.ui import activations as page
@@ -52,6 +52,10 @@ else:
             data=curve_set.curves,
             datasets={"data": curve_set.curves},
             fill=charts.curves_fill(*series),
+        )
+        st.caption(
+            f"The shaded band on f′(x) is |f′| < {SATURATION_THRESHOLD:g}: where a function is there, "
+            "the next chart counts it as saturated."
         )
     slope_text = page.slope_sentence(tuple(keys), items, typed, x_min, x_max)
     st.markdown(slope_text)

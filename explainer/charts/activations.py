@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..activations import ACTIVATIONS
+from ..curves import SATURATION_THRESHOLD
 from .theme import (
     CHART_HEIGHT,
     GREY,
@@ -147,8 +148,10 @@ def _curves(
     threshold = (
         alt.Chart()
         .mark_rect(opacity=0.15, color=ZONE_COLORS["saturated"])
-        .encode(y=alt.datum(-0.01), y2=alt.datum(0.01))
+        .encode(y=alt.datum(-SATURATION_THRESHOLD), y2=alt.datum(SATURATION_THRESHOLD))
         .transform_filter('datum.panel == "f\'(x)"')
+        # One band per panel: a rect drawn once per row of the curves would stack to opaque.
+        .transform_aggregate(rows="count()", groupby=["panel"])
     )
     layered = alt.layer(threshold, lines, selectors, rule, points, values, data=data).properties(
         width=panel_width(PANEL_WIDTH[lecture], lecture, screen), height=CHART_HEIGHT[lecture]

@@ -7,6 +7,7 @@ import pandas as pd
 
 from explainer import ACTIVATIONS, Chosen, activation_curves, charts
 from explainer.charts.activations import curves_chart, zones_chart
+from explainer.curves import SATURATION_THRESHOLD
 
 from .vega import layers, rows, spec
 
@@ -27,6 +28,20 @@ def test_curves_chart_draws_f_and_its_derivative_in_two_columns_in_each_activati
     assert color["range"] == [charts.activation_color("relu"), charts.activation_color("tanh")]
     # One line per continuous segment, so a curve breaks where f jumps.
     assert lines["encoding"]["detail"]["field"] == "segment"
+
+
+def test_the_saturation_band_is_one_faint_rect_per_panel_not_one_per_row_of_the_curves():
+    """A rect per row (hundreds, at 15% each) stacked to an opaque band along f′ = 0 that hid
+    sigmoid's derivative near 0 (seen in Chromium): the band must aggregate to one row."""
+    curves = activation_curves([Chosen(ACTIVATIONS["sigmoid"])], x_min=-6.0, x_max=6.0).curves
+    chart = spec(curves_chart(curves))
+    [band] = [
+        layer for layer in layers(chart) if layer["mark"] == "rect" or layer["mark"].get("type") == "rect"
+    ]
+    assert band["mark"]["opacity"] == 0.15
+    [aggregate] = [t for t in band["transform"] if "aggregate" in t]
+    assert aggregate["groupby"] == ["panel"]
+    assert band["encoding"]["y"]["datum"] == -SATURATION_THRESHOLD
 
 
 def test_zones_chart_keeps_a_row_for_an_activation_without_any_zone():
