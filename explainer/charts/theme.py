@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -147,7 +148,10 @@ def style(chart: alt.TopLevelMixin, lecture: bool = False, renderer: str = "canv
     styled = chart.configure(
         axis=alt.AxisConfig(labelFontSize=size, titleFontSize=size + 2, labelLimit=260),
         legend=alt.LegendConfig(
-            labelFontSize=size, titleFontSize=size + 1, symbolStrokeWidth=3 if lecture else 2, labelLimit=320
+            labelFontSize=size,
+            titleFontSize=size + 1,
+            symbolStrokeWidth=3 if lecture else 2,
+            labelLimit=480 if lecture else 320,  # the same words in lecture type
         ),
         header=alt.HeaderConfig(labelFontSize=size + 2, titleFontSize=size + 2),
         title=alt.TitleConfig(fontSize=size + 4),
@@ -169,11 +173,63 @@ def style(chart: alt.TopLevelMixin, lecture: bool = False, renderer: str = "canv
 NARROW_LEGEND_LAYOUT = {side: {"direction": "vertical", "anchor": "start"} for side in ("top", "bottom")}
 
 
+# Channels that draw a legend, and those of them whose quantitative legend is a colour gradient.
+LEGEND_CHANNELS = ("color", "fill", "stroke", "strokeDash", "shape", "size", "opacity", "strokeWidth")
+GRADIENT_CHANNELS = ("color", "fill", "stroke", "opacity")
+# A phone's legend: its entries one under another, its labels and title cut with "…" where they
+# would pass the screen's edge, a gradient short enough to fit (a 390 px phone leaves ~330 px).
+NARROW_LEGEND_LIMIT = 300
+NARROW_GRADIENT_LENGTH = 180
+
+
 def narrow_legends(spec: dict) -> dict:
-    """``spec`` (a built Vega-Lite dict) with its legends stacked, for a phone; a new dict."""
+    """``spec`` (a built Vega-Lite dict) for a phone: legends that share a side stacked, and each
+    legend's entries one under another (a row of entries runs past the screen's right edge),
+    unless its chart chose its own columns; a new dict."""
     config = dict(spec.get("config", {}))
-    config["legend"] = {**config.get("legend", {}), "layout": NARROW_LEGEND_LAYOUT}
-    return {**spec, "config": config}
+    config["legend"] = {
+        **config.get("legend", {}),
+        "layout": NARROW_LEGEND_LAYOUT,
+        "labelLimit": NARROW_LEGEND_LIMIT,
+        "titleLimit": NARROW_LEGEND_LIMIT,
+    }
+    return {**_stacked_entries({k: v for k, v in spec.items() if k != "config"}), "config": config}
+
+
+def _stacked_entries(node: Any) -> Any:
+    """``node`` (part of a built spec) with every legend of its encodings set for a phone."""
+    if isinstance(node, list):
+        return [_stacked_entries(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    # Rows (``datasets``, inline ``data``) hold no legend: kept as they are, not copied.
+    copied = {
+        key: value if key in ("datasets", "data") else _stacked_entries(value) for key, value in node.items()
+    }
+    encoding = copied.get("encoding")
+    if isinstance(encoding, dict):
+        copied["encoding"] = {channel: _phone_legend(channel, d) for channel, d in encoding.items()}
+    return copied
+
+
+def _phone_legend(channel: str, definition: Any) -> Any:
+    if channel not in LEGEND_CHANNELS or not isinstance(definition, dict):
+        return definition
+    condition = definition.get("condition")
+    encodes_data = any(
+        "field" in d or "aggregate" in d for d in (definition, condition) if isinstance(d, dict)
+    )
+    if definition.get("legend", {}) is None or not encodes_data:
+        return definition  # a legend switched off (legend: null), or a constant: no legend
+    legend = dict(definition.get("legend") or {})
+    if definition.get("type") == "quantitative" and channel in GRADIENT_CHANNELS:
+        legend["gradientLength"] = min(
+            legend.get("gradientLength", NARROW_GRADIENT_LENGTH), NARROW_GRADIENT_LENGTH
+        )
+        legend["titleLimit"] = min(legend.get("titleLimit", NARROW_LEGEND_LIMIT), NARROW_LEGEND_LIMIT)
+    elif "columns" not in legend:
+        legend["direction"] = "vertical"
+    return {**definition, "legend": legend}
 
 
 def category_scale(names: Sequence[str]) -> alt.Scale:

@@ -164,15 +164,59 @@ def test_screen_helpers_refuse_an_unknown_screen_by_name():
     assert theme.side_legend("narrow") == "bottom" and theme.side_legend("wide") == "right"
 
 
-def test_narrow_legends_stack_legends_on_each_side_without_touching_the_rest():
+def test_narrow_legends_stack_legends_and_their_entries_and_change_nothing_else():
     built = spec(BUILDERS["probability_panels"]("narrow"))
     stacked = theme.narrow_legends(built)
     assert stacked["config"]["legend"]["layout"]["bottom"]["direction"] == "vertical"
     assert stacked["config"]["legend"]["labelFontSize"] == built["config"]["legend"]["labelFontSize"]
+    assert stacked["config"]["legend"]["labelLimit"] == theme.NARROW_LEGEND_LIMIT
     assert "layout" not in built["config"]["legend"]  # a new dict; the built one is unchanged
-    assert {k: v for k, v in stacked.items() if k != "config"} == {
-        k: v for k, v in built.items() if k != "config"
+
+    def without_legends(node):
+        if isinstance(node, dict):
+            return {k: without_legends(v) for k, v in node.items() if k not in ("legend", "config")}
+        return [without_legends(v) for v in node] if isinstance(node, list) else node
+
+    assert without_legends(stacked) == without_legends(built)
+
+
+def _legends(built: dict) -> dict[str, dict]:
+    """Each encoding channel's legend settings in ``built``, by channel."""
+    return {
+        channel: definition.get("legend")
+        for node in spec_nodes(built)
+        for channel, definition in node.get("encoding", {}).items()
+        if isinstance(definition, dict) and "legend" in definition
     }
+
+
+def test_a_phone_legend_lists_its_entries_one_under_another_unless_its_chart_chose_columns():
+    rows = pd.DataFrame({"x": [0, 1], "y": [0.0, 1.0], "series": ["a long series name", "another one"]})
+    lines = (
+        alt.Chart(rows)
+        .mark_line()
+        .encode(x="x:Q", y="y:Q", color=alt.Color("series:N", legend=alt.Legend(orient="bottom")))
+    )
+    # Entries in a row below the chart run past a phone's right edge: one column instead.
+    assert _legends(theme.narrow_legends(spec(lines)))["color"]["direction"] == "vertical"
+    # A channel without a legend of its own (Vega-Lite's default one) gets the same.
+    plain = alt.Chart(rows).mark_line().encode(x="x:Q", y="y:Q", strokeDash="series:N")
+    assert _legends(theme.narrow_legends(spec(plain)))["strokeDash"]["direction"] == "vertical"
+    # A chart that chose its columns for a phone keeps them; a switched-off legend stays off.
+    chosen = lines.encode(
+        color=alt.Color("series:N", legend=alt.Legend(columns=2)), opacity=alt.Opacity("y:Q", legend=None)
+    )
+    legends = _legends(theme.narrow_legends(spec(chosen)))
+    assert legends["color"] == {"columns": 2} and legends["opacity"] is None
+
+
+def test_a_phone_gradient_legend_is_short_enough_for_the_screen():
+    rows = pd.DataFrame({"x": [0, 1], "y": [0, 1], "v": [0.0, 1.0]})
+    legend = alt.Legend(orient="bottom", gradientLength=300, titleLimit=600, direction="horizontal")
+    cells = alt.Chart(rows).mark_rect().encode(x="x:O", y="y:O", color=alt.Color("v:Q", legend=legend))
+    phone = _legends(theme.narrow_legends(spec(cells)))["color"]
+    assert phone["gradientLength"] == theme.NARROW_GRADIENT_LENGTH
+    assert phone["titleLimit"] == theme.NARROW_LEGEND_LIMIT and phone["direction"] == "horizontal"
 
 
 def test_single_views_fit_their_width_only_so_a_legend_below_adds_height_instead_of_squeezing():
