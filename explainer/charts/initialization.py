@@ -5,7 +5,19 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .theme import CHART_HEIGHT, DASHED, GREY, PINK, category_scale, panel_width, style
+from .theme import (
+    CHART_HEIGHT,
+    DASHED,
+    GREY,
+    NARROW_GRADIENT_LENGTH,
+    NARROW_LEGEND_LIMIT,
+    PINK,
+    category_scale,
+    check_screen,
+    integer_axis,
+    panel_width,
+    style,
+)
 
 # The heatmaps' colour stops at ±10 decades; the cell labels carry the exact value.
 TRAVEL_CLIP = 10.0
@@ -15,23 +27,43 @@ TRAVEL_PADDING = 5  # Vega's default padding around the drawing
 TRAVEL_LABEL_ROOM = {False: 205, True: 300}  # the initializer names, left of the cells
 TRAVEL_HEADER_ROOM = {False: 105, True: 140}  # the slanted activation names, above the cells
 TRAVEL_ROW_STEP = {False: 21, True: 30}
+TRAVEL_CELL_FONT = {False: 10, True: 16}  # the numbers in the cells
+# On a phone (~330 px for the whole chart) the names get less room (long ones end in "…"; the
+# tooltip and the CSV carry them whole), the activation names stand upright, and the cells are
+# too narrow (~13 px) for a number: their colour and the tooltip give it.
+TRAVEL_NARROW_LABEL_ROOM = 125
+TRAVEL_NARROW_HEADER_ROOM = 110
 HEALTHY_STROKE = "#1A1A1A"
 CHOSEN_STROKE = PINK
 # Two bias panels side by side fit the centred layout (704 px) and a wide one on a 1400 px screen.
 BIAS_PANEL = {False: 250, True: 300}
 
 
+def _travel_rooms(lecture: bool, screen: str) -> tuple[int, int]:
+    """(room for the initializer names, room for the activation names) in pixels."""
+    if check_screen(screen) == "narrow":
+        return TRAVEL_NARROW_LABEL_ROOM, TRAVEL_NARROW_HEADER_ROOM
+    return TRAVEL_LABEL_ROOM[lecture], TRAVEL_HEADER_ROOM[lecture]
+
+
 def travel_cell_centre(
-    row: int, column: int, *, columns: int, drawing_width: float, lecture: bool = False
+    row: int,
+    column: int,
+    *,
+    columns: int,
+    drawing_width: float,
+    lecture: bool = False,
+    screen: str = "regular",
 ) -> tuple[float, float]:
     """(x, y) of the centre of the cell in ``row`` (initializer) and ``column`` (activation), in
     pixels from the top left corner of a ``travel_heatmap`` drawing ``drawing_width`` wide with
     ``columns`` columns (the chart stretches to its container; the cells share what is left of
     the width beside the names). The last column's slanted name overhangs the grid by a few
     pixels, so the far columns come out a little right of their centres."""
-    step = (drawing_width - 2 * TRAVEL_PADDING - TRAVEL_LABEL_ROOM[lecture]) / columns
-    x = TRAVEL_PADDING + TRAVEL_LABEL_ROOM[lecture] + (column + 0.5) * step
-    y = TRAVEL_PADDING + TRAVEL_HEADER_ROOM[lecture] + (row + 0.5) * TRAVEL_ROW_STEP[lecture]
+    label_room, header_room = _travel_rooms(lecture, screen)
+    step = (drawing_width - 2 * TRAVEL_PADDING - label_room) / columns
+    x = TRAVEL_PADDING + label_room + (column + 0.5) * step
+    y = TRAVEL_PADDING + header_room + (row + 0.5) * TRAVEL_ROW_STEP[lecture]
     return x, y
 
 
@@ -105,6 +137,7 @@ def travel_heatmap(
     emphasis: str | None = None,
     lecture: bool = False,
     cells_name: str | None = None,
+    screen: str = "regular",
 ) -> alt.LayerChart:
     """Initializers (rows) × activations (columns) from ``network.variance_travel``: colour and
     label = log10 of the ``direction`` ("forward" or "backward") variance ratio, blue where it
@@ -118,28 +151,31 @@ def travel_heatmap(
     given with each drawing) instead of carrying them: the spec is then the same whichever pair
     is chosen, and its description (the healthy count) is the slot ``TRAVEL_SUMMARY_SLOT``, which
     ``travel_fill`` names: a page builds the spec once and fills it for every depth and pair
-    (building it costs ~65 ms of Altair work a heatmap; filling it well under one)."""
+    (building it costs ~65 ms of Altair work a heatmap; filling it well under one).
+
+    On a phone (``screen`` "narrow") the names get less room, the activation names stand upright
+    and the cells carry no number: their colour and tooltip give it."""
     cells = travel_cells(grid, direction, chosen)
     rows = list(dict.fromkeys(cells["initializer"]))
     columns = list(dict.fromkeys(cells["activation_label"]))
-    size = 13 if lecture else 10
+    narrow = check_screen(screen) == "narrow"
+    label_room, header_room = _travel_rooms(lecture, screen)
     pick = alt.selection_point(name="cell", fields=["init", "activation"], on="click", clear=False)
     x = alt.X(
         "activation_label:N",
         sort=columns,
         title=None,
         axis=alt.Axis(
-            labelAngle=-45,
+            labelAngle=-90 if narrow else -45,
             orient="top",
             labelOverlap=False,
-            labelLimit=150,
-            minExtent=TRAVEL_HEADER_ROOM[lecture],
-            maxExtent=TRAVEL_HEADER_ROOM[lecture],
+            labelLimit=header_room - 5 if narrow else 150,
+            minExtent=header_room,
+            maxExtent=header_room,
         ),
     )
     # Fixed axis extents: the cells then sit at the same pixels whatever the label font measured
     # when the chart was first drawn (a link reopened elsewhere draws identical pixels).
-    label_room = TRAVEL_LABEL_ROOM[lecture]
     y = alt.Y(
         "initializer:N",
         sort=rows,
@@ -156,7 +192,10 @@ def travel_heatmap(
                 title=f"log10 ratio (colour stops at ±{TRAVEL_CLIP:g})",
                 scale=alt.Scale(scheme="blueorange", domain=[-TRAVEL_CLIP, TRAVEL_CLIP], domainMid=0),
                 legend=alt.Legend(
-                    orient="bottom", gradientLength=300, titleLimit=600, direction="horizontal"
+                    orient="bottom",
+                    gradientLength=NARROW_GRADIENT_LENGTH if narrow else 300,
+                    titleLimit=NARROW_LEGEND_LIMIT if narrow else 600,
+                    direction="horizontal",
                 ),
             ),
         )
@@ -165,11 +204,11 @@ def travel_heatmap(
     healthy = base.transform_filter("datum.healthy").mark_rect(
         fillOpacity=0, stroke=HEALTHY_STROKE, strokeWidth=2.5 if lecture else 1.8
     )
-    labels = base.mark_text(fontSize=size).encode(
+    labels = base.mark_text(fontSize=TRAVEL_CELL_FONT[lecture]).encode(
         text="cell:N",
         color=alt.condition("abs(datum.shade) > 6", alt.value("white"), alt.value("black")),
     )
-    layers = [tiles, healthy, labels]
+    layers = [tiles, healthy] if narrow else [tiles, healthy, labels]
     if emphasis is not None:
         layers.append(
             base.transform_filter(alt.datum.init == emphasis).mark_rect(
@@ -195,7 +234,8 @@ def travel_heatmap(
         # and every cell's number is in the CSV beside the chart.
         description=TRAVEL_SUMMARY_SLOT if cells_name else travel_summary(grid, direction),
     )
-    return style(chart, lecture).configure_axis(labelFontSize=size + 2 if lecture else 11, labelLimit=260)
+    axis_font = 10 if narrow else 15 if lecture else 11
+    return style(chart, lecture).configure_axis(labelFontSize=axis_font, labelLimit=260)
 
 
 def _travel_curve_names(depth: int) -> dict[str, str]:
@@ -238,7 +278,12 @@ def travel_curve(
         alt.Chart(long)
         .mark_line(point=depth <= 60)
         .encode(
-            x=alt.X("layer:Q", title="layer l", scale=alt.Scale(domain=[1, depth], nice=False)),
+            x=alt.X(
+                "layer:Q",
+                title="layer l",
+                scale=alt.Scale(domain=[1, depth], nice=False),
+                axis=integer_axis(),
+            ),
             y=alt.Y(
                 "log10_ratio:Q",
                 title="log10 of the variance ratio",
@@ -306,7 +351,12 @@ def bias_panels(
     color = alt.Color(
         "bias_label:N", scale=category_scale(names), legend=alt.Legend(orient="bottom", title=None)
     )
-    x = alt.X("layer:Q", title="layer", scale=alt.Scale(domain=[1, int(table["layer"].max())], nice=False))
+    x = alt.X(
+        "layer:Q",
+        title="layer",
+        scale=alt.Scale(domain=[1, int(table["layer"].max())], nice=False),
+        axis=integer_axis(),
+    )
     panels = []
     for column, title, share in (
         ("dead_unit_fraction", "units dead for every input", True),

@@ -16,6 +16,7 @@ from ..initializers import DEFAULT_INITIALIZER, INITIALIZERS, MAX_FAN
 from ..lessons.initialization import sentences as lessons
 from ..lessons.initialization import travel as variance_travel
 from .display import chart, table
+from .viewport import screen
 from .widgets import ACTIVATION_LABELS, INITIALIZER_LABELS, Param, section_labels
 
 FAMILIES = {"lecun": "LeCun", "glorot": "Glorot", "he": "He"}
@@ -310,6 +311,7 @@ def draw_travel_heatmaps(
             direction,
             emphasis="standard_normal" if n01 else None,
             lecture=lecture,
+            screen=screen(),
             cells_name="cells",
             name=name,
             data=grid[["init", "activation", *columns, "healthy"]],

@@ -11,6 +11,8 @@ from explainer.charts.initialization import (
     TRAVEL_CLIP,
     TRAVEL_HEADER_ROOM,
     TRAVEL_LABEL_ROOM,
+    TRAVEL_NARROW_HEADER_ROOM,
+    TRAVEL_NARROW_LABEL_ROOM,
     TRAVEL_PADDING,
     TRAVEL_ROW_STEP,
     TRAVEL_SUMMARY_SLOT,
@@ -24,7 +26,7 @@ from explainer.charts.initialization import (
     travel_summary,
     weight_histograms,
 )
-from explainer.charts.theme import fill_slots
+from explainer.charts.theme import NARROW_GRADIENT_LENGTH, NARROW_LEGEND_LIMIT, fill_slots
 
 from .vega import rows, spec
 
@@ -97,6 +99,30 @@ def test_a_travel_cells_centre_follows_the_fixed_axis_extents(lecture):
     step = (1000.0 - 2 * TRAVEL_PADDING - TRAVEL_LABEL_ROOM[lecture]) / 4
     assert x == pytest.approx(TRAVEL_PADDING + TRAVEL_LABEL_ROOM[lecture] + 2.5 * step)
     assert y == TRAVEL_PADDING + TRAVEL_HEADER_ROOM[lecture] + 1.5 * TRAVEL_ROW_STEP[lecture]
+
+
+def test_on_a_phone_the_travel_heatmap_drops_the_cell_numbers_and_fits_its_names_and_legend():
+    laptop = spec(travel_heatmap(GRID, "forward", chosen=("he_normal", "relu")))
+    phone = spec(travel_heatmap(GRID, "forward", chosen=("he_normal", "relu"), screen="narrow"))
+
+    def marks(chart: dict) -> list[str]:
+        return [layer["mark"]["type"] for layer in chart["layer"]]
+
+    # 17 columns in ~200 px leave ~12 px a cell: no room for "+0.3", so no numbers (the tooltip has them).
+    assert "text" in marks(laptop) and "text" not in marks(phone)
+    assert len(marks(phone)) == len(marks(laptop)) - 1
+    x_axis, y_axis = (phone["layer"][0]["encoding"][c]["axis"] for c in "xy")
+    assert x_axis["labelAngle"] == -90 and x_axis["minExtent"] == TRAVEL_NARROW_HEADER_ROOM
+    assert y_axis["minExtent"] == y_axis["maxExtent"] == TRAVEL_NARROW_LABEL_ROOM
+    legend = phone["layer"][0]["encoding"]["color"]["legend"]
+    assert legend["gradientLength"] <= NARROW_GRADIENT_LENGTH and legend["titleLimit"] <= NARROW_LEGEND_LIMIT
+    # A click's cell centre follows the phone's geometry.
+    x, _ = travel_cell_centre(0, 0, columns=17, drawing_width=330.0, screen="narrow")
+    assert x == pytest.approx(
+        TRAVEL_PADDING
+        + TRAVEL_NARROW_LABEL_ROOM
+        + 0.5 * (330.0 - 2 * TRAVEL_PADDING - TRAVEL_NARROW_LABEL_ROOM) / 17
+    )
 
 
 def test_travel_curve_leaves_out_infinite_ratios_and_names_the_last_layer():
