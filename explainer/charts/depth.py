@@ -10,8 +10,13 @@ import altair as alt
 
 from .theme import CELL_OVERLAP, CELL_SCHEME, CHART_HEIGHT, DASHED, SOLID, category_scale, side_legend, style
 
-# Whole decades as 1e-8, 1, 1e4; a tick between decades (an axis spanning less than one) as the number.
-DECADE_LABELS = "datum.value % 1 != 0 ? format(pow(10, datum.value), '.3~g') : datum.value == 0 ? '1' : '1e' + datum.value"
+# An axis of log10 values labelled as the numbers, by ``LOG_LABELS``' rule: plain from 0.001 to
+# 50,000 (0.01, 1, 10000), powers of ten outside (1e-8, 1e5; 3e-4 between decades).
+DECADE_LABELS = (
+    "datum.value < -3 || datum.value >= 5"
+    " ? (datum.value % 1 == 0 ? '1e' + datum.value : replace(format(pow(10, datum.value), '.1~e'), 'e+', 'e'))"
+    " : format(pow(10, datum.value), '.3~g')"
+)
 
 
 def _decades(title: str) -> alt.Axis:
@@ -112,13 +117,20 @@ def layer_histograms(half_step: float, *, lecture: bool = False, screen: str = "
     fraction (> 0; empty bins are absent). ``half_step`` is half the spacing of the layers shown."""
     chart = (
         alt.Chart(alt.NamedData("data"))
-        .transform_calculate(left=f"datum.layer - {half_step}", right=f"datum.layer + {half_step}")
+        # Each cell reaches a little past its neighbours' edges (CELL_OVERLAP), both ways, so no
+        # light seam shows between cells of one colour.
+        .transform_calculate(
+            left=f"datum.layer - {half_step * CELL_OVERLAP}",
+            right=f"datum.layer + {half_step * CELL_OVERLAP}",
+            bottom=f"datum.bin_left - {(CELL_OVERLAP - 1) / 2} * (datum.bin_right - datum.bin_left)",
+            top=f"datum.bin_right + {(CELL_OVERLAP - 1) / 2} * (datum.bin_right - datum.bin_left)",
+        )
         .mark_rect()
         .encode(
             x=alt.X("left:Q", title="layer (1 = nearest the input)", scale=alt.Scale(zero=False, nice=False)),
             x2="right:Q",
-            y=alt.Y("bin_left:Q", title="activation value h", scale=alt.Scale(zero=False, nice=False)),
-            y2="bin_right:Q",
+            y=alt.Y("bottom:Q", title="activation value h", scale=alt.Scale(zero=False, nice=False)),
+            y2="top:Q",
             color=alt.Color(
                 "fraction:Q",
                 title="share of values",

@@ -25,7 +25,12 @@ def test_share_by_layer_and_layer_histograms_are_templates_too():
     assert share["data"] == {"name": "data"} and share["encoding"]["y"]["axis"] == {"format": "%"}
     histograms = spec(layer_histograms(0.5))
     assert histograms["data"] == {"name": "data"}
-    assert {"calculate": "datum.layer - 0.5", "as": "left"} in histograms["transform"]
+    # Cells overlap their neighbours a little both ways: no light seam between cells of one colour.
+    calculated = {t["as"]: t["calculate"] for t in histograms["transform"]}
+    assert calculated["left"] == f"datum.layer - {0.5 * CELL_OVERLAP}"
+    assert calculated["right"] == f"datum.layer + {0.5 * CELL_OVERLAP}"
+    assert f"datum.bin_left - {(CELL_OVERLAP - 1) / 2} *" in calculated["bottom"]
+    assert histograms["encoding"]["y"]["field"] == "bottom" and histograms["encoding"]["y2"]["field"] == "top"
     assert histograms["encoding"]["color"]["scale"]["type"] == "log"
 
 
