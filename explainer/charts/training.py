@@ -15,6 +15,7 @@ from .theme import (
     DASHED,
     GREEN,
     GREY,
+    OVERLAP_DASHES,
     SOLID,
     VERMILLION,
     WINE,
@@ -23,6 +24,7 @@ from .theme import (
     log_axis,
     log_ticks,
     log_ticks_of,
+    overlap_dashes,
     panel_columns,
     panel_width,
     side_legend,
@@ -233,7 +235,7 @@ def facet_lines(
 ) -> alt.FacetChart:
     """Small multiples: ``y`` against ``x``, one line per ``series`` (ordinal colours, e.g. layers),
     one panel per ``facet`` value, axes shared so the panels compare."""
-    frame, order = facet_line_rows(data, y, facet, facet_order=facet_order, log_y=log_y)
+    frame, order = facet_line_rows(data, x, y, series, facet, facet_order=facet_order, log_y=log_y)
     options = dict(
         x_title=x_title,
         y_title=y_title,
@@ -248,13 +250,36 @@ def facet_lines(
     return _facet_lines(frame, x, y, series, facet, order, **options)
 
 
+# The dashes a small-multiples line may get, by name: lines that coincide in a panel (three layers
+# with no dead unit, all at 0) get different ones, so each legend entry stays visible.
+FACET_DASHES = {"solid": SOLID, **{f"dash{i}": dash for i, dash in enumerate(OVERLAP_DASHES)}}
+
+
 def facet_line_rows(
-    data: pd.DataFrame, y: str, facet: str, *, facet_order: Sequence[str] | None = None, log_y: bool = False
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    series: str,
+    facet: str,
+    *,
+    facet_order: Sequence[str] | None = None,
+    log_y: bool = False,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """(the rows ``facet_lines`` draws, the panels in order: ``facet_lines_template``'s ``order``)."""
+    """(the rows ``facet_lines`` draws, the panels in order: ``facet_lines_template``'s ``order``).
+    Each row's ``dash`` names its line's dash in ``FACET_DASHES``: solid, unless the line runs on
+    an earlier line of its panel (``overlap_dashes``)."""
     frame = data[data[y] > 0] if log_y else data
     order = list(facet_order) if facet_order is not None else list(dict.fromkeys(frame[facet]))
-    return frame, order
+    names = {tuple(dash): name for name, dash in FACET_DASHES.items()}
+    dash_of: dict[tuple, str] = {}
+    for panel, group in frame.groupby(facet, sort=False):
+        lines = list(dict.fromkeys(group[series]))
+        dashes = overlap_dashes(group, x, y, series, lines, [SOLID] * len(lines))
+        dash_of |= {
+            (panel, line): names.get(tuple(dash), "dash0") for line, dash in zip(lines, dashes, strict=True)
+        }
+    keys = pd.Series(list(zip(frame[facet], frame[series], strict=True)), index=frame.index, dtype=object)
+    return frame.assign(dash=keys.map(dash_of).fillna("solid")), order
 
 
 def facet_lines_template(
@@ -329,6 +354,13 @@ def _facet_lines(
                 scale=alt.Scale(scheme="viridis"),
                 legend=alt.Legend(orient=side_legend(screen)),
             ),
+            # The dash tells coinciding lines apart (``facet_line_rows``); the colour names them.
+            strokeDash=alt.StrokeDash(
+                "dash:N",
+                scale=alt.Scale(domain=list(FACET_DASHES), range=list(FACET_DASHES.values())),
+                legend=None,
+            ),
+            detail=alt.Detail(f"{series}:O"),
             tooltip=[
                 alt.Tooltip(f"{facet}:N"),
                 alt.Tooltip(f"{series}:O", title=series_title or series),

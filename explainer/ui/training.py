@@ -463,7 +463,7 @@ def _facet_chart(
     **options: Any,
 ) -> None:
     """``charts.facet_lines`` of ``data`` drawn as its template (see ``_loss_chart``)."""
-    rows, order = charts.facet_line_rows(data, y, facet, facet_order=facet_order, log_y=log_y)
+    rows, order = charts.facet_line_rows(data, x, y, series, facet, facet_order=facet_order, log_y=log_y)
     template_chart(
         charts.facet_lines_template,
         rows,

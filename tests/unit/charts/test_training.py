@@ -6,8 +6,10 @@ import pandas as pd
 from explainer import charts
 from explainer.charts.theme import hex_rgb
 from explainer.charts.training import (
+    FACET_DASHES,
     PLANE_SHADES,
     early_stopping_chart,
+    facet_line_rows,
     facet_lines,
     log_log_chart,
     loss_curves,
@@ -63,6 +65,28 @@ def test_facet_lines_share_one_log_axis_over_panels_in_the_given_order():
     assert built["facet"]["sort"] == ["b", "a"] and built["columns"] == 2
     assert built["spec"]["encoding"]["y"]["scale"] == {"type": "log"}
     assert all(row["value"] > 0 for row in rows(chart)[0])
+
+
+def test_coinciding_lines_of_a_panel_get_dashes_of_their_own_and_the_others_stay_solid():
+    """Leaky ReLU's three layers, all without a dead unit, are one line at 0: three legend entries
+    need three dashes. The ReLU panel's layers differ and stay solid."""
+    data = pd.DataFrame(
+        {
+            "step": [0, 50, 100] * 6,
+            "dead": [0.0, 0.1, 0.2, 0.0, 0.3, 0.5, 0.1, 0.4, 0.6] + [0.0] * 9,
+            "layer": [1, 1, 1, 2, 2, 2, 3, 3, 3] * 2,
+            "run": ["ReLU"] * 9 + ["Leaky ReLU"] * 9,
+        }
+    )
+    frame, order = facet_line_rows(data, "step", "dead", "layer", "run")
+    dashes = frame.groupby(["run", "layer"])["dash"].agg(set).map(lambda kept: kept.pop())
+    assert order == ["ReLU", "Leaky ReLU"]
+    assert set(dashes["ReLU"]) == {"solid"}
+    assert len(set(dashes["Leaky ReLU"])) == 3
+    encoding = spec(facet_lines(data, "step", "dead", "layer", "run"))["spec"]["encoding"]
+    scale = encoding["strokeDash"]["scale"]
+    assert encoding["strokeDash"]["field"] == "dash" and set(frame["dash"]) <= set(scale["domain"])
+    assert dict(zip(scale["domain"], scale["range"], strict=True)) == FACET_DASHES
 
 
 def test_unit_planes_stack_pictures_lines_and_points_and_shade_by_the_named_colours():
@@ -171,7 +195,7 @@ def test_the_facet_lines_template_is_facet_lines_with_its_rows_by_name():
     )
     for options in ({"log_y": True, "facet_order": ["b", "a"]}, {"y_domain": (0, 1), "y_format": "%"}):
         inline = facet_lines(data, "step", "value", "layer", "run", columns=2, **options)
-        drawn, order = facet_line_rows(data, "value", "run", facet_order=options.get("facet_order"),
+        drawn, order = facet_line_rows(data, "step", "value", "layer", "run", facet_order=options.get("facet_order"),
                                        log_y=options.get("log_y", False))  # fmt: skip
         extra = {k: v for k, v in options.items() if k != "facet_order"}
         template = facet_lines_template("step", "value", "layer", "run", order=order, columns=2, **extra)
