@@ -48,6 +48,7 @@ LINK_WIDTH = (0.4, 6.0)  # px, the weakest and the strongest link of a frame
 GRADIENT_DECADES = 8  # the gradient view's width scale spans this many decades below the largest
 MAX_LOSS_ROWS = 400
 LAYER_QUANTITIES = ("‖∂L/∂W‖", "‖ΔW‖ / ‖W‖")
+LAYER_BAR_STEP = {False: 22, True: 34}  # px a layer's bar takes: room for its name in lecture type
 # The bars' log axes tick at whole decades whatever the frame's range (Vega shows those inside it).
 DECADES = alt.Axis(values=[10.0**k for k in range(-16, 9)], labelExpr=LOG_LABELS)
 
@@ -316,7 +317,7 @@ def layer_bars_template(
                 x2="base:Q",
                 tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("value:Q", format=".2e", title=quantity)],
             )
-            .properties(width=width, height=max(60, 22 * layers))
+            .properties(width=width, height=max(60, LAYER_BAR_STEP[lecture] * layers))
         )
     chart = alt.hconcat(*panels) if screen != "narrow" else alt.vconcat(*panels)
     return style(chart, lecture)

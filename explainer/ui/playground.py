@@ -459,6 +459,8 @@ def _network(pg: Playground, shown: Shown, view: str, name: str) -> None:
         data=statistics,
         datasets={"layers": charts.layer_rows(statistics)},
     )
+    if not pg.steps:
+        st.caption(f"{charts.LAYER_QUANTITIES[1]} has no bars until the first update: press Play or Step.")
 
 
 def _sentences(pg: Playground, shown: Shown, divergence: bool = False) -> list[str]:

@@ -68,8 +68,11 @@ def test_step_advances_an_epoch_and_changes_the_loss_and_reset_restores_it():
     assert epoch == 1 and updates == live(at).n_train // live(at).settings.batch_size
     assert live(at).loss() != start
     assert "Layer 1's gradient norm is" in " ".join(m.value for m in at.markdown)
+    assert not [c for c in at.caption if "no bars until the first update" in c.value]
     at.button(key="pg_reset").click().run()
     assert counter(at) == (0, 0) and live(at).loss() == start
+    # Before any update the update-ratio panel is empty, and the page says why.
+    assert [c for c in at.caption if "‖ΔW‖ / ‖W‖ has no bars until the first update" in c.value]
 
 
 def test_play_steps_each_frame_and_pause_stops():
