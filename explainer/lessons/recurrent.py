@@ -199,7 +199,7 @@ def forget_gate_rows(forget: np.ndarray) -> pd.DataFrame:
 
 FORGET_TYPICAL = "∏ f: LSTM forget gates, typical unit"
 FORGET_KEEPER = "∏ f: LSTM forget gates, the unit that keeps most"
-JACOBIANS = "∏ ‖∂h_s/∂h_{s−1}‖: RNN Jacobian norms"
+JACOBIANS = "∏ ‖∂hₛ/∂hₛ₋₁‖: RNN Jacobian norms"  # a legend entry: subscripts, not TeX
 
 
 def _after(per_step: np.ndarray) -> np.ndarray:

@@ -52,8 +52,7 @@ from ..network import (
     network_run,
 )
 from ..nn.statistics import GradientFlow, gradient_flow
-from .display import chart
-from .viewport import screen
+from .display import template_chart
 from .widgets import ACTIVATION_LABELS, INITIALIZER_LABELS, Param, defaults, section_labels
 
 COMPARE_LABELS = {"act": "activations", "init": "initializers"}
@@ -525,15 +524,14 @@ def published(key: str) -> Panel:
 def lines(name: str, panel: Panel, y_title: str, points: bool, lecture: bool, **kwargs: Any) -> None:
     """``panel``'s rows drawn as ``charts.depth.decade_lines`` (a dot on every layer when ``points``),
     under ``name``; the spec is built once per look and gets the rows by name on every run."""
-    chart(
+    template_chart(
         decade_lines,
+        panel.frame,
         *panel.lines,
         name=name,
         data=panel.frame,
-        datasets={"data": panel.frame},
+        lecture=lecture,
         y_title=y_title,
         points=points,
-        lecture=lecture,
-        screen=screen(),
         **kwargs,
     )

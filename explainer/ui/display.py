@@ -16,6 +16,7 @@ from streamlit.errors import StreamlitAPIException
 if TYPE_CHECKING:  # a chart builder's return type; Streamlit itself imports altair
     import altair as alt
 
+from ..charts.mlp import heatmap_rows, heatmap_template
 from ..charts.theme import fill_slots, narrow_legends
 from ..curves import markdown_escape
 from . import presenter
@@ -164,8 +165,6 @@ def heatmap(
     """``charts.heatmap`` of ``data`` (one block per value of ``rows``) drawn as its template:
     the spec is built once per set of blocks and cell spacing, the rows are sent on every run, so
     a new setting costs no Altair work (~15-30 ms a heatmap)."""
-    from ..charts.mlp import heatmap_rows, heatmap_template
-
     frame, shape = heatmap_rows(data, x, value, rows=rows)
     template_chart(
         heatmap_template,

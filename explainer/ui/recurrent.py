@@ -21,7 +21,7 @@ from ..nn.recurrent import (
     gradient_trace,
     train_recurrent,
 )
-from .display import chart, table
+from .display import chart, table, template_chart
 from .training import _throttled as throttled  # one progress message a tenth of a second at most
 from .training import results as results  # the page draws each section through it, as training does
 from .viewport import screen
@@ -237,14 +237,8 @@ def show_gradients(found: Traces, settings: dict[str, Any], lecture: bool) -> li
     rnn = found.cells["rnn"]
     rows = charts.through_time_rows(frames, bound=rnn.frame)
     names = tuple(dict.fromkeys(rows["series"]))
-    chart(
-        charts.through_time,
-        names,
-        lecture=lecture,
-        screen=screen(),
-        name="recurrent_through_time",
-        data=rows,
-        datasets={"data": rows},
+    template_chart(
+        charts.through_time, rows, names, name="recurrent_through_time", data=rows, lecture=lecture
     )
     zeros = [CELL_LABELS[k] for k, f in frames.items() if f["exact_zero"].any()]
     if zeros:
@@ -262,14 +256,7 @@ def show_cell_path(found: Traces, settings: dict[str, Any], lecture: bool) -> li
     """The LSTM's forget gates over t × unit, and the two products on one chart."""
     lstm = found.cells["lstm"]
     cells = lesson.forget_gate_rows(lstm.forget_gates)
-    chart(
-        charts.forget_heatmap,
-        lecture=lecture,
-        screen=screen(),
-        name="recurrent_forget_gates",
-        data=cells,
-        datasets={"data": cells},
-    )
+    template_chart(charts.forget_heatmap, cells, name="recurrent_forget_gates", data=cells, lecture=lecture)
     shown = cells["unit"].max()
     if lstm.forget_gates.shape[1] > shown:
         st.caption(f"The first {shown} of {lstm.forget_gates.shape[1]} units; at most 100 columns of steps.")
@@ -279,14 +266,9 @@ def show_cell_path(found: Traces, settings: dict[str, Any], lecture: bool) -> li
         )
     ]
     products = lesson.product_rows(found.cells["rnn"].frame, lstm.frame, lstm.forget_gates)
-    chart(
-        charts.products,
-        tuple(dict.fromkeys(products["series"])),
-        lecture=lecture,
-        screen=screen(),
-        name="recurrent_products",
-        data=products,
-        datasets={"data": products},
+    series = tuple(dict.fromkeys(products["series"]))
+    template_chart(
+        charts.products, products, series, name="recurrent_products", data=products, lecture=lecture
     )
     sentences.append(lesson.product_sentence(products, found.cells["rnn"].frame, lstm.frame))
     _bullets(sentences)
