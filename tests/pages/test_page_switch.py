@@ -51,6 +51,14 @@ def move_sliders_to(at, end: str) -> None:
     at.run(timeout=TIMEOUT)
 
 
+@pytest.fixture(autouse=True)
+def clear_caches():
+    """The conftest's fixture, overridden: this module keeps the computation caches from test to
+    test. It checks which widget values reach which page, not what a cold computation gives (the
+    page tests do that), and each origin would otherwise recompute every other page cold."""
+    yield
+
+
 @pytest.fixture(scope="module")
 def fresh_values() -> dict[str, dict[str, object]]:
     """Each page's widget values when opened from a plain link: its own defaults."""
@@ -60,21 +68,19 @@ def fresh_values() -> dict[str, dict[str, object]]:
 @pytest.mark.parametrize("origin", PAGES)
 def test_switching_pages_after_sliders_at_their_ends_raises_nothing_and_leaks_nothing(origin, fresh_values):
     at = open_page(origin, timeout=TIMEOUT)
-    for end in ("min", "max"):
-        for destination in PAGES:
-            if destination == origin:
-                continue
-            at.switch_page(origin).run(timeout=TIMEOUT)
-            move_sliders_to(at, end)
-            assert_clean(at)
-            at.switch_page(destination).run(timeout=TIMEOUT)
-            assert_clean(at)
-            arrived = widget_values(at)
-            expected = fresh_values[destination]
-            leaked = {k: (arrived.get(k), v) for k, v in expected.items() if arrived.get(k) != v}
-            assert not leaked, f"{origin} at its {end} → {destination}: (value, own default) {leaked}"
-            foreign = set(at.query_params) - set(expected) - {"lecture"}
-            assert not foreign, f"{origin} → {destination} carried {foreign} in the link"
+    pairs = [(end, destination) for end in ("min", "max") for destination in PAGES if destination != origin]
+    for end, destination in pairs:
+        at.switch_page(origin).run(timeout=TIMEOUT)
+        move_sliders_to(at, end)
+        assert_clean(at)
+        at.switch_page(destination).run(timeout=TIMEOUT)
+        assert_clean(at)
+        arrived = widget_values(at)
+        expected = fresh_values[destination]
+        leaked = {k: (arrived.get(k), v) for k, v in expected.items() if arrived.get(k) != v}
+        assert not leaked, f"{origin} at its {end} → {destination}: (value, own default) {leaked}"
+        foreign = set(at.query_params) - set(expected) - {"lecture"}
+        assert not foreign, f"{origin} → {destination} carried {foreign} in the link"
 
 
 def test_lecture_mode_survives_a_page_switch():
