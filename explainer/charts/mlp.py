@@ -18,7 +18,7 @@ from .theme import (
     CLASS_COLORS,
     DASHED,
     GREY,
-    LOG_LABELS,
+    LOG_LEGEND_LABELS,
     activation_scales,
     category_scale,
     half_spacing,
@@ -385,7 +385,7 @@ def _heatmap(
                     orient=side_legend(screen),
                     format=".0e" if log_color else value_format,
                     gradientLength=160,
-                    **({"labelExpr": LOG_LABELS} if log_color else {}),
+                    **({"labelExpr": LOG_LEGEND_LABELS} if log_color else {}),
                 ),
             ),
             tooltip=[

@@ -304,6 +304,14 @@ LOG_LABELS = (
 )
 
 
+# A log colour legend's labels, by the same rule, to one significant digit: Vega labels a
+# gradient at its data's ends (0.275631 would be read to six digits; 0.3 is what it shows).
+LOG_LEGEND_LABELS = (
+    "datum.value < 0.001 || datum.value >= 1e5 ? replace(format(datum.value, '.0e'), 'e+', 'e')"
+    " : format(datum.value, '.1~g')"
+)
+
+
 def log_axis(ticks: Sequence[float], **axis: object) -> alt.Axis:
     """An ``alt.Axis`` for a log scale ticked at ``ticks`` (``log_ticks``; none leaves Vega's
     own), labelled plainly (``LOG_LABELS``); ``axis`` adds or overrides Axis settings."""

@@ -5,6 +5,7 @@ import pandas as pd
 
 from explainer import charts
 from explainer.charts.mlp import heatmap, learning_curves, probability_panels, share_lines
+from explainer.charts.theme import LOG_LEGEND_LABELS
 
 from .vega import layers, rows, spec
 
@@ -57,6 +58,10 @@ def test_a_log_heatmap_drops_non_positive_cells_and_stacks_one_heatmap_per_row_v
     assert spec(chart)["facet"]["row"]["sort"] == ["b", "a"]
     linear = heatmap(data, "epoch", "layer", "v", log_color=False)
     assert len(rows(linear)[0]) == 4 and "type" not in spec(linear)["encoding"]["color"]["scale"]
+    # The log legend's ends are the data's: labelled to one digit by the log rule (0.3, 2e-6),
+    # not to six (0.275631, seen in Chromium) nor as 3e-1.
+    assert spec(chart)["spec"]["encoding"]["color"]["legend"]["labelExpr"] == LOG_LEGEND_LABELS
+    assert "labelExpr" not in spec(linear)["encoding"]["color"]["legend"]
 
 
 def test_share_lines_show_zero_to_one_as_percentages():
