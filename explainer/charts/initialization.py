@@ -9,8 +9,6 @@ from .theme import (
     CHART_HEIGHT,
     DASHED,
     GREY,
-    NARROW_GRADIENT_LENGTH,
-    NARROW_LEGEND_LIMIT,
     PINK,
     category_scale,
     check_screen,
@@ -192,10 +190,7 @@ def travel_heatmap(
                 title=f"log10 ratio (colour stops at ±{TRAVEL_CLIP:g})",
                 scale=alt.Scale(scheme="blueorange", domain=[-TRAVEL_CLIP, TRAVEL_CLIP], domainMid=0),
                 legend=alt.Legend(
-                    orient="bottom",
-                    gradientLength=NARROW_GRADIENT_LENGTH if narrow else 300,
-                    titleLimit=NARROW_LEGEND_LIMIT if narrow else 600,
-                    direction="horizontal",
+                    orient="bottom", gradientLength=300, titleLimit=600, direction="horizontal"
                 ),
             ),
         )

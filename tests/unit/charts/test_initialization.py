@@ -26,7 +26,7 @@ from explainer.charts.initialization import (
     travel_summary,
     weight_histograms,
 )
-from explainer.charts.theme import NARROW_GRADIENT_LENGTH, NARROW_LEGEND_LIMIT, fill_slots
+from explainer.charts.theme import NARROW_GRADIENT_LENGTH, NARROW_LEGEND_LIMIT, fill_slots, narrow_legends
 
 from .vega import rows, spec
 
@@ -114,7 +114,8 @@ def test_on_a_phone_the_travel_heatmap_drops_the_cell_numbers_and_fits_its_names
     x_axis, y_axis = (phone["layer"][0]["encoding"][c]["axis"] for c in "xy")
     assert x_axis["labelAngle"] == -90 and x_axis["minExtent"] == TRAVEL_NARROW_HEADER_ROOM
     assert y_axis["minExtent"] == y_axis["maxExtent"] == TRAVEL_NARROW_LABEL_ROOM
-    legend = phone["layer"][0]["encoding"]["color"]["legend"]
+    # ui.chart passes every phone spec through narrow_legends, which fits the legend to the screen.
+    legend = narrow_legends(phone)["layer"][0]["encoding"]["color"]["legend"]
     assert legend["gradientLength"] <= NARROW_GRADIENT_LENGTH and legend["titleLimit"] <= NARROW_LEGEND_LIMIT
     # A click's cell centre follows the phone's geometry.
     x, _ = travel_cell_centre(0, 0, columns=17, drawing_width=330.0, screen="narrow")
