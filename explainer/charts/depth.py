@@ -32,7 +32,7 @@ def decade_lines(
     y_title: str,
     x_title: str = "layer (1 = nearest the input)",
     x: str = "layer",
-    points: bool = False,
+    points: bool | Sequence[str] = False,
     lecture: bool = False,
     height: int | None = None,
     screen: str = "regular",
@@ -40,35 +40,42 @@ def decade_lines(
     """Lines of ``log10`` against ``layer`` on an axis labelled in powers of ten, one per
     ``series`` (in the order ``names``, drawn in ``colors`` with ``dashes``).
 
+    ``points``: a dot on every row of every line (True), or of the lines named (a measured line
+    beside its prediction or bound: the dots go over every line, so a prediction that agrees
+    shows as a dashed line through the measured dots instead of hiding them under its own).
+
     Rows (named "data"): layer (or the column ``x``: a time step, say), series, log10, text (the
     value as shown in the tooltip). A log10
     axis instead of a log scale: values far beyond float64 (a gradient of 1e-400, measured in
     logs) stay drawable, and rows that are exactly 0 are simply absent.
     """
-    legend = alt.Legend(orient=side_legend(screen), title=None, labelLimit=260)
-    chart = (
-        alt.Chart(alt.NamedData("data"))
-        .mark_line(point=alt.OverlayMarkDef(filled=True, size=60 if lecture else 30) if points else False)
-        .encode(
-            x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(tickMinStep=1), scale=alt.Scale(zero=False)),
-            y=alt.Y("log10:Q", axis=_decades(y_title), scale=alt.Scale(zero=False)),
-            color=alt.Color(
-                "series:N", scale=alt.Scale(domain=list(names), range=list(colors)), legend=legend
-            ),
-            strokeDash=alt.StrokeDash(
-                "series:N",
-                scale=alt.Scale(domain=list(names), range=[list(d) for d in dashes]),
-                legend=legend,
-            ),
-            tooltip=[
-                alt.Tooltip("series:N", title="line"),
-                alt.Tooltip(f"{x}:Q", title=x),
-                alt.Tooltip("text:N", title="value"),
-            ],
-        )
-        .properties(height=height or CHART_HEIGHT[lecture], width="container")
+    legend = alt.Legend(orient=side_legend(screen), title=None, labelLimit=260, symbolType="stroke")
+    color_scale = alt.Scale(domain=list(names), range=list(colors))
+    dotted = list(names) if points is True else [n for n in names if n in points] if points else []
+    base = alt.Chart(alt.NamedData("data")).encode(
+        x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(tickMinStep=1), scale=alt.Scale(zero=False)),
+        y=alt.Y("log10:Q", axis=_decades(y_title), scale=alt.Scale(zero=False)),
+        color=alt.Color("series:N", scale=color_scale, legend=legend),
+        tooltip=[
+            alt.Tooltip("series:N", title="line"),
+            alt.Tooltip(f"{x}:Q", title=x),
+            alt.Tooltip("text:N", title="value"),
+        ],
     )
-    return style(chart, lecture)
+    chart: alt.Chart | alt.LayerChart = base.mark_line().encode(
+        strokeDash=alt.StrokeDash(
+            "series:N", scale=alt.Scale(domain=list(names), range=[list(d) for d in dashes]), legend=legend
+        )
+    )
+    if dotted:
+        # The legend shows each line as a stroke with its dash: a dot there would stand for both.
+        dots = (
+            base.transform_filter(alt.FieldOneOfPredicate(field="series", oneOf=dotted))
+            .mark_point(filled=True, opacity=1, size=60 if lecture else 30)
+            .encode(color=alt.Color("series:N", scale=color_scale, legend=None))
+        )
+        chart = alt.layer(chart, dots)
+    return style(chart.properties(height=height or CHART_HEIGHT[lecture], width="container"), lecture)
 
 
 def share_by_layer(

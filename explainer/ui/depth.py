@@ -34,6 +34,7 @@ from ..lessons.depth.profiles import (
     FRACTION_SERIES,
     GRADIENT_SERIES,
     PATH_SERIES,
+    REFERENCE_SERIES,
     clipping_profile,
     compare_profile,
     describe_comparison,
@@ -522,8 +523,9 @@ def published(key: str) -> Panel:
 
 
 def lines(name: str, panel: Panel, y_title: str, points: bool, lecture: bool, **kwargs: Any) -> None:
-    """``panel``'s rows drawn as ``charts.depth.decade_lines`` (a dot on every layer when ``points``),
-    under ``name``; the spec is built once per look and gets the rows by name on every run."""
+    """``panel``'s rows drawn as ``charts.depth.decade_lines`` (when ``points``, a dot on every
+    layer of each line but the references, ``REFERENCE_SERIES``), under ``name``; the spec is
+    built once per look and gets the rows by name on every run."""
     template_chart(
         decade_lines,
         panel.frame,
@@ -532,6 +534,6 @@ def lines(name: str, panel: Panel, y_title: str, points: bool, lecture: bool, **
         data=panel.frame,
         lecture=lecture,
         y_title=y_title,
-        points=points,
+        points=tuple(n for n in panel.names if n not in REFERENCE_SERIES) if points else False,
         **kwargs,
     )

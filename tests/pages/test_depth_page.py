@@ -455,3 +455,15 @@ def test_shares_that_coincide_are_drawn_with_dashes_of_their_own():
         if "strokeDash" in node and node["strokeDash"]["scale"]["domain"] == list(FRACTION_SERIES)
     ]
     assert len({str(dash) for dash in scale["range"]}) == 3
+
+
+@pytest.mark.parametrize(("section", "series"), [("gradients", GRADIENT_SERIES), ("path", PATH_SERIES)])
+def test_the_measured_line_keeps_its_dots_above_the_line_it_is_compared_with(section, series):
+    # Where the mean-field prediction (or the bound) agrees with the measurement, the reference's
+    # own dots covered the measured ones: on a phone the measured line could not be seen at all.
+    at = open_page(PAGE, {**SMALL, "section": section})
+    assert_clean(at)
+    [element] = at.get("vega_lite_chart")
+    lines, dots = json.loads(element.proto.spec)["layer"]
+    assert lines["mark"]["type"] == "line" and dots["mark"]["type"] == "point"
+    assert dots["transform"] == [{"filter": {"field": "series", "oneOf": [series[0]]}}]

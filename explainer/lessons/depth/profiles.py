@@ -23,6 +23,9 @@ PATH_SERIES = ("∏ f′(z) along one path", "bound: (max |f′|) to the power l
 GRADIENT_SERIES = ("measured", "mean-field prediction")
 FRACTION_SERIES = ("saturated: |f′| < 0.01", "f′ = 0 exactly", "units dead for the whole batch")
 CLIP_SERIES = ("before clipping", "after clipping")
+# The lines a chart draws as references for the measured ones beside them: no dots of their own,
+# so where they agree the measured dots show on top of them.
+REFERENCE_SERIES = (PATH_SERIES[1], GRADIENT_SERIES[1])
 
 
 def _power_text(log10_value: float) -> str:

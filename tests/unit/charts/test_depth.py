@@ -20,6 +20,23 @@ def test_decade_lines_read_named_rows_on_an_axis_labelled_in_powers_of_ten():
     assert chart["encoding"]["strokeDash"]["scale"]["range"] == [[1, 0], [8, 4]]
 
 
+def test_decade_lines_dot_the_measured_lines_over_every_line_and_leave_a_reference_bare():
+    # A prediction drawn with dots of its own covered the measured dots wherever the two agree.
+    chart = spec(
+        decade_lines(
+            ["measured", "theory"], ["#000000", "#888888"], [[1, 0], [8, 4]], y_title="g", points=["measured"]
+        )
+    )
+    lines, dots = chart["layer"]
+    assert lines["mark"]["type"] == "line" and dots["mark"]["type"] == "point"
+    assert dots["transform"] == [{"filter": {"field": "series", "oneOf": ["measured"]}}]
+    # One legend, of strokes with their dashes; the dots add none.
+    assert lines["encoding"]["color"]["legend"]["symbolType"] == "stroke"
+    assert dots["encoding"]["color"]["legend"] is None
+    every = spec(decade_lines(["a", "b"], ["#000000", "#111111"], [[1, 0], [8, 4]], y_title="g", points=True))
+    assert every["layer"][1]["transform"][0]["filter"]["oneOf"] == ["a", "b"]
+
+
 def test_share_by_layer_and_layer_histograms_are_templates_too():
     share = spec(share_by_layer(["saturated", "dead"]))
     assert share["data"] == {"name": "data"} and share["encoding"]["y"]["axis"] == {"format": "%"}
