@@ -90,6 +90,7 @@ with st.sidebar:
         help="For the lecturer's own tab: talking points and the page's scenes here in the sidebar; "
         "each scene opens in lecture mode in a second window, for the projector. Link: ?presenter=1",
     )
+    ui.page_styles()
     ui.lecture_styles()
     ui.watch_viewport()
 link_warning = st.container()

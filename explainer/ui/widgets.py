@@ -427,6 +427,22 @@ html {{ font-size: {LECTURE_ROOT_PX}px; }}
 </style>"""
 
 
+# At every width and in every mode, a link to another page wraps instead of being cut: on a
+# 390-px phone Streamlit ended "Depth: the same networks with batch norm, residuals and
+# clipping" at "residuals a", with no "…" to say that more was there.
+_PAGE_CSS = """<style>
+[data-testid="stPageLink"] :is(p, span) {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+[data-testid="stPageLink-NavLink"] { height: auto; }
+</style>"""
+
+
+def page_styles() -> None:
+    """Styles for every visit (a style only: it takes no space)."""
+    st.html(_PAGE_CSS)
+
+
 def lecture_styles() -> None:
     """In lecture mode, the larger type and the measure (a style only: it takes no space)."""
     if lecture_mode():

@@ -1,5 +1,6 @@
 """Every page at a phone's, a tablet's, a laptop's and a projector's width: every chart's drawing
-inside the window and inside its own frame, and the page never scrolls sideways.
+inside the window and inside its own frame, every link to another page shown whole, and the page
+never scrolls sideways.
 
 A window reports its width class to the server (``explainer.ui.viewport``), which builds the
 charts for it: stacked panels and legends below on a phone, wider panels on a projector in
@@ -33,6 +34,11 @@ SIDEWAYS_SCROLL = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
   return Math.max(main.scrollWidth - main.clientWidth, document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }"""
+
+# Links to other pages whose label does not show whole (Streamlit cut them at the edge on a phone).
+CUT_LINKS = """() => Array.from(document.querySelectorAll('[data-testid="stPageLink"] *'))
+  .filter((el) => el.getClientRects().length > 0 && el.scrollWidth > el.clientWidth + 1)
+  .map((el) => el.textContent)"""
 
 
 def expected_screen(width: int) -> str:
@@ -79,6 +85,7 @@ def test_every_chart_fits_the_window_as_it_is_resized_through_every_width(
             # A chart sized to its container follows the window on the next animation frame.
             page.wait_for_timeout(300)
             check_charts_fit(page, width)
+            assert not page.evaluate(CUT_LINKS), f"at {width} px, links cut short: {page.evaluate(CUT_LINKS)}"
             if width in (390, 1920):
                 shot(page, f"layout-{width}{'-lecture' if lecture else ''}-{path or 'home'}")
     finally:
