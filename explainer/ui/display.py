@@ -228,20 +228,26 @@ def computed(function: Callable[..., Any], text: str, **kwargs: Any) -> tuple[An
         bar.empty()
 
 
-# A table column is as wide as its longest header or cell: this many pixels a character (the
-# grid's 14 px sans-serif averages under 8) plus the cell's padding, within these bounds.
+# On a laptop or a projector, a table column is as wide as its longest header or cell: this many
+# pixels a character (the grid's 14 px sans-serif averages under 8) plus the cell's padding,
+# within these bounds.
 TABLE_CHAR_PX, TABLE_CELL_PADDING_PX, TABLE_COLUMN_PX = 8, 28, (60, 480)
+
+
+def table_number(value: float) -> str:
+    """A number as a table shows it: at most four decimals, no trailing zeros (87, 0.071, 7.106),
+    and three significant digits where that would hide it (3e-09, 1.23e+15)."""
+    if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e15):
+        return f"{value:.3g}"
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
 def column_widths(frame: pd.DataFrame) -> dict[str, int]:
     """Pixel width of each column of ``frame`` so its header and longest entry show whole
-    ("GELU (tanh approximation)", not "GELU (tanh a"). Numbers count as Streamlit shows them, at
-    most four decimals."""
+    ("GELU (tanh approximation)", not "GELU (tanh a"). Numbers count as ``table_number`` writes them."""
 
     def shown(value: Any) -> str:
-        if isinstance(value, float):
-            return f"{value:,.4f}".rstrip("0").rstrip(".") if abs(value) < 1e15 else f"{value:.3e}"
-        return str(value)
+        return table_number(value) if isinstance(value, float) else str(value)
 
     widths = {}
     for column in frame.columns:
@@ -261,11 +267,20 @@ def table(
 ) -> None:
     """``frame`` as a table (without the ``hide`` columns) with a CSV download: of the same rows,
     or of ``data`` where the screen shows rounded or reworded values and the CSV keeps every
-    digit. ``every_row`` grows the table to show all rows without scrolling."""
+    digit. ``every_row`` grows the table to show all rows without scrolling.
+
+    On a phone, a static table whose headers and cells wrap, every row shown: the grid kept each
+    column as wide as its header, so a 390-px screen showed two columns of three and cut the
+    right-aligned numbers at its edge ("7.1(", or an empty "final training loss" column). A table
+    still wider than the screen scrolls sideways in its box, its next column showing at the edge."""
     shown = frame.drop(columns=list(hide))
-    config = {column: st.column_config.Column(width=px) for column, px in column_widths(shown).items()}
-    height = "content" if every_row else "auto"
-    st.dataframe(shown, hide_index=True, height=height, column_config=config)
+    if screen() == "narrow":
+        numbers = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c])]
+        st.table(shown.style.format(table_number, subset=numbers, na_rep="—"), hide_index=True)
+    else:
+        config = {column: st.column_config.Column(width=px) for column, px in column_widths(shown).items()}
+        height = "content" if every_row else "auto"
+        st.dataframe(shown, hide_index=True, height=height, column_config=config)
     download_csv(shown if data is None else data, name, "Download table (CSV)")
 
 
