@@ -97,7 +97,6 @@ ui.table(
     scientific_columns(fixes.table, ("layer 1 ÷ layer L gradient",)),
     "fixes_story",
     data=fixes.table,
-    every_row=True,
 )
 st.markdown(lesson.recurrent_sentence(*gated_versus_squashed()))
 ui.page_link("app_pages/depth.py", "Depth: toggle each fix on the same charts", section="fixes")

@@ -228,12 +228,6 @@ def computed(function: Callable[..., Any], text: str, **kwargs: Any) -> tuple[An
         bar.empty()
 
 
-# On a laptop or a projector, a table column is as wide as its longest header or cell: this many
-# pixels a character (the grid's 14 px sans-serif averages under 8) plus the cell's padding,
-# within these bounds.
-TABLE_CHAR_PX, TABLE_CELL_PADDING_PX, TABLE_COLUMN_PX = 8, 28, (60, 480)
-
-
 def table_number(value: float) -> str:
     """A number as a table shows it: at most four decimals, no trailing zeros (87, 0.071, 7.106),
     and three significant digits where that would hide it (3e-09, 1.23e+15)."""
@@ -242,45 +236,22 @@ def table_number(value: float) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
-def column_widths(frame: pd.DataFrame) -> dict[str, int]:
-    """Pixel width of each column of ``frame`` so its header and longest entry show whole
-    ("GELU (tanh approximation)", not "GELU (tanh a"). Numbers count as ``table_number`` writes them."""
-
-    def shown(value: Any) -> str:
-        return table_number(value) if isinstance(value, float) else str(value)
-
-    widths = {}
-    for column in frame.columns:
-        longest = max([len(str(column)), *(len(shown(v)) for v in frame[column].head(500))])
-        px = TABLE_CHAR_PX * longest + TABLE_CELL_PADDING_PX
-        widths[str(column)] = min(max(px, TABLE_COLUMN_PX[0]), TABLE_COLUMN_PX[1])
-    return widths
-
-
 def table(
-    frame: pd.DataFrame,
-    name: str,
-    *,
-    hide: Sequence[str] = (),
-    data: pd.DataFrame | None = None,
-    every_row: bool = False,
+    frame: pd.DataFrame, name: str, *, hide: Sequence[str] = (), data: pd.DataFrame | None = None
 ) -> None:
-    """``frame`` as a table (without the ``hide`` columns) with a CSV download: of the same rows,
-    or of ``data`` where the screen shows rounded or reworded values and the CSV keeps every
-    digit. ``every_row`` grows the table to show all rows without scrolling.
+    """``frame`` as a static table (without the ``hide`` columns), every row shown, headers and
+    cells wrapping to the page, floats written by ``table_number``; with a CSV download of the
+    same rows, or of ``data`` where the screen shows rounded or reworded values and the CSV keeps
+    every digit.
 
-    On a phone, a static table whose headers and cells wrap, every row shown: the grid kept each
-    column as wide as its header, so a 390-px screen showed two columns of three and cut the
-    right-aligned numbers at its edge ("7.1(", or an empty "final training loss" column). A table
-    still wider than the screen scrolls sideways in its box, its next column showing at the edge."""
+    Not the interactive grid: it keeps each column as wide as its header on one line, so every
+    table of the app ran past the page's 704 px on a laptop (840-1,992 px) and past a phone's
+    screen, hiding its right-hand columns, and cut the right-aligned numbers at the edge ("7.1(",
+    an empty "final training loss" column). A static table fits the page, and its type grows with
+    lecture mode. One still wider than the screen (a phone) scrolls sideways in its box."""
     shown = frame.drop(columns=list(hide))
-    if screen() == "narrow":
-        numbers = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c])]
-        st.table(shown.style.format(table_number, subset=numbers, na_rep="—"), hide_index=True)
-    else:
-        config = {column: st.column_config.Column(width=px) for column, px in column_widths(shown).items()}
-        height = "content" if every_row else "auto"
-        st.dataframe(shown, hide_index=True, height=height, column_config=config)
+    numbers = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c])]
+    st.table(shown.style.format(table_number, subset=numbers, na_rep="—"), hide_index=True)
     download_csv(shown if data is None else data, name, "Download table (CSV)")
 
 

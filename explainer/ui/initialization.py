@@ -282,8 +282,8 @@ def precompute_moves(report: Callable[[str], None] = print) -> None:
 
 
 def full_table(display: pd.DataFrame, data: pd.DataFrame, name: str) -> None:
-    """``display`` as a table, every row shown, with ``data`` (full precision) as its CSV download."""
-    table(display, name, data=data, every_row=True)
+    """``display`` as a table with ``data`` (full precision) as its CSV download."""
+    table(display, name, data=data)
 
 
 def draw_travel_heatmaps(

@@ -72,7 +72,7 @@ def test_lecture_mode_and_a_preset_link_render(server, visit: Visit):
     assert page.locator('[data-testid="stException"]').count() == 0
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.get_by_text("Presenter", exact=True).count() == 0, "the projected page has no notes"
-    table = page.locator('[data-testid="stDataFrame"]')
+    table = page.locator('[data-testid="stTable"]')
     assert table.count() == 1
     shot(page, "depth-lecture-preset")
 

@@ -3,13 +3,10 @@
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from explainer.charts.theme import NARROW_LEGEND_LAYOUT, NARROW_PANEL_WIDTH
 from explainer.ui import viewport
-from explainer.ui.display import table_number
 from explainer.ui.links import SHARE_KEY
 from tests.specs import spec_nodes
 
@@ -119,37 +116,6 @@ def test_a_phone_gets_every_chart_in_one_column_with_its_legends_stacked(page):
             node["width"] <= NARROW_PANEL_WIDTH for node in nodes[1:] if isinstance(node.get("width"), int)
         )
         assert spec["config"]["legend"]["layout"] == NARROW_LEGEND_LAYOUT
-
-
-@pytest.mark.parametrize(
-    ("page", "query"),
-    [
-        ("app_pages/home.py", {}),
-        ("app_pages/activations.py", {}),
-        ("app_pages/training.py", {"section": "minibatch"}),
-        ("app_pages/training.py", {"section": "clipping"}),
-        ("app_pages/mlp.py", {"section": "summary"}),
-        ("app_pages/initialization.py", {"section": "variance"}),
-        ("app_pages/recurrent.py", {"train": "true", "iters": "200"}),
-    ],
-)
-def test_a_phone_gets_every_table_whole_with_its_numbers_as_the_laptop_shows_them(page, query):
-    # The grid kept each column as wide as its header: on a 390-px phone the training page's
-    # table showed "7.1(" and a "final training loss" column with no numbers in it.
-    at = open_page(page, query, timeout=180)
-    laptop = [grid.value for grid in at.dataframe]
-    at.session_state[viewport.STATE_KEY] = {"screen": "narrow"}
-    at.run()
-    assert_clean(at)
-    assert not at.dataframe and len(at.table) == len(laptop) > 0
-    for static, frame in zip(at.table, laptop, strict=True):
-        assert static.proto.hide_index
-        shown = convert_arrow_bytes_to_pandas_df(static.proto.arrow_data.styler.display_values)
-        assert list(shown.columns) == list(frame.columns) and len(shown) == len(frame)
-        for column in frame.columns:
-            if pd.api.types.is_float_dtype(frame[column]):
-                expected = [table_number(v) if pd.notna(v) else "—" for v in frame[column]]
-                assert shown[column].tolist() == expected, column
 
 
 def test_a_window_class_the_app_does_not_know_draws_the_laptop_layout():

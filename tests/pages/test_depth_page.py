@@ -254,7 +254,7 @@ def test_each_preset_link_sets_the_scene_and_puts_published_beside_measured(key)
     assert at.selectbox(key="act").value == first.activation
     assert at.selectbox(key="init").value == first.init
     assert at.slider(key="width").value == first.width
-    table = at.dataframe[0].value
+    table = at.table[0].value
     # The page shows the preset's claims table as computed (its columns are checked in
     # tests/unit/lessons/depth/test_presets.py); the page's run filled the cache this reads.
     assert table.equals(depth_page.published(key).extra)
@@ -399,12 +399,12 @@ def test_gelu_phase_diagram_draws_no_chi_one_line_and_says_chi_jumps_over_one():
 
 def test_section_7_speaks_of_a_table_only_when_one_is_shown():
     at = open_page(PAGE, {**SMALL, "section": "published"})
-    assert not at.dataframe
+    assert not at.table
     assert "once one is chosen, a table sets each number its source prints" in text(at)
     assert "the table below" not in text(at)
     at = open_page(PAGE, {"preset": "selu_lecun_depth100"}, timeout=180)
     assert_clean(at)
-    assert at.dataframe and "the table below sets each number its source prints" in text(at)
+    assert at.table and "the table below sets each number its source prints" in text(at)
 
 
 # --- the sections' tabs ---------------------------------------------------------------------------

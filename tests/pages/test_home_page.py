@@ -42,21 +42,21 @@ def test_chain_slider_changes_the_chain_and_its_chart():
 
 
 def test_fixes_table_shows_each_fix_restoring_the_gradient(home):
-    table = home.dataframe[0].value
+    table = home.table[0].value
     assert table["setting"].tolist()[0] == "sigmoid, Glorot init"
     assert table["orders of magnitude"].iloc[0] < -8
     assert (table["orders of magnitude"].iloc[1:].abs() < 1).all()
 
 
 def test_fixes_table_prints_tiny_ratios_in_scientific_notation(home):
-    table = home.dataframe[0].value
+    table = home.table[0].value
     ratios = table["layer 1 ÷ layer L gradient"].tolist()
     assert re.fullmatch(r"\d\.\d\de-\d+", ratios[0]), ratios
     assert not any("0.00000" in str(r) for r in ratios)
 
 
 def test_fixes_sentence_bound_is_not_below_the_largest_distance_it_bounds(home):
-    table = home.dataframe[0].value
+    table = home.table[0].value
     text = next(m.value for m in home.markdown if "orders of magnitude" in m.value)
     bound = float(re.search(r"within (\d+\.\d+) orders of magnitude", text).group(1))
     assert bound >= table["orders of magnitude"].iloc[1:].abs().max()

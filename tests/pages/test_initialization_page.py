@@ -52,7 +52,7 @@ def link_warning(at) -> str:
 
 def table(at, column: str) -> pd.DataFrame:
     """The page's one table with ``column``, as displayed."""
-    [frame] = [d.value for d in at.dataframe if column in d.value.columns]
+    [frame] = [d.value for d in at.table if column in d.value.columns]
     return frame
 
 

@@ -97,7 +97,7 @@ def widget(at, kind: str, key: str):
 
 
 def summary(at) -> pd.DataFrame:
-    return show(at, "summary").dataframe[0].value.set_index("activation")
+    return show(at, "summary").table[0].value.set_index("activation")
 
 
 def link_warning(at) -> str:
@@ -401,7 +401,7 @@ def test_a_diverging_net_shows_the_epoch_it_diverged_at_never_nan():
     assert summary(at).loc["identity", "diverged"] == f"epoch {k}"
     assert summary(at).loc["identity", "epochs"] == k - 1 and summary(at).loc["ReLU", "epochs"] == 30
     assert "nan" not in texts(at).lower().replace("infinity or nan", "")
-    assert "nan" not in show(at, "summary").dataframe[0].value.to_string().lower()
+    assert "nan" not in show(at, "summary").table[0].value.to_string().lower()
     for frame in datasets(at):
         assert not frame.isna().any().any()
     titles = pictures(at).set_index("activation")["title"]
@@ -458,7 +458,7 @@ def test_input_the_library_refuses_shows_its_reason_not_a_traceback(monkeypatch)
 def test_a_hostile_link_never_raises_and_the_page_still_trains(query):
     at = open_mlp({**SMALL, **query})
     assert_clean(at)
-    assert at.get("vega_lite_chart") and show(at, "summary").dataframe
+    assert at.get("vega_lite_chart") and show(at, "summary").table
 
 
 # --- training as it goes ------------------------------------------------------------------
@@ -576,6 +576,6 @@ def test_while_training_the_page_says_which_epoch_and_claims_no_final_number(
         f"{label}: test accuracy {a:.2f} at epoch 19" for label, a in now.items()
     }
     assert pictures(small)["cells"].tolist() == [(25, 25)] * 4  # a coarser grid while training
-    assert not small.dataframe  # no summary
+    assert not small.table  # no summary
     assert "The panels and curves show the nets as they train" in texts(small)
     assert "Training loss after the last epoch" not in texts(small)

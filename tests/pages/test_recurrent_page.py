@@ -77,7 +77,7 @@ def test_training_and_clipping_controls_train_and_draw_against_the_baseline():
     at = open_page(PAGE, QUICK_TRAINING)
     at.toggle(key="train").set_value(True).run()
     assert_clean_charts(at, 5)
-    assert "of the 1/6 baseline" in bullets(at) and at.dataframe
+    assert "of the 1/6 baseline" in bullets(at) and at.table
     at.toggle(key="clip_demo").set_value(True).run()
     assert_clean_charts(at, 6)
     assert "With clipping at 1" in bullets(at)

@@ -1,35 +1,69 @@
-"""Every table's columns are wide enough for their header and their longest entry."""
+"""Every table is a static table that shows each of its columns and rows, at every width, with its
+numbers written as ``table_number`` writes them.
+
+The interactive grid kept each column as wide as its header on one line: every table of the app
+ran past the page's 704 px on a laptop (840-1,992 px), hiding its right-hand columns, and on a
+390-px phone the training page showed "7.1(" and a "final training loss" column with no numbers.
+"""
 
 from __future__ import annotations
 
-import json
-
+import pandas as pd
 import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+from explainer.ui import viewport
+from explainer.ui.display import table_number
 
 from .conftest import assert_clean, open_page
 
-# The grid's 14 px sans-serif: no character of these tables averages wider than 7 px, and a cell
-# pads its text by 8 px each side.
-CHAR_PX, PADDING_PX = 7, 16
+PAGES_WITH_TABLES = [
+    ("app_pages/home.py", {}),
+    ("app_pages/activations.py", {"act": ["gelu_tanh", "relu", "hard_swish"]}),
+    ("app_pages/training.py", {"section": "minibatch"}),
+    ("app_pages/training.py", {"section": "clipping"}),
+    ("app_pages/mlp.py", {"section": "summary"}),
+    ("app_pages/initialization.py", {"section": "variance"}),
+    ("app_pages/depth.py", {"section": "published", "preset": "cs231n_tanh"}),
+    ("app_pages/recurrent.py", {"train": "true", "iters": "200"}),
+]
+
+
+def shown_tables(at) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Each table's (data, text on screen)."""
+    return [
+        (static.value, convert_arrow_bytes_to_pandas_df(static.proto.arrow_data.styler.display_values))
+        for static in at.table
+    ]
+
+
+@pytest.mark.parametrize(("page", "query"), PAGES_WITH_TABLES)
+def test_every_table_shows_every_column_and_row_with_its_numbers_on_a_laptop_and_on_a_phone(page, query):
+    at = open_page(page, query, timeout=180)
+    assert_clean(at)
+    laptop = shown_tables(at)
+    assert not at.dataframe and laptop, "the page shows its tables as static tables"
+    # What the page's window probe stores when a browser reports a window under 640 px.
+    at.session_state[viewport.STATE_KEY] = {"screen": "narrow"}
+    at.run()
+    assert_clean(at)
+    phone = shown_tables(at)
+    assert len(phone) == len(laptop)
+    for static in at.table:
+        assert static.proto.hide_index
+    for (data, shown), (_, on_phone) in zip(laptop, phone, strict=True):
+        assert list(shown.columns) == list(data.columns) and len(shown) == len(data)
+        assert on_phone.equals(shown)
+        for column in data.columns:
+            if pd.api.types.is_float_dtype(data[column]):
+                expected = [table_number(v) if pd.notna(v) else "—" for v in data[column]]
+                assert shown[column].tolist() == expected, column
 
 
 @pytest.mark.parametrize(
-    ("page", "query"),
-    [
-        (None, {}),
-        ("app_pages/activations.py", {"act": ["gelu_tanh", "relu", "hard_swish"]}),
-    ],
-)
-def test_every_column_is_wide_enough_for_its_longest_label(page, query):
-    at = open_page(page, query)
-    assert_clean(at)
-    assert at.dataframe, "the page shows a table"
-    for table in at.dataframe:
-        config = json.loads(table.proto.columns)
-        widths = {name: column["width"] for name, column in config.items() if "width" in column}
-        frame = table.value
-        assert set(widths) >= {str(c) for c in frame.columns}
-        for column in frame.columns:
-            texts = [str(column)] + [str(v) for v in frame[column] if not isinstance(v, float)]
-            longest = max(texts, key=len)
-            assert widths[str(column)] >= CHAR_PX * len(longest) + PADDING_PX, (column, longest)
+    ("value", "text"),
+    [(87.0, "87"), (0.071, "0.071"), (7.10612, "7.1061"), (1200.5, "1,200.5"), (3e-9, "3e-09"), (0.0, "0"),
+     (-0.25, "-0.25"), (2e15, "2e+15")],
+)  # fmt: skip
+def test_a_table_number_keeps_four_decimals_at_most_and_never_hides_a_small_value(value, text):
+    assert table_number(value) == text

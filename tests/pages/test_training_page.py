@@ -92,7 +92,7 @@ def test_minibatch_error_chart_draws_measured_and_law_and_the_slope_sentence(pag
     assert sorted(data["batch_size"].unique()) == [1, 2, 4, 8, 16, 32, 64, 128]
     text = markdown(page)
     assert "The error of a minibatch gradient falls like b to the power −0." in text
-    assert page.dataframe[0].value["batch size b"].tolist() == [1, 2, 4, 8, 16, 32, 64, 128]
+    assert page.table[0].value["batch size b"].tolist() == [1, 2, 4, 8, 16, 32, 64, 128]
 
 
 def test_trials_and_gradient_moment_controls_redraw_the_error(page):
@@ -108,12 +108,12 @@ def test_trials_and_gradient_moment_controls_redraw_the_error(page):
 
 def test_race_budget_sets_the_steps_of_each_batch_size(page):
     show(page, "minibatch")
-    table = page.dataframe[1].value
+    table = page.table[1].value
     assert table["steps"].tolist() == [1200, 75, 9, 5]
     page.select_slider(key="budget").set_value(2400).run()
     page.select_slider(key="lr1").set_value(0.1).run()
     assert_clean(page)
-    table = page.dataframe[1].value
+    table = page.table[1].value
     assert table["steps"].tolist() == [2400, 150, 18, 10]
     assert set(chart_frames(page)[1]["run"]) == {"b = 1", "b = 16", "b = 128", "full batch (240)"}
 
@@ -272,7 +272,7 @@ def test_early_stopping_patience_moves_the_stop_without_retraining(page):
     assert set(curves["series"]) >= {"training loss", "validation loss", "test loss"}
     page.slider(key="patience").set_value(20).run()
     assert_clean(page)
-    table = page.dataframe[-1].value
+    table = page.table[-1].value
     assert table["policy"].iloc[0] == "train all steps"
     # The stop-against-restore sentence follows the table's test numbers, whichever wins.
     stopped, kept = table.iloc[1], table.iloc[2]
