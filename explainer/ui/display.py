@@ -3,6 +3,7 @@ to other pages, text typed by a visitor made safe."""
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import html
@@ -21,7 +22,7 @@ from ..charts.theme import fill_slots, narrow_legends
 from ..curves import markdown_escape
 from . import presenter
 from .viewport import screen
-from .widgets import lecture_mode
+from .widgets import LECTURE_ROOT_PX, lecture_mode
 
 
 def prose(text: str, title: str = "Explanation") -> None:
@@ -236,6 +237,47 @@ def table_number(value: float) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
+# A static table's narrowest layout, estimated: a header may break anywhere (``page_styles``), a
+# cell only between words, so each column is as wide as its cells' longest word at this many
+# pixels a character of the 14-px type, plus the cell's padding. A page's width for a table: a
+# phone's 358 px (a 390-px screen less its margins), the centred layout's 704 px, and in lecture
+# mode's wide layout (24-px type) about 900 px beside the sidebar at 1280 px, 1,400 at 1920.
+TABLE_CHAR_PX, TABLE_CELL_PADDING_PX, BODY_TYPE_PX = 8, 16, 14
+TABLE_PAGE_PX = {"narrow": 358, "regular": 704, "wide": 704}
+LECTURE_TABLE_PAGE_PX = {"narrow": 358, "regular": 900, "wide": 1400}
+# The key of the container around a table that does not fit (``widgets.page_styles`` lets its
+# cells break words), followed by the table's name.
+SQUEEZED_KEY = "vp_squeezed_table_"
+
+
+def table_texts(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``'s cells as a table writes them: floats by ``table_number`` ("—" for a missing
+    value), everything else as text."""
+    return frame.apply(
+        lambda column: column.map(
+            lambda v: "—" if pd.isna(v) else table_number(v) if isinstance(v, float) else str(v)
+        )
+    )
+
+
+def narrowest_table_px(frame: pd.DataFrame, type_px: float = BODY_TYPE_PX) -> float:
+    """The estimated width of ``frame`` as a static table in ``type_px`` type, wrapped as far as
+    its cells' words allow."""
+    texts = table_texts(frame)
+    total = 0.0
+    for column in frame.columns:
+        longest = max((len(word) for text in texts[column] for word in text.split()), default=1)
+        total += (TABLE_CHAR_PX * longest + TABLE_CELL_PADDING_PX) * type_px / BODY_TYPE_PX
+    return total
+
+
+def table_fits(frame: pd.DataFrame, screen_class: str, lecture: bool) -> bool:
+    """Whether ``frame`` fits the page as a static table on this screen, in this mode."""
+    if lecture:
+        return narrowest_table_px(frame, LECTURE_ROOT_PX) <= LECTURE_TABLE_PAGE_PX.get(screen_class, 900)
+    return narrowest_table_px(frame) <= TABLE_PAGE_PX.get(screen_class, 704)
+
+
 def table(
     frame: pd.DataFrame, name: str, *, hide: Sequence[str] = (), data: pd.DataFrame | None = None
 ) -> None:
@@ -248,10 +290,24 @@ def table(
     table of the app ran past the page's 704 px on a laptop (840-1,992 px) and past a phone's
     screen, hiding its right-hand columns, and cut the right-aligned numbers at the edge ("7.1(",
     an empty "final training loss" column). A static table fits the page, and its type grows with
-    lecture mode. One still wider than the screen (a phone) scrolls sideways in its box."""
+    lecture mode. A table too wide for the page even wrapped (``table_fits``) becomes, on a phone,
+    one card per row (the activations' 13 columns): the row's first cell in bold, then its other
+    columns, one a line; on a wider screen its cells may break a word too. Nothing scrolls
+    sideways: a box that scrolls is out of a keyboard's reach."""
     shown = frame.drop(columns=list(hide))
-    numbers = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c])]
-    st.table(shown.style.format(table_number, subset=numbers, na_rep="—"), hide_index=True)
+    squeezed = len(shown.columns) > 2 and not table_fits(shown, screen(), lecture_mode())
+    if squeezed and screen() == "narrow":
+        texts = table_texts(shown)
+        first = shown.columns[0]
+        for _, row in texts.iterrows():
+            st.markdown(f"**{escape(row[first])}**")
+            card = pd.DataFrame({"": [str(c) for c in shown.columns[1:]], " ": row.iloc[1:].tolist()})
+            st.table(card, hide_index=True, hide_header=True)
+    else:
+        numbers = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c])]
+        # On a wider screen a table whose cells do not fit may break their words too (SQUEEZED_KEY).
+        with st.container(key=f"{SQUEEZED_KEY}{name}") if squeezed else contextlib.nullcontext():
+            st.table(shown.style.format(table_number, subset=numbers, na_rep="—"), hide_index=True)
     download_csv(shown if data is None else data, name, "Download table (CSV)")
 
 

@@ -13,7 +13,7 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from explainer.ui import viewport
-from explainer.ui.display import table_number
+from explainer.ui.display import escape, table_fits, table_number, table_texts
 
 from .conftest import assert_clean, open_page
 
@@ -43,21 +43,44 @@ def test_every_table_shows_every_column_and_row_with_its_numbers_on_a_laptop_and
     assert_clean(at)
     laptop = shown_tables(at)
     assert not at.dataframe and laptop, "the page shows its tables as static tables"
-    # What the page's window probe stores when a browser reports a window under 640 px.
-    at.session_state[viewport.STATE_KEY] = {"screen": "narrow"}
-    at.run()
-    assert_clean(at)
-    phone = shown_tables(at)
-    assert len(phone) == len(laptop)
-    for static in at.table:
-        assert static.proto.hide_index
-    for (data, shown), (_, on_phone) in zip(laptop, phone, strict=True):
+    for data, shown in laptop:
         assert list(shown.columns) == list(data.columns) and len(shown) == len(data)
-        assert on_phone.equals(shown)
+        assert shown.equals(table_texts(data).reset_index(drop=True)) or shown.astype(str).equals(
+            table_texts(data).reset_index(drop=True)
+        )
         for column in data.columns:
             if pd.api.types.is_float_dtype(data[column]):
                 expected = [table_number(v) if pd.notna(v) else "—" for v in data[column]]
                 assert shown[column].tolist() == expected, column
+    # What the page's window probe stores when a browser reports a window under 640 px.
+    at.session_state[viewport.STATE_KEY] = {"screen": "narrow"}
+    at.run()
+    assert_clean(at)
+    phone = iter(at.table)
+    bold = "\n".join(m.value for m in at.markdown)
+    for data, shown in laptop:
+        if len(data.columns) <= 2 or table_fits(data, "narrow", lecture=False):
+            static = next(phone)
+            assert static.proto.hide_index
+            assert convert_arrow_bytes_to_pandas_df(static.proto.arrow_data.styler.display_values).equals(
+                shown
+            )
+            continue
+        # Too wide for a phone even wrapped: one card per row, each of its other columns a line.
+        for _, row in shown.iterrows():
+            card = next(phone).value
+            assert card.iloc[:, 0].tolist() == [str(c) for c in data.columns[1:]]
+            assert card.iloc[:, 1].tolist() == row.iloc[1:].tolist()
+            assert f"**{escape(row.iloc[0])}**" in bold
+    assert next(phone, None) is None
+
+
+def test_a_table_too_wide_for_a_phone_is_drawn_as_cards_and_one_that_fits_is_not():
+    at = open_page("app_pages/activations.py")
+    [(data, _)] = shown_tables(at)
+    assert not table_fits(data, "narrow", lecture=False) and table_fits(
+        data.iloc[:, :3], "narrow", lecture=False
+    )
 
 
 @pytest.mark.parametrize(
