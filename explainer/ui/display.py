@@ -260,10 +260,12 @@ def table_texts(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def narrowest_table_px(frame: pd.DataFrame, type_px: float = BODY_TYPE_PX) -> float:
+def narrowest_table_px(
+    frame: pd.DataFrame, type_px: float = BODY_TYPE_PX, texts: pd.DataFrame | None = None
+) -> float:
     """The estimated width of ``frame`` as a static table in ``type_px`` type, wrapped as far as
-    its cells' words allow."""
-    texts = table_texts(frame)
+    its cells' words allow (``texts``: its ``table_texts``, when already written)."""
+    texts = table_texts(frame) if texts is None else texts
     total = 0.0
     for column in frame.columns:
         longest = max((len(word) for text in texts[column] for word in text.split()), default=1)
@@ -271,11 +273,15 @@ def narrowest_table_px(frame: pd.DataFrame, type_px: float = BODY_TYPE_PX) -> fl
     return total
 
 
-def table_fits(frame: pd.DataFrame, screen_class: str, lecture: bool) -> bool:
-    """Whether ``frame`` fits the page as a static table on this screen, in this mode."""
+def table_fits(
+    frame: pd.DataFrame, screen_class: str, lecture: bool, texts: pd.DataFrame | None = None
+) -> bool:
+    """Whether ``frame`` fits the page as a static table on this screen, in this mode
+    (``texts``: its ``table_texts``, when already written)."""
     if lecture:
-        return narrowest_table_px(frame, LECTURE_ROOT_PX) <= LECTURE_TABLE_PAGE_PX.get(screen_class, 900)
-    return narrowest_table_px(frame) <= TABLE_PAGE_PX.get(screen_class, 704)
+        width = narrowest_table_px(frame, LECTURE_ROOT_PX, texts)
+        return width <= LECTURE_TABLE_PAGE_PX.get(screen_class, 900)
+    return narrowest_table_px(frame, texts=texts) <= TABLE_PAGE_PX.get(screen_class, 704)
 
 
 def table(
@@ -295,9 +301,9 @@ def table(
     columns, one a line; on a wider screen its cells may break a word too. Nothing scrolls
     sideways: a box that scrolls is out of a keyboard's reach."""
     shown = frame.drop(columns=list(hide))
-    squeezed = len(shown.columns) > 2 and not table_fits(shown, screen(), lecture_mode())
-    if squeezed and screen() == "narrow":
-        texts = table_texts(shown)
+    texts, screen_class = table_texts(shown), screen()
+    squeezed = len(shown.columns) > 2 and not table_fits(shown, screen_class, lecture_mode(), texts)
+    if squeezed and screen_class == "narrow":
         first = shown.columns[0]
         for _, row in texts.iterrows():
             st.markdown(f"**{escape(row[first])}**")
