@@ -72,7 +72,7 @@ with (tab := sections["variance"]):
         if problem:
             st.error(problem, icon=":material/block:")
         else:
-            page.full_table(tables.variance_display(table, act_label), table, "initialization_variance_table")
+            ui.table(tables.variance_display(table, act_label), "initialization_variance_table", data=table)
             table_text = lessons.describe_variance_table(table, act_label)
             st.markdown(" ".join(table_text))
             notes += table_text
@@ -90,7 +90,7 @@ with (tab := sections["gains"]):
         if problem:
             st.error(problem, icon=":material/block:")
         else:
-            page.full_table(tables.gains_display(gains), gains, "initialization_gains")
+            ui.table(tables.gains_display(gains), "initialization_gains", data=gains)
             gain_text = tables.gain_sentences(gains)[act]
             st.markdown(f"**{act_label}.** {gain_text}")
             with st.expander("Every activation, in words"):
@@ -118,8 +118,8 @@ with (tab := sections["distributions"]):
                 data=histogram,
                 key=(family, fan_in, fan_out, lecture),
             )
-            page.full_table(
-                tables.distribution_display(summary), summary, "initialization_distribution_summary"
+            ui.table(
+                tables.distribution_display(summary), "initialization_distribution_summary", data=summary
             )
             st.markdown(comparison.sentence)
             notes.append(comparison.sentence)
@@ -162,15 +162,13 @@ with why:
         why_text = lessons.describe_standard_normal_row(grid, depth, width)
         st.markdown(" ".join(why_text))
         row = tables.row_display(grid, "standard_normal")
-        page.full_table(
-            row, tables.heatmap_row(grid, "standard_normal"), "initialization_standard_normal_row"
-        )
+        ui.table(row, "initialization_standard_normal_row", data=tables.heatmap_row(grid, "standard_normal"))
         story, problem = page.result_or_reason(page.standard_normal, depth, width)
         if problem:
             st.error(problem, icon=":material/block:")
         else:
             st.markdown(prose.STANDARD_NORMAL_STORY.format(depth=depth, width=width))
-            page.full_table(tables.story_display(story), story, "initialization_standard_normal_story")
+            ui.table(tables.story_display(story), "initialization_standard_normal_story", data=story)
             st.markdown(tables.story_sentences(story))
         notes += why_text[1:]
     if why.open:

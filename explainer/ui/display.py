@@ -3,10 +3,10 @@ to other pages, text typed by a visitor made safe."""
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import functools
 import html
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -237,16 +237,23 @@ def table_number(value: float) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
-# A static table's narrowest layout, estimated: a header may break anywhere (``page_styles``), a
-# cell only between words, so each column is as wide as its cells' longest word at this many
-# pixels a character of the 14-px type, plus the cell's padding. A page's width for a table: a
+# A static table's narrowest layout, estimated: a header or a cell breaks only between words, so
+# each column is as wide as its longest word, header included, at this many pixels a character of
+# the 14-px type, plus the cell's padding. A page's width for a table: a
 # phone's 358 px (a 390-px screen less its margins), the centred layout's 704 px, and in lecture
 # mode's wide layout (24-px type) about 900 px beside the sidebar at 1280 px, 1,400 at 1920.
 TABLE_CHAR_PX, TABLE_CELL_PADDING_PX, BODY_TYPE_PX = 8, 16, 14
 TABLE_PAGE_PX = {"narrow": 358, "regular": 704, "wide": 704}
 LECTURE_TABLE_PAGE_PX = {"narrow": 358, "regular": 900, "wide": 1400}
-# The key of the container around a table that does not fit (``widgets.page_styles`` lets its
-# cells break words), followed by the table's name.
+# A table too wide for the page is split, on a laptop or a projector, into tables of its row
+# labels and as many of its other columns as fit (in a container keyed TABLE_PARTS_KEY + its name). For the
+# split a column is reckoned as wide as its longest word, header included, or its longest text up
+# to TABLE_COMFORT_CHARS characters, whichever is wider: a header breaks between words, a long
+# cell wraps onto two or three lines, not one a word.
+TABLE_COMFORT_CHARS = 14
+TABLE_PARTS_KEY = "vp_table_parts_"
+# The key of the container around a part of a table that does not fit even so: one column too
+# wide beside the row labels (``widgets.page_styles`` lets its cells break words).
 SQUEEZED_KEY = "vp_squeezed_table_"
 
 
@@ -260,17 +267,30 @@ def table_texts(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _longest_word(texts: Sequence[str]) -> int:
+    return max((len(word) for text in texts for word in text.split()), default=1)
+
+
+def _column_px(chars: int, type_px: float) -> float:
+    return (TABLE_CHAR_PX * chars + TABLE_CELL_PADDING_PX) * type_px / BODY_TYPE_PX
+
+
 def narrowest_table_px(
     frame: pd.DataFrame, type_px: float = BODY_TYPE_PX, texts: pd.DataFrame | None = None
 ) -> float:
     """The estimated width of ``frame`` as a static table in ``type_px`` type, wrapped as far as
-    its cells' words allow (``texts``: its ``table_texts``, when already written)."""
+    its headers' and cells' words allow (``texts``: its ``table_texts``, when already written)."""
     texts = table_texts(frame) if texts is None else texts
-    total = 0.0
-    for column in frame.columns:
-        longest = max((len(word) for text in texts[column] for word in text.split()), default=1)
-        total += (TABLE_CHAR_PX * longest + TABLE_CELL_PADDING_PX) * type_px / BODY_TYPE_PX
-    return total
+    return sum(
+        _column_px(_longest_word([str(column), *texts[column].tolist()]), type_px) for column in frame.columns
+    )
+
+
+def table_page_px(screen_class: str, lecture: bool) -> tuple[float, float]:
+    """(the page's width for a table, the type's size) on this screen, in this mode."""
+    if lecture:
+        return LECTURE_TABLE_PAGE_PX.get(screen_class, 900), LECTURE_ROOT_PX
+    return TABLE_PAGE_PX.get(screen_class, 704), BODY_TYPE_PX
 
 
 def table_fits(
@@ -278,10 +298,61 @@ def table_fits(
 ) -> bool:
     """Whether ``frame`` fits the page as a static table on this screen, in this mode
     (``texts``: its ``table_texts``, when already written)."""
-    if lecture:
-        width = narrowest_table_px(frame, LECTURE_ROOT_PX, texts)
-        return width <= LECTURE_TABLE_PAGE_PX.get(screen_class, 900)
-    return narrowest_table_px(frame, texts=texts) <= TABLE_PAGE_PX.get(screen_class, 704)
+    page_px, type_px = table_page_px(screen_class, lecture)
+    return narrowest_table_px(frame, type_px, texts) <= page_px
+
+
+def table_column_groups(
+    frame: pd.DataFrame, page_px: float, type_px: float, texts: pd.DataFrame | None = None
+) -> list[list[Any]]:
+    """``frame``'s columns split into tables that fit ``page_px``, each its row labels (the
+    fewest leading columns that tell its rows apart: "activation"; "network" and "quantity") and a
+    run of the other columns at their comfortable widths (TABLE_COMFORT_CHARS): as few tables as
+    fit, and of those splits the one whose widest table is narrowest (13 columns in three tables
+    of four, not five, five and two)."""
+    texts = table_texts(frame) if texts is None else texts
+
+    def comfortable_px(column: Any) -> float:
+        cells = [str(column), *texts[column].tolist()]
+        longest_text = max(len(text) for text in cells)
+        return _column_px(max(_longest_word(cells), min(longest_text, TABLE_COMFORT_CHARS)), type_px)
+
+    labels = row_label_columns(texts)
+    rest = [column for column in frame.columns if column not in labels]
+    if not rest:
+        return [labels]
+    room = page_px - sum(map(comfortable_px, labels))
+    widths = [comfortable_px(column) for column in rest]
+    count = 1  # as few tables as fit, packed in order (a column wider than the room gets its own)
+    filled = 0.0
+    for width in widths:
+        if filled and filled + width > room:
+            count, filled = count + 1, 0.0
+        filled += width
+
+    @functools.cache
+    def split(start: int, tables: int) -> tuple[float, tuple[int, ...]]:
+        """(the widest table's columns' width, where each table after the first begins) for
+        ``rest[start:]`` in ``tables`` tables."""
+        if tables == 1:
+            return sum(widths[start:]), ()
+        best: tuple[float, tuple[int, ...]] = (float("inf"), ())
+        for end in range(start + 1, len(widths) - tables + 2):
+            widest, starts = split(end, tables - 1)
+            best = min(best, (max(sum(widths[start:end]), widest), (end, *starts)))
+        return best
+
+    bounds = [0, *split(0, count)[1], len(rest)]
+    return [[*labels, *rest[a:b]] for a, b in itertools.pairwise(bounds)]
+
+
+def row_label_columns(texts: pd.DataFrame) -> list[Any]:
+    """The fewest leading columns of ``texts`` whose cells together differ from row to row (at
+    most all but one column; the first column alone where no such run exists)."""
+    for count in range(1, len(texts.columns)):
+        if not texts.iloc[:, :count].duplicated().any():
+            return list(texts.columns[:count])
+    return list(texts.columns[:1])
 
 
 def table(
@@ -294,27 +365,40 @@ def table(
 
     Not the interactive grid: it keeps each column as wide as its header on one line, so every
     table of the app ran past the page's 704 px on a laptop (840-1,992 px) and past a phone's
-    screen, hiding its right-hand columns, and cut the right-aligned numbers at the edge ("7.1(",
-    an empty "final training loss" column). A static table fits the page, and its type grows with
+    screen, hiding its right-hand columns. A static table fits the page, and its type grows with
     lecture mode. A table too wide for the page even wrapped (``table_fits``) becomes, on a phone,
     one card per row (the activations' 13 columns): the row's first cell in bold, then its other
-    columns, one a line; on a wider screen its cells may break a word too. Nothing scrolls
-    sideways: a box that scrolls is out of a keyboard's reach."""
+    columns, one a line; on a laptop or a projector, tables of its row labels and as many of the
+    other columns as fit (``table_column_groups``): squeezed into the page whole, its cells broke inside
+    words ("sigm|oid", "0.|25"). Nothing scrolls sideways: a box that scrolls is out of a
+    keyboard's reach."""
     shown = frame.drop(columns=list(hide))
     texts, screen_class = table_texts(shown), screen()
-    squeezed = len(shown.columns) > 2 and not table_fits(shown, screen_class, lecture_mode(), texts)
-    if squeezed and screen_class == "narrow":
+    page_px, type_px = table_page_px(screen_class, lecture_mode())
+    if len(shown.columns) <= 2 or narrowest_table_px(shown, type_px, texts) <= page_px:
+        _static_table(shown)
+    elif screen_class == "narrow":
         first = shown.columns[0]
         for _, row in texts.iterrows():
             st.markdown(f"**{escape(row[first])}**")
             card = pd.DataFrame({"": [str(c) for c in shown.columns[1:]], " ": row.iloc[1:].tolist()})
             st.table(card, hide_index=True, hide_header=True)
     else:
-        numbers = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c])]
-        # On a wider screen a table whose cells do not fit may break their words too (SQUEEZED_KEY).
-        with st.container(key=f"{SQUEEZED_KEY}{name}") if squeezed else contextlib.nullcontext():
-            st.table(shown.style.format(table_number, subset=numbers, na_rep="—"), hide_index=True)
+        with st.container(key=f"{TABLE_PARTS_KEY}{name}"):
+            for number, columns in enumerate(table_column_groups(shown, page_px, type_px, texts)):
+                part = shown[columns]
+                if narrowest_table_px(part, type_px, texts[columns]) <= page_px:
+                    _static_table(part)
+                else:  # one column too wide beside the row labels: its cells may break words
+                    with st.container(key=f"{SQUEEZED_KEY}{name}_{number}"):
+                        _static_table(part)
     download_csv(shown if data is None else data, name, "Download table (CSV)")
+
+
+def _static_table(frame: pd.DataFrame) -> None:
+    """``frame`` as one static table, its float columns written by ``table_number``."""
+    numbers = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    st.table(frame.style.format(table_number, subset=numbers, na_rep="—"), hide_index=True)
 
 
 def escape(text: str) -> str:

@@ -15,7 +15,7 @@ from ..charts import initialization as charts
 from ..initializers import DEFAULT_INITIALIZER, INITIALIZERS, MAX_FAN
 from ..lessons.initialization import sentences as lessons
 from ..lessons.initialization import travel as variance_travel
-from .display import chart, table
+from .display import chart
 from .viewport import screen
 from .widgets import ACTIVATION_LABELS, INITIALIZER_LABELS, Param, section_labels
 
@@ -279,11 +279,6 @@ def precompute_moves(report: Callable[[str], None] = print) -> None:
         variance_table(defaults["fan_in"], defaults["fan_out"], act)
     report(f"initialization moves: {depth_param.high - depth_param.low + 1} depths, "
            f"{len(INITIALIZERS)} initializers, {len(ACTIVATIONS)} activations")  # fmt: skip
-
-
-def full_table(display: pd.DataFrame, data: pd.DataFrame, name: str) -> None:
-    """``display`` as a table with ``data`` (full precision) as its CSV download."""
-    table(display, name, data=data)
 
 
 def draw_travel_heatmaps(

@@ -429,18 +429,17 @@ html {{ font-size: {LECTURE_ROOT_PX}px; }}
 
 # At every width and in every mode, a link to another page wraps instead of being cut: on a
 # 390-px phone Streamlit ended "Depth: the same networks with batch norm, residuals and
-# clipping" at "residuals a", with no "…" to say that more was there. A table's headers may break
-# a word where their column is narrower ("max |f′| at" over "x = 0"), so a table whose cells fit
-# the page fits it whole instead of scrolling in a box a keyboard cannot reach (axe:
-# scrollable-region-focusable); ``ui.table`` draws one whose cells do not fit as cards on a phone
-# and, on a wider screen, in a container (``display.SQUEEZED_KEY``) whose cells may break words.
+# clipping" at "residuals a", with no "…" to say that more was there. A table never scrolls in a
+# box a keyboard cannot reach (axe: scrollable-region-focusable): ``ui.table`` draws one whose
+# headers and cells do not fit the page, wrapped between words, as cards on a phone and, on a
+# wider screen, as tables of a few of its columns each; a part still too wide sits in a
+# container (``display.SQUEEZED_KEY``) whose headers and cells may break inside a word.
 _PAGE_CSS = """<style>
 [data-testid="stPageLink"] :is(p, span) {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
 [data-testid="stPageLink-NavLink"] { height: auto; }
-[data-testid="stTable"] th, [data-testid="stTable"] th * { overflow-wrap: anywhere !important; }
-[class*="st-key-vp_squeezed_table_"] [data-testid="stTable"] :is(td, td *) { overflow-wrap: anywhere !important; }
+[class*="st-key-vp_squeezed_table_"] [data-testid="stTable"] :is(th, th *, td, td *) { overflow-wrap: anywhere !important; }
 </style>"""
 
 

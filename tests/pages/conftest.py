@@ -72,6 +72,43 @@ def chart_frames(at: AppTest) -> list[pd.DataFrame]:
     return frames
 
 
+def page_tables(at: AppTest) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Each ``ui.table`` on the page, in order, as (its data, its text on screen): a table drawn as
+    parts of its columns (in a container keyed ``display.TABLE_PARTS_KEY``) joined back into one,
+    its row labels once. Cards (a phone's) are not tables here."""
+    from explainer.ui.display import TABLE_PARTS_KEY
+
+    whole: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+
+    def text(static) -> pd.DataFrame:
+        return convert_arrow_bytes_to_pandas_df(static.proto.arrow_data.styler.display_values)
+
+    def join(frames: list[pd.DataFrame]) -> pd.DataFrame:
+        """The parts side by side, the row labels each part repeats (its leading columns) once."""
+        labels = [c for c in frames[0].columns if all(c in f.columns for f in frames)]
+        assert labels and all(list(f.columns[: len(labels)]) == labels for f in frames), (
+            "each part begins with the row labels"
+        )
+        assert all(f[labels].equals(frames[0][labels]) for f in frames), "the same rows in every part"
+        return pd.concat([frames[0], *(f.drop(columns=labels) for f in frames[1:])], axis=1)
+
+    def walk(node) -> None:
+        for child in node.children.values():
+            if getattr(child, "type", None) == "table":
+                if child.proto.hide_header:  # a phone's card
+                    continue
+                whole.append((child.value, text(child)))
+            elif (getattr(child, "key", None) or "").startswith(TABLE_PARTS_KEY):
+                parts = [t for t in child.table]
+                assert len(parts) > 1, "a table is split into two tables or more"
+                whole.append((join([t.value for t in parts]), join([text(t) for t in parts])))
+            elif hasattr(child, "children"):
+                walk(child)
+
+    walk(at._tree)
+    return whole
+
+
 def presenter_points(at: AppTest) -> str | None:
     """The presenter view's talking points in the sidebar as one text, or None when the sidebar
     has no presenter section (a projected or ordinary page)."""

@@ -9,7 +9,7 @@ import pytest
 from tests.unit.test_expressions import REFUSED
 from tests.unit.test_properties import assert_printed_ratios_match_printed_times
 
-from .conftest import assert_clean, chart_frames, open_page, presenter_points
+from .conftest import assert_clean, chart_frames, open_page, page_tables, presenter_points
 
 PAGE = "app_pages/activations.py"
 
@@ -31,7 +31,7 @@ def test_default_draws_sigmoid_tanh_relu_leaky_in_both_panels(page):
     assert set(data["panel"]) == {"f(x)", "f'(x)"}
     sigmoid_slope = data[(data["key"] == "sigmoid") & (data["panel"] == "f'(x)")]["value"]
     assert sigmoid_slope.max() == pytest.approx(0.25, abs=1e-4)
-    assert page.table[0].value["activation"].tolist() == ["sigmoid", "tanh", "ReLU", "Leaky ReLU"]
+    assert page_tables(page)[0][0]["activation"].tolist() == ["sigmoid", "tanh", "ReLU", "Leaky ReLU"]
 
 
 def test_x_range_slider_sets_the_plotted_range(page):
@@ -44,7 +44,7 @@ def test_choosing_activations_adds_their_parameter_sliders_and_rows(page):
     page.pills(key="act").set_value(["elu", "silu", "softplus", "selu"]).run()
     assert_clean(page)
     assert [s.key for s in page.slider] == ["x", "elu_alpha", "swish_beta", "softplus_beta"]
-    assert page.table[0].value["activation"].tolist() == ["ELU", "SiLU / Swish", "Softplus", "SELU"]
+    assert page_tables(page)[0][0]["activation"].tolist() == ["ELU", "SiLU / Swish", "Softplus", "SELU"]
     assert len(page.latex) == 8
 
 
@@ -63,7 +63,7 @@ def test_typed_activation_joins_the_chart_and_the_table(page):
     data = curves(page)
     typed = data[(data["key"] == "typed") & (data["panel"] == "f(x)")]
     assert typed["value"].min() == pytest.approx(-0.3088, abs=2e-3)
-    assert page.table[0].value["activation"].iloc[-1] == "typed: x * tanh(softplus(x))"
+    assert page_tables(page)[0][0]["activation"].iloc[-1] == "typed: x * tanh(softplus(x))"
 
 
 @pytest.mark.parametrize(
@@ -119,7 +119,7 @@ def test_typed_activation_text_has_no_nan_no_empty_zone_and_keeps_its_stars(page
     assert "*" not in text or "typed: " + text not in shown
     assert "nan" not in shown.lower().replace("nan)", "")  # "undefined (NaN)" says it in words
     assert not re.search(r"([-−]?[\d.]+) < x < \1\b", shown)
-    table = page.table[0].value
+    table = page_tables(page)[0][0]
     assert "nan" not in table.astype(str).to_string().lower().replace("none", "")
 
 
@@ -155,14 +155,14 @@ def test_zone_strip_marks_relu_dead_left_of_zero(page):
 def timed(at, seconds: float = 60.0):
     """Rerun ``at`` as the page's polling part does until the background timings are in."""
     deadline = time.monotonic() + seconds
-    while "× ReLU" not in at.table[0].value and time.monotonic() < deadline:
+    while "× ReLU" not in page_tables(at)[0][0] and time.monotonic() < deadline:
         time.sleep(0.2)
         at.run()
     return at
 
 
 def test_cost_columns_are_measured_relative_to_relu(page):
-    table = timed(page).table[0].value
+    table = page_tables(timed(page))[0][0]
     assert table.loc[table["activation"] == "ReLU", "× ReLU"].iloc[0] == 1.0
     assert (table["f+f′ ms per 10⁶"] > 0).all()
     assert (table["× ReLU"] == (table["f+f′ ms per 10⁶"] / table["ReLU ms, same runs"]).round(1)).all()
@@ -180,11 +180,11 @@ def test_a_new_activation_draws_at_once_and_its_cost_follows_when_timed(page):
     typed = "x*tanh(x) + 0.001*x"  # an expression no other test times
     page.text_input(key="expr").set_value(typed).run()
     assert_clean(page)
-    table = page.table[0].value
+    table = page_tables(page)[0][0]
     label = "typed: " + typed
     assert label in set(table["activation"]) and "× ReLU" not in table
     assert any("Timing f and f′ of" in c.value and "a million inputs" in c.value for c in page.caption)
-    table = timed(page).table[0].value
+    table = page_tables(timed(page))[0][0]
     assert table.loc[table["activation"] == label, "f+f′ ms per 10⁶"].iloc[0] > 0
     assert not any("Timing f and f′ of" in c.value for c in page.caption)
 

@@ -18,7 +18,7 @@ from explainer import ACTIVATIONS, INITIALIZERS, store
 from explainer.ui import display
 from explainer.ui import initialization as page
 
-from .conftest import assert_clean, chart_frames, open_page, presenter_points, show_section
+from .conftest import assert_clean, chart_frames, open_page, page_tables, presenter_points, show_section
 
 PAGE = "app_pages/initialization.py"
 SMALL = {"width": "64"}
@@ -52,7 +52,7 @@ def link_warning(at) -> str:
 
 def table(at, column: str) -> pd.DataFrame:
     """The page's one table with ``column``, as displayed."""
-    [frame] = [d.value for d in at.table if column in d.value.columns]
+    [frame] = [data for data, _ in page_tables(at) if column in data.columns]
     return frame
 
 

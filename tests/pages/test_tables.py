@@ -12,10 +12,20 @@ import pandas as pd
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
-from explainer.ui import viewport
-from explainer.ui.display import escape, table_fits, table_number, table_texts
+from explainer.ui import viewport, widgets
+from explainer.ui.display import (
+    TABLE_PARTS_KEY,
+    escape,
+    narrowest_table_px,
+    row_label_columns,
+    table_column_groups,
+    table_fits,
+    table_number,
+    table_page_px,
+    table_texts,
+)
 
-from .conftest import assert_clean, open_page
+from .conftest import assert_clean, open_page, page_tables
 
 PAGES_WITH_TABLES = [
     ("app_pages/home.py", {}),
@@ -30,11 +40,8 @@ PAGES_WITH_TABLES = [
 
 
 def shown_tables(at) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
-    """Each table's (data, text on screen)."""
-    return [
-        (static.value, convert_arrow_bytes_to_pandas_df(static.proto.arrow_data.styler.display_values))
-        for static in at.table
-    ]
+    """Each table's (data, text on screen), a table split by column joined back into one."""
+    return page_tables(at)
 
 
 @pytest.mark.parametrize(("page", "query"), PAGES_WITH_TABLES)
@@ -81,6 +88,74 @@ def test_a_table_too_wide_for_a_phone_is_drawn_as_cards_and_one_that_fits_is_not
     assert not table_fits(data, "narrow", lecture=False) and table_fits(
         data.iloc[:, :3], "narrow", lecture=False
     )
+
+
+def test_a_table_too_wide_for_a_laptop_is_split_by_column_into_tables_that_fit_each_with_the_first_column():
+    # The initializers' table: 11 columns, about 900 px at their narrowest in 14-px type, on a
+    # 704-px page. Squeezed whole, its cells broke inside words ("sigm|oid", "0.|25").
+    at = open_page("app_pages/initialization.py", {"section": "variance"})
+    assert_clean(at)
+    [block] = [b for b in blocks(at) if b.key.startswith(TABLE_PARTS_KEY)]
+    parts = [t.value for t in block.table]
+    [(whole, _)] = [t for t in page_tables(at) if "formula" in t[0].columns]
+    page_px, type_px = table_page_px("regular", lecture=False)
+    assert not table_fits(whole, "regular", lecture=False)
+    assert len(parts) == len(table_column_groups(whole, page_px, type_px)) >= 2
+    for part in parts:  # the initializer's name tells the rows apart: each part begins with it
+        assert part.columns[0] == "initializer" and part["initializer"].equals(whole["initializer"])
+        assert narrowest_table_px(part, type_px) <= page_px
+    assert [c for part in parts for c in part.columns[1:]] == list(whole.columns[1:])
+
+
+def test_in_lecture_mode_a_table_that_fits_a_laptop_is_split_for_the_larger_type():
+    at = open_page("app_pages/mlp.py", {"section": "summary", "lecture": "1"})
+    assert_clean(at)
+    [(whole, shown)] = page_tables(at)
+    assert not table_fits(whole, "regular", lecture=True) and table_fits(whole, "regular", lecture=False)
+    [block] = [b for b in blocks(at) if b.key.startswith(TABLE_PARTS_KEY)]
+    assert len(block.table) == 2 and list(shown.columns) == list(whole.columns)
+    assert table_page_px("regular", lecture=True)[1] == widgets.LECTURE_ROOT_PX
+
+
+@pytest.mark.parametrize(
+    ("page_px", "counts"),
+    [(704, [4, 4, 4]), (900, [6, 6]), (2000, [12]), (100, [1] * 12)],
+)  # fmt: skip
+def test_columns_are_split_into_as_few_tables_as_fit_the_widest_as_narrow_as_can_be(page_px, counts):
+    frame = pd.DataFrame({f"column {i}": ["some longer text here", "x"] for i in range(13)})
+    groups = table_column_groups(frame, page_px, 14)
+    assert [len(g) - 1 for g in groups] == counts
+    assert all(g[0] == "column 0" for g in groups)
+    assert [c for g in groups for c in g[1:]] == list(frame.columns[1:])
+    assert table_column_groups(frame[["column 0"]], 704, 14) == [["column 0"]]
+
+
+def test_a_table_whose_first_column_repeats_repeats_the_columns_that_tell_its_rows_apart():
+    # The published claims: a network has six quantities, so each part names both.
+    texts = pd.DataFrame(
+        {"network": ["Xavier"] * 2 + ["He"] * 2, "quantity": ["std 1", "std 5"] * 2, "median": ["0.5"] * 4}
+    )
+    assert row_label_columns(texts) == ["network", "quantity"]
+    assert row_label_columns(texts.iloc[::2]) == ["network"]
+    assert row_label_columns(pd.concat([texts, texts])) == ["network"]  # no run tells the rows apart
+    frame = pd.DataFrame({"network": ["Xavier"] * 6 + ["He"] * 6, "quantity": [f"activation std at layer {i}" for i in range(6)] * 2,
+                          **{f"our re-run {i}": [f"{i}.{j} to {i}.{j + 1}" for j in range(12)] for i in range(6)}})  # fmt: skip
+    groups = table_column_groups(frame, 704, 14)
+    assert len(groups) >= 2 and all(g[:2] == ["network", "quantity"] for g in groups)
+
+
+def blocks(at) -> list:
+    """Every keyed block of the page."""
+    found = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "key", None) and hasattr(child, "children"):
+                found.append(child)
+            walk(child)
+
+    walk(at._tree)
+    return found
 
 
 @pytest.mark.parametrize(
