@@ -396,7 +396,12 @@ def table(
 
 
 def _static_table(frame: pd.DataFrame) -> None:
-    """``frame`` as one static table, its float columns written by ``table_number``."""
+    """``frame`` as one static table, its float columns written by ``table_number``. A table whose
+    every cell is a text is sent as it is: a pandas Styler costs ~7 ms a table a rerun (the activations'
+    first two parts have no number)."""
+    if frame.map(lambda value: isinstance(value, str)).all(axis=None):
+        st.table(frame, hide_index=True)
+        return
     numbers = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
     st.table(frame.style.format(table_number, subset=numbers, na_rep="—"), hide_index=True)
 

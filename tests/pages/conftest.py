@@ -81,7 +81,13 @@ def page_tables(at: AppTest) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
     whole: list[tuple[pd.DataFrame, pd.DataFrame]] = []
 
     def text(static) -> pd.DataFrame:
-        return convert_arrow_bytes_to_pandas_df(static.proto.arrow_data.styler.display_values)
+        """What the table writes: a Styler's display values, or a table of texts as it is."""
+        if static.proto.arrow_data.styler.display_values:
+            return convert_arrow_bytes_to_pandas_df(static.proto.arrow_data.styler.display_values)
+        assert static.value.map(lambda value: isinstance(value, str)).all(axis=None), (
+            "numbers go through the Styler"
+        )
+        return static.value
 
     def join(frames: list[pd.DataFrame]) -> pd.DataFrame:
         """The parts side by side, the row labels each part repeats (its leading columns) once."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from explainer.ui import viewport, widgets
 from explainer.ui.display import (
@@ -63,23 +62,22 @@ def test_every_table_shows_every_column_and_row_with_its_numbers_on_a_laptop_and
     at.session_state[viewport.STATE_KEY] = {"screen": "narrow"}
     at.run()
     assert_clean(at)
-    phone = iter(at.table)
+    phone_tables = iter(page_tables(at))
+    cards = iter([static for static in at.table if static.proto.hide_header])
     bold = "\n".join(m.value for m in at.markdown)
     for data, shown in laptop:
         if len(data.columns) <= 2 or table_fits(data, "narrow", lecture=False):
-            static = next(phone)
-            assert static.proto.hide_index
-            assert convert_arrow_bytes_to_pandas_df(static.proto.arrow_data.styler.display_values).equals(
-                shown
-            )
+            phone_data, phone_shown = next(phone_tables)
+            assert phone_data.equals(data) and phone_shown.equals(shown)
             continue
         # Too wide for a phone even wrapped: one card per row, each of its other columns a line.
         for _, row in shown.iterrows():
-            card = next(phone).value
+            card = next(cards).value
             assert card.iloc[:, 0].tolist() == [str(c) for c in data.columns[1:]]
             assert card.iloc[:, 1].tolist() == row.iloc[1:].tolist()
             assert f"**{escape(row.iloc[0])}**" in bold
-    assert next(phone, None) is None
+    assert next(phone_tables, None) is None and next(cards, None) is None
+    assert all(static.proto.hide_index for static in at.table)
 
 
 def test_a_table_too_wide_for_a_phone_is_drawn_as_cards_and_one_that_fits_is_not():
