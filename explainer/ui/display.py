@@ -239,17 +239,17 @@ def table_number(value: float) -> str:
 
 # A static table's narrowest layout, estimated: a header or a cell breaks only between words, so
 # each column is as wide as its longest word, header included, at this many pixels a character of
-# the 14-px type, plus the cell's padding. A page's width for a table: a
-# phone's 358 px (a 390-px screen less its margins), the centred layout's 704 px, and in lecture
-# mode's wide layout (24-px type) about 900 px beside the sidebar at 1280 px, 1,400 at 1920.
+# the 14-px type, plus the cell's padding. A page's width for a table: a phone's 358 px (a 390-px
+# screen less its margins), the centred layout's 704 px, and in lecture mode's wide layout (24-px
+# type) about 900 px beside the sidebar at 1280 px, 1,400 at 1920.
 TABLE_CHAR_PX, TABLE_CELL_PADDING_PX, BODY_TYPE_PX = 8, 16, 14
 TABLE_PAGE_PX = {"narrow": 358, "regular": 704, "wide": 704}
 LECTURE_TABLE_PAGE_PX = {"narrow": 358, "regular": 900, "wide": 1400}
 # A table too wide for the page is split, on a laptop or a projector, into tables of its row
-# labels and as many of its other columns as fit (in a container keyed TABLE_PARTS_KEY + its name). For the
-# split a column is reckoned as wide as its longest word, header included, or its longest text up
-# to TABLE_COMFORT_CHARS characters, whichever is wider: a header breaks between words, a long
-# cell wraps onto two or three lines, not one a word.
+# labels and as many of its other columns as fit (in a container keyed TABLE_PARTS_KEY + its
+# name). For the split a column is reckoned as wide as its longest word, header included, or its
+# longest text up to TABLE_COMFORT_CHARS characters, whichever is wider: a header breaks between
+# words, a long cell wraps onto two or three lines, not one a word.
 TABLE_COMFORT_CHARS = 14
 TABLE_PARTS_KEY = "vp_table_parts_"
 # The key of the container around a part of a table that does not fit even so: one column too
@@ -369,13 +369,12 @@ def table(
     lecture mode. A table too wide for the page even wrapped (``table_fits``) becomes, on a phone,
     one card per row (the activations' 13 columns): the row's first cell in bold, then its other
     columns, one a line; on a laptop or a projector, tables of its row labels and as many of the
-    other columns as fit (``table_column_groups``): squeezed into the page whole, its cells broke inside
-    words ("sigm|oid", "0.|25"). Nothing scrolls sideways: a box that scrolls is out of a
+    other columns as fit (``table_column_groups``): squeezed into the page whole, its cells broke
+    inside words ("sigm|oid", "0.|25"). Nothing scrolls sideways: a box that scrolls is out of a
     keyboard's reach."""
     shown = frame.drop(columns=list(hide))
-    texts, screen_class = table_texts(shown), screen()
-    page_px, type_px = table_page_px(screen_class, lecture_mode())
-    if len(shown.columns) <= 2 or narrowest_table_px(shown, type_px, texts) <= page_px:
+    texts, screen_class, lecture = table_texts(shown), screen(), lecture_mode()
+    if len(shown.columns) <= 2 or table_fits(shown, screen_class, lecture, texts):
         _static_table(shown)
     elif screen_class == "narrow":
         first = shown.columns[0]
@@ -384,10 +383,11 @@ def table(
             card = pd.DataFrame({"": [str(c) for c in shown.columns[1:]], " ": row.iloc[1:].tolist()})
             st.table(card, hide_index=True, hide_header=True)
     else:
+        groups = table_column_groups(shown, *table_page_px(screen_class, lecture), texts)
         with st.container(key=f"{TABLE_PARTS_KEY}{name}"):
-            for number, columns in enumerate(table_column_groups(shown, page_px, type_px, texts)):
+            for number, columns in enumerate(groups):
                 part = shown[columns]
-                if narrowest_table_px(part, type_px, texts[columns]) <= page_px:
+                if table_fits(part, screen_class, lecture, texts[columns]):
                     _static_table(part)
                 else:  # one column too wide beside the row labels: its cells may break words
                     with st.container(key=f"{SQUEEZED_KEY}{name}_{number}"):
@@ -397,8 +397,8 @@ def table(
 
 def _static_table(frame: pd.DataFrame) -> None:
     """``frame`` as one static table, its float columns written by ``table_number``. A table whose
-    every cell is a text is sent as it is: a pandas Styler costs ~7 ms a table a rerun (the activations'
-    first two parts have no number)."""
+    every cell is a text is sent as it is: a pandas Styler costs ~7 ms a table a rerun (the
+    activations' first two parts have no number)."""
     if frame.map(lambda value: isinstance(value, str)).all(axis=None):
         st.table(frame, hide_index=True)
         return
