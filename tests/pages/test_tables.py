@@ -38,16 +38,11 @@ PAGES_WITH_TABLES = [
 ]
 
 
-def shown_tables(at) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
-    """Each table's (data, text on screen), a table split by column joined back into one."""
-    return page_tables(at)
-
-
 @pytest.mark.parametrize(("page", "query"), PAGES_WITH_TABLES)
 def test_every_table_shows_every_column_and_row_with_its_numbers_on_a_laptop_and_on_a_phone(page, query):
     at = open_page(page, query, timeout=180)
     assert_clean(at)
-    laptop = shown_tables(at)
+    laptop = page_tables(at)
     assert not at.dataframe and laptop, "the page shows its tables as static tables"
     for data, shown in laptop:
         assert list(shown.columns) == list(data.columns) and len(shown) == len(data)
@@ -82,7 +77,7 @@ def test_every_table_shows_every_column_and_row_with_its_numbers_on_a_laptop_and
 
 def test_a_table_too_wide_for_a_phone_is_drawn_as_cards_and_one_that_fits_is_not():
     at = open_page("app_pages/activations.py")
-    [(data, _)] = shown_tables(at)
+    [(data, _)] = page_tables(at)
     assert not table_fits(data, "narrow", lecture=False) and table_fits(
         data.iloc[:, :3], "narrow", lecture=False
     )
