@@ -36,8 +36,6 @@ else:
     curve_set = page.curves(tuple(keys), items, x_min, x_max, typed)
     for message in curve_set.messages:
         st.warning(message)
-    # Everything the charts show follows from these settings, so their built specs are cached on them.
-    scene = (tuple(keys), items, x_min, x_max, typed, lecture)
     with main:
         st.subheader("f(x) and f′(x)")
         # A template with a slot for each function and its rows by name: a new x range, or a new
@@ -62,15 +60,13 @@ else:
 
     st.subheader("Where the derivative vanishes")
     ui.chart(
-        charts.zones_chart,
-        curve_set.zones,
-        curve_set.labels,
-        x_min,
-        x_max,
+        charts.zones_slots,
+        len(curve_set.labels),
         lecture,
         name="derivative_zones",
         data=curve_set.zones,
-        key=scene,
+        datasets={"data": curve_set.zones},
+        fill=charts.zones_fill(curve_set.labels, x_min, x_max),
     )
     zone_text = describe_zones(curve_set)
     st.markdown("\n".join(f"- {sentence}" for sentence in zone_text) or "No chosen function saturates here.")

@@ -69,6 +69,9 @@ class Activation:
     expression: str | None = None
     # (f, f') in one pass where sharing work pays (an exp computed once); None: fn then grad.
     fused: Callable[..., tuple[np.ndarray, np.ndarray]] | None = None
+    # f has no jump or pole for any parameter value: true of every registry entry (a unit test
+    # searches each for breaks), so pages skip ``curves.find_breaks`` for them; a typed f may have.
+    continuous: bool = True
     defaults: Mapping[str, float] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:

@@ -294,5 +294,6 @@ def parse_activation(text: str) -> Activation:
         grad_latex=r"f'(x) \approx \frac{f(x + h) - f(x - h)}{2h}\ \text{(numerical, } h = 6\times10^{-6}\max(1, |x|)\text{; from the left at a kink)}",
         numerical_grad=True,
         expression=stripped,
+        continuous=False,
         note="Typed by you; its derivative is numerical.",
     )

@@ -17,6 +17,8 @@ from .activations import (
     curves_template,
     series_style,
     zones_chart,
+    zones_fill,
+    zones_slots,
 )
 from .depth import DECADE_LABELS, decade_lines, layer_histograms, phase_heatmap, share_by_layer
 from .home import line_chart
@@ -245,4 +247,6 @@ __all__ = [
     "unit_planes",
     "weight_histograms",
     "zones_chart",
+    "zones_fill",
+    "zones_slots",
 ]

@@ -167,14 +167,33 @@ def zones_chart(
 ) -> alt.Chart:
     """One row per activation in ``labels``: the x-intervals where |f'| < 0.01 (saturated) and
     f' = 0 (dead); a function with neither keeps an empty row, which is the finding."""
+    return _zones(list(labels), [x_min, x_max], zones, lecture)
+
+
+def zones_slots(count: int, lecture: bool = False) -> alt.Chart:
+    """``zones_chart`` for any ``count`` activations as a template: its rows arrive by name
+    ("data"), and the labels and x range are slots that ``zones_fill`` names, so one spec serves
+    every choice of that many functions (an Altair build is ~7 ms of a move)."""
+    return _zones([_slot("l", i) for i in range(count)], [_slot("x", 0), _slot("x", 1)],
+                  alt.NamedData("data"), lecture)  # fmt: skip
+
+
+def zones_fill(labels: Sequence[str], x_min: float, x_max: float) -> dict[str, object]:
+    """What each slot of ``zones_slots(len(labels))`` stands for."""
+    return {_slot("l", i): label for i, label in enumerate(labels)} | {
+        _slot("x", 0): float(x_min),
+        _slot("x", 1): float(x_max),
+    }
+
+
+def _zones(labels: list, x_domain: list, data, lecture: bool) -> alt.Chart:
     width = 2 * PANEL_WIDTH[lecture] + 40
     row_height = 34 if lecture else 24
-    labels = list(labels)
     chart = (
-        alt.Chart(zones)
+        alt.Chart(data)
         .mark_bar(height=row_height * 0.7)
         .encode(
-            x=alt.X("x_start:Q", title="x", scale=alt.Scale(domain=[x_min, x_max], nice=False, clamp=True)),
+            x=alt.X("x_start:Q", title="x", scale=alt.Scale(domain=x_domain, nice=False, clamp=True)),
             x2="x_end:Q",
             y=alt.Y("label:N", title=None, sort=labels, scale=alt.Scale(domain=labels)),
             color=alt.Color(

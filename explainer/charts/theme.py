@@ -336,22 +336,28 @@ def overlap_dashes(
     line over at least half its points (same x, y equal to 1e-9 relative) given a dash the lines
     under it do not have, so both stay visible: e.g. tanh's and ReLU's slope bound, both 1."""
     result = [list(dash) for dash in dashes]
-    lines = {}
-    for name, group in frame.groupby(series, sort=False):
-        line = group.set_index(x)[y].astype(float)
-        lines[name] = line[~line.index.duplicated()]
+    xs, ys = frame[x].to_numpy(dtype=np.float64), frame[y].to_numpy(dtype=np.float64)
+    groups = frame[series].to_numpy()
+    lines = {}  # name: (its distinct x, sorted; y at the first row of each)
+    for name in dict.fromkeys(groups):
+        mine = groups == name
+        distinct, first = np.unique(xs[mine], return_index=True)
+        lines[name] = distinct, ys[mine][first]
     for i, name in enumerate(names):
         if result[i] != SOLID or name not in lines:
             continue
-        mine = lines[name]
+        mine_x, mine_y = lines[name]
         under = []
         for j, earlier in enumerate(names[:i]):
             if earlier not in lines:
                 continue
-            shared = mine.index.intersection(lines[earlier].index)
-            a, b = mine.loc[shared].to_numpy(), lines[earlier].loc[shared].to_numpy()
+            earlier_x, earlier_y = lines[earlier]
+            shared, mine_at, earlier_at = np.intersect1d(
+                mine_x, earlier_x, assume_unique=True, return_indices=True
+            )
+            a, b = mine_y[mine_at], earlier_y[earlier_at]
             same = np.abs(a - b) <= 1e-9 * np.maximum(np.abs(a), 1.0)
-            if len(shared) and same.sum() >= len(mine) / 2:
+            if shared.size and same.sum() >= mine_x.size / 2:
                 under.append(result[j])
         if under:
             result[i] = next((dash for dash in OVERLAP_DASHES if dash not in under), DASHED)

@@ -129,6 +129,23 @@ def test_slope_sentence_speaks_of_the_range_on_screen(page):
     assert "x from −6 to 6" in sentence and "403^10" in sentence and "5.18e+21" not in sentence
 
 
+@pytest.mark.parametrize("x_range", [(-20.0, 20.0), (-10.0, 18.0), (-15.5, 16.5)])
+def test_a_wide_range_draws_saturating_functions_whole_without_a_warning(page, x_range):
+    """tanh is ±1 in float64 beyond 19 and hard swish is flat at its minimum: the page once
+    said "tanh: f jumps at x ≈ 18.99" or "Hard swish: f is infinite at x ≈ −1.58" there and
+    broke their lines. Continuous functions, typed or not, are one line each, with no warning."""
+    page.pills(key="act").set_value(["sigmoid", "tanh", "hard_sigmoid", "hard_swish"])
+    page.text_input(key="expr").set_value("tanh(x)")
+    page.slider(key="x").set_value(x_range).run()
+    assert_clean(page)
+    assert not page.warning, [w.value for w in page.warning]
+    segments = chart_frames(page)[0].groupby(["key", "panel"])["segment"].nunique()
+    assert len(segments) == 10 and (segments == 1).all()
+    assert "undefined" not in page.markdown[0].value and "infinite" not in " ".join(
+        m.value for m in page.markdown
+    )
+
+
 def test_a_reversed_range_in_the_link_is_put_in_order():
     at = open_page(PAGE, {"x": ["5", "-5"]})
     assert_clean(at)

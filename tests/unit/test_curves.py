@@ -9,8 +9,11 @@ import pytest
 from explainer import ACTIVATIONS, Chosen, activation_curves, parse_activation
 from explainer.curves import (
     CLIP_LIMIT,
+    X_LIMIT,
+    breaks_of,
     describe_slopes,
     describe_zones,
+    find_breaks,
     intervals,
     markdown_escape,
     power_text,
@@ -167,3 +170,53 @@ def test_zone_sentence_for_a_function_undefined_on_the_whole_range():
 )
 def test_power_text_never_overflows(base, exponent, text):
     assert power_text(base, exponent) == text
+
+
+def _parameter_settings(activation):
+    """Defaults, then each parameter alone at the ends of its slider."""
+    yield {}
+    for param in activation.params:
+        yield {param.name: param.low}
+        yield {param.name: param.high}
+
+
+@pytest.mark.parametrize("key", sorted(ACTIVATIONS))
+def test_every_registry_function_is_continuous_so_its_breaks_can_be_skipped(key):
+    """``breaks_of`` skips the search for a registry function (``Activation.continuous``): the
+    search itself must find nothing, at every parameter's ends, on the page's grids (201 points
+    of a range, 4001 for the slope sentence), around the kinks too."""
+    activation = ACTIVATIONS[key]
+    assert activation.continuous and not parse_activation("x").continuous
+    # The slider's ranges where the search once found a jump in rounding noise: tanh beyond 17.7,
+    # hard sigmoid at 3 and hard swish at its minimum (−1.5), once even "infinite" there.
+    ranges = [(-20, 20), (-10, 18), (-11.5, 17.5), (-15.5, 16.5), (-8.5, 7.5), (-6, 6), (-1e-3, 2e-3)]
+    grids = [np.linspace(-X_LIMIT, X_LIMIT, 4001)] + [np.linspace(a, b, 201) for a, b in ranges]
+    for params in _parameter_settings(activation):
+        item = Chosen(activation, params)
+        for x in grids:
+            f = activation.f(x, params)
+            found = find_breaks(lambda z, params=params: activation.f(z, params), x, f)
+            skipped = breaks_of(item, x, f)
+            assert not found.points.any() and not found.steps.any(), (key, params)
+            assert np.array_equal(found.points, skipped.points) and np.array_equal(found.steps, skipped.steps)
+            assert found.where.size == skipped.where.size == 0 and skipped.sentence(x) == ""
+
+
+def test_a_typed_function_is_searched_for_breaks():
+    x = np.linspace(-6, 6, 201)
+    item = Chosen(parse_activation("where(x >= 0, 1, -1)"))
+    breaks = breaks_of(item, x, item.activation.f(x))
+    assert breaks.steps.sum() == 1 and "f jumps at x ≈ 0" in breaks.sentence(x)
+
+
+def test_where_f_has_rounded_to_a_constant_it_does_not_jump_but_a_real_jump_is_still_found():
+    """On x in [−50, 50], tanh(x) is ±1 in float64 beyond 19, sigmoid 1 beyond 37, and
+    log(1 + exp(x)) is rounding noise below −35: a last ulp of change there once read "f jumps
+    at x ≈ 35.13" beside a gap in the line. A jump next to a huge f (exp(x) near 50) is kept."""
+    smooth = ["tanh(x)", "sigmoid(x)", "log(1+exp(x))", "x*(1+erf(x/sqrt(2)))/2"]
+    for points in (201, 4001):
+        curve_set = activation_curves([Chosen(parse_activation(t)) for t in smooth], -50, 50, points)
+        assert not curve_set.messages and (curve_set.curves["segment"] == 1).all()
+    for text, where in [("exp(x)+where(x>=0.05,1,0)", "0.05"), ("where(x>=0.1, 1e-300, 0)", "0.1")]:
+        (message, *_) = activation_curves([Chosen(parse_activation(text))], -50, 50, 201).messages
+        assert f"f jumps at x ≈ {where}." in message

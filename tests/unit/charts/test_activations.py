@@ -5,7 +5,7 @@ import re
 
 import pandas as pd
 
-from explainer import ACTIVATIONS, Chosen, activation_curves, charts
+from explainer import ACTIVATIONS, Chosen, activation_curves, charts, parse_activation
 from explainer.charts.activations import curves_chart, zones_chart
 from explainer.curves import SATURATION_THRESHOLD
 
@@ -88,3 +88,22 @@ def test_the_slotted_template_filled_is_the_template_of_those_activations():
 def views(chart_spec: dict) -> str:
     """``chart_spec`` as JSON with Altair's hashed view names made one name."""
     return re.sub(r"view_[0-9a-f]+_", "view_", json.dumps(chart_spec, sort_keys=True))
+
+
+def test_the_zones_template_filled_is_the_zones_chart_with_its_rows_by_name():
+    """One zones spec per number of functions serves every choice and x range: its slots filled
+    give the chart built for them, but for the rows, which arrive by name."""
+    from explainer.charts.activations import zones_fill, zones_slots
+
+    chosen = [Chosen(ACTIVATIONS[k]) for k in ("sigmoid", "relu", "elu")]
+    chosen.append(Chosen(parse_activation("x**2/10")))
+    curve_set = activation_curves(chosen, x_min=-4.0, x_max=2.5)
+    for lecture in (False, True):
+        inline = spec(zones_chart(curve_set.zones, curve_set.labels, -4.0, 2.5, lecture))
+        filled = charts.fill_slots(
+            spec(zones_slots(len(curve_set.labels), lecture)), zones_fill(curve_set.labels, -4.0, 2.5)
+        )
+        [name] = inline.pop("datasets")
+        assert inline.pop("data") == {"name": name} and filled.pop("data") == {"name": "data"}
+        assert filled == inline and "\\u0000" not in json.dumps(filled)
+        assert filled["encoding"]["x"]["scale"]["domain"] == [-4.0, 2.5]

@@ -1,6 +1,7 @@
 """The shared chart style: lecture sizes, the renderer the browser draws with, and one colour per activation."""
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -108,3 +109,24 @@ def test_every_mark_colour_stands_three_to_one_against_both_themes():
         if charts.contrast_ratio(color, background) < 3.0
     }
     assert failing == {}
+
+
+def test_a_solid_line_on_an_earlier_one_over_half_its_points_is_dashed_and_others_stay_solid():
+    x = np.arange(11.0)
+    frame = pd.concat(
+        [
+            pd.DataFrame({"x": x, "y": x, "name": "a"}),
+            pd.DataFrame({"x": x, "y": np.where(x >= 5, x, 0.0), "name": "b"}),  # on a at 6 of 11
+            pd.DataFrame({"x": x, "y": np.where(x >= 6, x, -1.0), "name": "c"}),  # on a, b at 5: solid
+            pd.DataFrame({"x": np.arange(0, 10.5, 0.5), "y": np.arange(0, 10.5, 0.5), "name": "d"}),
+            # A repeated x counts once, by its first row: e's first rows are on a, its repeats not.
+            pd.DataFrame({"x": np.concatenate([x, x]), "y": np.concatenate([x, -x - 1]), "name": "e"}),
+        ]
+    )
+    solid = [charts.SOLID] * 5
+    dashes = charts.overlap_dashes(frame, "x", "y", "name", list("abcde"), solid)
+    first, second = charts.OVERLAP_DASHES[:2]
+    # d shares a's 11 integer points, not its 10 half-way ones: on it for at least half of 21.
+    assert dashes[:4] == [charts.SOLID, first, charts.SOLID, first]
+    # e runs on a, b and d (b's 6 points from x = 5 on are a's), not c: it takes a dash none has.
+    assert dashes[4] == second
