@@ -59,12 +59,25 @@ def _bound(f: np.ndarray, df: np.ndarray, far_sides: tuple[np.ndarray, np.ndarra
     tol = 1e-12 * max(1.0, abs(extreme))
     attained = False
     if inner >= extreme - tol:
-        i = int(np.argmax(sign * f >= extreme - tol))
-        attained = bool(df[i] == 0.0 or (0 < i < f.size - 1 and np.sign(df[i - 1]) != np.sign(df[i + 1])))
+        at_extreme = sign * f >= extreme - tol
+        i = int(np.argmax(at_extreme))
+        turns = 0 < i < f.size - 1 and np.sign(df[i - 1]) != np.sign(df[i + 1])
+        attained = bool(turns or (df[i] == 0.0 and _plateau_is_reached(f, at_extreme, i, tol)))
     value = _fmt(sign * extreme)
     if sign < 0:
         return ("[" if attained else "(") + value
     return value + ("]" if attained else ")")
+
+
+def _plateau_is_reached(f: np.ndarray, at_extreme: np.ndarray, start: int, tol: float) -> bool:
+    """Whether the run of grid points at f's extreme from ``start`` is a true plateau (ReLU's 0,
+    hard tanh's 1: f enters or leaves it by more than ``tol`` in a grid step, or it is the whole
+    grid), not f rounded to its limit (tanh(x) = −1.0 in float64 below −19, with a numerical f'
+    of 0 there: f creeps away from it by less than ``tol`` a step)."""
+    end = start + int(np.argmin(at_extreme[start:])) - 1 if not at_extreme[start:].all() else f.size - 1
+    steps = [abs(f[start] - f[start - 1])] if start > 0 else []
+    steps += [abs(f[end + 1] - f[end])] if end < f.size - 1 else []
+    return not steps or max(steps) > tol
 
 
 def output_range(f: np.ndarray, df: np.ndarray, f_far_left: np.ndarray, f_far_right: np.ndarray) -> str:
@@ -73,9 +86,11 @@ def output_range(f: np.ndarray, df: np.ndarray, f_far_left: np.ndarray, f_far_ri
     return f"{_bound(f, df, sides, -1.0)}, {_bound(f, df, sides, 1.0)}"
 
 
-def _saturation_side(x: np.ndarray, slope: np.ndarray, side: str) -> str:
-    """Where |f'| stays below the saturation threshold out to the grid's edge on one side."""
-    runs = intervals(np.arange(x.size), slope < SATURATION_THRESHOLD)
+def _saturation_side(x: np.ndarray, slope: np.ndarray, side: str, tolerance: float = 0.0) -> str:
+    """Where |f'| stays below the saturation threshold out to the grid's edge on one side; "dead"
+    when f' is 0 on all of it. ``tolerance``: the relative error of a numerical f' (Leaky ReLU's
+    0.01 typed must not read as below 0.01)."""
+    runs = intervals(np.arange(x.size), slope < SATURATION_THRESHOLD * (1.0 - tolerance))
     if not runs:
         return "no"
     start, end = (int(i) for i in (runs[0] if side == "left" else runs[-1]))
@@ -84,8 +99,10 @@ def _saturation_side(x: np.ndarray, slope: np.ndarray, side: str) -> str:
     if start == 0 and end == x.size - 1:
         return "everywhere"
     region = f"x < {_fmt(_boundary(x, end + 1))}" if side == "left" else f"x > {_fmt(_boundary(x, start))}"
-    edge = slope[0] if side == "left" else slope[-1]
-    return f"{region} ({'dead: f′ = 0' if edge == 0.0 else f'|f′| < {SATURATION_THRESHOLD}'})"
+    # Dead only where f' is 0 throughout: tanh's float64 f' rounds to 0 beyond |x| ≈ 19, and the
+    # stretch from x = 3 out is saturated, not dead.
+    dead = bool(np.all(slope[start : end + 1] == 0.0))
+    return f"{region} ({'dead: f′ = 0' if dead else f'|f′| < {SATURATION_THRESHOLD}'})"
 
 
 def _grows(slopes: np.ndarray) -> bool:
@@ -242,8 +259,8 @@ def _describe_shape(
     slope = np.abs(df)
     row["monotonic"] = "yes" if np.all(df >= -1e-12) else "no"
     row["smoothness"] = _smoothness(x, f, df)
-    row["saturates left"] = _saturation_side(x, slope, "left") if edges[0] == "−∞" else "—"
-    row["saturates right"] = _saturation_side(x, slope, "right") if edges[1] == "∞" else "—"
+    row["saturates left"] = _saturation_side(x, slope, "left", tolerance) if edges[0] == "−∞" else "—"
+    row["saturates right"] = _saturation_side(x, slope, "right", tolerance) if edges[1] == "∞" else "—"
     row["f′(0)"] = _fmt(f0)
     peak, where = _max_slope(x, slope, far_slope, edges, tolerance, unbounded)
     row["max |f′|"] = _fmt(peak)

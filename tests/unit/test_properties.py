@@ -271,3 +271,36 @@ def test_typed_kinks_follow_the_left_derivative_convention_and_are_found():
     assert "kink" not in activation_properties(Chosen(parse_activation("1/x")))["smoothness"]
     tan = activation_properties(Chosen(parse_activation("tan(x)")))
     assert tan["output range"].startswith("not finite for x = −17.3, x = −14.1")
+
+
+TYPED_COPIES = {
+    "sigmoid": "sigmoid(x)",
+    "tanh": "tanh(x)",
+    "relu": "max(0, x)",
+    "leaky_relu": "where(x > 0, x, 0.01*x)",
+    "elu": "where(x > 0, x, exp(x) - 1)",
+    "selu": "1.0507009873554805*where(x > 0, x, 1.6732632423543772*(exp(x) - 1))",
+    "gelu": "x*(1+erf(x/sqrt(2)))/2",
+    "silu": "x*sigmoid(x)",
+    "mish": "x*tanh(softplus(x))",
+    "softplus": "softplus(x)",
+    "softsign": "x/(1+abs(x))",
+    "hard_sigmoid": "min(max(0, x/6 + 0.5), 1)",
+    "hard_tanh": "max(-1, min(1, x))",
+    "relu6": "min(max(0, x), 6)",
+    "identity": "x",
+}
+
+
+@pytest.mark.parametrize("key", sorted(TYPED_COPIES))
+def test_a_typed_copy_of_a_registry_function_gets_the_same_row(rows, key):
+    """A student who types tanh(x) reads what the registry's tanh row says. Typed, tanh(x) once
+    read "[−1, 1)" and "x < −2.99 (dead: f′ = 0)" (float64's tanh is −1.0 below −19, where a
+    numerical f′ is 0), and Leaky ReLU "saturates left: x < −20" (its numerical 0.01 rounds
+    below 0.01). Softplus' largest slope is reached only as x → ∞: a numerical f′ is within its
+    tolerance of 1 from x = 13.8 on, so that one cell may differ."""
+    typed = activation_properties(Chosen(parse_activation(TYPED_COPIES[key])))
+    registry = rows[key]
+    skipped = {"key", "activation"} | ({"max |f′| at"} if registry["max |f′| at"] == "as x → ∞" else set())
+    for column in registry.keys() - skipped:
+        assert str(typed[column]) == str(registry[column]), (key, column)
