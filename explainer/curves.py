@@ -12,6 +12,9 @@ import pandas as pd
 from .activations import Activation
 
 SATURATION_THRESHOLD = 0.01
+# The relative error a numerical f' (of a typed f) is allowed when compared with a threshold or a
+# peak: its central difference carries rounding noise of about this size.
+NUMERICAL_SLOPE_TOLERANCE = 1e-6
 # Typed expressions can overflow; beyond this magnitude values are clipped for the chart.
 CLIP_LIMIT = 1e6
 X_LIMIT = 50.0
@@ -47,6 +50,8 @@ class CurveSet:
     messages: list[str]
     labels: list[str] = field(default_factory=list)
     x_range: tuple[float, float] | None = None
+    # Labels whose f' is numerical (typed): compared with thresholds within its tolerance.
+    numerical_labels: tuple[str, ...] = ()
 
 
 def markdown_escape(text: str) -> str:
@@ -94,8 +99,8 @@ def _describe_region(start: float, end: float, x_min: float, x_max: float) -> st
 BISECTIONS = 60
 # A change of f within this many units in the last place of its values, within this share of
 # the largest |f| on the grid up to CLIP_LIMIT (about 4,500 float64 epsilons: the rounding of an
-# intermediate as large as f gets, far below a pixel of any chart of f) or below float64's smallest normal
-# number is rounding: ``find_breaks`` never calls it a jump.
+# intermediate as large as f gets, far below a pixel of any chart of f) or below float64's
+# smallest normal number is rounding (``rounding_change``): never a jump, nor a plateau's edge.
 ROUNDING_ULPS = 64
 GRID_ROUNDING = 1e-12
 UNDERFLOW = float(np.finfo(np.float64).tiny)
@@ -132,6 +137,41 @@ def _listed(values: Sequence[float], limit: int = 4) -> str:
     return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
 
 
+def rounding_change(f_a: np.ndarray, f_b: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """The largest change between values ``f_a`` and ``f_b`` of f (sampled as ``f`` on a grid)
+    that is float64 rounding, not f moving: ``ROUNDING_ULPS`` of the values, ``GRID_ROUNDING`` of
+    the largest |f| (capped at the chart's clip: exp(x)'s 5e21 at x = 50 must not hide a jump of
+    1 at 0), and at least ``UNDERFLOW``."""
+    finite = np.abs(f[np.isfinite(f)])
+    scale = min(float(finite.max()), CLIP_LIMIT) if finite.size else 0.0
+    ulps = ROUNDING_ULPS * np.spacing(np.maximum(np.abs(f_a), np.abs(f_b)))
+    return np.maximum(np.maximum(ulps, GRID_ROUNDING * scale), UNDERFLOW)
+
+
+def flat_stretches(f: np.ndarray, flat: np.ndarray) -> np.ndarray:
+    """``flat`` (where a numerical f' is 0) without the runs where f has only rounded to a
+    constant: typed tanh(x) is ±1.0 in float64 beyond |x| ≈ 19, its numerical f' 0, yet f' is
+    not 0 there. A run is kept where f enters or leaves it by more than rounding (max(0, x) at 0),
+    or when it is the whole grid."""
+    kept = flat.copy()
+    for start, end in intervals(np.arange(f.size), flat):
+        start, end = int(start), int(end)
+        # The nearest grid point on each side where f differs from the run's end: hard sigmoid's
+        # f is 1 from x = 3 on, one point before its numerical f' (from the left) is 0.
+        differs = np.isfinite(f) & (f != f[start])
+        before = np.flatnonzero(differs[:start])
+        differs = np.isfinite(f) & (f != f[end])
+        after = end + 1 + np.flatnonzero(differs[end + 1 :])
+        pairs = ([(int(before[-1]), start)] if before.size else []) + (
+            [(end, int(after[0]))] if after.size else []
+        )
+        if pairs and not any(
+            abs(f[b] - f[a]) > rounding_change(f[a : a + 1], f[b : b + 1], f)[0] for a, b in pairs
+        ):
+            kept[start : end + 1] = False
+    return kept
+
+
 def find_breaks(fn: Callable[[np.ndarray], np.ndarray], x: np.ndarray, f: np.ndarray) -> Breaks:
     """Where f, sampled as ``f`` on the grid ``x``, is discontinuous.
 
@@ -158,13 +198,7 @@ def find_breaks(fn: Callable[[np.ndarray], np.ndarray], x: np.ndarray, f: np.nda
         # Where f has rounded to a constant (sigmoid beyond x ≈ 37, tanh beyond 19), underflows
         # (GELU near −38) or loses its digits to cancellation (log(1 + exp(x)) near −36), a last
         # rounding step stays however close the halves come: no jump.
-        # Capped at the chart's clip: exp(x)'s 5e21 at x = 50 must not hide a jump of 1 at 0.
-        finite = np.abs(f[np.isfinite(f)])
-        scale = min(float(finite.max()), CLIP_LIMIT) if finite.size else 0.0
-        rounding = np.maximum(
-            ROUNDING_ULPS * np.spacing(np.maximum(np.abs(f_lo), np.abs(f_hi))), GRID_ROUNDING * scale
-        )
-        rounding = np.maximum(rounding, UNDERFLOW)
+        rounding = rounding_change(f_lo, f_hi, f)
         steps = checked & (undefined | ((remaining > 0.5 * change) & (remaining > rounding)))
         poles = undefined | (remaining > 10.0 * change)
     return Breaks(points, steps, (0.5 * (lo + hi))[steps], poles[steps])
@@ -262,9 +296,14 @@ def activation_curves(
                 )
             )
         finite = np.isfinite(df) & ~undefined_f
+        # A numerical f' (typed f) is within its tolerance: Leaky ReLU's 0.01 typed must not
+        # dip below 0.01, nor tanh(x) typed be dead where f has rounded to ±1.
+        numerical = item.activation.numerical_grad
+        threshold = SATURATION_THRESHOLD * (1.0 - NUMERICAL_SLOPE_TOLERANCE * numerical)
+        dead = finite & (df == 0.0)
         for kind, mask in (
-            ("saturated", finite & (np.abs(df) < SATURATION_THRESHOLD)),
-            ("dead", finite & (df == 0.0)),
+            ("saturated", finite & (np.abs(df) < threshold)),
+            ("dead", flat_stretches(np.where(finite, f, np.nan), dead) if numerical else dead),
         ):
             for start, end in intervals(x, mask):
                 if end > start:  # a single grid point is no stretch of x: describe_zones names it
@@ -280,7 +319,8 @@ def activation_curves(
     columns = ["key", "label", "x", "panel", "value", "segment"]
     curves = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     zones = pd.DataFrame(zone_rows, columns=["key", "label", "kind", "x_start", "x_end"])
-    return CurveSet(curves, zones, messages, labels, (x_min, x_max))
+    numerical = tuple(item.label for item in chosen if item.activation.numerical_grad)
+    return CurveSet(curves, zones, messages, labels, (x_min, x_max), numerical)
 
 
 def _describe_nan(x: np.ndarray, nan_mask: np.ndarray) -> str:
@@ -320,7 +360,8 @@ def describe_zones(curve_set: CurveSet) -> list[str]:
         if curve.empty:
             parts.append("f' is undefined everywhere shown")
         elif not parts:
-            dips = curve.loc[values < SATURATION_THRESHOLD, "x"]
+            tolerance = NUMERICAL_SLOPE_TOLERANCE if label in curve_set.numerical_labels else 0.0
+            dips = curve.loc[values < SATURATION_THRESHOLD * (1.0 - tolerance), "x"]
             if dips.empty:
                 parts.append(
                     f"|f'| stays at or above {values.min():.3g} across the range shown: no saturation"

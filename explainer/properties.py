@@ -14,7 +14,15 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .curves import SATURATION_THRESHOLD, Chosen, find_breaks, intervals, markdown_escape, slope_grows_towards
+from .curves import (
+    NUMERICAL_SLOPE_TOLERANCE,
+    SATURATION_THRESHOLD,
+    Chosen,
+    find_breaks,
+    intervals,
+    markdown_escape,
+    slope_grows_towards,
+)
 from .meanfield import gaussian_expectation
 
 GRID_LIMIT = 20.0
@@ -228,7 +236,7 @@ def activation_properties(item: Chosen) -> dict[str, object]:
         x, f, df = x[start : end + 1], f[start : end + 1], df[start : end + 1]
         far_slope = far_slope[:0]
     # A numerical derivative carries rounding noise, so "equal to the peak" needs slack.
-    tolerance = 1e-6 if activation.numerical_grad else 1e-12
+    tolerance = NUMERICAL_SLOPE_TOLERANCE if activation.numerical_grad else 1e-12
     with np.errstate(all="ignore"):  # a typed f may be finite yet near overflow
         _describe_shape(row, x, f, df, f0, far_slope, edges, tolerance, unbounded)
     return row

@@ -220,3 +220,21 @@ def test_where_f_has_rounded_to_a_constant_it_does_not_jump_but_a_real_jump_is_s
     for text, where in [("exp(x)+where(x>=0.05,1,0)", "0.05"), ("where(x>=0.1, 1e-300, 0)", "0.1")]:
         (message, *_) = activation_curves([Chosen(parse_activation(text))], -50, 50, 201).messages
         assert f"f jumps at x ≈ {where}." in message
+
+
+@pytest.mark.parametrize("x_range", [(-6.0, 6.0), (-20.0, 20.0), (-2.0, 3.0), (-3.5, -2.5)])
+def test_a_typed_copy_of_a_registry_function_gets_the_same_zones_and_sentence(x_range):
+    """Typed Leaky ReLU once "dipped below 0.01" all along x < 0 (its numerical f' is 0.01 less
+    rounding), and typed tanh(x) was "f' = 0 exactly for x < −16" where float64 rounds it to −1.
+    One exception stays: typed GELU's 1 + erf(x/√2) is exactly 0 below x ≈ −10 in float64, so
+    on a range wholly there its f is 0 and so is its f'."""
+    from tests.unit.test_properties import TYPED_COPIES
+
+    for key, text in TYPED_COPIES.items():
+        if key == "gelu" and x_range[1] < -10:
+            continue
+        registry = activation_curves([Chosen(ACTIVATIONS[key])], *x_range)
+        typed = activation_curves([Chosen(parse_activation(text))], *x_range)
+        assert describe_zones(typed)[0].split("**: ")[1] == describe_zones(registry)[0].split("**: ")[1], key
+        columns = ["kind", "x_start", "x_end"]
+        assert typed.zones[columns].equals(registry.zones[columns]), key
