@@ -367,8 +367,8 @@ def table(
     table of the app ran past the page's 704 px on a laptop (840-1,992 px) and past a phone's
     screen, hiding its right-hand columns. A static table fits the page, and its type grows with
     lecture mode. A table too wide for the page even wrapped (``table_fits``) becomes, on a phone,
-    one card per row (the activations' 13 columns): the row's first cell in bold, then its other
-    columns, one a line; on a laptop or a projector, tables of its row labels and as many of the
+    one card per row (the activations' 13 columns): its row labels in bold (``row_label_columns``:
+    a published claim's network and quantity), then its other columns, one a line; on a laptop or a projector, tables of its row labels and as many of the
     other columns as fit (``table_column_groups``): squeezed into the page whole, its cells broke
     inside words ("sigm|oid", "0.|25"). Nothing scrolls sideways: a box that scrolls is out of a
     keyboard's reach."""
@@ -377,10 +377,11 @@ def table(
     if len(shown.columns) <= 2 or table_fits(shown, screen_class, lecture, texts):
         _static_table(shown)
     elif screen_class == "narrow":
-        first = shown.columns[0]
+        labels = row_label_columns(texts)
+        others = [column for column in shown.columns if column not in labels]
         for _, row in texts.iterrows():
-            st.markdown(f"**{escape(row[first])}**")
-            card = pd.DataFrame({"": [str(c) for c in shown.columns[1:]], " ": row.iloc[1:].tolist()})
+            st.markdown("**" + " · ".join(escape(row[column]) for column in labels) + "**")
+            card = pd.DataFrame({"": [str(c) for c in others], " ": row[others].tolist()})
             st.table(card, hide_index=True, hide_header=True)
     else:
         groups = table_column_groups(shown, *table_page_px(screen_class, lecture), texts)

@@ -65,12 +65,19 @@ def test_every_table_shows_every_column_and_row_with_its_numbers_on_a_laptop_and
             phone_data, phone_shown = next(phone_tables)
             assert phone_data.equals(data) and phone_shown.equals(shown)
             continue
-        # Too wide for a phone even wrapped: one card per row, each of its other columns a line.
+        # Too wide for a phone even wrapped: one card per row, titled by the row labels (the
+        # published claims' network and quantity: a network alone titled six cards alike), each
+        # other column a line.
+        labels = row_label_columns(table_texts(data))
+        others = [column for column in data.columns if column not in labels]
+        titles = []
         for _, row in shown.iterrows():
             card = next(cards).value
-            assert card.iloc[:, 0].tolist() == [str(c) for c in data.columns[1:]]
-            assert card.iloc[:, 1].tolist() == row.iloc[1:].tolist()
-            assert f"**{escape(row.iloc[0])}**" in bold
+            assert card.iloc[:, 0].tolist() == [str(c) for c in others]
+            assert card.iloc[:, 1].tolist() == row[others].tolist()
+            titles.append("**" + " · ".join(escape(row[column]) for column in labels) + "**")
+            assert titles[-1] in bold
+        assert len(set(titles)) == len(titles), "each card's title tells its row from the others"
     assert next(phone_tables, None) is None and next(cards, None) is None
     assert all(static.proto.hide_index for static in at.table)
 
