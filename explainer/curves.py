@@ -369,7 +369,11 @@ def describe_zones(curve_set: CurveSet) -> list[str]:
             else:
                 grid = np.unique(x.to_numpy())
                 spacing = float(np.min(np.diff(grid))) if grid.size > 1 else width
-                points = ", ".join(f"{v:.2g}" for v in dips[:3]) + (" …" if len(dips) > 3 else "")
+                # As many decimals as the grid step has, so that neighbouring points read apart
+                # (".2g" wrote −19.8 and −20 both as "-20").
+                decimals = max(0, -math.floor(math.log10(spacing))) if spacing > 0 else 2
+                shown = [_grid_number(v, decimals) for v in dips[:3]]
+                points = ", ".join(shown) + (" …" if len(dips) > 3 else "")
                 parts.append(
                     f"|f'| < 0.01 only near x = {points}, on no stretch as wide as the grid step "
                     f"({spacing:.2g}): no saturation"
@@ -446,6 +450,13 @@ def describe_slopes(
         opening = "" if peaks or unbounded or overflowing else f"{shown}, "
         sentences.append(f"{opening}{', '.join(undefined)}: undefined on the whole range shown.")
     return " ".join(sentences)
+
+
+def _grid_number(value: float, decimals: int) -> str:
+    """``value`` to ``decimals`` places, trailing zeros dropped, with a true minus sign."""
+    text = f"{round(value, decimals) + 0.0:.{decimals}f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return text.replace("-", "−")
 
 
 def _number(value: float) -> str:

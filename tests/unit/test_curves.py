@@ -238,3 +238,11 @@ def test_a_typed_copy_of_a_registry_function_gets_the_same_zones_and_sentence(x_
         assert describe_zones(typed)[0].split("**: ")[1] == describe_zones(registry)[0].split("**: ")[1], key
         columns = ["kind", "x_start", "x_end"]
         assert typed.zones[columns].equals(registry.zones[columns]), key
+
+
+def test_isolated_dips_are_listed_apart_with_a_true_minus_sign():
+    """f' = sin(πx/0.4) is 0 at every other point of a 0.2-step grid: those dips once read
+    "x = -20, -20, -19" (two digits for −20, −19.6, −19.2)."""
+    text = "-0.4/3.141592653589793*cos(x*3.141592653589793/0.4)"
+    (sentence,) = describe_zones(activation_curves([Chosen(parse_activation(text))], -20, 20, 201))
+    assert "only near x = −20, −19.6, −19.2 …, on no stretch as wide as the grid step (0.2)" in sentence
