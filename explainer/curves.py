@@ -149,10 +149,10 @@ def rounding_change(f_a: np.ndarray, f_b: np.ndarray, f: np.ndarray) -> np.ndarr
 
 
 def flat_stretches(f: np.ndarray, flat: np.ndarray) -> np.ndarray:
-    """``flat`` (where a numerical f' is 0) without the runs where f has only rounded to a
-    constant: typed tanh(x) is ±1.0 in float64 beyond |x| ≈ 19, its numerical f' 0, yet f' is
-    not 0 there. A run is kept where f enters or leaves it by more than rounding (max(0, x) at 0),
-    or when it is the whole grid."""
+    """``flat`` (runs of grid points where f looks constant: a numerical f' of 0, or f at its
+    extreme) without the runs where f has only rounded to a constant: typed tanh(x) is ±1.0 in
+    float64 beyond |x| ≈ 19, its numerical f' 0, yet f' is not 0 there. A run is kept where f
+    enters or leaves it by more than rounding (max(0, x) at 0), or when it is the whole grid."""
     kept = flat.copy()
     for start, end in intervals(np.arange(f.size), flat):
         start, end = int(start), int(end)

@@ -19,6 +19,7 @@ from .curves import (
     SATURATION_THRESHOLD,
     Chosen,
     find_breaks,
+    flat_stretches,
     intervals,
     markdown_escape,
     slope_grows_towards,
@@ -70,22 +71,14 @@ def _bound(f: np.ndarray, df: np.ndarray, far_sides: tuple[np.ndarray, np.ndarra
         at_extreme = sign * f >= extreme - tol
         i = int(np.argmax(at_extreme))
         turns = 0 < i < f.size - 1 and np.sign(df[i - 1]) != np.sign(df[i + 1])
-        attained = bool(turns or (df[i] == 0.0 and _plateau_is_reached(f, at_extreme, i, tol)))
+        # A flat stretch at the extreme is attained when f enters or leaves it by more than
+        # rounding (ReLU's 0, hard tanh's 1), not where f has rounded to its limit (typed
+        # tanh(x) is −1.0 below −19, its numerical f' 0 there).
+        attained = bool(turns or (df[i] == 0.0 and flat_stretches(f, at_extreme)[i]))
     value = _fmt(sign * extreme)
     if sign < 0:
         return ("[" if attained else "(") + value
     return value + ("]" if attained else ")")
-
-
-def _plateau_is_reached(f: np.ndarray, at_extreme: np.ndarray, start: int, tol: float) -> bool:
-    """Whether the run of grid points at f's extreme from ``start`` is a true plateau (ReLU's 0,
-    hard tanh's 1: f enters or leaves it by more than ``tol`` in a grid step, or it is the whole
-    grid), not f rounded to its limit (tanh(x) = −1.0 in float64 below −19, with a numerical f'
-    of 0 there: f creeps away from it by less than ``tol`` a step)."""
-    end = start + int(np.argmin(at_extreme[start:])) - 1 if not at_extreme[start:].all() else f.size - 1
-    steps = [abs(f[start] - f[start - 1])] if start > 0 else []
-    steps += [abs(f[end + 1] - f[end])] if end < f.size - 1 else []
-    return not steps or max(steps) > tol
 
 
 def output_range(f: np.ndarray, df: np.ndarray, f_far_left: np.ndarray, f_far_right: np.ndarray) -> str:

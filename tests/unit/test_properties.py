@@ -289,6 +289,8 @@ TYPED_COPIES = {
     "hard_tanh": "max(-1, min(1, x))",
     "relu6": "min(max(0, x), 6)",
     "identity": "x",
+    "hard_swish": "x*min(max(0, x + 3), 6)/6",
+    "gelu_tanh": "0.5*x*(1 + tanh(0.7978845608028654*(x + 0.044715*x**3)))",
 }
 
 
