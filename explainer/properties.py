@@ -134,9 +134,16 @@ def _max_slope(
         # far_slope holds |f'| at -FAR then +FAR.
         side = "−∞" if int(np.argmax(far_slope)) < far_slope.size // 2 else "∞"
         return far_peak, f"as x → {side}"
-    mask = slope >= peak - tolerance * max(1.0, peak)
+    band = tolerance * max(1.0, peak)
+    mask = slope >= peak - band
     start, end = (int(i) for i in intervals(np.arange(x.size), mask)[0])
-    if end - start < 10:
+    # A stretch at the peak is a plateau (ReLU's 1 for x > 0) only where |f'| steps into it by
+    # more than the band it is within: softplus with β = 10 creeps to 1 and is within 1e-12 of
+    # it from x = 2.76 on, yet reaches it only as x → ∞.
+    steps = [slope[start] - slope[start - 1]] if start > 0 else []
+    steps += [slope[end] - slope[end + 1]] if end < x.size - 1 else []
+    plateau = not steps or max(steps) > band
+    if end - start < 10 or not plateau:
         # A short run at the grid's edge is a slope still growing towards that edge.
         if start == 0:
             return peak, f"as x → {edges[0]}"
@@ -232,7 +239,27 @@ def activation_properties(item: Chosen) -> dict[str, object]:
     tolerance = NUMERICAL_SLOPE_TOLERANCE if activation.numerical_grad else 1e-12
     with np.errstate(all="ignore"):  # a typed f may be finite yet near overflow
         _describe_shape(row, x, f, df, f0, far_slope, edges, tolerance, unbounded)
+        if edges == ("−∞", "∞") and not any(unbounded):
+            _peak_beyond_the_grid(row, lambda z: activation.grad(z, **params), np.abs(df), tolerance)
     return row
+
+
+def _peak_beyond_the_grid(row: dict[str, object], grad, slope: np.ndarray, tolerance: float) -> None:
+    """``row``'s largest slope moved to where it is, when |f'| still grows at an edge of the
+    grid and peaks before x = ±FAR[0]: SiLU with β = 0.1 peaks at x ≈ 24, not "as x → ∞" (its
+    slope is 1 there)."""
+    peak = float(np.max(slope))
+    for edge, sign in ((0, -1.0), (slope.size - 1, 1.0)):
+        if slope[edge] < peak:
+            continue
+        outside = sign * np.linspace(GRID_LIMIT, FAR[0], round((FAR[0] - GRID_LIMIT) / (10 * GRID_STEP)) + 1)
+        beyond = np.abs(grad(outside))
+        i = int(np.argmax(np.where(np.isfinite(beyond), beyond, -np.inf)))
+        # A peak, not a slope rounded to its limit on the way out (softplus' 1.0 from x ≈ 37):
+        # |f'| falls again before x = ±FAR[0].
+        band = tolerance * max(1.0, float(beyond[i]))
+        if beyond[i] > peak * (1.0 + tolerance) and beyond[-1] < beyond[i] - band:
+            row["max |f′|"], row["max |f′| at"] = _fmt(float(beyond[i])), f"x = {_fmt(float(outside[i]))}"
 
 
 def _mark_poles(

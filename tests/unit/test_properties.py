@@ -85,6 +85,30 @@ def test_largest_slope_and_where(rows, key, peak, where):
     assert (rows[key]["max |f′|"], rows[key]["max |f′| at"]) == (peak, where)
 
 
+@pytest.mark.parametrize(
+    ("key", "params", "where"),
+    [
+        # SiLU's slope σ(u) + u σ(u)(1 − σ(u)), u = βx, peaks at u ≈ 2.3994: x ≈ 24 for β = 0.1,
+        # beyond the ±20 grid, and falls back to 1 as x → ∞; it once read "1.09 as x → ∞".
+        ("silu", {"beta": 0.1}, "x = 24"),
+        # Softplus' slope σ(βx) is within 1e-12 of 1 from x = 2.76 on with β = 10, but reaches 1
+        # only as x → ∞; it once read "x > 2.76", as if a plateau.
+        ("softplus", {"beta": 10.0}, "as x → ∞"),
+        ("softplus", {"beta": 0.1}, "as x → ∞"),
+    ],
+)
+def test_largest_slope_beyond_the_grid_or_only_in_the_limit(key, params, where):
+    row = activation_properties(Chosen(ACTIVATIONS[key], params))
+    assert row["max |f′| at"] == where
+    if key == "silu":
+        u = np.linspace(2.0, 3.0, 100_001)
+        s = 1.0 / (1.0 + np.exp(-u))
+        slope = s + u * s * (1.0 - s)
+        assert row["max |f′|"] == f"{slope.max():.3g}" and u[np.argmax(slope)] / 0.1 == pytest.approx(
+            24, abs=0.1
+        )
+
+
 def test_saturation_sides(rows):
     assert rows["sigmoid"]["saturates left"] == "x < −4.58 (|f′| < 0.01)"
     assert rows["relu"]["saturates left"] == "x < 0 (dead: f′ = 0)"
@@ -299,10 +323,9 @@ def test_a_typed_copy_of_a_registry_function_gets_the_same_row(rows, key):
     """A student who types tanh(x) reads what the registry's tanh row says. Typed, tanh(x) once
     read "[−1, 1)" and "x < −2.99 (dead: f′ = 0)" (float64's tanh is −1.0 below −19, where a
     numerical f′ is 0), and Leaky ReLU "saturates left: x < −20" (its numerical 0.01 rounds
-    below 0.01). Softplus' largest slope is reached only as x → ∞: a numerical f′ is within its
-    tolerance of 1 from x = 13.8 on, so that one cell may differ."""
+    below 0.01), and typed softplus' largest slope "x > 13.8" (a numerical f′ within its
+    tolerance of 1 there), where the registry's reads "as x → ∞"."""
     typed = activation_properties(Chosen(parse_activation(TYPED_COPIES[key])))
     registry = rows[key]
-    skipped = {"key", "activation"} | ({"max |f′| at"} if registry["max |f′| at"] == "as x → ∞" else set())
-    for column in registry.keys() - skipped:
+    for column in registry.keys() - {"key", "activation"}:
         assert str(typed[column]) == str(registry[column]), (key, column)
