@@ -72,10 +72,12 @@ else:
     st.markdown("\n".join(f"- {sentence}" for sentence in zone_text) or "No chosen function saturates here.")
 
     with st.expander("Formulas", expanded=not lecture):
-        for label, f_latex, grad_latex in page.formulas(tuple(keys), typed):
+        for label, f_latex, grad_latex, how in page.formulas(tuple(keys), typed):
             st.markdown(f"**{ui.escape(label)}**")
             st.latex(f_latex)
             st.latex(grad_latex)
+            if how:
+                st.caption(how)
 
     st.subheader("Properties, measured")
     table = page.properties(tuple(keys), items, typed)

@@ -457,8 +457,9 @@ SELU = Activation(
     "SELU",
     selu,
     selu_grad,
-    r"f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases},"
-    r"\quad \lambda \approx 1.0507,\ \alpha \approx 1.6733",
+    # Long formulas are gathered on several lines: one line ran past a phone's 324-px column.
+    r"\begin{gathered} f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}"
+    r" \\ \lambda \approx 1.0507,\ \alpha \approx 1.6733 \end{gathered}",
     r"f'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}",
     torch_gain=0.75,
     kinks=(0.0,),
@@ -469,7 +470,8 @@ GELU = Activation(
     "GELU",
     gelu,
     gelu_grad,
-    r"\mathrm{GELU}(x) = x\,\Phi(x) = \tfrac{x}{2}\bigl(1 + \operatorname{erf}(x/\sqrt{2})\bigr)",
+    r"\begin{gathered} \mathrm{GELU}(x) = x\,\Phi(x) \\"
+    r" = \tfrac{x}{2}\bigl(1 + \operatorname{erf}(x/\sqrt{2})\bigr) \end{gathered}",
     r"\mathrm{GELU}'(x) = \Phi(x) + x\,\varphi(x)",
     note="x weighted by the normal CDF; the transformer default (Hendrycks & Gimpel 2016).",
     fused=gelu_fused,
@@ -479,9 +481,10 @@ GELU_TANH = Activation(
     "GELU (tanh approx.)",
     gelu_tanh,
     gelu_tanh_grad,
-    r"f(x) = \tfrac{x}{2}\Bigl(1 + \tanh\bigl(\sqrt{2/\pi}\,(x + 0.044715\,x^{3})\bigr)\Bigr)",
-    r"f'(x) = \tfrac{1}{2}(1 + t) + \tfrac{x}{2}(1 - t^{2})\sqrt{2/\pi}\,(1 + 0.134145\,x^{2}),"
-    r"\quad t = \tanh\bigl(\sqrt{2/\pi}(x + 0.044715x^3)\bigr)",
+    r"\begin{gathered} f(x) = \tfrac{x}{2}\bigl(1 + \tanh u\bigr) \\"
+    r" u = \sqrt{2/\pi}\,(x + 0.044715\,x^{3}) \end{gathered}",
+    r"\begin{gathered} f'(x) = \tfrac{1}{2}(1 + t) + \tfrac{x}{2}(1 - t^{2})\,u' \\ t = \tanh u \\"
+    r" u = \sqrt{2/\pi}\,(x + 0.044715\,x^{3}) \\ u' = \sqrt{2/\pi}\,(1 + 0.134145\,x^{2}) \end{gathered}",
     note="PyTorch's approximate='tanh'.",
     fused=gelu_tanh_fused,
 )
@@ -491,7 +494,7 @@ SILU = Activation(
     silu,
     silu_grad,
     r"f(x) = x\,\sigma(\beta x)",
-    r"f'(x) = \sigma(\beta x) + \beta x\,\sigma(\beta x)\bigl(1 - \sigma(\beta x)\bigr)",
+    r"\begin{gathered} f'(x) = s + \beta x\,s\,(1 - s) \\ s = \sigma(\beta x) \end{gathered}",
     params=(_SWISH_BETA,),
     note="Swish with β = 1 is SiLU (Ramachandran et al. 2017).",
     fused=silu_fused,
@@ -502,7 +505,8 @@ MISH = Activation(
     mish,
     mish_grad,
     r"f(x) = x \tanh\bigl(\operatorname{softplus}(x)\bigr)",
-    r"f'(x) = t + x\,\sigma(x)\,(1 - t^{2}),\quad t = \tanh\bigl(\operatorname{softplus}(x)\bigr)",
+    r"\begin{gathered} f'(x) = t + x\,\sigma(x)\,(1 - t^{2}) \\"
+    r" t = \tanh\bigl(\operatorname{softplus}(x)\bigr) \end{gathered}",
     note="Misra 2019.",
     fused=mish_fused,
 )

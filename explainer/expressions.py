@@ -291,9 +291,11 @@ def parse_activation(text: str) -> Activation:
         fn=fn,
         grad=grad,
         latex=f"f(x) = {latex}",
-        grad_latex=r"f'(x) \approx \frac{f(x + h) - f(x - h)}{2h}\ \text{(numerical, } h = 6\times10^{-6}\max(1, |x|)\text{; from the left at a kink)}",
+        # On two lines, the words under them: one line ran 749 px, past a laptop's 670-px box.
+        grad_latex=r"\begin{gathered} f'(x) \approx \frac{f(x + h) - f(x - h)}{2h} \\ h = 6\times10^{-6}\max(1, |x|)"
+        r" \end{gathered}",
         numerical_grad=True,
         expression=stripped,
         continuous=False,
-        note="Typed by you; its derivative is numerical.",
+        note="Typed by you; its derivative is numerical: a central difference, from the left at a kink.",
     )

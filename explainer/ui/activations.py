@@ -70,11 +70,14 @@ def parameter_sliders(keys: Sequence[str]) -> dict[str, dict[str, float]]:
     return chosen
 
 
-def formulas(keys: Sequence[str], typed: str | None) -> list[tuple[str, str, str]]:
-    """(label, LaTeX of f, LaTeX of f') for each chosen activation."""
+def formulas(keys: Sequence[str], typed: str | None) -> list[tuple[str, str, str, str]]:
+    """(label, LaTeX of f, LaTeX of f', how f' is computed: a typed function's note, else "")
+    for each chosen activation."""
     return [
-        (c.activation.label, c.activation.latex, c.activation.grad_latex) for c in _chosen(keys, (), typed)
-    ]
+        (c.activation.label, c.activation.latex, c.activation.grad_latex,
+         c.activation.note if c.activation.numerical_grad else "")
+        for c in _chosen(keys, (), typed)
+    ]  # fmt: skip
 
 
 def params_items(params: Mapping[str, Mapping[str, float]]) -> tuple[tuple[str, str, float], ...]:

@@ -124,3 +124,38 @@ def test_a_resize_reruns_the_page_only_when_the_width_class_changes(server, brow
         )
     finally:
         context.close()
+
+
+# Formulas whose drawing is wider than their box: KaTeX's display box scrolls sideways and cuts
+# the formula at its edge ("(numerical, h = 6×10⁻⁶ max(1, |x|); from the left a" on a laptop).
+# (A display box is as wide as its formula up to its column's width; its gathered lines may
+# stand out of it by a pixel or two, which cuts nothing.)
+CUT_FORMULAS = """() => Array.from(document.querySelectorAll('[data-testid="stMain"] .katex-display'))
+  .filter((el) => el.getClientRects().length > 0 && el.scrollWidth > el.parentElement.clientWidth + 2)
+  .map((el) => el.querySelector('annotation') ? el.querySelector('annotation').textContent : el.textContent)"""
+
+
+@pytest.mark.browser
+def test_every_formula_shows_whole_on_a_phone_and_a_laptop(server, browser):
+    """Every registry activation's f and f′ and a typed one's, in the activations page's
+    Formulas: at 360 px (the narrowest phone here) and 1280 px none runs past its box. SELU's,
+    GELU's, Mish's and SiLU's ran one line past a phone's column, and a typed function's
+    numerical f′ past a laptop's."""
+    from explainer import ACTIVATIONS
+
+    query = "&".join(f"act={key}" for key in ACTIVATIONS) + "&expr=x*tanh(softplus(x))"
+    for width in (360, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 844})
+        try:
+            page = context.new_page()
+            page.goto(f"{server.url}/activations?{query}")
+            page.wait_for_function(f"window.__vpScreen === '{expected_screen(width)}'", timeout=60_000)
+            wait_idle(page)
+            # KaTeX's own fonts come after the page: measured in a fallback font, formulas run wider.
+            page.evaluate("document.fonts.ready.then(() => true)")
+            assert page.locator('[data-testid="stMain"] .katex-display').count() == 2 * (len(ACTIVATIONS) + 1)
+            assert not page.evaluate(CUT_FORMULAS), (
+                f"at {width} px, formulas cut: {page.evaluate(CUT_FORMULAS)}"
+            )
+        finally:
+            context.close()

@@ -238,3 +238,15 @@ def test_lecture_mode_folds_prose_and_keeps_the_notes_for_the_presenter_view():
     at = open_page(PAGE, {"lecture": "1", "presenter": "1"})
     assert_clean(at)
     assert presenter_points(at)
+
+
+def test_a_typed_functions_formula_says_how_its_derivative_is_computed(page):
+    """The numerical f′'s words sit under its formula (inside the formula they ran past a
+    laptop's column); a registry function's formulas have none."""
+    page.text_input(key="expr").set_value("x * tanh(softplus(x))").run()
+    assert_clean(page)
+    assert len(page.latex) == 10 and r"h = 6\times10^{-6}" in page.latex[-1].value
+    notes = [c.value for c in page.caption if "central difference" in c.value]
+    assert notes == [
+        "Typed by you; its derivative is numerical: a central difference, from the left at a kink."
+    ]
