@@ -64,7 +64,8 @@ PARAMS = {
         ),
         Param(
             "relu",
-            "Add a ReLU RNN (identity initialisation)",
+            # Short enough for one line in a laptop's column: a longer label ended in "…".
+            "Add a ReLU RNN, W_h = ρ·I",
             "toggle",
             False,
             help="W_h = ρ·I with ReLU units (Le, Jaitly & Hinton 2015's IRNN at ρ = 1).",
@@ -81,7 +82,8 @@ PARAMS = {
         Param("iters", "Iterations", "select_slider", 600, options=(200, 400, 600, 1000)),
         Param(
             "clip_demo",
-            "Train the exploding RNN with and without clipping",
+            # Short enough for one line on a 360-px phone: a longer label ended in "…".
+            "Train the exploding RNN, clipped and not",
             "toggle",
             False,
             help="Two short runs of a ReLU RNN with ρ > 1 on the adding problem.",

@@ -139,7 +139,8 @@ def selectbox(
         if widget == "radio":
             return container.radio(label, options, index=options.index(default), horizontal=True, **common)
         if widget == "segmented":
-            chosen = container.segmented_control(label, options, default=default, **common)
+            # wrap: in a column Streamlit 1.67 keeps a button group on one row that scrolls sideways.
+            chosen = container.segmented_control(label, options, default=default, wrap=True, **common)
             return default if chosen is None else chosen
         return container.selectbox(label, options, index=options.index(default), **common)
 
@@ -190,6 +191,9 @@ def multiselect(
             help=help,
             on_change=within_limit,
             bind="query-params",
+            # In a column (the training page's row of settings) Streamlit 1.67 keeps pills on one
+            # row that scrolls sideways: three of seventeen showed in a laptop's 224-px column.
+            wrap=True,
         )
         chosen = list(chosen or [])
         if st.session_state.pop(refused, False):

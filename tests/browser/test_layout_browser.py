@@ -159,3 +159,27 @@ def test_every_formula_shows_whole_on_a_phone_and_a_laptop(server, browser):
             )
         finally:
             context.close()
+
+
+# Button groups (pills, segmented controls) whose options run on one row past their box.
+SCROLLING_CHOICES = """() => Array.from(document.querySelectorAll('[data-testid="stButtonGroup"] *'))
+  .filter((el) => el.getClientRects().length > 0 && el.scrollWidth > el.clientWidth + 1
+                  && getComputedStyle(el).overflowX !== 'visible')
+  .map((el) => el.textContent.slice(0, 80))"""
+
+
+@pytest.mark.browser
+def test_choices_in_a_column_wrap_instead_of_scrolling_sideways(server, browser):
+    """The training page's activations (seventeen pills) sit in a third of the page: Streamlit
+    1.67 kept them on one row that scrolled, three showing in a laptop's 224-px column."""
+    for width in (1280, 360):
+        context = browser.new_context(viewport={"width": width, "height": 844})
+        try:
+            page = context.new_page()
+            page.goto(f"{server.url}/training?section=gradients")
+            page.wait_for_function(f"window.__vpScreen === '{expected_screen(width)}'", timeout=60_000)
+            wait_idle(page)
+            assert page.locator('[data-testid="stButtonGroup"]').count() >= 1
+            assert not page.evaluate(SCROLLING_CHOICES), f"at {width} px: {page.evaluate(SCROLLING_CHOICES)}"
+        finally:
+            context.close()
