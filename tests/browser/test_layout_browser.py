@@ -7,7 +7,11 @@ charts for it: stacked panels and legends below on a phone, wider panels on a pr
 lecture mode. Each visit waits until the page was drawn for its own window's class.
 """
 
+import contextlib
+from collections.abc import Iterator
+
 import pytest
+from playwright.sync_api import Page
 
 from benchmarks.live import SLIDERS
 from explainer.ui.viewport import NARROW_BELOW_PX, WIDE_FROM_PX
@@ -126,6 +130,20 @@ def test_a_resize_reruns_the_page_only_when_the_width_class_changes(server, brow
         context.close()
 
 
+@contextlib.contextmanager
+def opened(server, browser, path: str, width: int) -> Iterator[Page]:
+    """``path`` opened in a new browser context ``width`` px wide, drawn for its width class."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/{path}")
+        page.wait_for_function(f"window.__vpScreen === '{expected_screen(width)}'", timeout=60_000)
+        wait_idle(page)
+        yield page
+    finally:
+        context.close()
+
+
 # Formulas whose drawing is wider than their box: KaTeX's display box scrolls sideways and cuts
 # the formula at its edge ("(numerical, h = 6×10⁻⁶ max(1, |x|); from the left a" on a laptop).
 # (A display box is as wide as its formula up to its column's width; its gathered lines may
@@ -145,20 +163,13 @@ def test_every_formula_shows_whole_on_a_phone_and_a_laptop(server, browser):
 
     query = "&".join(f"act={key}" for key in ACTIVATIONS) + "&expr=x*tanh(softplus(x))"
     for width in (360, 1280):
-        context = browser.new_context(viewport={"width": width, "height": 844})
-        try:
-            page = context.new_page()
-            page.goto(f"{server.url}/activations?{query}")
-            page.wait_for_function(f"window.__vpScreen === '{expected_screen(width)}'", timeout=60_000)
-            wait_idle(page)
+        with opened(server, browser, f"activations?{query}", width) as page:
             # KaTeX's own fonts come after the page: measured in a fallback font, formulas run wider.
             page.evaluate("document.fonts.ready.then(() => true)")
             assert page.locator('[data-testid="stMain"] .katex-display').count() == 2 * (len(ACTIVATIONS) + 1)
             assert not page.evaluate(CUT_FORMULAS), (
                 f"at {width} px, formulas cut: {page.evaluate(CUT_FORMULAS)}"
             )
-        finally:
-            context.close()
 
 
 # Button groups (pills, segmented controls) whose options run on one row past their box.
@@ -173,13 +184,6 @@ def test_choices_in_a_column_wrap_instead_of_scrolling_sideways(server, browser)
     """The training page's activations (seventeen pills) sit in a third of the page: Streamlit
     1.67 kept them on one row that scrolled, three showing in a laptop's 224-px column."""
     for width in (1280, 360):
-        context = browser.new_context(viewport={"width": width, "height": 844})
-        try:
-            page = context.new_page()
-            page.goto(f"{server.url}/training?section=gradients")
-            page.wait_for_function(f"window.__vpScreen === '{expected_screen(width)}'", timeout=60_000)
-            wait_idle(page)
+        with opened(server, browser, "training?section=gradients", width) as page:
             assert page.locator('[data-testid="stButtonGroup"]').count() >= 1
             assert not page.evaluate(SCROLLING_CHOICES), f"at {width} px: {page.evaluate(SCROLLING_CHOICES)}"
-        finally:
-            context.close()
