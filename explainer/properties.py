@@ -249,8 +249,10 @@ def _peak_beyond_the_grid(row: dict[str, object], grad, slope: np.ndarray, toler
     grid and peaks before x = ±FAR[0]: SiLU with β = 0.1 peaks at x ≈ 24, not "as x → ∞" (its
     slope is 1 there)."""
     peak = float(np.max(slope))
-    for edge, sign in ((0, -1.0), (slope.size - 1, 1.0)):
-        if slope[edge] < peak:
+    for edge, inner, sign in ((0, 1, -1.0), (slope.size - 1, slope.size - 2, 1.0)):
+        # Only a slope at its peak and still growing into the edge can peak beyond it: a plateau
+        # (ReLU's 1, identity's) is that peak everywhere out there, and needs no second grid.
+        if slope[edge] < peak or slope[edge] <= slope[inner]:
             continue
         outside = sign * np.linspace(GRID_LIMIT, FAR[0], round((FAR[0] - GRID_LIMIT) / (10 * GRID_STEP)) + 1)
         beyond = np.abs(grad(outside))

@@ -368,10 +368,11 @@ def table(
     screen, hiding its right-hand columns. A static table fits the page, and its type grows with
     lecture mode. A table too wide for the page even wrapped (``table_fits``) becomes, on a phone,
     one card per row (the activations' 13 columns): its row labels in bold (``row_label_columns``:
-    a published claim's network and quantity), then its other columns, one a line; on a laptop or a projector, tables of its row labels and as many of the
-    other columns as fit (``table_column_groups``): squeezed into the page whole, its cells broke
-    inside words ("sigm|oid", "0.|25"). Nothing scrolls sideways: a box that scrolls is out of a
-    keyboard's reach."""
+    a published claim's network and quantity), then its other columns, one a line; on a laptop or
+    a projector, tables of its row labels and as many of the other columns as fit
+    (``table_column_groups``): squeezed into the page whole, its cells broke inside words
+    ("sigm|oid", "0.|25"). Nothing scrolls sideways: a box that scrolls is out of a keyboard's
+    reach."""
     shown = frame.drop(columns=list(hide))
     texts, screen_class, lecture = table_texts(shown), screen(), lecture_mode()
     if len(shown.columns) <= 2 or table_fits(shown, screen_class, lecture, texts):
