@@ -82,8 +82,10 @@ with st.sidebar:
     ui.toggle(
         "Lecture mode",
         "lecture",
-        help="Large type, thick lines, wide layout, explanations folded away. Link: ?lecture=1",
+        help="Large type, thick lines, wide layout, explanations folded away (on a screen wider "
+        "than a phone's). Link: ?lecture=1",
     )
+    ui.lecture_mode_note()
     ui.toggle(
         "Presenter view",
         "presenter",

@@ -27,6 +27,7 @@ from .links import (
     text_reader,
     url_text,
 )
+from .viewport import NARROW_BELOW_PX, screen
 
 # Registry key → label, for every widget that offers a choice from a registry.
 ACTIVATION_LABELS = {key: a.label for key, a in ACTIVATIONS.items()}
@@ -433,7 +434,9 @@ html {{ font-size: {LECTURE_ROOT_PX}px; }}
 
 # At every width and in every mode, a link to another page wraps instead of being cut: on a
 # 390-px phone Streamlit ended "Depth: the same networks with batch norm, residuals and
-# clipping" at "residuals a", with no "…" to say that more was there. A table never scrolls in a
+# clipping" at "residuals a", with no "…" to say that more was there. A widget's label wraps too:
+# in lecture type on a 1280-px laptop Streamlit ended the depth page's toggles at "ReLU-family
+# activ…", "He / LeCun initializ…" and "Clip the gradient n…". A table never scrolls in a
 # box a keyboard cannot reach (axe: scrollable-region-focusable): ``ui.table`` draws one whose
 # headers and cells do not fit the page, wrapped between words, as cards on a phone and, on a
 # wider screen, as tables of a few of its columns each; a part still too wide sits in a
@@ -443,6 +446,9 @@ _PAGE_CSS = """<style>
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
 [data-testid="stPageLink-NavLink"] { height: auto; }
+[data-testid="stWidgetLabel"] :is(.stMarkdownEllipsis, .stMarkdownEllipsis *) {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
 [class*="st-key-vp_squeezed_table_"] [data-testid="stTable"] :is(th, th *, td, td *) { overflow-wrap: anywhere !important; }
 </style>"""
 
@@ -466,8 +472,19 @@ def main_chart_slot() -> Any:
 
 
 def lecture_mode() -> bool:
-    """Whether the lecture-mode toggle in the sidebar is on (also ``?lecture=1``)."""
-    return bool(st.session_state.get("lecture", False))
+    """Whether the page is drawn for a lecture: the lecture-mode toggle in the sidebar is on (also
+    ``?lecture=1``) and the window is wider than a phone. A phone is read in the hand, not from the
+    back row, and lecture type left a 360-px phone a 214-px column that cut most formulas."""
+    return bool(st.session_state.get("lecture", False)) and screen() != "narrow"
+
+
+def lecture_mode_note() -> None:
+    """Under the lecture toggle, on a phone with the toggle on: why the page looks as usual."""
+    if st.session_state.get("lecture", False) and screen() == "narrow":
+        st.caption(
+            f"This window is narrower than {NARROW_BELOW_PX} px, a phone's: the page keeps its "
+            "usual type, charts and explanations. Lecture mode takes effect on a wider screen."
+        )
 
 
 def lecture_requested() -> bool:

@@ -22,8 +22,9 @@ from .conftest import press, shot, wait_idle
 PAGES = registered_pages()
 
 # Window widths in the order a window is resized through them: 1920 a projector, 1280 a laptop,
-# 768 a tablet, 390 and 360 phones. Lecture mode is shown on the laptop and the projector.
-WIDTHS = {False: (1920, 1280, 768, 390, 360), True: (1920, 1280)}
+# 768 a tablet, 390 and 360 phones. Lecture mode is shown on the projector, the laptop and a phone
+# (where the page is drawn as without it).
+WIDTHS = {False: (1920, 1280, 768, 390, 360), True: (1920, 1280, 390)}
 
 # For each chart: its drawing's left and right edge, the window's width, and its frame's right edge.
 CHART_EDGES = """() => {
@@ -41,6 +42,11 @@ SIDEWAYS_SCROLL = """() => {
 
 # Links to other pages whose label does not show whole (Streamlit cut them at the edge on a phone).
 CUT_LINKS = """() => Array.from(document.querySelectorAll('[data-testid="stPageLink"] *'))
+  .filter((el) => el.getClientRects().length > 0 && el.scrollWidth > el.clientWidth + 1)
+  .map((el) => el.textContent)"""
+
+# Widget labels that do not show whole: Streamlit ends a label that does not fit with "…".
+CUT_LABELS = """() => Array.from(document.querySelectorAll('[data-testid="stWidgetLabel"] *'))
   .filter((el) => el.getClientRects().length > 0 && el.scrollWidth > el.clientWidth + 1)
   .map((el) => el.textContent)"""
 
@@ -90,6 +96,7 @@ def test_every_chart_fits_the_window_as_it_is_resized_through_every_width(
             page.wait_for_timeout(300)
             check_charts_fit(page, width)
             assert not page.evaluate(CUT_LINKS), f"at {width} px, links cut short: {page.evaluate(CUT_LINKS)}"
+            assert not page.evaluate(CUT_LABELS), f"at {width} px, labels cut: {page.evaluate(CUT_LABELS)}"
             if width in (390, 1920):
                 shot(page, f"layout-{width}{'-lecture' if lecture else ''}-{path or 'home'}")
     finally:
@@ -154,19 +161,29 @@ CUT_FORMULAS = """() => Array.from(document.querySelectorAll('[data-testid="stMa
 
 
 @pytest.mark.browser
-def test_every_formula_shows_whole_on_a_phone_and_a_laptop(server, browser):
+@pytest.mark.parametrize(
+    "lecture, widths", [(False, (360, 1280)), (True, (360, 1280, 1920))], ids=["normal", "lecture"]
+)
+def test_every_formula_shows_whole_on_a_phone_a_laptop_and_a_projector(server, browser, lecture, widths):
     """Every registry activation's f and f′ and a typed one's, in the activations page's
-    Formulas: at 360 px (the narrowest phone here) and 1280 px none runs past its box. SELU's,
-    GELU's, Mish's and SiLU's ran one line past a phone's column, and a typed function's
-    numerical f′ past a laptop's."""
+    Formulas: at 360 px (the narrowest phone here), 1280 px and, in lecture mode, 1920 px none runs
+    past its box. SELU's, GELU's, Mish's and SiLU's ran one line past a phone's column, a typed
+    function's numerical f′ past a laptop's, and a lecture link opened on a phone cut most of them."""
     from explainer import ACTIVATIONS
 
     query = "&".join(f"act={key}" for key in ACTIVATIONS) + "&expr=x*tanh(softplus(x))"
-    for width in (360, 1280):
+    query += "&lecture=true" if lecture else ""
+    for width in widths:
         with opened(server, browser, f"activations?{query}", width) as page:
+            # Lecture mode folds the formulas away (not on a phone): open them, as a lecturer would.
+            summary = page.locator('[data-testid="stExpander"] summary').filter(has_text="Formulas")
+            if summary.locator("xpath=..").get_attribute("open") is None:
+                summary.click()
             # KaTeX's own fonts come after the page: measured in a fallback font, formulas run wider.
             page.evaluate("document.fonts.ready.then(() => true)")
-            assert page.locator('[data-testid="stMain"] .katex-display').count() == 2 * (len(ACTIVATIONS) + 1)
+            shown = page.locator('[data-testid="stMain"] .katex-display').filter(visible=True)
+            shown.nth(2 * len(ACTIVATIONS) + 1).wait_for()
+            assert shown.count() == 2 * (len(ACTIVATIONS) + 1)
             assert not page.evaluate(CUT_FORMULAS), (
                 f"at {width} px, formulas cut: {page.evaluate(CUT_FORMULAS)}"
             )
@@ -187,3 +204,14 @@ def test_choices_in_a_column_wrap_instead_of_scrolling_sideways(server, browser)
         with opened(server, browser, "training?section=gradients", width) as page:
             assert page.locator('[data-testid="stButtonGroup"]').count() >= 1
             assert not page.evaluate(SCROLLING_CHOICES), f"at {width} px: {page.evaluate(SCROLLING_CHOICES)}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["depth?section=fixes&lecture=true", "recurrent?lecture=true"])
+def test_widget_labels_show_whole_in_lecture_type_on_a_laptop(server, browser, path):
+    """In lecture type on a 1280-px laptop Streamlit cut the depth page's fixes ("He / LeCun
+    initializ…") and the recurrent page's training toggles ("Train the three cells on the adding
+    pro…"): a label now wraps onto a second line instead."""
+    with opened(server, browser, path, 1280) as page:
+        assert page.locator('[data-testid="stWidgetLabel"]').count() >= 2
+        assert not page.evaluate(CUT_LABELS), f"labels cut: {page.evaluate(CUT_LABELS)}"

@@ -118,6 +118,27 @@ def test_a_phone_gets_every_chart_in_one_column_with_its_legends_stacked(page):
         assert spec["config"]["legend"]["layout"] == NARROW_LEGEND_LAYOUT
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_a_lecture_link_on_a_phone_draws_the_phone_page_and_says_why(page):
+    """A student opens the lecturer's ``?lecture=1`` link on a phone: lecture type left a 360-px
+    phone a 214-px column that cut most formulas, so on a phone the page is drawn as without it,
+    and a caption under the toggle says why."""
+    phone = {"screen": "narrow"}
+    usual = open_page(page)
+    usual.session_state[viewport.STATE_KEY] = phone
+    usual.run()
+    at = open_page(page, {"lecture": "1"})
+    on_a_laptop = chart_specs(at)
+    at.session_state[viewport.STATE_KEY] = phone
+    at.run()
+    assert_clean(at)
+    assert at.toggle(key="lecture").value is True
+    assert chart_specs(at) == chart_specs(usual) != on_a_laptop
+    assert [c.value for c in at.sidebar.caption if "narrower than 640 px" in c.value]
+    styles = [element.proto.body for element in at.get("html")]
+    assert not [style for style in styles if "font-size" in style] and styles
+
+
 def test_a_window_class_the_app_does_not_know_draws_the_laptop_layout():
     at = open_page("app_pages/activations.py")
     laptop = chart_specs(at)
