@@ -20,7 +20,7 @@ from .activations import (
     zones_fill,
     zones_slots,
 )
-from .depth import DECADE_LABELS, decade_lines, layer_histograms, phase_heatmap, share_by_layer
+from .depth import DECADE_LABELS, decade_axis, decade_lines, layer_histograms, phase_heatmap, share_by_layer
 from .home import line_chart
 from .initialization import (
     BIAS_PANEL,
@@ -199,6 +199,7 @@ __all__ = [
     "curves_fill",
     "curves_slots",
     "curves_template",
+    "decade_axis",
     "decade_lines",
     "early_stopping_chart",
     "facet_line_rows",

@@ -19,9 +19,13 @@ DECADE_LABELS = (
 )
 
 
-def _decades(title: str) -> alt.Axis:
-    """An axis of log10 values labelled as powers of ten (1e-8, 1, 1e4), one tick per decade at most."""
-    return alt.Axis(title=title, tickMinStep=1, labelExpr=DECADE_LABELS, labelOverlap="greedy")
+def decade_axis(title: str) -> alt.Axis:
+    """An axis of log10 values labelled as powers of ten (1e-8, 1, 1e4), one tick per decade at most.
+    Its end labels are centred on their ticks: Streamlit's theme moves them inward, flush with the
+    plot, where the overlap check then dropped their neighbours (1e-26 beside 1e-28)."""
+    return alt.Axis(
+        title=title, tickMinStep=1, labelExpr=DECADE_LABELS, labelOverlap="greedy", labelFlush=False
+    )
 
 
 def decade_lines(
@@ -54,7 +58,7 @@ def decade_lines(
     dotted = list(names) if points is True else [n for n in names if n in points] if points else []
     base = alt.Chart(alt.NamedData("data")).encode(
         x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(tickMinStep=1), scale=alt.Scale(zero=False)),
-        y=alt.Y("log10:Q", axis=_decades(y_title), scale=alt.Scale(zero=False)),
+        y=alt.Y("log10:Q", axis=decade_axis(y_title), scale=alt.Scale(zero=False)),
         color=alt.Color("series:N", scale=color_scale, legend=legend),
         tooltip=[
             alt.Tooltip("series:N", title="line"),

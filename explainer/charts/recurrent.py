@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from ..nn.recurrent import CELL_LABELS
-from .depth import DECADE_LABELS, decade_lines
+from .depth import decade_axis, decade_lines
 from .theme import (
     BLUE,
     CELL_OVERLAP,
@@ -200,7 +200,7 @@ def training_gradients(
             x=alt.X("t:Q", title="time step t"),
             y=alt.Y(
                 "log10:Q",
-                axis=alt.Axis(title="‖∂loss/∂h_t‖ (log scale)", tickMinStep=1, labelExpr=DECADE_LABELS),
+                axis=decade_axis("‖∂loss/∂h_t‖ (log scale)"),
                 scale=alt.Scale(zero=False),
             ),
             color=alt.Color(

@@ -412,9 +412,8 @@ def section_tabs(
 # wide the page. The page starts nearer the top, leaving the first screen to the main chart.
 LECTURE_ROOT_PX = 24
 LECTURE_MEASURE_EM = 36
-# On a projector (from 1800 px) the sidebar is wider for the larger type; at every width a page's
-# name wraps instead of ending in "…", and the main area's side padding shrinks to 2 rem, so a
-# 1280-px lecture keeps its charts' room.
+# On a projector (from 1800 px) the sidebar is wider for the larger type, and the main area's side
+# padding shrinks to 2 rem, so a 1280-px lecture keeps its charts' room.
 LECTURE_SIDEBAR_PX = 420
 _LECTURE_CSS = f"""<style>
 html {{ font-size: {LECTURE_ROOT_PX}px; }}
@@ -425,16 +424,13 @@ html {{ font-size: {LECTURE_ROOT_PX}px; }}
     width: {LECTURE_SIDEBAR_PX}px !important; min-width: {LECTURE_SIDEBAR_PX}px !important;
   }}
 }}
-[data-testid="stSidebarNavLink"] * {{
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-}}
-[data-testid="stSidebarNavLink"] {{ height: auto; min-height: 2rem; }}
 </style>"""
 
 
 # At every width and in every mode, a link to another page wraps instead of being cut: on a
 # 390-px phone Streamlit ended "Depth: the same networks with batch norm, residuals and
-# clipping" at "residuals a", with no "…" to say that more was there. A widget's label wraps too:
+# clipping" at "residuals a", with no "…" to say that more was there, and the sidebar of a
+# 1280-px laptop showed "Depth: vanishing and explodin…". A widget's label wraps too:
 # in lecture type on a 1280-px laptop Streamlit ended the depth page's toggles at "ReLU-family
 # activ…", "He / LeCun initializ…" and "Clip the gradient n…". A table never scrolls in a
 # box a keyboard cannot reach (axe: scrollable-region-focusable): ``ui.table`` draws one whose
@@ -442,6 +438,10 @@ html {{ font-size: {LECTURE_ROOT_PX}px; }}
 # wider screen, as tables of a few of its columns each; a part still too wide sits in a
 # container (``display.SQUEEZED_KEY``) whose headers and cells may break inside a word.
 _PAGE_CSS = """<style>
+[data-testid="stSidebarNavLink"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+[data-testid="stSidebarNavLink"] { height: auto; min-height: 2rem; }
 [data-testid="stPageLink"] :is(p, span) {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }

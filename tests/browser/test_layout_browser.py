@@ -40,8 +40,9 @@ SIDEWAYS_SCROLL = """() => {
   return Math.max(main.scrollWidth - main.clientWidth, document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }"""
 
-# Links to other pages whose label does not show whole (Streamlit cut them at the edge on a phone).
-CUT_LINKS = """() => Array.from(document.querySelectorAll('[data-testid="stPageLink"] *'))
+# Links to other pages whose label does not show whole (Streamlit cut them at the edge on a phone,
+# and the sidebar's "Depth: vanishing and explodin…" on a laptop).
+CUT_LINKS = """() => Array.from(document.querySelectorAll('[data-testid="stPageLink"] *, [data-testid="stSidebarNavLink"] *'))
   .filter((el) => el.getClientRects().length > 0 && el.scrollWidth > el.clientWidth + 1)
   .map((el) => el.textContent)"""
 

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from explainer import ui
+from explainer.charts.depth import DECADE_LABELS
 from tests.specs import mantissa, spec_nodes
 
 from .conftest import assert_clean, each_section, open_page
@@ -44,13 +45,20 @@ def every_chart(page: str | None, query: dict) -> list:
 
 
 @pytest.mark.parametrize("page", list(PAGES))
-def test_log_axes_tick_at_one_two_five_or_label_decades(page):
-    log_channels = 0
+def test_log_axes_tick_at_one_two_five_or_label_decades_and_keep_their_end_labels(page):
+    """Streamlit's chart theme sets labels flush with the plot's ends: a decade axis's end label
+    moved inward onto its neighbour, and Vega's overlap check dropped that neighbour (the
+    recurrent page's axis read 1, 0.01, …, 1e-24, 1e-28, without 100 and 1e-26)."""
+    log_channels = decade_axes = 0
     for element in every_chart(page, PAGES[page]):
         spec = json.loads(element.proto.spec)
         for node in spec_nodes(spec):
             for name in ("x", "y"):
                 channel = node.get(name)
+                axis = channel.get("axis") if isinstance(channel, dict) else None
+                if isinstance(axis, dict) and axis.get("labelExpr") == DECADE_LABELS:
+                    decade_axes += 1
+                    assert axis.get("labelFlush") is False, (element.proto.spec[:200], axis)
                 if not (isinstance(channel, dict) and channel.get("scale", {}).get("type") == "log"):
                     continue
                 if channel["scale"].get("base", 10) != 10:
@@ -62,3 +70,5 @@ def test_log_axes_tick_at_one_two_five_or_label_decades(page):
                     assert {mantissa(v) for v in axis["values"]} <= {1, 2, 5}, axis["values"]
     if page in (None, "app_pages/mlp.py", "app_pages/training.py", "app_pages/playground.py"):
         assert log_channels, "this page draws log axes"
+    if page in ("app_pages/depth.py", "app_pages/recurrent.py"):
+        assert decade_axes, "this page draws decade axes"
