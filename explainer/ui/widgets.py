@@ -438,17 +438,13 @@ html {{ font-size: {LECTURE_ROOT_PX}px; }}
 # wider screen, as tables of a few of its columns each; a part still too wide sits in a
 # container (``display.SQUEEZED_KEY``) whose headers and cells may break inside a word.
 _PAGE_CSS = """<style>
-[data-testid="stSidebarNavLink"] * {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-}
-[data-testid="stSidebarNavLink"] { height: auto; min-height: 2rem; }
-[data-testid="stPageLink"] :is(p, span) {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-}
-[data-testid="stPageLink-NavLink"] { height: auto; }
+[data-testid="stSidebarNavLink"] *,
+[data-testid="stPageLink"] :is(p, span),
 [data-testid="stWidgetLabel"] :is(.stMarkdownEllipsis, .stMarkdownEllipsis *) {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
+[data-testid="stSidebarNavLink"] { height: auto; min-height: 2rem; }
+[data-testid="stPageLink-NavLink"] { height: auto; }
 [class*="st-key-vp_squeezed_table_"] [data-testid="stTable"] :is(th, th *, td, td *) { overflow-wrap: anywhere !important; }
 </style>"""
 
@@ -480,7 +476,7 @@ def lecture_mode() -> bool:
 
 def lecture_mode_note() -> None:
     """Under the lecture toggle, on a phone with the toggle on: why the page looks as usual."""
-    if st.session_state.get("lecture", False) and screen() == "narrow":
+    if st.session_state.get("lecture", False) and not lecture_mode():
         st.caption(
             f"This window is narrower than {NARROW_BELOW_PX} px, a phone's: the page keeps its "
             "usual type, charts and explanations. Lecture mode takes effect on a wider screen."
