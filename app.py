@@ -94,7 +94,7 @@ with st.sidebar:
     )
     ui.page_styles()
     ui.lecture_styles()
-    ui.watch_viewport()
+    ui.watch_viewport(ui.lecture_requested())
 link_warning = st.container()
 page.run()
 with st.sidebar:

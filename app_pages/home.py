@@ -12,8 +12,10 @@ lecture = ui.lecture_mode()
 st.title("Why deep networks stop learning")
 ui.prose(prose.INTRO)
 
-# On a projector the first two steps sit side by side, so the first screen holds the first chart.
-first, second = st.columns(2, gap="large") if lecture else (st.container(), st.container())
+# On a projector the first two steps sit side by side, so the first screen holds the first chart
+# (one under the other where the column is too narrow for two).
+side_by_side = lecture and ui.room_for_columns()
+first, second = st.columns(2, gap="large") if side_by_side else (st.container(), st.container())
 with first:
     st.header("1. A network needs a nonlinearity")
     collapse = page.linear_collapse()

@@ -19,6 +19,7 @@ from .theme import (
     overlap_dashes,
     panel_columns,
     panel_width,
+    stacks,
     style,
 )
 
@@ -119,7 +120,7 @@ def _curves(
         name="hover", nearest=True, on="pointerover", fields=["x"], empty=False, clear="pointerout"
     )
     x = alt.X("x:Q", title="x")
-    legend = alt.Legend(title="activation", orient="bottom", columns=4 if screen != "narrow" else 2)
+    legend = alt.Legend(title="activation", orient="bottom", columns=2 if stacks(screen) else 4)
     base = alt.Chart().encode(x=x)
     lines = base.mark_line().encode(
         y=alt.Y("value:Q", title=None),

@@ -14,6 +14,7 @@ from .theme import (
     check_screen,
     integer_axis,
     panel_width,
+    stacks,
     style,
 )
 
@@ -379,5 +380,5 @@ def bias_panels(
                 width=panel_width(BIAS_PANEL[lecture], lecture, screen), height=CHART_HEIGHT[lecture] * 2 // 3
             )
         )
-    concat = alt.vconcat if screen == "narrow" else alt.hconcat  # stacked on a phone
+    concat = alt.vconcat if stacks(screen) else alt.hconcat  # stacked on a phone or in a narrow column
     return style(concat(*panels, spacing=30).resolve_scale(color="shared"), lecture)

@@ -28,6 +28,7 @@ from .theme import (
     panel_columns,
     panel_width,
     side_legend,
+    stacks,
     style,
 )
 
@@ -89,7 +90,10 @@ def probability_panels(
     pictures themselves, so a page builds the spec once for all settings and sends new rows (the
     nets as they train) with it.
     """
-    size = panel_width(BOUNDARY_PANEL[lecture], screen=screen)  # grown by columns, not size
+    # On a projector the panels grow by columns, not size.
+    size = (
+        BOUNDARY_PANEL[lecture] if screen == "wide" else panel_width(BOUNDARY_PANEL[lecture], lecture, screen)
+    )
     keys = list(titles)
     if lecture and screen == "wide" and len(keys) > columns:
         columns, size = min(len(keys), WIDE_BOUNDARY_COLUMNS), WIDE_BOUNDARY_PANEL
@@ -211,7 +215,7 @@ def learning_curves(
     screen: str = "regular",
 ) -> alt.HConcatChart | alt.VConcatChart:
     """Training loss (log axis) and test accuracy per epoch, one line per activation; side by side,
-    or one above the other on a phone (``screen`` "narrow").
+    or one above the other on a phone or in a narrow column (``stacks(screen)``).
 
     ``history`` has key (registry key), label, epoch, loss and test_accuracy. ``chance``, if
     given, draws the accuracy of always guessing the larger class as a dashed rule. ``epochs``,
@@ -264,8 +268,14 @@ def learning_curves(
         )
         accuracy = alt.layer(accuracy, rule)
     accuracy = accuracy.properties(width=width, height=CHART_HEIGHT[lecture])
-    concat = alt.vconcat if screen == "narrow" else alt.hconcat
+    concat = alt.vconcat if stacks(screen) else alt.hconcat
     return style(concat(loss, accuracy), lecture)
+
+
+def _heatmap_width(width: int, lecture: bool, screen: str) -> int:
+    """A heatmap's width: narrowed like a panel on a phone or in a narrow column; a projector
+    keeps it (its cells are as many as its epochs, not larger)."""
+    return width if screen == "wide" else panel_width(width, lecture, screen)
 
 
 def heatmap(
@@ -395,7 +405,9 @@ def _heatmap(
                 alt.Tooltip(f"{value}:Q", format=value_format, title=value_title or value),
             ],
         )
-        .properties(width=panel_width(width or HEATMAP_WIDTH[lecture], screen=screen), height=alt.Step(cell))
+        .properties(
+            width=_heatmap_width(width or HEATMAP_WIDTH[lecture], lecture, screen), height=alt.Step(cell)
+        )
     )
     if rows:
         chart = chart.facet(
@@ -403,9 +415,10 @@ def _heatmap(
                 f"{rows}:N",
                 sort=list(row_order or ()),
                 title=y_title or y,
-                # On a phone each block's name goes above it, leaving its width to the cells.
+                # On a phone or in a narrow column each block's name goes above it, leaving its
+                # width to the cells.
                 header=alt.Header(
-                    labelAngle=0, labelAlign="left", labelOrient="top" if screen == "narrow" else "left"
+                    labelAngle=0, labelAlign="left", labelOrient="top" if stacks(screen) else "left"
                 ),
             ),
             spacing=8,

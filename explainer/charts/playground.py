@@ -22,13 +22,13 @@ from .theme import (
     GREEN,
     GREY,
     LOG_LABELS,
-    NARROW_PANEL_WIDTH,
     ORANGE,
     PINK,
     SKY,
     SOLID,
     panel_width,
     side_legend,
+    stacks,
     style,
 )
 
@@ -214,8 +214,8 @@ def network_template(
     px = min(NODE_PX[lecture], NETWORK_PX[lecture] / span)
     width = round(span * px)
     height = round(((tallest - 1) * NODE_PITCH + 1 + 0.7) * px)
-    if screen == "narrow":
-        scale_down = min(1.0, NARROW_PANEL_WIDTH / width)
+    if stacks(screen):  # a phone or a narrow column: the whole network no wider than a panel
+        scale_down = panel_width(width, lecture, screen) / width
         width, height = round(width * scale_down), round(height * scale_down)
     x_scale = alt.Scale(domain=[-1.2, (columns - 1) * LAYER_STEP + 1], nice=False, zero=False)
     y_scale = alt.Scale(domain=[-0.7, (tallest - 1) * NODE_PITCH + 1], nice=False, zero=False, reverse=True)
@@ -319,7 +319,7 @@ def layer_bars_template(
             )
             .properties(width=width, height=max(60, LAYER_BAR_STEP[lecture] * layers))
         )
-    chart = alt.hconcat(*panels) if screen != "narrow" else alt.vconcat(*panels)
+    chart = alt.vconcat(*panels) if stacks(screen) else alt.hconcat(*panels)
     return style(chart, lecture)
 
 

@@ -73,11 +73,19 @@ PANEL_WIDTH = {False: 290, True: 370}
 
 
 # The window classes a chart is built for (``explainer.ui.viewport`` reports the visitor's): a phone,
-# a laptop, a projector. On a phone a multi-panel chart stacks its panels in one column and keeps
-# its legends below; on a projector the lecture layout's panels grow to the page.
-SCREENS = ("narrow", "regular", "wide")
+# a column too narrow for the laptop's layout, a laptop, a projector. On a phone, and in a narrow
+# column, a multi-panel chart stacks its panels in one column and keeps its legends below; on a
+# projector the lecture layout's panels grow to the page.
+SCREENS = ("narrow", "compact", "regular", "wide")
+STACKED_SCREENS = ("narrow", "compact")
 # A 360-px phone leaves 328 px inside Streamlit's margins: a panel and its y axis (~60 px).
 NARROW_PANEL_WIDTH = 260
+# "compact" (``explainer.ui.viewport``): a column narrower than the side-by-side panels need (up to
+# 708 px, 903 in lecture type): centred, 437-695 px (windows of 769-1,027 px beside the open
+# sidebar: a half-screen window, an upright tablet; 640-727 px without it); in lecture mode's wide
+# layout 373-859 px (windows up to 1,255 px: a 1,024 x 768 projector). A panel and its axes fit
+# the narrowest of them (437 px; 421 with lecture type's wider margin), stacked.
+COMPACT_PANEL_WIDTH = {False: 320, True: 300}
 WIDE_LECTURE_SCALE = 1.5
 
 
@@ -88,24 +96,33 @@ def check_screen(screen: str) -> str:
     return screen
 
 
+def stacks(screen: str) -> bool:
+    """Whether panels go one under another on ``screen``: a phone's, or a column narrower than the
+    side-by-side panels."""
+    return check_screen(screen) in STACKED_SCREENS
+
+
 def panel_width(width: int, lecture: bool = False, screen: str = "regular") -> int:
-    """A panel's width, ``width`` on a laptop: narrowed to fit a phone, grown for a projector."""
+    """A panel's width, ``width`` on a laptop: narrowed to fit a phone or a narrow column, grown
+    for a projector."""
     if check_screen(screen) == "narrow":
         return min(width, NARROW_PANEL_WIDTH)
+    if screen == "compact":
+        return min(width, COMPACT_PANEL_WIDTH[lecture])
     if screen == "wide" and lecture:
         return round(width * WIDE_LECTURE_SCALE)
     return width
 
 
 def panel_columns(columns: int, screen: str = "regular") -> int:
-    """How many panels sit side by side: ``columns``, or one on a phone."""
-    return 1 if check_screen(screen) == "narrow" else max(1, columns)
+    """How many panels sit side by side: ``columns``, or one on a phone or in a narrow column."""
+    return 1 if stacks(screen) else max(1, columns)
 
 
 def side_legend(screen: str = "regular") -> str:
-    """Where a legend beside a chart goes: on the right, or below it on a phone (a right-hand
-    legend there would squeeze the plot to a strip)."""
-    return "bottom" if check_screen(screen) == "narrow" else "right"
+    """Where a legend beside a chart goes: on the right, or below it on a phone or in a narrow
+    column (a right-hand legend there would squeeze the plot to a strip)."""
+    return "bottom" if stacks(screen) else "right"
 
 
 def activation_style(key: str) -> tuple[str, list[int]]:

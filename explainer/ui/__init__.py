@@ -36,7 +36,7 @@ from .links import (
     text_reader,
     url_text,
 )
-from .viewport import screen
+from .viewport import room_for_columns, screen
 from .viewport import watch as watch_viewport
 from .widgets import (
     ACTIVATION_LABELS,
@@ -106,6 +106,7 @@ __all__ = [
     "preset_picker",
     "prose",
     "range_reader",
+    "room_for_columns",
     "screen",
     "section_header",
     "section_labels",

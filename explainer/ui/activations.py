@@ -15,7 +15,7 @@ from ..curves import Chosen, CurveSet, activation_curves, describe_slopes
 from ..expressions import parse_activation
 from ..properties import activation_properties, cost_columns, evaluation_costs, matmul_seconds
 from .display import CACHE_ENTRIES
-from .widgets import ACTIVATION_LABELS, Param, draw
+from .widgets import ACTIVATION_LABELS, Param, draw_row
 
 PARAMS = {
     p.key: p
@@ -61,12 +61,13 @@ def parameter_params(keys: Sequence[str]) -> list[tuple[str, str, Param]]:
 
 
 def parameter_sliders(keys: Sequence[str]) -> dict[str, dict[str, float]]:
-    """A slider for each parameter of the chosen activations, three to a row; key → {param: value}."""
+    """A slider for each parameter of the chosen activations, three to a row (two in a narrow
+    column); key → {param: value}."""
     params = parameter_params(keys)
-    columns = st.columns(3) if params else []
+    values = draw_row([param for _, _, param in params], per_row=3) if params else {}
     chosen: dict[str, dict[str, float]] = {}
-    for i, (activation_key, name, param) in enumerate(params):
-        chosen.setdefault(activation_key, {})[name] = draw(param, columns[i % 3])
+    for activation_key, name, param in params:
+        chosen.setdefault(activation_key, {})[name] = values[param.key]
     return chosen
 
 

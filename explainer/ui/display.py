@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # a chart builder's return type; Streamlit itself imports alt
     import altair as alt
 
 from ..charts.mlp import heatmap_rows, heatmap_template
-from ..charts.theme import fill_slots, narrow_legends
+from ..charts.theme import fill_slots, narrow_legends, stacks
 from ..curves import markdown_escape
 from . import presenter
 from .viewport import screen
@@ -133,8 +133,8 @@ def chart(
     """
     chart_key = chart_key or f"chart_{name}"
     selection = {} if on_select is None else {"on_select": on_select, "selection_mode": selection_mode}
-    narrow = screen() == "narrow"
-    if key is None and datasets is None and not narrow:
+    stacked = stacks(screen())  # legends below, one entry a line
+    if key is None and datasets is None and not stacked:
         st.altair_chart(build(*args, **kwargs), key=chart_key, **selection)
         download_csv(data, name)
         return
@@ -154,7 +154,7 @@ def chart(
             spec = fill_slots(spec, fill)
         if datasets is not None:
             spec["datasets"] = dict(datasets)
-    if narrow:
+    if stacked:
         spec = narrow_legends(spec)
     st.vega_lite_chart(spec=spec, key=chart_key, **selection)
     download_csv(data, name)
@@ -241,10 +241,11 @@ def table_number(value: float) -> str:
 # each column is as wide as its longest word, header included, at this many pixels a character of
 # the 14-px type, plus the cell's padding. A page's width for a table: a phone's 358 px (a 390-px
 # screen less its margins), the centred layout's 704 px, and in lecture mode's wide layout (24-px
-# type) about 900 px beside the sidebar at 1280 px, 1,400 at 1920.
+# type) about 900 px beside the sidebar at 1280 px, 1,400 at 1920; a column narrower than the
+# laptop's ("compact") is reckoned at its narrowest, a 769-px window's beside the sidebar.
 TABLE_CHAR_PX, TABLE_CELL_PADDING_PX, BODY_TYPE_PX = 8, 16, 14
-TABLE_PAGE_PX = {"narrow": 358, "regular": 704, "wide": 704}
-LECTURE_TABLE_PAGE_PX = {"narrow": 358, "regular": 900, "wide": 1400}
+TABLE_PAGE_PX = {"narrow": 358, "compact": 437, "regular": 704, "wide": 704}
+LECTURE_TABLE_PAGE_PX = {"narrow": 358, "compact": 373, "regular": 900, "wide": 1400}
 # A table too wide for the page is split, on a laptop or a projector, into tables of its row
 # labels and as many of its other columns as fit (in a container keyed TABLE_PARTS_KEY + its
 # name). For the split a column is reckoned as wide as its longest word, header included, or its

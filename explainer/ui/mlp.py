@@ -19,7 +19,15 @@ from ..lessons.mlp.budget import train_size
 from ..sklearn_mlp import DEFAULTS, SKLEARN_ACTIVATIONS, MLPComparison, MLPSnapshot
 from .display import chart, computed, heatmap
 from .viewport import screen
-from .widgets import ACTIVATION_LABELS, DATASET_LABELS, Param, draw, lecture_mode, section_labels
+from .widgets import (
+    ACTIVATION_LABELS,
+    DATASET_LABELS,
+    Param,
+    draw,
+    group_columns,
+    lecture_mode,
+    section_labels,
+)
 
 # Log-spaced, 1, 2, 3 and 5 per decade from LIMITS' 1e-4 to 10. Rounding makes each the float a
 # preset or a link writes (0.05, where 5 * 0.01 is 0.05000000000000000104).
@@ -168,7 +176,7 @@ def draw_settings() -> dict[str, Any]:
         else st.container()
     )
     chosen = {"act": draw(PARAMS["act"], folded)}
-    data, network, training = folded.columns(3)
+    data, network, training = group_columns(3, folded)
     with data:
         st.markdown("**Data**")
         chosen["data"] = draw(PARAMS["data"])

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from ..charts import playground as charts
+from ..charts.theme import stacks
 from ..datasets import DATASETS
 from ..initializers import INITIALIZERS
 from ..lessons import playground as lesson
@@ -374,10 +375,12 @@ def _reset() -> None:
 
 
 def play_controls() -> None:
-    """Play/pause, step (one epoch, as the Playground's step button) and reset, in one row."""
+    """Play/pause, step (one epoch, as the Playground's step button) and reset, in one row, each
+    as wide as its label (in fixed columns lecture type cut them to "P…", "S…", "R…" in a narrow
+    column); a row too narrow for them wraps."""
     rendering = st.session_state[_RENDERED] = st.session_state.get(_RENDERED, 0) + 1
-    columns = st.columns([1, 1, 1, 3])
-    columns[0].button(
+    row = st.container(horizontal=True, wrap=True)
+    row.button(
         "Pause" if playing() else "Play",
         key="pg_play",
         icon=":material/pause:" if playing() else ":material/play_arrow:",
@@ -385,7 +388,7 @@ def play_controls() -> None:
         args=(not playing(),),
         type="primary",
     )
-    columns[1].button(
+    row.button(
         "Step",
         key="pg_step",
         icon=":material/skip_next:",
@@ -393,7 +396,7 @@ def play_controls() -> None:
         args=(rendering,),
         help="One epoch: a pass over the training points.",
     )
-    columns[2].button(
+    row.button(
         "Reset",
         key="pg_reset",
         icon=":material/replay:",
@@ -511,7 +514,7 @@ def frame(
         rival_sentences = _sentences(rival, shown[1])
         st.markdown("\n".join(f"- {s}" for s in rival_sentences))
         sentences += [f"The rival ({run_label(rival)}): {rival_sentences[1]}"]
-    left, right = st.columns(2) if shown_on != "narrow" else (st.container(), st.container())
+    left, right = (st.container(), st.container()) if stacks(shown_on) else st.columns(2)
     with left:
         st.subheader("Output")
         boundary = charts.boundary_rows(

@@ -432,7 +432,8 @@ html {{ font-size: {LECTURE_ROOT_PX}px; }}
 # clipping" at "residuals a", with no "…" to say that more was there, and the sidebar of a
 # 1280-px laptop showed "Depth: vanishing and explodin…". A widget's label wraps too:
 # in lecture type on a 1280-px laptop Streamlit ended the depth page's toggles at "ReLU-family
-# activ…", "He / LeCun initializ…" and "Clip the gradient n…". A table never scrolls in a
+# activ…", "He / LeCun initializ…" and "Clip the gradient n…"; so does a button's (a
+# download button in half of a 1,024-px projector's column read "Download data (CS…"). A table never scrolls in a
 # box a keyboard cannot reach (axe: scrollable-region-focusable): ``ui.table`` draws one whose
 # headers and cells do not fit the page, wrapped between words, as cards on a phone and, on a
 # wider screen, as tables of a few of its columns each; a part still too wide sits in a
@@ -440,7 +441,8 @@ html {{ font-size: {LECTURE_ROOT_PX}px; }}
 _PAGE_CSS = """<style>
 [data-testid="stSidebarNavLink"] *,
 [data-testid="stPageLink"] :is(p, span),
-[data-testid="stWidgetLabel"] :is(.stMarkdownEllipsis, .stMarkdownEllipsis *) {
+[data-testid="stWidgetLabel"] :is(.stMarkdownEllipsis, .stMarkdownEllipsis *),
+[data-testid^="stBaseButton"] :is(.stMarkdownEllipsis, .stMarkdownEllipsis *) {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
 [data-testid="stSidebarNavLink"] { height: auto; min-height: 2rem; }
@@ -591,10 +593,38 @@ def draw(param: Param, container=st, **changes: Any) -> Any:
     return text_input(p.label, p.key, p.default, max_chars=p.max_chars, placeholder=p.placeholder, **common)
 
 
-def draw_row(params: Sequence[Param], widths: Sequence[float] | None = None) -> dict[str, Any]:
-    """``params`` side by side in one row of columns (``widths`` as in ``st.columns``): key → value."""
-    columns = st.columns(list(widths) if widths else len(params))
-    return {p.key: draw(p, column) for p, column in zip(params, columns, strict=True)}
+# In a column narrower than the laptop's (``viewport`` "compact"), a row holds at most this many
+# widgets: four in lecture type in a 628-px column cut their choices to "Glorot (Xavi…".
+COMPACT_ROW_WIDGETS = 2
+
+
+def row_length(count: int) -> int:
+    """How many of ``count`` widgets go side by side: all of them, or COMPACT_ROW_WIDGETS in a
+    narrow column (a phone's window stacks Streamlit's columns by itself)."""
+    return max(1, min(count, COMPACT_ROW_WIDGETS) if screen() == "compact" else count)
+
+
+def draw_row(
+    params: Sequence[Param], widths: Sequence[float] | None = None, per_row: int | None = None
+) -> dict[str, Any]:
+    """``params`` side by side in rows of ``per_row`` (default: all in one row) columns, fewer in
+    a narrow column (``row_length``); ``widths`` as in ``st.columns``: key → value."""
+    widths = list(widths) if widths else [1.0] * len(params)
+    per_row = row_length(per_row or len(params))
+    chosen: dict[str, Any] = {}
+    for start in range(0, len(params), per_row):
+        row = params[start : start + per_row]
+        columns = st.columns(widths[start : start + per_row] + [1.0] * (per_row - len(row)))
+        chosen |= {p.key: draw(p, column) for p, column in zip(row, columns, strict=False)}
+    return chosen
+
+
+def group_columns(count: int, container: Any = st) -> list[Any]:
+    """``count`` columns for groups of settings side by side, or ``count`` containers one under
+    another in a narrow column (a group's widgets are already one under another)."""
+    if screen() == "compact":
+        return [container.container() for _ in range(count)]
+    return list(container.columns(count))
 
 
 def defaults(params: Iterable[Param]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page
 
 from benchmarks.live import SLIDERS
-from explainer.ui.viewport import NARROW_BELOW_PX, WIDE_FROM_PX
+from explainer.ui.viewport import NARROW_BELOW_PX, REGULAR_ROOM_PX, WIDE_FROM_PX
 from tests.pages.conftest import page_url_paths, registered_pages
 
 from .conftest import press, shot, wait_idle
@@ -22,9 +22,17 @@ from .conftest import press, shot, wait_idle
 PAGES = registered_pages()
 
 # Window widths in the order a window is resized through them: 1920 a projector, 1280 a laptop,
-# 768 a tablet, 390 and 360 phones. Lecture mode is shown on the projector, the laptop and a phone
-# (where the page is drawn as without it).
-WIDTHS = {False: (1920, 1280, 768, 390, 360), True: (1920, 1280, 390)}
+# 1024 a projector's or a half screen's, 900 and 820 a tablet upright beside the open sidebar, 768
+# a tablet (Streamlit closes the sidebar), 390 and 360 phones. Lecture mode is shown on the
+# projectors, the laptop, the tablet and a phone (where the page is drawn as without it).
+WIDTHS = {False: (1920, 1280, 1024, 900, 820, 768, 390, 360), True: (1920, 1280, 1024, 768, 390)}
+
+# Streamlit's page geometry: the sidebar (300 px) is open on windows wider than 768 px; the page's
+# column has a margin of 1 rem each side (3 rem in lecture mode's wide layout) and, centred, is at
+# most 704 px wide. A chart may use the column and its right-hand margin ("room").
+SIDEBAR_OPEN_FROM_PX, SIDEBAR_PX = 769, 300
+COLUMN_MARGIN_PX = {False: 16, True: 48}
+CENTRED_COLUMN_PX = 704
 
 # For each chart: its drawing's left and right edge, the window's width, and its frame's right edge.
 CHART_EDGES = """() => {
@@ -50,10 +58,27 @@ CUT_LINKS = """() => Array.from(document.querySelectorAll('[data-testid="stPageL
 CUT_LABELS = """() => Array.from(document.querySelectorAll('[data-testid="stWidgetLabel"] *'))
   .filter((el) => el.getClientRects().length > 0 && el.scrollWidth > el.clientWidth + 1)
   .map((el) => el.textContent)"""
+# Anything else in the page that ends in "…" where it does not fit (a button's label, a choice) or
+# a chosen value wider than its box ("Glorot (Xavi" in a select four to a row in lecture type).
+CUT_TEXT = """() => Array.from(document.querySelectorAll('[data-testid="stMain"] *'))
+  .filter((el) => el.getClientRects().length > 0 && el.scrollWidth > el.clientWidth + 1
+                  && (getComputedStyle(el).textOverflow === 'ellipsis' || el.tagName === 'INPUT'))
+  .map((el) => el.tagName === 'INPUT' ? el.value : el.textContent.slice(0, 80))"""
 
 
-def expected_screen(width: int) -> str:
-    return "narrow" if width < NARROW_BELOW_PX else "wide" if width >= WIDE_FROM_PX else "regular"
+def room(width: int, lecture: bool) -> int:
+    """The column's width and its right-hand margin in a window ``width`` px wide."""
+    margin = COLUMN_MARGIN_PX[lecture]
+    column = width - (SIDEBAR_PX if width >= SIDEBAR_OPEN_FROM_PX else 0) - 2 * margin
+    return (column if lecture else min(column, CENTRED_COLUMN_PX)) + margin
+
+
+def expected_screen(width: int, lecture: bool = False) -> str:
+    if width < NARROW_BELOW_PX:
+        return "narrow"
+    if width >= WIDE_FROM_PX:
+        return "wide"
+    return "compact" if room(width, lecture) < REGULAR_ROOM_PX[lecture] else "regular"
 
 
 def check_charts_fit(page, width: int) -> None:
@@ -89,16 +114,19 @@ def test_every_chart_fits_the_window_as_it_is_resized_through_every_width(
         page.goto(f"{server.url}/{path}{'?lecture=true' if lecture else ''}")
         for width in widths:
             page.set_viewport_size({"width": width, "height": 1080 if width >= 1920 else 844})
-            screen = expected_screen(width)
+            screen = expected_screen(width, lecture)
             page.wait_for_function(f"window.__vpScreen === '{screen}'", timeout=60_000)
             wait_idle(page)
             assert page.locator('[data-testid="stException"]').count() == 0, f"at {width} px"
+            if screen in ("compact", "regular"):  # the page's geometry the classes were chosen by
+                assert page.evaluate("window.__vpRoom") == room(width, lecture), f"at {width} px"
             # A chart sized to its container follows the window on the next animation frame.
             page.wait_for_timeout(300)
             check_charts_fit(page, width)
             assert not page.evaluate(CUT_LINKS), f"at {width} px, links cut short: {page.evaluate(CUT_LINKS)}"
             assert not page.evaluate(CUT_LABELS), f"at {width} px, labels cut: {page.evaluate(CUT_LABELS)}"
-            if width in (390, 1920):
+            assert not page.evaluate(CUT_TEXT), f"at {width} px, text cut: {page.evaluate(CUT_TEXT)}"
+            if width in (390, 900, 1920):
                 shot(page, f"layout-{width}{'-lecture' if lecture else ''}-{path or 'home'}")
     finally:
         context.close()
@@ -106,9 +134,11 @@ def test_every_chart_fits_the_window_as_it_is_resized_through_every_width(
 
 @pytest.mark.browser
 def test_a_resize_reruns_the_page_only_when_the_width_class_changes(server, browser):
-    """A lecturer drags a window about, a phone's address bar shows and hides: after a visit's
-    slider moves, resizes within one width class run nothing, and each change of class runs the
-    page once (every run used to leave a listener behind that asked for one more rerun per resize)."""
+    """A lecturer drags a window about, a phone's address bar shows and hides, a student closes
+    the sidebar: after a visit's slider moves, resizes within one width class run nothing, and
+    each change of class runs the page once (every run used to leave a listener behind that asked
+    for one more rerun per resize). Closing the sidebar widens the column without resizing the
+    window: the class follows the column."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
@@ -126,13 +156,26 @@ def test_a_resize_reruns_the_page_only_when_the_width_class_changes(server, brow
         assert page.evaluate("window.__vpRuns.started") == runs_before, (
             "resizes within the laptop's width class ran the page"
         )
-        for width, screen in ((1920, "wide"), (1900, "wide"), (390, "narrow"), (400, "narrow")):
-            page.set_viewport_size({"width": width, "height": 900})
+
+        def expect(screen: str) -> None:
             page.wait_for_function(f"window.__vpScreen === '{screen}'", timeout=60_000)
             page.wait_for_timeout(400)
             wait_idle(page)
-        assert page.evaluate("window.__vpRuns.started") == runs_before + 2, (
-            "two changes of width class, two runs"
+
+        for width in (1000, 960):  # beside the open sidebar: too narrow for panels side by side
+            page.set_viewport_size({"width": width, "height": 900})
+            expect("compact")
+        page.locator('[data-testid="stSidebar"]').hover()
+        page.locator('[data-testid="stSidebarCollapseButton"] button').click()
+        expect("regular")
+        page.locator('[data-testid="stExpandSidebarButton"]').click()
+        expect("compact")
+        for width, screen in ((1920, "wide"), (1900, "wide"), (390, "narrow"), (400, "narrow")):
+            page.set_viewport_size({"width": width, "height": 900})
+            expect(screen)
+        assert page.evaluate("window.__vpRuns.started") == runs_before + 5, (
+            "five changes of width class (compact, regular and compact again as the sidebar "
+            "closes and opens, wide, narrow), five runs"
         )
     finally:
         context.close()
@@ -145,7 +188,8 @@ def opened(server, browser, path: str, width: int) -> Iterator[Page]:
     try:
         page = context.new_page()
         page.goto(f"{server.url}/{path}")
-        page.wait_for_function(f"window.__vpScreen === '{expected_screen(width)}'", timeout=60_000)
+        screen = expected_screen(width, "lecture=true" in path)
+        page.wait_for_function(f"window.__vpScreen === '{screen}'", timeout=60_000)
         wait_idle(page)
         yield page
     finally:

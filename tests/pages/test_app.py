@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from explainer.charts.theme import NARROW_LEGEND_LAYOUT, NARROW_PANEL_WIDTH
+from explainer.charts.theme import COMPACT_PANEL_WIDTH, NARROW_LEGEND_LAYOUT, NARROW_PANEL_WIDTH
 from explainer.ui import viewport
 from explainer.ui.links import SHARE_KEY
 from tests.specs import spec_nodes
@@ -98,24 +98,72 @@ def chart_specs(at) -> list[dict]:
     return [json.loads(element.proto.spec) for element in at.get("vega_lite_chart")]
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_a_phone_gets_every_chart_in_one_column_with_its_legends_stacked(page):
-    at = open_page(page)
+def drawn_for(at, screen: str) -> None:
+    """Run ``at`` again for the window class ``screen`` (what the page's window probe stores when
+    a browser reports it); every chart is still drawn, each for that class."""
     laptop = chart_specs(at)
-    # What the page's window probe stores when a browser reports a window under 640 px.
-    at.session_state[viewport.STATE_KEY] = {"screen": "narrow"}
+    at.session_state[viewport.STATE_KEY] = {"screen": screen}
     at.run()
     assert_clean(at)
-    phone = chart_specs(at)
-    assert len(phone) == len(laptop) > 0
-    for spec in phone:
+    assert len(chart_specs(at)) == len(laptop) > 0
+
+
+def assert_stacked(specs: list[dict], widest: int) -> None:
+    """Every chart in ``specs`` has its panels in one column, none wider than ``widest``, and its
+    legends one under another."""
+    for spec in specs:
         nodes = list(spec_nodes(spec))
         assert not any("hconcat" in node for node in nodes)
         assert all(node["columns"] == 1 for node in nodes if "facet" in node and "columns" in node)
-        assert all(
-            node["width"] <= NARROW_PANEL_WIDTH for node in nodes[1:] if isinstance(node.get("width"), int)
-        )
+        widths = [node["width"] for node in nodes[1:] if isinstance(node.get("width"), int)]
+        assert all(width <= widest for width in widths), widths
         assert spec["config"]["legend"]["layout"] == NARROW_LEGEND_LAYOUT
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_phone_gets_every_chart_in_one_column_with_its_legends_stacked(page):
+    at = open_page(page)
+    drawn_for(at, "narrow")  # a window under 640 px
+    assert_stacked(chart_specs(at), NARROW_PANEL_WIDTH)
+
+
+def widget_rows(node) -> list[list[str]]:
+    """Every row of columns under ``node``: per row, the kinds of widget each column holds."""
+
+    def kinds(block) -> list[str]:
+        children = getattr(block, "children", None)
+        if not children:
+            return [getattr(block, "type", "")]
+        return [kind for child in children.values() for kind in kinds(child)]
+
+    children = getattr(node, "children", None) or {}
+    rows = []
+    if any(type(child).__name__ == "Column" for child in children.values()):
+        rows.append([",".join(kinds(child)) for child in children.values()])
+    for child in children.values():
+        rows += widget_rows(child)
+    return rows
+
+
+# Widgets whose choice is text that a narrow box cuts. (Not the playground's units: a small number
+# box per hidden layer, five to a row; the layout browser test checks their values show whole.)
+CHOICE_WIDGETS = ("selectbox", "slider", "select_slider", "multiselect", "radio", "button_group")
+
+
+@pytest.mark.parametrize("lecture", [False, True], ids=["normal", "lecture"])
+@pytest.mark.parametrize("page", PAGES)
+def test_a_column_too_narrow_for_the_laptop_layout_gets_stacked_charts_and_two_settings_a_row(page, lecture):
+    """A 1,024-px projector in lecture mode, a tablet or a half-screen window beside the sidebar:
+    the laptop's side-by-side panels ran up to 336 px past the window's edge, four selects to a
+    row cut their choices ("Glorot (Xavi…"). The page keeps lecture mode's type."""
+    at = open_page(page, {"lecture": "1"} if lecture else None)
+    drawn_for(at, "compact")  # a column narrower than the laptop layout needs
+    assert_stacked(chart_specs(at), COMPACT_PANEL_WIDTH[lecture])
+    for row in widget_rows(at.main):
+        if any(kind in column for column in row for kind in CHOICE_WIDGETS):
+            assert len(row) <= 2, row
+    styles = [element.proto.body for element in at.get("html")]
+    assert any("font-size" in style for style in styles) == lecture
 
 
 @pytest.mark.parametrize("page", PAGES)

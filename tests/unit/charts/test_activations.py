@@ -76,7 +76,7 @@ def test_the_slotted_template_filled_is_the_template_of_those_activations():
         (["sigmoid", "relu", "leaky_relu"], ["sigmoid", "ReLU", "Leaky ReLU"]),
         (["relu", "leaky_relu", "elu", "typed"], ["ReLU", "Leaky ReLU", "ELU", "typed: x.y[0]**2"]),
     ]:
-        for lecture, screen in [(False, "regular"), (True, "wide"), (False, "narrow")]:
+        for lecture, screen in [(False, "regular"), (True, "wide"), (False, "narrow"), (True, "compact")]:
             filled = charts.fill_slots(
                 spec(curves_slots(len(labels), lecture, screen)), curves_fill(keys, labels)
             )

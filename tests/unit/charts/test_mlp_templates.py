@@ -5,6 +5,7 @@ import json
 import pandas as pd
 
 from explainer.charts.mlp import heatmap, heatmap_rows, heatmap_template, learning_curves, probability_panels
+from explainer.charts.theme import SCREENS
 
 from .vega import decode_png, layers, spec
 
@@ -130,7 +131,7 @@ def _layer_rows(scale: float, runs=("sigmoid", "ReLU")) -> pd.DataFrame:
 
 def test_the_heatmap_template_given_its_rows_is_the_heatmap_chart():
     options = dict(rows="run", x_title="step", y_title="layer", value_title="‖∂loss/∂W‖", lecture=True)
-    for screen in ("regular", "narrow"):
+    for screen in SCREENS:
         data = _layer_rows(1e-3)
         inline = spec(heatmap(data, "step", "layer", "v", **options, screen=screen))
         frame, shape = heatmap_rows(data, "step", "v", rows="run")

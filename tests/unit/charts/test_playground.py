@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from explainer.charts import playground as charts
+from explainer.charts.theme import SCREENS
 from explainer.nn.playground import Playground, PlaygroundSettings
 
 from .vega import decode_png
@@ -169,7 +170,7 @@ def test_loss_rows_of_a_race_name_each_run():
 
 @pytest.mark.parametrize("view", charts.VIEWS)
 @pytest.mark.parametrize("lecture", [False, True])
-@pytest.mark.parametrize("screen", ["narrow", "regular", "wide"])
+@pytest.mark.parametrize("screen", SCREENS)
 def test_templates_validate_and_name_their_datasets(view, lecture, screen):
     network = charts.network_template(4, 8, view, lecture, screen).to_dict()
     names = {layer["data"]["name"] for layer in network["vconcat"][0]["layer"]}

@@ -80,29 +80,43 @@ ERRORS = pd.DataFrame({"batch_size": [1, 2, 4], "relative_error": [1.0, 0.7, 0.5
 
 # Every builder that draws several panels or a legend beside its plot, with inputs of its own.
 BUILDERS = {
-    "curves_chart": lambda screen: curves_chart(CURVES, screen=screen),
-    "probability_panels": lambda screen: probability_panels(
-        GRID, POINTS, {"tanh": "tanh", "relu": "ReLU"}, screen=screen
+    "curves_chart": lambda screen, lecture=False: curves_chart(CURVES, lecture=lecture, screen=screen),
+    "probability_panels": lambda screen, lecture=False: probability_panels(
+        GRID, POINTS, {"tanh": "tanh", "relu": "ReLU"}, lecture=lecture, screen=screen
     ),
-    "learning_curves": lambda screen: learning_curves(HISTORY, chance=0.5, screen=screen),
-    "heatmap": lambda screen: heatmap(HEAT, "epoch", "layer", "v", rows="net", screen=screen),
-    "share_lines": lambda screen: share_lines(HEAT, "epoch", "v", "net", screen=screen),
-    "bias_panels": lambda screen: bias_panels(BIASES, screen=screen),
-    "facet_lines": lambda screen: facet_lines(
-        FACETS, "step", "value", "layer", "run", columns=2, screen=screen
+    "learning_curves": lambda screen, lecture=False: learning_curves(
+        HISTORY, chance=0.5, lecture=lecture, screen=screen
     ),
-    "unit_planes": lambda screen: unit_planes(
-        PLANE, LINES, POINTS, ["r", "s", "t"], limit=2.0, screen=screen
+    "heatmap": lambda screen, lecture=False: heatmap(
+        HEAT, "epoch", "layer", "v", rows="net", lecture=lecture, screen=screen
     ),
-    "loss_curves": lambda screen: loss_curves(LOSSES, "step", "loss", "run", screen=screen),
-    "log_log_chart": lambda screen: log_log_chart(
-        ERRORS, "batch_size", "relative_error", law="law", screen=screen
+    "share_lines": lambda screen, lecture=False: share_lines(
+        HEAT, "epoch", "v", "net", lecture=lecture, screen=screen
     ),
-    "early_stopping_chart": lambda screen: early_stopping_chart(STOPPING, 2, 3, screen=screen),
-    "decade_lines": lambda screen: decade_lines(["a"], ["#000000"], [[1, 0]], y_title="g", screen=screen),
-    "share_by_layer": lambda screen: share_by_layer(["a"], screen=screen),
-    "layer_histograms": lambda screen: layer_histograms(0.5, screen=screen),
-    "phase_heatmap": lambda screen: phase_heatmap([0.5, 3.0], [2, 50], 0.25, 2, 10.0, screen=screen),
+    "bias_panels": lambda screen, lecture=False: bias_panels(BIASES, lecture=lecture, screen=screen),
+    "facet_lines": lambda screen, lecture=False: facet_lines(
+        FACETS, "step", "value", "layer", "run", columns=2, lecture=lecture, screen=screen
+    ),
+    "unit_planes": lambda screen, lecture=False: unit_planes(
+        PLANE, LINES, POINTS, ["r", "s", "t"], limit=2.0, lecture=lecture, screen=screen
+    ),
+    "loss_curves": lambda screen, lecture=False: loss_curves(
+        LOSSES, "step", "loss", "run", lecture=lecture, screen=screen
+    ),
+    "log_log_chart": lambda screen, lecture=False: log_log_chart(
+        ERRORS, "batch_size", "relative_error", law="law", lecture=lecture, screen=screen
+    ),
+    "early_stopping_chart": lambda screen, lecture=False: early_stopping_chart(
+        STOPPING, 2, 3, lecture=lecture, screen=screen
+    ),
+    "decade_lines": lambda screen, lecture=False: decade_lines(
+        ["a"], ["#000000"], [[1, 0]], y_title="g", lecture=lecture, screen=screen
+    ),
+    "share_by_layer": lambda screen, lecture=False: share_by_layer(["a"], lecture=lecture, screen=screen),
+    "layer_histograms": lambda screen, lecture=False: layer_histograms(0.5, lecture=lecture, screen=screen),
+    "phase_heatmap": lambda screen, lecture=False: phase_heatmap(
+        [0.5, 3.0], [2, 50], 0.25, 2, 10.0, lecture=lecture, screen=screen
+    ),
 }
 
 
@@ -118,16 +132,28 @@ def panel_widths(built: dict) -> list[int]:
     return [node["width"] for node in spec_nodes(built) if isinstance(node.get("width"), int)]
 
 
-@pytest.mark.parametrize("name", BUILDERS)
-def test_on_a_phone_panels_stack_in_one_column_no_wider_than_a_phone_with_legends_below(name):
-    built = spec(BUILDERS[name]("narrow"))
+def assert_stacked(built: dict, widest: int) -> None:
+    """Panels in one column, none wider than ``widest``, legends below."""
     assert not any("hconcat" in node for node in spec_nodes(built)), "panels side by side"
     assert all(node["columns"] == 1 for node in spec_nodes(built) if "facet" in node and "columns" in node)
     assert not any(
         "column" in node["facet"] for node in spec_nodes(built) if isinstance(node.get("facet"), dict)
     )
-    assert all(width <= theme.NARROW_PANEL_WIDTH for width in panel_widths(built)), panel_widths(built)
+    assert all(width <= widest for width in panel_widths(built)), panel_widths(built)
     assert "right" not in legend_orients(built) and "left" not in legend_orients(built)
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_on_a_phone_panels_stack_in_one_column_no_wider_than_a_phone_with_legends_below(name):
+    assert_stacked(spec(BUILDERS[name]("narrow")), theme.NARROW_PANEL_WIDTH)
+
+
+@pytest.mark.parametrize("lecture", [False, True], ids=["normal", "lecture"])
+@pytest.mark.parametrize("name", BUILDERS)
+def test_in_a_column_too_narrow_for_the_laptop_layout_panels_stack_with_legends_below(name, lecture):
+    """A half-screen window or a tablet beside the sidebar, a 1,024-px projector in lecture mode:
+    the laptop's side-by-side panels ran up to 336 px past the window's edge."""
+    assert_stacked(spec(BUILDERS[name]("compact", lecture)), theme.COMPACT_PANEL_WIDTH[lecture])
 
 
 @pytest.mark.parametrize("name", BUILDERS)
@@ -162,6 +188,10 @@ def test_screen_helpers_refuse_an_unknown_screen_by_name():
         theme.panel_columns(3, "narrow") == 1 and theme.panel_columns(3) == 3 and theme.panel_columns(0) == 1
     )
     assert theme.side_legend("narrow") == "bottom" and theme.side_legend("wide") == "right"
+    assert theme.panel_columns(3, "compact") == 1 and theme.side_legend("compact") == "bottom"
+    assert [theme.stacks(screen) for screen in theme.SCREENS] == [True, True, False, False]
+    assert theme.panel_width(500, True, "compact") == theme.COMPACT_PANEL_WIDTH[True]
+    assert theme.panel_width(200, False, "compact") == 200
 
 
 def test_narrow_legends_stack_legends_and_their_entries_and_change_nothing_else():
