@@ -620,11 +620,12 @@ def draw_row(
 
 
 def group_columns(count: int, container: Any = st) -> list[Any]:
-    """``count`` columns for groups of settings side by side, or ``count`` containers one under
-    another in a narrow column (a group's widgets are already one under another)."""
-    if screen() == "compact":
-        return [container.container() for _ in range(count)]
-    return list(container.columns(count))
+    """A column for each of ``count`` groups of settings, side by side; in a narrow column
+    (``row_length``) fewer columns, the groups in order down the first, then the next (one
+    under another, the MLP page's ten settings put its first chart a screen further down)."""
+    shown = row_length(count)
+    columns = list(container.columns(shown))
+    return [columns[i * shown // count] for i in range(count)]
 
 
 def defaults(params: Iterable[Param]) -> dict[str, Any]:
