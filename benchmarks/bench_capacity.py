@@ -7,7 +7,9 @@ sent yet, half to one already sent (cached). Every visitor of a row starts withi
 Rows:
 
 - ``N visitors``: the steady load, on a fresh server per N (so a row is not warmed by the last);
-- ``class arrives``: 40 visitors open ``/`` within 5 s, then 40 more open one scene link;
+- ``class arrives``: 40 visitors open ``/`` within 5 s, then 40 more open one scene link, then
+  40 more open it as new browsers: each first downloads the frontend files Chromium fetches for
+  that page (``assets``), which a balancer's cache (deploy/haproxy.cfg) can answer;
 - ``cached move beside a cold one``: one visitor's cached moves while another visitor's
   computation runs cold (does one session stall another?).
 
@@ -27,6 +29,7 @@ the moves really reach the widgets.
     python -m benchmarks capacity                           # the table, 60 s per row
     python -m benchmarks.bench_capacity --visitors 1 5 --seconds 20
     python -m benchmarks.bench_capacity --replicas 2        # the same load through HAProxy
+    python -m benchmarks.bench_capacity --balancer          # one replica behind HAProxy
     python -m benchmarks.bench_capacity --memory-limit 1024 # each server in a 1 GiB memory cgroup
 
 Targets from issue 14: 20 visitors p95 ≤ 1 s with 0 exceptions and peak RSS ≤ 1 GiB; 40
@@ -51,6 +54,7 @@ from pathlib import Path
 
 from explainer.workers import WORKERS_ENV
 
+from .assets import frontend_files
 from .bench_moves import PAGE_MOVES, percentile, section_label
 from .common import Case, store_line
 from .live import Server
@@ -354,16 +358,26 @@ async def drive(url: str, visitors: int, seconds: float, *, seed: int = 0, start
     return row
 
 
-async def arrive(url: str, visitors: int, path: str, query: str = "", *, name: str) -> Row:
-    """A class opening one link: every visitor opens it within 5 s, and leaves."""
+async def arrive(url: str, visitors: int, path: str, query: str = "", *, name: str,
+                 frontend: tuple[str, ...] = ()) -> Row:  # fmt: skip
+    """A class opening one link: every visitor opens it within 5 s, and leaves. With ``frontend``
+    (``assets.frontend_files``) each visitor is a new browser: it downloads those files between
+    the page and the websocket, and its time runs from the page's request to ``script_finished``."""
     row = Row(name, visitors)
 
     async def one(i: int) -> None:
         await asyncio.sleep(random.Random(i).uniform(0, ARRIVAL_SECONDS))
-        visitor = Visitor(url, timeout=RUN_TIMEOUT)
+        visitor = Visitor(url, timeout=RUN_TIMEOUT, frontend=frontend)
+        started = time.perf_counter()
         try:
             async with visitor:
-                row.records.append(Record(path, "open", await visitor.open(path, query)))
+                run = await visitor.open(path, query)
+            if frontend:
+                run = dataclasses.replace(run, seconds=time.perf_counter() - started)
+                failed = [(p, status) for p, status, _ in visitor.frontend_answers if status != 200]
+                if failed:
+                    row.errors.append(f"visitor {i}: frontend files {failed[:3]}")
+            row.records.append(Record(path, "open", run))
         except Exception as error:
             row.errors.append(f"visitor {i}: {type(error).__name__}: {error}")
         finally:
@@ -423,8 +437,8 @@ SESSION_TTL_SECONDS = 5
 
 @dataclass(frozen=True)
 class ServerSetup:
-    """How each row's servers run: ``replicas`` of them (more than one: behind HAProxy,
-    benchmarks.replicas), ``extra_args`` for every ``streamlit run``, ``environment`` set while
+    """How each row's servers run: ``replicas`` of them (more than one, or ``balanced``: behind
+    HAProxy, benchmarks.replicas, as compose.yaml hosts them), ``extra_args`` for every ``streamlit run``, ``environment`` set while
     they start, and ``memory_limit`` (bytes; one server only): a memory cgroup of that limit, as
     in a container with that much memory."""
 
@@ -432,9 +446,10 @@ class ServerSetup:
     extra_args: tuple[str, ...] = ()
     environment: tuple[tuple[str, str], ...] = ()
     memory_limit: int | None = None
+    balanced: bool = False
 
     def __post_init__(self) -> None:
-        if self.memory_limit is not None and self.replicas != 1:
+        if self.memory_limit is not None and (self.replicas != 1 or self.balanced):
             raise ValueError("a memory limit is measured on one server (--replicas 1)")
 
     def with_args(self, *extra_args: str) -> ServerSetup:
@@ -455,7 +470,7 @@ class Servers:
         try:
             if setup.memory_limit is not None:
                 self.group = MemoryCgroup(setup.memory_limit).__enter__()
-            if setup.replicas == 1:
+            if setup.replicas == 1 and not setup.balanced:
                 try:
                     self.handle = Server(
                         setup.extra_args,
@@ -468,11 +483,13 @@ class Servers:
                         self.group.__exit__(None, None, None)
                     raise
                 self.url, self.pids = self.handle.url, [self.handle.process.pid]
+                self.replica_urls = [self.handle.url]
             else:
                 from .replicas import Replicas
 
                 self.handle = Replicas(setup.replicas, extra_args=setup.extra_args).__enter__()
                 self.url, self.pids = self.handle.url, [s.process.pid for s in self.handle.servers]
+                self.replica_urls = [s.url for s in self.handle.servers]
         finally:
             for key, value in saved.items():
                 os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
@@ -547,6 +564,12 @@ def _burst_rows(show, setup: ServerSetup, seconds: float) -> None:
         show(measured(servers, arrive(servers.url, CLASS_SIZE, "", name=f"{CLASS_SIZE} open / in 5 s")))
         link = f"{CLASS_SIZE} open {SCENE_LINK[0]}?{SCENE_LINK[1]}"
         show(measured(servers, arrive(servers.url, CLASS_SIZE, *SCENE_LINK, name=link)))
+        # Recorded from a replica itself, so a balancer's cache starts empty for the class.
+        files = frontend_files(servers.replica_urls[0], *SCENE_LINK)
+        print(f"  (next: {CLASS_SIZE} more open it as new browsers, each downloading the {len(files)} "
+              "frontend files Chromium asks for first)")  # fmt: skip
+        show(measured(servers, arrive(servers.url, CLASS_SIZE, *SCENE_LINK, frontend=files,
+                                      name=f"{CLASS_SIZE} new browsers open it")))  # fmt: skip
         show(*measured(servers, beside_cold(servers.url)))
     with Servers(setup.with_args(f"--server.disconnectedSessionTTL={SESSION_TTL_SECONDS}")) as servers:
         first = measured(servers, drive(servers.url, 20, seconds / 2, seed=1))
@@ -591,6 +614,8 @@ def cases() -> list[Case]:
              value=lambda: float(len(_row("40 visitors").exceptions) + _row("40 visitors").timeouts)),
         Case("capacity", "40 open the scene link: p95", lambda: None, target=3.0,
              value=lambda: _row(f"{CLASS_SIZE} open {SCENE_LINK[0]}").percentile(0.95)),
+        Case("capacity", "40 new browsers open the scene link: p95", lambda: None, target=3.0,
+             value=lambda: _row(f"{CLASS_SIZE} new browsers open").percentile(0.95)),
         Case("capacity", "cached move beside cold: p95", lambda: None, target=None,
              value=lambda: _row("cached moves beside").percentile(0.95, ("seen",))),
     ]  # fmt: skip
@@ -601,7 +626,9 @@ def main() -> None:
     parser.add_argument("--visitors", type=int, nargs="+", default=list(STEADY_VISITORS))
     parser.add_argument("--seconds", type=float, default=STEADY_SECONDS)
     parser.add_argument("--replicas", type=int, default=1)
+    parser.add_argument("--balancer", action="store_true", help="HAProxy in front of a single replica too")
     parser.add_argument("--no-bursts", action="store_true")
+    parser.add_argument("--no-steady", action="store_true", help="only the class-arrives and later rows")
     parser.add_argument(
         "--memory-limit",
         type=float,
@@ -615,11 +642,13 @@ def main() -> None:
     args = parser.parse_args()
     setup = ServerSetup(
         replicas=args.replicas,
+        balanced=args.balancer,
         extra_args=(f"--server.fileWatcherType={args.file_watcher}",) if args.file_watcher else (),
         environment=((WORKERS_ENV, str(args.workers)),) if args.workers is not None else (),
         memory_limit=round(args.memory_limit * MIB) if args.memory_limit else None,
     )
-    rows = capacity_table(tuple(args.visitors), args.seconds, setup, bursts=not args.no_bursts)
+    visitors = () if args.no_steady else tuple(args.visitors)
+    rows = capacity_table(visitors, args.seconds, setup, bursts=not args.no_bursts)
     for row in rows:
         for error in row.exceptions[:3]:
             print(f"  {row.name}: {error[:200]}")
@@ -630,7 +659,7 @@ def main() -> None:
         )
         if len(row.records) > 40:
             print(f"  {row.name}, p95 by page (runs): {by_page(row)}")
-    if args.replicas > 1:
+    if args.replicas > 1 or args.balancer:
         spread = [len(r) for row in rows for r in row.replicas.values() if r]
         print(f"sessions that saw more than one replica: {sum(n > 1 for n in spread)} of {len(spread)}")
     print(f"median of the per-row p95: {statistics.median(r.percentile(0.95) for r in rows):.2f} s")

@@ -5,7 +5,9 @@ Every press moves the slider one step further, so every value is new to the serv
 And each named scene opened on a freshly started server (one server per page, one browser
 context per scene): the link typed → the page's last change (every chart drawn), and → its
 title (the frontend loaded and the script's first output drawn), once in a new browser (nothing
-cached) and once in a returning one (Streamlit's frontend in its cache). Budget (issue 13): 2 s.
+cached), once in a returning one (Streamlit's frontend in its cache) and once in a new browser
+through HAProxy as the hosted demo runs (deploy/haproxy.cfg: its cache answers Streamlit's
+frontend files after a page's first visitor). Budget (issue 13): 2 s.
 The server reads the store that ``python -m explainer.ui.precompute`` fills; the table says
 whether it was filled.
 """
@@ -119,17 +121,22 @@ class SceneOpened:
 
 
 @cache
-def fresh_scenes(returning: bool = False) -> dict[tuple[str, str], SceneOpened]:
+def fresh_scenes(returning: bool = False, balanced: bool = False) -> dict[tuple[str, str], SceneOpened]:
     """Every named scene opened on a fresh server (one per page), each in its own browser context.
 
     A new browser (``returning`` False) has nothing cached: a student's first visit. A returning
     browser has opened the app's home page before, so Streamlit's frontend (hashed bundles the
     server marks cacheable) comes from its cache: the lecturer who opens the next lecture's link.
+    ``balanced``: the server behind a fresh HAProxy with deploy/haproxy.cfg, as compose.yaml
+    hosts the demo, whose cache answers Streamlit's frontend files once a first visitor has
+    asked for them (each page's first scene here).
     The time is the page's last change, read once it has been idle for half a second
     (``wait_idle``), so the wait itself is not counted."""
+    from .replicas import Replicas
+
     result = {}
     for page in SCENE_PAGES:
-        server = Server()
+        server = Replicas(1).__enter__() if balanced else Server()
         try:
             for scene in import_module(f"explainer.ui.{page}").SCENES:
                 context = _browser().new_context(**VISITOR_CONTEXT)
@@ -150,6 +157,14 @@ def fresh_scenes(returning: bool = False) -> dict[tuple[str, str], SceneOpened]:
     return result
 
 
+# (returning, balanced, name) of each browser the fresh scenes are opened in.
+BROWSERS = (
+    (False, False, "new browser"),
+    (True, False, "returning browser"),
+    (False, True, "new browser, through HAProxy"),
+)
+
+
 def cases() -> list[Case]:
     result = []
     for path in PAGE_MOVES:
@@ -166,12 +181,12 @@ def cases() -> list[Case]:
     entries = stored_entries()
     for page in SCENE_PAGES:
         for scene in import_module(f"explainer.ui.{page}").SCENES:
-            for returning, browser in ((False, "new browser"), (True, "returning browser")):
+            for returning, balanced, browser in BROWSERS:
+                opened = lambda k=(page, scene), r=returning, b=balanced: fresh_scenes(r, b)[k]
                 result += [
                     Case(f"fresh server, store {entries}, {browser}", f"{page}?preset={scene}", run=lambda: None,
-                         target=SCENE_BUDGET, value=lambda k=(page, scene), r=returning: fresh_scenes(r)[k].complete),
+                         target=SCENE_BUDGET, value=lambda o=opened: o().complete),
                     Case(f"fresh server, store {entries}, {browser}: title drawn", f"{page}?preset={scene}",
-                         run=lambda: None, target=None,
-                         value=lambda k=(page, scene), r=returning: fresh_scenes(r)[k].title),
+                         run=lambda: None, target=None, value=lambda o=opened: o().title),
                 ]  # fmt: skip
     return result

@@ -108,9 +108,13 @@ class Visitor:
     """One tab: ``async with Visitor(url) as visitor``, then ``open``, ``move``, ``switch_page``;
     the tab closes when the block ends (or ``await connect()`` ... ``await close()`` by hand)."""
 
-    def __init__(self, base_url: str, *, timeout: float = 120.0):
+    def __init__(self, base_url: str, *, timeout: float = 120.0, frontend: tuple[str, ...] = ()):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        # Frontend files (``assets.frontend_files``) to download as a new browser does between
+        # the page and the websocket; none by default (a browser with Streamlit's code cached).
+        self.frontend = frontend
+        self.frontend_answers: list[tuple[str, int, dict]] = []  # (path, status, headers) of each
         self.replicas: list[str] = []  # every X-Replica header a balancer put on our responses
         self.runs: list[Run] = []
         self.query_string = ""
@@ -126,7 +130,8 @@ class Visitor:
         self._ws = None
 
     async def connect(self) -> None:
-        """Load the page like a browser (cookies kept), then open the websocket with them."""
+        """Load the page like a browser (cookies kept), its frontend files if ``frontend`` names
+        them, then open the websocket with the cookies."""
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self._cookies))
 
         def load() -> None:
@@ -136,6 +141,12 @@ class Visitor:
 
         await asyncio.to_thread(load)
         cookie = "; ".join(f"{c.name}={c.value}" for c in self._cookies)
+        if self.frontend:
+            from .assets import download
+
+            _, self.frontend_answers = await download(self.base_url, self.frontend, cookie)
+            for _, _, headers in self.frontend_answers:  # a balancer's cached copy names none
+                self._note_replica({REPLICA_HEADER: headers.get(REPLICA_HEADER.lower())})
         ws_url = "ws" + self.base_url.removeprefix("http") + "/_stcore/stream"
         self._ws = await connect(
             ws_url,

@@ -168,6 +168,11 @@ class Replicas:
         """HAProxy's count of each replica's open sessions now (a browser's websocket is one)."""
         return {row["svname"]: int(row["scur"] or 0) for row in self._stats()}
 
+    def answered(self) -> dict[str, int]:
+        """HAProxy's count of the HTTP responses each replica has sent so far."""
+        codes = ("hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx", "hrsp_other")
+        return {row["svname"]: sum(int(row[code] or 0) for code in codes) for row in self._stats()}
+
     def wait_for(self, wanted: dict[str, str], timeout: float = 30.0) -> None:
         """Wait until HAProxy reports each named replica in the wanted status."""
         seen: dict[str, str] = {}

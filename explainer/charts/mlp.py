@@ -91,9 +91,7 @@ def probability_panels(
     nets as they train) with it.
     """
     # On a projector the panels grow by columns, not size.
-    size = (
-        BOUNDARY_PANEL[lecture] if screen == "wide" else panel_width(BOUNDARY_PANEL[lecture], lecture, screen)
-    )
+    size = _kept_on_a_projector(BOUNDARY_PANEL[lecture], lecture, screen)
     keys = list(titles)
     if lecture and screen == "wide" and len(keys) > columns:
         columns, size = min(len(keys), WIDE_BOUNDARY_COLUMNS), WIDE_BOUNDARY_PANEL
@@ -272,9 +270,10 @@ def learning_curves(
     return style(concat(loss, accuracy), lecture)
 
 
-def _heatmap_width(width: int, lecture: bool, screen: str) -> int:
-    """A heatmap's width: narrowed like a panel on a phone or in a narrow column; a projector
-    keeps it (its cells are as many as its epochs, not larger)."""
+def _kept_on_a_projector(width: int, lecture: bool, screen: str) -> int:
+    """A boundary panel's or a heatmap's width: narrowed like any panel on a phone or in a narrow
+    column, kept on a projector (which shows more boundary panels a row, and as many heatmap
+    cells as epochs, rather than larger ones)."""
     return width if screen == "wide" else panel_width(width, lecture, screen)
 
 
@@ -406,7 +405,8 @@ def _heatmap(
             ],
         )
         .properties(
-            width=_heatmap_width(width or HEATMAP_WIDTH[lecture], lecture, screen), height=alt.Step(cell)
+            width=_kept_on_a_projector(width or HEATMAP_WIDTH[lecture], lecture, screen),
+            height=alt.Step(cell),
         )
     )
     if rows:

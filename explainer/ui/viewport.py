@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..charts.theme import SCREENS
+from ..charts.theme import SCREENS, stacks
 
 # Streamlit stacks st.columns below 640 px; the charts stack at the same width. From 1800 px (a
 # 1920 × 1080 projector) the wide lecture layout leaves over 1,300 px beside the sidebar: room
@@ -105,4 +105,4 @@ def screen() -> str:
 def room_for_columns() -> bool:
     """Whether the page's column holds a laptop's side-by-side layout (not a phone's window, nor
     a column narrowed by the sidebar)."""
-    return screen() in ("regular", "wide")
+    return not stacks(screen())

@@ -1,11 +1,12 @@
 """The capacity benchmark's client against a live server (tests/browser/conftest.py's ``server``):
 its moves reach the widgets (the page answers with the new value), a short classroom of protocol
-visitors across every page meets no exception or timeout, and the server computes in worker
-processes. The full table, with its latencies, is ``python -m benchmarks capacity``."""
+visitors across every page meets no exception or timeout, a class of new browsers downloads the
+frontend files Chromium asks for, and the server computes in worker processes. The full table, with its latencies, is ``python -m benchmarks capacity``."""
 
 import pytest
 
-from benchmarks.bench_capacity import PAGES, drive, process_tree
+from benchmarks.assets import frontend_files
+from benchmarks.bench_capacity import PAGES, arrive, drive, process_tree
 from benchmarks.live import Server, run_in_thread
 from benchmarks.protocol import Visitor
 from explainer.lessons.mlp import prose
@@ -57,6 +58,18 @@ def test_a_short_classroom_across_every_page_meets_no_exception(server: Server):
     changed, new = row.moves
     # A move to a new value redraws the page's sentences (a few widgets change only a chart).
     assert new > 0 and changed >= new / 2
+
+
+@pytest.mark.browser
+def test_a_class_of_new_browsers_downloads_what_chromium_asks_for_before_the_page(server: Server):
+    files = frontend_files(server.url, "depth", "preset=cs231n_tanh")
+    # Streamlit's own code, then the page's elements: Vega's charts among them.
+    assert files[0].startswith("/static/") and any("/embed." in path for path in files), files
+    row = run_in_thread(arrive(server.url, 3, "depth", "preset=cs231n_tanh", name="class", frontend=files))
+    assert not row.errors and len(row.records) == 3
+    assert all(r.run.status == "finished" and not r.run.exceptions for r in row.records)
+    # The time counts the files too: more than the script's own run, which the protocol reports.
+    assert all(r.run.seconds > r.run.arrivals[-1] for r in row.records)
 
 
 @pytest.mark.browser

@@ -1,7 +1,7 @@
 """Two replicas behind Debian's HAProxy, configured from deploy/haproxy.cfg as compose.yaml runs it:
 a browser's page and its websocket pass through, every visitor stays on one replica, both
-replicas take visitors, a new visitor's scripts arrive gzipped, and a replica that stops is
-taken out while the other serves.
+replicas take visitors, a new visitor's scripts arrive gzipped and, after the first visitor,
+from the balancer's cache, and a replica that stops is taken out while the other serves.
 
 The tests share one pair of replicas and run in file order: the last one stops a replica.
 """
@@ -13,6 +13,7 @@ import urllib.request
 
 import pytest
 
+from benchmarks.assets import download
 from benchmarks.live import run_in_thread
 from benchmarks.protocol import Visitor
 from benchmarks.replicas import Replicas, wait_until
@@ -139,6 +140,58 @@ def test_a_new_visitors_scripts_and_styles_come_gzipped_through_the_balancer(rep
     assert direct_encoding is None, "Streamlit itself sends its bundles uncompressed"
     assert balanced_encoding == "gzip" and gzip.decompress(balanced) == direct
     assert len(balanced) < 0.5 * len(direct)
+
+
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[dict[str, str], bytes]:
+    """GET ``url``: the response's headers (lower-case names) and its body as sent."""
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=30) as response:
+        return {name.lower(): value for name, value in response.headers.items()}, response.read()
+
+
+@pytest.mark.browser
+def test_the_frontend_files_reach_a_replica_once_then_every_new_visitor_gets_the_balancers_copy(
+    replicas, visit: Visit
+):
+    """Streamlit serves its ~130 frontend files one at a time on the event loop its sessions
+    share (a second of a replica's loop per new browser); HAProxy keeps a copy after the first
+    visitor. The next new browsers' files come from the balancer, compressed as each asks and
+    byte for byte the replica's; pages, media and /_stcore/ still reach a replica."""
+    visit.page.goto(f"{replicas.url}/initialization")
+    wait_idle(visit.page)
+    assert visit.page.locator('[data-testid="stException"]').count() == 0
+    files = tuple(
+        dict.fromkeys(
+            visit.page.evaluate(
+                """performance.getEntriesByType('resource').map(r => new URL(r.name).pathname)
+                    .filter(path => path.startsWith('/static/'))"""
+            )
+        )
+    )
+    assert len(files) > 50, files
+
+    before = replicas.answered()
+    _, answers = run_in_thread(download(replicas.url, files))
+    assert replicas.answered() == before, "no new browser's file reached a replica"
+    assert [status for _, status, _ in answers] == [200] * len(files)
+    assert all("age" in headers and not headers.get("x-replica") for _, _, headers in answers)
+    assert all("set-cookie" not in headers for _, _, headers in answers), "a copy pins nobody"
+    scripts = [headers for path, _, headers in answers if path.endswith(".js")]
+    assert scripts and all(headers.get("content-encoding") == "gzip" for headers in scripts)
+
+    # The copy is the replica's file, whether the browser accepts gzip or not.
+    largest = max(files, key=lambda path: len(fetch(f"{replicas.servers[0].url}{path}")[1]))
+    _, original = fetch(f"{replicas.servers[0].url}{largest}")
+    plain_headers, plain = fetch(f"{replicas.url}{largest}")
+    gzip_headers, zipped = fetch(f"{replicas.url}{largest}", {"Accept-Encoding": "gzip"})
+    assert "age" in plain_headers and "content-encoding" not in plain_headers and plain == original
+    assert gzip_headers.get("content-encoding") == "gzip" and gzip.decompress(zipped) == original
+
+    # Pages and the server's own endpoints are never answered from the copy.
+    before = replicas.answered()
+    for path in ("/initialization", "/initialization", "/_stcore/health", "/_stcore/health"):
+        headers, _ = fetch(f"{replicas.url}{path}")
+        assert "age" not in headers and headers.get("x-replica") in replicas.names, path
+    assert sum(replicas.answered().values()) == sum(before.values()) + 4
 
 
 @pytest.mark.browser
