@@ -415,6 +415,18 @@ LECTURE_MEASURE_EM = 36
 # On a projector (from 1800 px) the sidebar is wider for the larger type, and the main area's side
 # padding shrinks to 2 rem, so a 1280-px lecture keeps its charts' room.
 LECTURE_SIDEBAR_PX = 420
+# A select shows its choice in one line (an input, which cannot wrap): in lecture type two selects
+# side by side in a row narrower than this (a window under ~960 px with the sidebar open) cut
+# "Glorot (Xavier) normal" to "Glorot (Xavi"; there a select takes the row's width and what
+# stood beside it goes below. At 1,024 px the row is 628 px and keeps both.
+LECTURE_SELECT_ALONE_BELOW_PX = 600
+# From a column of a row (Streamlit's horizontal block) down to a select it holds directly (a
+# :has() cannot hold another, so the row's rule spells the path out).
+_TO_SELECT = (
+    '> [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"] > [data-testid="stSelectbox"]'
+)
+_SELECT_COLUMN = f'[data-testid="stColumn"]:has({_TO_SELECT})'
+
 _LECTURE_CSS = f"""<style>
 html {{ font-size: {LECTURE_ROOT_PX}px; }}
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] :is(p, li) {{ max-width: {LECTURE_MEASURE_EM}em; }}
@@ -423,6 +435,10 @@ html {{ font-size: {LECTURE_ROOT_PX}px; }}
   section[data-testid="stSidebar"][data-collapsed="false"] {{
     width: {LECTURE_SIDEBAR_PX}px !important; min-width: {LECTURE_SIDEBAR_PX}px !important;
   }}
+}}
+[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] {_TO_SELECT}) {{ container-type: inline-size; }}
+@container (width < {LECTURE_SELECT_ALONE_BELOW_PX}px) {{
+  {_SELECT_COLUMN} {{ flex: 1 1 100% !important; min-width: 100% !important; }}
 }}
 </style>"""
 
@@ -433,7 +449,9 @@ html {{ font-size: {LECTURE_ROOT_PX}px; }}
 # 1280-px laptop showed "Depth: vanishing and explodin…". A widget's label wraps too:
 # in lecture type on a 1280-px laptop Streamlit ended the depth page's toggles at "ReLU-family
 # activ…", "He / LeCun initializ…" and "Clip the gradient n…"; so does a button's (a
-# download button in half of a 1,024-px projector's column read "Download data (CS…"). A table never scrolls in a
+# download button in half of a 1,024-px projector's column read "Download data (CS…"), and a
+# segmented control's choice (in lecture type beside another setting, the training page's "after
+# 500 training steps" read "after 500 traini…"). A table never scrolls in a
 # box a keyboard cannot reach (axe: scrollable-region-focusable): ``ui.table`` draws one whose
 # headers and cells do not fit the page, wrapped between words, as cards on a phone and, on a
 # wider screen, as tables of a few of its columns each; a part still too wide sits in a
@@ -442,11 +460,13 @@ _PAGE_CSS = """<style>
 [data-testid="stSidebarNavLink"] *,
 [data-testid="stPageLink"] :is(p, span),
 [data-testid="stWidgetLabel"] :is(.stMarkdownEllipsis, .stMarkdownEllipsis *),
-[data-testid^="stBaseButton"] :is(.stMarkdownEllipsis, .stMarkdownEllipsis *) {
+[data-testid^="stBaseButton"] :is(.stMarkdownEllipsis, .stMarkdownEllipsis *),
+[data-testid="stButtonGroup"] button [data-testid="stMarkdownContainer"] :is(p, span) {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
 [data-testid="stSidebarNavLink"] { height: auto; min-height: 2rem; }
 [data-testid="stPageLink-NavLink"] { height: auto; }
+[data-testid="stButtonGroup"] button { height: auto !important; }
 [class*="st-key-vp_squeezed_table_"] [data-testid="stTable"] :is(th, th *, td, td *) { overflow-wrap: anywhere !important; }
 </style>"""
 

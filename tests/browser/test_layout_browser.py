@@ -24,8 +24,10 @@ PAGES = registered_pages()
 # Window widths in the order a window is resized through them: 1920 a projector, 1280 a laptop,
 # 1024 a projector's or a half screen's, 900 and 820 a tablet upright beside the open sidebar, 768
 # a tablet (Streamlit closes the sidebar), 390 and 360 phones. Lecture mode is shown on the
-# projectors, the laptop, the tablet and a phone (where the page is drawn as without it).
-WIDTHS = {False: (1920, 1280, 1024, 900, 820, 768, 390, 360), True: (1920, 1280, 1024, 768, 390)}
+# projectors, the laptop, a half screen beside the open sidebar (900: its 504-px column cut a
+# select's "Glorot (Xavier) normal" two to a row, and a segmented control's "after 500 training
+# steps"), the tablet and a phone (where the page is drawn as without it).
+WIDTHS = {False: (1920, 1280, 1024, 900, 820, 768, 390, 360), True: (1920, 1280, 1024, 900, 768, 390)}
 
 # Streamlit's page geometry: the sidebar (300 px) is open on windows wider than 768 px; the page's
 # column has a margin of 1 rem each side (3 rem in lecture mode's wide layout) and, centred, is at
