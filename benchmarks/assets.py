@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
 from .live import CHROMIUM, CHROMIUM_ARGS, VISITOR_CONTEXT
@@ -25,23 +26,41 @@ ACCEPT_ENCODING = "gzip, deflate"
 
 
 @cache
-def frontend_files(base_url: str, url_path: str = "", query: str = "") -> tuple[str, ...]:
+def frontend_files(base_url: str, url_path: str = "", query: str = "", browser=None) -> tuple[str, ...]:
     """The paths under ``/static/`` that Chromium, with nothing cached, requests while opening
-    ``base_url/url_path?query`` until the page is drawn, in the order it asks for them."""
-    from playwright.sync_api import sync_playwright
+    ``base_url/url_path?query`` until the page is drawn, in the order it asks for them. In a
+    new context of ``browser`` (a Playwright browser) if given, else of a Chromium of its own,
+    driven from a thread of its own (Playwright's sync API allows one per thread, and the
+    benchmarks' other Chromium may hold this one)."""
+    if browser is not None:
+        return _requested_files(browser, base_url, url_path, query)
 
+    def record() -> tuple[str, ...]:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                return _requested_files(launched, base_url, url_path, query)
+            finally:
+                launched.close()
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(record).result()
+
+
+def _requested_files(browser, base_url: str, url_path: str, query: str) -> tuple[str, ...]:
     from tests.browser.conftest import wait_idle
 
     requested: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            tab = browser.new_context(**VISITOR_CONTEXT).new_page()
-            tab.on("request", lambda request: requested.append(urllib.parse.urlsplit(request.url).path))
-            tab.goto(f"{base_url.rstrip('/')}/{url_path}" + (f"?{query}" if query else ""))
-            wait_idle(tab, 120_000)
-        finally:
-            browser.close()
+    context = browser.new_context(**VISITOR_CONTEXT)
+    try:
+        tab = context.new_page()
+        tab.on("request", lambda request: requested.append(urllib.parse.urlsplit(request.url).path))
+        tab.goto(f"{base_url.rstrip('/')}/{url_path}" + (f"?{query}" if query else ""))
+        wait_idle(tab, 120_000)
+    finally:
+        context.close()
     files = tuple(dict.fromkeys(path for path in requested if path.startswith(STATIC_PREFIX)))
     if not files:
         raise RuntimeError(f"Chromium requested no frontend files from {base_url}")

@@ -57,7 +57,7 @@ from explainer.workers import WORKERS_ENV
 from .assets import frontend_files
 from .bench_moves import PAGE_MOVES, percentile, section_label
 from .common import Case, store_line
-from .live import Server
+from .live import Server, run_in_thread
 from .memory_limit import MemoryCgroup
 from .protocol import OPTION_WIDGETS, Run, Visitor
 
@@ -422,7 +422,9 @@ async def beside_cold(url: str) -> tuple[Row, Row]:
 def measured(servers: Servers, coroutine) -> Row | tuple[Row, ...]:
     """Run ``coroutine`` (its rows) while sampling the servers' CPU and memory."""
     with Usage(servers.pids, group=servers.group) as usage:
-        result = asyncio.run(coroutine)
+        # In a thread of its own: ``python -m benchmarks`` runs the Chromium benchmarks first, whose
+        # sync Playwright keeps an event loop running in this one.
+        result = run_in_thread(coroutine)
     for row in result if isinstance(result, tuple) else (result,):
         row.cpu_percent, row.peak_rss, row.peak_pss = usage.cpu_percent, usage.peak_rss, usage.peak_pss
         row.server_percent, row.memory_group = usage.server_percent, usage.group_usage

@@ -61,8 +61,8 @@ def test_a_short_classroom_across_every_page_meets_no_exception(server: Server):
 
 
 @pytest.mark.browser
-def test_a_class_of_new_browsers_downloads_what_chromium_asks_for_before_the_page(server: Server):
-    files = frontend_files(server.url, "depth", "preset=cs231n_tanh")
+def test_a_class_of_new_browsers_downloads_what_chromium_asks_for_before_the_page(server: Server, browser):
+    files = frontend_files(server.url, "depth", "preset=cs231n_tanh", browser)
     # Streamlit's own code, then the page's elements: Vega's charts among them.
     assert files[0].startswith("/static/") and any("/embed." in path for path in files), files
     row = run_in_thread(arrive(server.url, 3, "depth", "preset=cs231n_tanh", name="class", frontend=files))
