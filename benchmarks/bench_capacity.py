@@ -440,9 +440,9 @@ SESSION_TTL_SECONDS = 5
 @dataclass(frozen=True)
 class ServerSetup:
     """How each row's servers run: ``replicas`` of them (more than one, or ``balanced``: behind
-    HAProxy, benchmarks.replicas, as compose.yaml hosts them), ``extra_args`` for every ``streamlit run``, ``environment`` set while
-    they start, and ``memory_limit`` (bytes; one server only): a memory cgroup of that limit, as
-    in a container with that much memory."""
+    HAProxy, benchmarks.replicas, as compose.yaml hosts them), ``extra_args`` for every
+    ``streamlit run``, ``environment`` set while they start, and ``memory_limit`` (bytes; one
+    server only): a memory cgroup of that limit, as in a container with that much memory."""
 
     replicas: int = 1
     extra_args: tuple[str, ...] = ()
