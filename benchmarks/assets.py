@@ -12,7 +12,6 @@ records from Debian's Chromium.
 from __future__ import annotations
 
 import asyncio
-import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -115,16 +114,15 @@ async def _fetch_over_one_connection(
 
 
 async def download(base_url: str, files: tuple[str, ...], cookie: str = "",
-                   connections: int = BROWSER_CONNECTIONS) -> tuple[float, list[tuple[str, int, dict]]]:  # fmt: skip
+                   connections: int = BROWSER_CONNECTIONS) -> list[tuple[str, int, dict]]:  # fmt: skip
     """Fetch ``files`` from ``base_url`` as a new browser does: ``connections`` kept-alive
     connections, each taking the next file as it is free, gzip accepted, the visitor's cookies
     sent. (A browser asks in two waves, its own code, then the page's element code once the
-    script's first output arrives; this asks for both at once.) Seconds until the last file
-    arrived, and each file's (path, status, headers)."""
-    started = time.perf_counter()
+    script's first output arrives; this asks for both at once.) Each file's (path, status,
+    headers); the caller times the visit it belongs to."""
     queue = list(files)
     count = min(connections, len(queue))
     results = await asyncio.gather(
         *(_fetch_over_one_connection(base_url, queue, cookie) for _ in range(count))
     )
-    return time.perf_counter() - started, [answer for answers in results for answer in answers]
+    return [answer for answers in results for answer in answers]

@@ -144,7 +144,7 @@ class Visitor:
         if self.frontend:
             from .assets import download
 
-            _, self.frontend_answers = await download(self.base_url, self.frontend, cookie)
+            self.frontend_answers = await download(self.base_url, self.frontend, cookie)
             for _, _, headers in self.frontend_answers:  # a balancer's cached copy names none
                 self._note_replica({REPLICA_HEADER: headers.get(REPLICA_HEADER.lower())})
         ws_url = "ws" + self.base_url.removeprefix("http") + "/_stcore/stream"

@@ -165,7 +165,7 @@ def test_the_frontend_files_reach_a_replica_once_then_every_new_visitor_gets_the
     assert len(files) > 50, files
 
     before = replicas.answered()
-    _, answers = run_in_thread(download(replicas.url, files))
+    answers = run_in_thread(download(replicas.url, files))
     assert replicas.answered() == before, "no new browser's file reached a replica"
     assert [status for _, status, _ in answers] == [200] * len(files)
     assert all("age" in headers and not headers.get("x-replica") for _, _, headers in answers)
