@@ -440,9 +440,10 @@ SESSION_TTL_SECONDS = 5
 @dataclass(frozen=True)
 class ServerSetup:
     """How each row's servers run: ``replicas`` of them (more than one, or ``balanced``: behind
-    HAProxy, benchmarks.replicas, as compose.yaml hosts them), ``extra_args`` for every
-    ``streamlit run``, ``environment`` set while they start, and ``memory_limit`` (bytes; one
-    server only): a memory cgroup of that limit, as in a container with that much memory."""
+    HAProxy, benchmarks.replicas, as compose.yaml hosts them, its copy of the frontend files
+    filled at start), ``extra_args`` for every ``streamlit run``, ``environment`` set while they
+    start, and ``memory_limit`` (bytes; one server only): a memory cgroup of that limit, as in a
+    container with that much memory."""
 
     replicas: int = 1
     extra_args: tuple[str, ...] = ()
@@ -489,7 +490,9 @@ class Servers:
             else:
                 from .replicas import Replicas
 
-                self.handle = Replicas(setup.replicas, extra_args=setup.extra_args).__enter__()
+                self.handle = Replicas(
+                    setup.replicas, extra_args=setup.extra_args, fill_frontend=True
+                ).__enter__()
                 self.url, self.pids = self.handle.url, [s.process.pid for s in self.handle.servers]
                 self.replica_urls = [s.url for s in self.handle.servers]
         finally:

@@ -128,15 +128,15 @@ def fresh_scenes(returning: bool = False, balanced: bool = False) -> dict[tuple[
     browser has opened the app's home page before, so Streamlit's frontend (hashed bundles the
     server marks cacheable) comes from its cache: the lecturer who opens the next lecture's link.
     ``balanced``: the server behind a fresh HAProxy with deploy/haproxy.cfg, as compose.yaml
-    hosts the demo, whose cache answers Streamlit's frontend files once a first visitor has
-    asked for them (each page's first scene here).
+    hosts the demo, its copy of Streamlit's frontend files filled once it is up, as compose.yaml's
+    ``frontend-cache`` service does (``explainer.ui.balancer_cache``).
     The time is the page's last change, read once it has been idle for half a second
     (``wait_idle``), so the wait itself is not counted."""
     from .replicas import Replicas
 
     result = {}
     for page in SCENE_PAGES:
-        server = Replicas(1).__enter__() if balanced else Server()
+        server = Replicas(1, fill_frontend=True).__enter__() if balanced else Server()
         try:
             for scene in import_module(f"explainer.ui.{page}").SCENES:
                 context = _browser().new_context(**VISITOR_CONTEXT)

@@ -19,6 +19,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from explainer.ui import balancer_cache
+from explainer.ui.balancer_cache import Filled
+
 from .live import LOGS, ROOT, Server, end_process, free_port
 
 HAPROXY_CFG = ROOT / "deploy" / "haproxy.cfg"
@@ -101,11 +104,17 @@ class Replicas:
 
     ``url`` is the balancer's address, ``servers`` the ``Server`` objects in the order of
     ``names`` ("r1", "r2", ...), which are HAProxy's server names: the X-Replica header and the
-    VP_REPLICA cookie carry them. Leaving the block stops HAProxy and every server, even on error.
+    VP_REPLICA cookie carry them. ``fill_frontend``: once every backend is up, fill the balancer's
+    copy of Streamlit's frontend files as compose.yaml's ``frontend-cache`` service does
+    (``explainer.ui.balancer_cache``; ``filled`` says what it asked for). Leaving the block stops
+    HAProxy and every server, even on error.
     """
 
-    def __init__(self, n: int = 2, extra_args: tuple[str, ...] = (), timeout: float = 60.0):
-        self.n, self.extra_args, self.timeout = n, extra_args, timeout
+    def __init__(
+        self, n: int = 2, extra_args: tuple[str, ...] = (), timeout: float = 60.0, fill_frontend: bool = False
+    ):
+        self.n, self.extra_args, self.timeout, self.fill_frontend = n, extra_args, timeout, fill_frontend
+        self.filled: Filled | None = None
         self.names = [f"r{i + 1}" for i in range(n)]
         self.servers: list[Server] = []
         self.process: subprocess.Popen | None = None
@@ -152,6 +161,8 @@ class Replicas:
         with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=10) as response:
             if response.status != 200:
                 raise RuntimeError(f"{self.url}/_stcore/health answered {response.status}")
+        if self.fill_frontend:
+            self.filled = balancer_cache.fill(self.url)
 
     def _stats(self) -> list[dict[str, str]]:
         """The stats page's row of each replica now."""

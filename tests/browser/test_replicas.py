@@ -1,7 +1,8 @@
 """Two replicas behind Debian's HAProxy, configured from deploy/haproxy.cfg as compose.yaml runs it:
 a browser's page and its websocket pass through, every visitor stays on one replica, both
 replicas take visitors, a new visitor's scripts arrive gzipped and, after the first visitor,
-from the balancer's cache, and a replica that stops is taken out while the other serves.
+from the balancer's cache (or from the first, once the cache is filled at start), and a replica
+that stops is taken out while the other serves.
 
 The tests share one pair of replicas and run in file order: the last one stops a replica.
 """
@@ -9,6 +10,7 @@ The tests share one pair of replicas and run in file order: the last one stops a
 import asyncio
 import gzip
 import http.cookiejar
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -17,6 +19,7 @@ from benchmarks.assets import download
 from benchmarks.live import run_in_thread
 from benchmarks.protocol import Visitor
 from benchmarks.replicas import Replicas, wait_until
+from explainer.ui.balancer_cache import frontend_paths
 
 from .conftest import Visit, press, wait_idle
 from .test_depth_browser import depth_slider
@@ -187,6 +190,29 @@ def test_the_frontend_files_reach_a_replica_once_then_every_new_visitor_gets_the
         headers, _ = fetch(f"{replicas.url}{path}")
         assert "age" not in headers and headers.get("x-replica") in replicas.names, path
     assert sum(replicas.answered().values()) == sum(before.values()) + 4
+
+
+@pytest.mark.browser
+def test_filled_at_start_the_copy_answers_even_the_first_new_browsers_frontend_files(visit: Visit):
+    """compose.yaml's frontend-cache service fills the balancer's copy once it is up
+    (explainer.ui.balancer_cache), so the first student after a deploy does not wait for a
+    replica's ~130 files either: every /static/ file that student's browser asks for comes from
+    the copy. A balancer of its own, since this module's has served visitors already."""
+    with Replicas(1, fill_frontend=True) as balanced:
+        assert balanced.filled.files == len(frontend_paths()) and balanced.filled.already_copied == 0
+        answers: list = []
+        visit.page.on("response", lambda answer: answers.append(answer))
+        visit.page.goto(f"{balanced.url}/depth?preset=cs231n_tanh")
+        wait_idle(visit.page)
+        assert visit.page.locator('[data-testid="stException"]').count() == 0
+        files = [
+            answer for answer in answers if urllib.parse.urlsplit(answer.url).path.startswith("/static/")
+        ]
+        assert len(files) > 50
+        assert [answer.url for answer in files if answer.status != 200 or "age" not in answer.headers] == []
+        assert not any(answer.headers.get("x-replica") for answer in files), "no file named a replica"
+        # The page itself and its websocket still came from the replica.
+        assert any(answer.headers.get("x-replica") == "r1" for answer in answers if answer not in files)
 
 
 @pytest.mark.browser

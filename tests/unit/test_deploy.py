@@ -2,6 +2,7 @@
 the render differs only in addresses (so the replica test checks the deployed settings), and
 compose.yaml wires the balancer to the app's service and port."""
 
+import importlib
 import subprocess
 
 import pytest
@@ -68,3 +69,16 @@ def test_compose_runs_the_app_behind_the_balancer_on_the_configured_port():
     # The container's check runs the app's script (and so starts its warm-up); HAProxy polls the
     # cheap endpoint, so a loaded replica is not taken out for being slow.
     assert "/_stcore/script-health-check" in " ".join(app["healthcheck"]["test"])
+
+
+def test_compose_fills_the_balancers_copy_with_the_app_image_once_the_balancer_is_up():
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    app, lb, filler = services["app"], services["lb"], services["frontend-cache"]
+    module, url = filler["command"][-2:]
+    assert filler["command"][:2] == ["python", "-m"] and importlib.import_module(module).main
+    # The balancer's own address inside compose's network, on the port it binds.
+    assert url == f"http://lb:{lb['ports'][0].split(':')[1]}"
+    # The replicas' image (the same Streamlit, so the same file names), built by `app`, not pulled.
+    assert filler["image"] == app["image"] and filler["pull_policy"] == "never" and "build" not in filler
+    assert filler["depends_on"]["lb"] == {"condition": "service_started", "restart": True}
+    assert "ports" not in filler and filler["restart"] == "on-failure"
