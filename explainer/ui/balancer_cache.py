@@ -8,8 +8,8 @@ the copy is empty after every start of the balancer, and the first new browser o
 waits for its ~130 files from the replica: 2.0-2.4 s to a complete page, against 1.1-1.9 s for
 the next ones. compose.yaml runs this once the balancer is up: it asks the balancer for every
 file of the installed Streamlit's frontend (the replicas run the same image, so the same
-names), six at a time, as a browser with a replica's cookie does. A response that sets a cookie
-is not stored (the balancer marks it private), so the cookie is fetched first.
+names), six at a time, with a replica's cookie as a browser has it: a response that sets a
+cookie is not stored (the balancer marks it private), so the cookie is fetched first.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ READY_SECONDS = 180.0
 
 @dataclass(frozen=True)
 class Filled:
-    """What one fill asked for: files and their bytes (as sent), how many the balancer already
-    had (an ``Age`` header), and the seconds it took."""
+    """What one fill asked for: files and their bytes, how many the balancer already had (an
+    ``Age`` header), and the seconds it took."""
 
     files: int
     sent_bytes: int
@@ -45,18 +45,22 @@ class Filled:
 
     def summary(self) -> str:
         return (
-            f"Asked the balancer for {self.files} frontend files ({self.sent_bytes / 1e6:.1f} MB sent) "
+            f"Asked the balancer for {self.files} frontend files ({self.sent_bytes / 1e6:.1f} MB) "
             f"in {self.seconds:.1f} s; {self.already_copied} were in its copy already."
         )
 
 
-def frontend_paths() -> tuple[str, ...]:
-    """Every file Streamlit's frontend may ask for, as URL paths (``/static/js/index.….js``),
-    read from the installed package without importing it."""
+def static_root() -> Path:
+    """The directory Streamlit serves at ``/`` (its ``static`` folder), found without importing it."""
     spec = importlib.util.find_spec("streamlit")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("streamlit is not installed")
-    root = Path(next(iter(spec.submodule_search_locations))) / "static"
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
+def frontend_paths() -> tuple[str, ...]:
+    """Every file Streamlit's frontend may ask for, as URL paths (``/static/js/index.….js``)."""
+    root = static_root()
     files = sorted(path for path in (root / "static").rglob("*") if path.is_file())
     if not files:
         raise RuntimeError(f"no frontend files under {root / 'static'}")
@@ -83,22 +87,35 @@ def sticky_cookie(base_url: str, ready_seconds: float = READY_SECONDS) -> str:
 
 
 def _fetch(base_url: str, path: str, cookie: str) -> tuple[int, bool]:
-    """GET one file as a browser does: the bytes sent, and whether the copy answered."""
-    request = urllib.request.Request(
-        f"{base_url}{path}", headers={"Cookie": cookie, "Accept-Encoding": "gzip"}
-    )
+    """GET one file with the visitor's cookie, uncompressed (the balancer stores every file
+    uncompressed and compresses each answer as its browser asks): its length, and whether the
+    copy answered."""
+    request = urllib.request.Request(f"{base_url}{path}", headers={"Cookie": cookie})
     with urllib.request.urlopen(request, timeout=60) as response:
         return len(response.read()), response.headers.get("Age") is not None
 
 
 def fill(base_url: str, connections: int = CONNECTIONS, ready_seconds: float = READY_SECONDS) -> Filled:
-    """Ask the balancer at ``base_url`` for every frontend file once, ``connections`` at a time."""
+    """Ask the balancer at ``base_url`` for every frontend file once, ``connections`` at a time.
+    Each answer must be this installation's file, byte for byte in length: a replica of another
+    Streamlit version answers an unknown name with its index page (200), which is never stored,
+    so a fill through such a balancer raises instead of reporting a copy it did not make."""
     base_url = base_url.rstrip("/")
-    paths = frontend_paths()
+    paths, root = frontend_paths(), static_root()
     started = time.perf_counter()
     cookie = sticky_cookie(base_url, ready_seconds)
     with ThreadPoolExecutor(connections) as pool:
         answers = list(pool.map(lambda path: _fetch(base_url, path, cookie), paths))
+    different = [
+        path
+        for path, (size, _) in zip(paths, answers, strict=True)
+        if size != (root / path.lstrip("/")).stat().st_size
+    ]
+    if different:
+        raise RuntimeError(
+            f"{len(different)} of {len(paths)} files from {base_url} are not this Streamlit's "
+            f"(first: {different[0]}): are its replicas another version of the app?"
+        )
     return Filled(
         files=len(paths),
         sent_bytes=sum(size for size, _ in answers),
