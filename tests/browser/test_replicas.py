@@ -211,7 +211,7 @@ def test_filled_at_start_the_copy_answers_even_the_first_new_browsers_frontend_f
         assert len(files) > 50
         assert [answer.url for answer in files if answer.status != 200 or "age" not in answer.headers] == []
         assert not any(answer.headers.get("x-replica") for answer in files), "no file named a replica"
-        # The page itself and its websocket still came from the replica.
+        # The page itself still came from the replica.
         assert any(answer.headers.get("x-replica") == "r1" for answer in answers if answer not in files)
 
 
