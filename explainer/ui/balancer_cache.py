@@ -8,8 +8,9 @@ the copy is empty after every start of the balancer, and the first new browser o
 waits for its ~130 files from the replica: 2.0-2.4 s to a complete page, against 1.1-1.9 s for
 the next ones. compose.yaml runs this once the balancer is up: it asks the balancer for every
 file of the installed Streamlit's frontend (the replicas run the same image, so the same
-names), six at a time, with a replica's cookie as a browser has it: a response that sets a
-cookie is not stored (the balancer marks it private), so the cookie is fetched first.
+names), six at a time, as one browser: with the sticky cookie a health check through the
+balancer sets, so one replica answers them all. A health check that sets none means the address
+is not the balancer (a replica's own address would fill no copy), and the fill stops there.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """explainer.ui.balancer_cache: the files it asks for are the installed frontend's, and it waits for
-the balancer, takes its sticky cookie and sends it, so the balancer may store what it answers
-(checked against a real HAProxy in tests/browser/test_replicas.py)."""
+the balancer, takes its sticky cookie and sends it (one replica answers them all, as for one
+browser), and reports an address that is not the balancer or serves another Streamlit's files
+(the copy it fills is checked against a real HAProxy in tests/browser/test_replicas.py)."""
 
 import http.server
 import re
@@ -83,7 +84,9 @@ def test_it_waits_for_the_balancer_then_asks_for_every_file_once_with_its_sticky
     paths = balancer_cache.frontend_paths()
     assert sorted(path for path, _, _ in balancer.requests) == sorted(paths)
     # Uncompressed: the balancer stores each file so, and its length is checked against the file's.
-    assert {(cookie, encoding) for _, cookie, encoding in balancer.requests} == {("VP_REPLICA=abc123", "identity")}
+    assert {(cookie, encoding) for _, cookie, encoding in balancer.requests} == {
+        ("VP_REPLICA=abc123", "identity")
+    }
     scripts = sum(path.endswith(".js") for path in paths)
     size = sum((STATIC / path.lstrip("/")).stat().st_size for path in paths)
     printed = capsys.readouterr().out
