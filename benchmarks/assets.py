@@ -16,10 +16,10 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
+from explainer.ui.balancer_cache import CONNECTIONS as BROWSER_CONNECTIONS
+
 from .live import CHROMIUM, CHROMIUM_ARGS, VISITOR_CONTEXT
 
-# Chromium's connections to one host over HTTP/1.1.
-BROWSER_CONNECTIONS = 6
 STATIC_PREFIX = "/static/"
 ACCEPT_ENCODING = "gzip, deflate"
 
