@@ -456,6 +456,10 @@ html {{ font-size: {LECTURE_ROOT_PX}px; }}
 # headers and cells do not fit the page, wrapped between words, as cards on a phone and, on a
 # wider screen, as tables of a few of its columns each; a part still too wide sits in a
 # container (``display.SQUEEZED_KEY``) whose headers and cells may break inside a word.
+# A page's section tabs wrap onto a second row instead of scrolling sideways: in one row
+# Streamlit hid the tabs that did not fit behind a scroll arrow, so a 1280-px laptop showed the
+# depth page's "7. Published results" cut off, lecture type there hid the training page's "6.
+# Early stopping", and a phone showed three of seven tabs, not always the open one.
 _PAGE_CSS = """<style>
 [data-testid="stSidebarNavLink"] *,
 [data-testid="stPageLink"] :is(p, span),
@@ -468,6 +472,7 @@ _PAGE_CSS = """<style>
 [data-testid="stPageLink-NavLink"] { height: auto; }
 [data-testid="stButtonGroup"] button { height: auto !important; }
 [class*="st-key-vp_squeezed_table_"] [data-testid="stTable"] :is(th, th *, td, td *) { overflow-wrap: anywhere !important; }
+[data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; row-gap: 0; }
 </style>"""
 
 

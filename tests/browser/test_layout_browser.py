@@ -1,6 +1,6 @@
 """Every page at a phone's, a tablet's, a laptop's and a projector's width: every chart's drawing
-inside the window and inside its own frame, every link to another page shown whole, and the page
-never scrolls sideways.
+inside the window and inside its own frame, every link to another page and every section's tab
+shown whole, and the page never scrolls sideways.
 
 A window reports its width class to the server (``explainer.ui.viewport``), which builds the
 charts for it: stacked panels and legends below on a phone, wider panels on a projector in
@@ -67,6 +67,17 @@ CUT_TEXT = """() => Array.from(document.querySelectorAll('[data-testid="stMain"]
                   && (getComputedStyle(el).textOverflow === 'ellipsis' || el.tagName === 'INPUT'))
   .map((el) => el.tagName === 'INPUT' ? el.value : el.textContent.slice(0, 80))"""
 
+# Section tabs not shown whole in their row (Streamlit scrolled a tab row that did not fit, so
+# the depth page's "7. Published results" was cut off on a laptop, and a phone showed three tabs).
+HIDDEN_TABS = """() => Array.from(document.querySelectorAll('[data-testid="stMain"] [role="tablist"]'))
+  .flatMap((list) => {
+    const row = list.getBoundingClientRect();
+    return Array.from(list.querySelectorAll('[role="tab"]')).filter((tab) => {
+      const box = tab.getBoundingClientRect();
+      return box.left < row.left - 0.5 || box.right > row.right + 0.5;
+    }).map((tab) => tab.textContent);
+  })"""
+
 
 def room(width: int, lecture: bool) -> int:
     """The column's width and its right-hand margin in a window ``width`` px wide."""
@@ -128,6 +139,7 @@ def test_every_chart_fits_the_window_as_it_is_resized_through_every_width(
             assert not page.evaluate(CUT_LINKS), f"at {width} px, links cut short: {page.evaluate(CUT_LINKS)}"
             assert not page.evaluate(CUT_LABELS), f"at {width} px, labels cut: {page.evaluate(CUT_LABELS)}"
             assert not page.evaluate(CUT_TEXT), f"at {width} px, text cut: {page.evaluate(CUT_TEXT)}"
+            assert not page.evaluate(HIDDEN_TABS), f"at {width} px, tabs hidden: {page.evaluate(HIDDEN_TABS)}"
             if width in (390, 900, 1920):
                 shot(page, f"layout-{width}{'-lecture' if lecture else ''}-{path or 'home'}")
     finally:
