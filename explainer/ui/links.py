@@ -384,6 +384,14 @@ def bind(
     link here, while the link settles. ``navigation``: it says where the page is (a tab), so
     leaving the scene's value is not reported as a change of the scene."""
     _prefill(key, read, to_url, numeric, seed)
+    if seed and key in st.session_state:
+        # Streamlit sends a widget's value to the browser only in a run that set it through
+        # session state; otherwise the browser shows the value it holds. A rerun that interrupts
+        # a visit's first runs (the window reporting its width class while a fresh server's first
+        # run is still drawing) left the browser without the scene picker's value: it showed
+        # "your own settings" while the server kept the scene, and the next rerun took the scene
+        # out of the link. Set on every run, the value on screen is the server's.
+        st.session_state[key] = st.session_state[key]
     accepted = render()
     st.session_state[_BOUND][key] = Bound(key, accepted, default, read, to_url, show, navigation)
     st.session_state.setdefault(_VISIT_KEYS, set()).add(key)

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from benchmarks.live import SLIDERS
+from benchmarks.live import SLIDERS, run_in_thread
+from benchmarks.protocol import Run, Visitor, _element
+from explainer.ui import recurrent
 from tests.pages.bad_links import bad_queries, bound_widgets, expected_named
 from tests.pages.conftest import page_url_paths, registered_pages
 
@@ -152,3 +154,35 @@ def test_the_sidebar_link_opens_on_a_click_and_copies_the_scene_on_screen(server
     code.hover()  # the copy icon shows on hover
     code.locator('button[aria-label="Copy to clipboard"]').wait_for(timeout=10_000)
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def scene_picker(run: Run):
+    """The scene picker's select box as the run sent it."""
+    for message in run.messages:
+        kind, element = _element(message)
+        if kind == "selectbox" and element.label == "Scene":
+            return element
+    raise AssertionError("the run drew no scene picker")
+
+
+@pytest.mark.browser
+def test_every_run_sends_the_scene_to_a_browser_that_has_not_drawn_the_picker_yet(server):
+    """A rerun can carry the state of only the widgets the browser has drawn: on a fresh server
+    the window reports its width class while the page is still arriving (lecture mode's wide
+    layout takes effect after the first paint). Such a rerun left the browser without the scene
+    picker's value: Streamlit sent the value only with the run that set it, so the picker showed
+    "your own settings" while the server kept the scene, and the next rerun took ``?preset`` out
+    of the link (in Chromium, the lecturer's first visit to a freshly started server lost the
+    recurrent page's scene six times in six). Every run now sends it."""
+
+    async def visit() -> tuple[Run, Run]:
+        async with Visitor(server.url) as visitor:
+            opened = await visitor.open("recurrent", "preset=exploding_rnn_clipped")
+            # The next run, from a browser whose only drawn widget is the sidebar's lecture switch.
+            return opened, await visitor.move("lecture", False)
+
+    for run in run_in_thread(visit()):
+        assert run.status == "finished", run.exceptions
+        picker = scene_picker(run)
+        shown = recurrent.SCENE_LABELS["exploding_rnn_clipped"]
+        assert picker.set_value and picker.raw_value == shown, (picker.set_value, picker.raw_value)
