@@ -5,10 +5,12 @@ Measured with the protocol client (issue 14) on a freshly started server: the fi
 home page took 2.6 s (imports of scipy, Altair's Vega-Lite schema, the first chart specs, the
 worker processes starting) and each other page's first open 0.3–0.9 s; afterwards every page
 opened in 0.05–0.1 s. So when the app's script first runs in a ``streamlit run`` server,
-``start`` opens an in-process session on Streamlit's runtime (``Runtime.connect_session``, as a
-websocket would) and runs every page's default, then every named scene, one after another in
-the background. Scenes are visited only when the precomputed store holds results (reading them
-is cheap); without it, a scene would be computed in full by nobody's request.
+``start`` opens every page's default, then every named scene, one after another in the
+background, each in an in-process session of its own on Streamlit's runtime
+(``Runtime.connect_session``, as a new tab's websocket would). Scenes are visited only when the
+precomputed store holds results (reading them is cheap); without it, a scene would be computed
+in full by nobody's request. A visit whose page showed an exception, or took its scene out of its
+link (the scene was not the one drawn), is logged as failed.
 
 The app's script first runs when the first visitor arrives, or earlier when something asks
 ``/_stcore/script-health-check`` (``server.scriptHealthCheckEnabled`` in
@@ -25,6 +27,7 @@ import importlib
 import os
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -153,12 +156,14 @@ def _run(record: WarmUp, then: Callable[[], object] | None = None) -> None:
 
 
 class _Client:
-    """The warm-up session's end of the connection: it keeps only what says a run has ended."""
+    """A warm-up visit's end of the connection: it keeps what says a run has ended and the link
+    the page left in the address bar."""
 
-    def __init__(self) -> None:
+    def __init__(self, query: str = "") -> None:
         self.finished = asyncio.Event()
         self.exceptions = 0
         self.page = ""
+        self.query_string = query
 
     def write_forward_msg(self, message) -> None:
         kind = message.WhichOneof("type")
@@ -166,6 +171,8 @@ class _Client:
             self.exceptions += message.delta.new_element.WhichOneof("type") == "exception"
         elif kind == "navigation":
             self.page = message.navigation.page_script_hash
+        elif kind == "page_info_changed":
+            self.query_string = message.page_info_changed.query_string
         elif kind == "script_finished":
             self.finished.set()
 
@@ -175,29 +182,40 @@ class _Client:
 
 
 async def _visit_all(runtime, record: WarmUp) -> None:
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-
-    client = _Client()
-    session_id = runtime.connect_session(client=client, user_info={})
     started = time.perf_counter()
     try:
         for path, query in visits():
-            message = BackMsg()
-            message.rerun_script.query_string = query
-            message.rerun_script.page_name = path
-            client.finished.clear()
-            client.exceptions = 0
-            visit_started = time.perf_counter()
-            runtime.handle_backmsg(session_id, message)
-            try:
-                await asyncio.wait_for(client.finished.wait(), VISIT_TIMEOUT_SECONDS)
-            except TimeoutError:
-                record.failures.append(f"/{path}?{query} did not finish in {VISIT_TIMEOUT_SECONDS} s")
-                continue
-            record.visits.append((path, query, time.perf_counter() - visit_started))
-            record.pages.add(client.page)
-            if client.exceptions:
-                record.failures.append(f"/{path}?{query} showed {client.exceptions} exception(s)")
+            await _visit(runtime, record, path, query)
     finally:
         record.seconds = time.perf_counter() - started
+
+
+async def _visit(runtime, record: WarmUp, path: str, query: str) -> None:
+    """One link opened in a session of its own, as in a new tab. In one session for them all, a
+    scene's link after another page was a page switch, which drops the left page's settings
+    (``?preset`` among them), and a second scene of a page was a change of its settings: every
+    scene was visited at its page's defaults, and none of them warmed."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    client = _Client(query)
+    session_id = runtime.connect_session(client=client, user_info={})
+    try:
+        message = BackMsg()
+        message.rerun_script.query_string = query
+        message.rerun_script.page_name = path
+        visit_started = time.perf_counter()
+        runtime.handle_backmsg(session_id, message)
+        try:
+            await asyncio.wait_for(client.finished.wait(), VISIT_TIMEOUT_SECONDS)
+        except TimeoutError:
+            record.failures.append(f"/{path}?{query} did not finish in {VISIT_TIMEOUT_SECONDS} s")
+            return
+        record.visits.append((path, query, time.perf_counter() - visit_started))
+        record.pages.add(client.page)
+        if client.exceptions:
+            record.failures.append(f"/{path}?{query} showed {client.exceptions} exception(s)")
+        kept = set(urllib.parse.parse_qsl(client.query_string))
+        if not set(urllib.parse.parse_qsl(query)) <= kept:
+            record.failures.append(f"/{path}?{query} left its link as ?{client.query_string}")
+    finally:
         runtime.close_session(session_id)

@@ -1,12 +1,14 @@
 """The warm-up's list of visits: every page of the app, then every named scene, as links."""
 
 import ast
+import asyncio
 from pathlib import Path
 
 from explainer import store
 from explainer.ui import depth, initialization, mlp, playground, recurrent, training, warmup
 
 ROOT = Path(__file__).resolve().parents[3]
+ALL_VISITS = warmup.visits(with_scenes=True)
 
 
 def _app_url_paths() -> set[str]:
@@ -50,7 +52,7 @@ def test_scenes_are_visited_only_when_the_store_holds_results(tmp_path, monkeypa
     assert warmup.visits() == [(path, "") for path in warmup.PAGES]
     store.version_dir().mkdir(parents=True)
     (store.version_dir() / "entry.pkl").write_bytes(b"")
-    assert len(warmup.visits()) == len(warmup.visits(with_scenes=True)) > len(warmup.PAGES)
+    assert len(warmup.visits()) == len(ALL_VISITS) > len(warmup.PAGES)
 
 
 def test_the_warm_up_is_off_outside_a_server_and_when_turned_off(monkeypatch):
@@ -71,3 +73,58 @@ def test_what_follows_the_warm_up_runs_even_when_the_warm_up_fails(monkeypatch):
     warmup._run(record, lambda: called.append(True))
     assert called == [True]
     assert record.failures and record.failures[0].startswith("warm-up stopped")
+
+
+class StandInRuntime:
+    """Streamlit's runtime as the warm-up uses it: each run ends at once; the page named in
+    ``drops`` takes ``?preset`` out of its link, as a page that did not draw the scene does."""
+
+    def __init__(self, drops: str = ""):
+        self.drops = drops
+        self.clients: dict[str, warmup._Client] = {}
+        self.runs: list[tuple[str, str, str]] = []  # (session, page, query)
+        self.closed: list[str] = []
+
+    def connect_session(self, client, user_info):
+        session_id = f"session-{len(self.clients)}"
+        self.clients[session_id] = client
+        return session_id
+
+    def handle_backmsg(self, session_id, message):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        page, query = message.rerun_script.page_name, message.rerun_script.query_string
+        self.runs.append((session_id, page, query))
+        client = self.clients[session_id]
+        if page == self.drops and query:
+            changed = ForwardMsg()
+            changed.page_info_changed.query_string = ""
+            client.write_forward_msg(changed)
+        finished = ForwardMsg()
+        finished.script_finished = ForwardMsg.FINISHED_SUCCESSFULLY
+        client.write_forward_msg(finished)
+
+    def close_session(self, session_id):
+        self.closed.append(session_id)
+
+
+def test_each_visit_opens_its_link_in_a_session_of_its_own(monkeypatch):
+    # In one session for all visits, a scene's link after another page was a page switch (which
+    # drops the left page's settings, ?preset among them): no scene was ever warmed.
+    monkeypatch.setattr(warmup, "visits", lambda: ALL_VISITS)
+    runtime, record = StandInRuntime(), warmup.WarmUp()
+    asyncio.run(warmup._visit_all(runtime, record))
+    sessions = [session for session, _, _ in runtime.runs]
+    assert len(set(sessions)) == len(sessions) == len(ALL_VISITS)
+    assert runtime.closed == sessions
+    assert [(page, query) for _, page, query in runtime.runs] == ALL_VISITS
+    assert record.failures == [] and len(record.visits) == len(sessions)
+
+
+def test_a_scene_whose_page_takes_it_out_of_the_link_is_a_failed_visit(monkeypatch):
+    monkeypatch.setattr(warmup, "visits", lambda: ALL_VISITS)
+    runtime, record = StandInRuntime(drops="recurrent"), warmup.WarmUp()
+    asyncio.run(warmup._visit_all(runtime, record))
+    failed = [f for f in record.failures if "left its link" in f]
+    assert len(failed) == len(recurrent.SCENES)
+    assert all(f.startswith("/recurrent?preset=") for f in failed)
