@@ -25,7 +25,7 @@ from .display import chart, table, template_chart
 from .training import _throttled as throttled  # one progress message a tenth of a second at most
 from .training import results as results  # the page draws each section through it, as training does
 from .viewport import screen
-from .widgets import Param
+from .widgets import Param, section_labels
 
 FORGET_BIASES = (0.0, 1.0)
 PARAMS = {
@@ -96,11 +96,37 @@ PARAMS = {
 }
 """The page's settings in page order (URL name → Param)."""
 
+# The page's sections, one tab each, of which only the open one is computed and drawn: the
+# gradient through time with the LSTM's cell path (one network, the controls under its chart),
+# the three cells trained on the adding problem, and an exploding RNN trained on it with and
+# without clipping.
+SECTIONS = {"gradients": "The gradient through time", "adding": "The adding problem", "clipping": "Clipping"}
+HEADINGS = {
+    "gradients": "The gradient through time",
+    "adding": "Learn it live: the adding problem",
+    "clipping": "Clipping an exploding RNN",
+}
+SECTION_LABELS = section_labels(SECTIONS)
+"""Each section's tab: id → label ("2. The adding problem")."""
+PARAM_SECTIONS: dict[str, str | None] = {
+    **{key: "gradients" for key in ("steps", "hidden", "rho", "fbias", "relu", "seed")},
+    **{key: "adding" for key in ("train", "add_T", "iters")},
+    **{key: "clipping" for key in ("clip_demo", "clip_rho", "clip")},
+}
+"""A setting's URL name → the section whose tab holds it (the seed, under the first tab's chart,
+seeds every run of the page; the adding problem's length T is its clipping runs' too)."""
+
 SCENES: dict[str, dict[str, Any]] = {
     "vanishing_tanh_rnn": {"steps": 300, "rho": 0.9},
-    "exploding_rnn_clipped": {"clip_demo": True, "add_T": 50, "clip_rho": 1.2, "clip": 1.0},
+    "exploding_rnn_clipped": {
+        "section": SECTION_LABELS["clipping"],
+        "clip_demo": True,
+        "add_T": 50,
+        "clip_rho": 1.2,
+        "clip": 1.0,
+    },
     "lstm_forget_bias": {"steps": 300, "fbias": 0.0},
-    "adding_problem_T50": {"train": True, "add_T": 50, "iters": 600},
+    "adding_problem_T50": {"section": SECTION_LABELS["adding"], "train": True, "add_T": 50, "iters": 600},
 }
 SCENE_LABELS = lesson.SCENE_LABELS
 SCENE_DESCRIPTIONS = lesson.SCENE_DESCRIPTIONS
@@ -227,6 +253,16 @@ def baseline_check() -> tuple[float, float]:
 
 
 # --- each section drawn -----------------------------------------------------------------------------
+
+
+def clipping_setting(clip: dict[str, Any]) -> str:
+    """What the clipping runs are trained on, with the tabs whose controls set it: T is the adding
+    problem's and the seed the first tab's, both out of sight from this tab."""
+    return (
+        f"{CLIP_ITERATIONS} iterations of a ReLU RNN of {lesson.CLIP_HIDDEN} units, W_h = {clip['rho']:g}·I, on the "
+        f"adding problem of length T = {clip['steps']} (set in {SECTION_LABELS['adding']}), seed "
+        f"{clip['seed']} (set in {SECTION_LABELS['gradients']})."
+    )
 
 
 def _bullets(lines: list[str]) -> None:

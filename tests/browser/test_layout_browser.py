@@ -266,7 +266,7 @@ def test_choices_in_a_column_wrap_instead_of_scrolling_sideways(server, browser)
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("path", ["depth?section=fixes&lecture=true", "recurrent?lecture=true"])
+@pytest.mark.parametrize("path", ["depth?section=fixes&lecture=true", "recurrent?section=adding&lecture=true"])
 def test_widget_labels_show_whole_in_lecture_type_on_a_laptop(server, browser, path):
     """In lecture type on a 1280-px laptop Streamlit cut the depth page's fixes ("He / LeCun
     initializ…") and the recurrent page's training toggles ("Train the three cells on the adding

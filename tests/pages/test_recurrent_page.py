@@ -1,6 +1,6 @@
 """The "Through time" page: it opens clean at its defaults, every control moves, every scene opens
-from its link, bad links fall back with a warning, lecture and presenter modes work, and the
-sentences quote the numbers the charts draw."""
+from its link at its own tab, bad links fall back with a warning, lecture and presenter modes
+work, and the sentences quote the numbers the charts draw."""
 
 import numpy as np
 import pytest
@@ -9,7 +9,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from explainer.lessons import recurrent as lesson
 from explainer.ui import recurrent as page
 
-from .conftest import assert_clean, chart_frames, open_page, presenter_points
+from .conftest import assert_clean, chart_frames, open_page, presenter_points, show_section
 
 PAGE = "app_pages/recurrent.py"
 # Cheap values for the training controls: T = 10 and 200 iterations train in well under a second.
@@ -43,7 +43,11 @@ def test_the_page_opens_at_its_defaults_with_sentences_from_the_drawn_numbers():
     drawn = chart_frames(at)[0]
     rnn_rows = drawn[drawn["series"] == "RNN (tanh)"].sort_values("t")
     np.testing.assert_allclose(rnn_rows["log10"], rnn["grad_log10"])
+    assert not at.info  # the adding problem's tab is closed: nothing of it is drawn
+    show_section(at, page.SECTION_LABELS, "adding")
+    assert_clean_charts(at, 0)  # its runs are off until switched on
     assert "Switch on the training" in " ".join(i.value for i in at.info)
+    assert [h.value for h in at.header] == ["2. Learn it live: the adding problem"]
 
 
 @pytest.mark.parametrize(
@@ -74,12 +78,17 @@ def test_the_extremes_together_stay_finite():
 
 
 def test_training_and_clipping_controls_train_and_draw_against_the_baseline():
-    at = open_page(PAGE, QUICK_TRAINING)
+    at = show_section(open_page(PAGE, QUICK_TRAINING), page.SECTION_LABELS, "adding")
     at.toggle(key="train").set_value(True).run()
-    assert_clean_charts(at, 5)
+    assert_clean_charts(at, 2)  # the race's losses and its gradients as training goes
     assert "of the 1/6 baseline" in bullets(at) and at.table
+    show_section(at, page.SECTION_LABELS, "clipping")
+    # Its runs' T and seed are set in the other tabs; the tab says which and where.
+    assert "on the adding problem of length T = 10 (set in 2. The adding problem), seed 0" in " ".join(
+        c.value for c in at.caption
+    )
     at.toggle(key="clip_demo").set_value(True).run()
-    assert_clean_charts(at, 6)
+    assert_clean_charts(at, 1)
     assert "With clipping at 1" in bullets(at)
     for key, value in (("clip", 10.0), ("clip_rho", 1.05), ("iters", 400), ("add_T", 50)):
         if key == "add_T":
@@ -94,8 +103,13 @@ def test_every_scene_opens_from_its_link(scene):
     assert_clean(at)
     assert at.selectbox(key="preset").value == scene
     for key, value in page.SCENES[scene].items():
-        assert at.get_by_key(key).value == value
+        if key != "section":  # the tabs, read below
+            assert at.get_by_key(key).value == value
     assert page.SCENE_DESCRIPTIONS[scene] in [c.value for c in at.caption]
+    # The scene opens at the tab that shows it: the adding problem's runs, or the gradient.
+    opened = page.SCENES[scene].get("section", page.SECTION_LABELS["gradients"])
+    assert at.session_state["section"] == opened
+    assert_clean_charts(at, {"adding_problem_T50": 2, "exploding_rnn_clipped": 1}.get(scene, 3))
     if scene == "adding_problem_T50":
         assert "T = 50" in bullets(at)
     if scene == "exploding_rnn_clipped":

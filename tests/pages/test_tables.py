@@ -34,7 +34,7 @@ PAGES_WITH_TABLES = [
     ("app_pages/mlp.py", {"section": "summary"}),
     ("app_pages/initialization.py", {"section": "variance"}),
     ("app_pages/depth.py", {"section": "published", "preset": "cs231n_tanh"}),
-    ("app_pages/recurrent.py", {"train": "true", "iters": "200"}),
+    ("app_pages/recurrent.py", {"section": "adding", "train": "true", "iters": "200"}),
 ]
 
 
