@@ -1,9 +1,9 @@
 """The warm-up's list of visits: every page of the app, then every named scene, as links."""
 
 import ast
-import asyncio
 from pathlib import Path
 
+from benchmarks.live import run_in_thread
 from explainer import store
 from explainer.ui import depth, initialization, mlp, playground, recurrent, training, warmup
 
@@ -113,7 +113,8 @@ def test_each_visit_opens_its_link_in_a_session_of_its_own(monkeypatch):
     # drops the left page's settings, ?preset among them): no scene was ever warmed.
     monkeypatch.setattr(warmup, "visits", lambda: ALL_VISITS)
     runtime, record = StandInRuntime(), warmup.WarmUp()
-    asyncio.run(warmup._visit_all(runtime, record))
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running here.
+    run_in_thread(warmup._visit_all(runtime, record))
     sessions = [session for session, _, _ in runtime.runs]
     assert len(set(sessions)) == len(sessions) == len(ALL_VISITS)
     assert runtime.closed == sessions
@@ -124,7 +125,8 @@ def test_each_visit_opens_its_link_in_a_session_of_its_own(monkeypatch):
 def test_a_scene_whose_page_takes_it_out_of_the_link_is_a_failed_visit(monkeypatch):
     monkeypatch.setattr(warmup, "visits", lambda: ALL_VISITS)
     runtime, record = StandInRuntime(drops="recurrent"), warmup.WarmUp()
-    asyncio.run(warmup._visit_all(runtime, record))
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running here.
+    run_in_thread(warmup._visit_all(runtime, record))
     failed = [f for f in record.failures if "left its link" in f]
     assert len(failed) == len(recurrent.SCENES)
     assert all(f.startswith("/recurrent?preset=") for f in failed)
