@@ -100,6 +100,21 @@ PAGE_MOVES: dict[str, tuple[Move, ...]] = {
     "app_pages/mlp.py": (
         Move("noise", tuple(round(0.1 + 0.05 * i, 2) for i in range(1, 9)), (1.5, 3.0)),
         Move("width", tuple(range(17, 25)), (1.5, 3.0)),
+        # Nets taken away from the default four, in new combinations: each a comparison never
+        # shown, made of nets already trained (ReLU, whose label is not its key, stays out).
+        Move(
+            "act",
+            (
+                ["identity", "sigmoid", "tanh"],
+                ["sigmoid", "tanh"],
+                ["identity", "tanh"],
+                ["tanh"],
+                ["identity", "sigmoid"],
+                ["sigmoid"],
+                ["identity"],
+            ),
+            (1.5, 3.0),
+        ),
     ),
     "app_pages/training.py": (
         Move("depth", (5, 7, 4, 8, 3, 9, 2, 10), FAST),

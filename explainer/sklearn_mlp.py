@@ -837,6 +837,40 @@ def merge_comparisons(parts: Sequence[MLPComparison]) -> MLPComparison:
     )
 
 
+def split_comparison(comparison: MLPComparison) -> list[MLPComparison]:
+    """``comparison`` as one ``MLPComparison`` per net, in its order: the inverse of
+    ``merge_comparisons``. Each net trains alone, so each part equals ``fit_mlps`` of its
+    activation alone (its sentences written for that net; ``elapsed_seconds`` the whole's)."""
+    settings = comparison.settings
+    dataset = get_dataset(settings["dataset"])
+
+    def rows(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+        # A net with no rows (no dead units but ReLU's) gets the empty frame fit_mlps builds.
+        mine = frame[frame["activation"] == key].reset_index(drop=True) if len(frame) else frame
+        return mine if len(mine) else _frame((), list(frame.columns))
+
+    parts = []
+    for key in settings["activations"]:
+        summary = rows(comparison.summary, key)
+        part_settings = {**settings, "activations": (key,)}
+        parts.append(
+            MLPComparison(
+                settings=part_settings,
+                history=rows(comparison.history, key),
+                updates=rows(comparison.updates, key),
+                dead=rows(comparison.dead, key),
+                gradients=rows(comparison.gradients, key),
+                summary=summary,
+                grid=rows(comparison.grid, key),
+                points=comparison.points,
+                notices=list(comparison.notices),
+                messages=comparison_sentences(summary, part_settings, dataset),
+                elapsed_seconds=comparison.elapsed_seconds,
+            )
+        )
+    return parts
+
+
 def merge_snapshots(parts: Sequence[MLPSnapshot]) -> MLPSnapshot:
     """One ``MLPSnapshot`` of the parts of a comparison trained side by side (see
     ``merge_comparisons``), each net as far as its part has trained: ``epoch`` is the least."""

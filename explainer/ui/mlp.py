@@ -18,6 +18,7 @@ from ..lessons.mlp import prose, sentences, tables
 from ..lessons.mlp.budget import train_size
 from ..sklearn_mlp import DEFAULTS, SKLEARN_ACTIVATIONS, MLPComparison, MLPSnapshot
 from .display import chart, computed, heatmap
+from .remembered import RememberedRuns
 from .viewport import screen
 from .widgets import (
     ACTIVATION_LABELS,
@@ -195,6 +196,10 @@ def draw_settings() -> dict[str, Any]:
 
 # A comparison pickles to about 0.6 MB, so the cache holds at most about 10 MB per process.
 COMPARISON_CACHE_ENTRIES = 16
+# One net's comparison pickles to about 0.15 MB: 64 nets, about 10 MB per process. The last
+# comparisons shown are kept as they are (about 0.6 MB each in memory), to split when needed.
+NET_CACHE_ENTRIES = 64
+SHOWN_ENTRIES = 16
 # While a new setting trains, the boundaries and curves so far are first drawn this long after
 # training starts, then redrawn at most this often (a frame costs the script some 20 ms); the
 # progress bar moves in between, and each of its moves is a point where Streamlit can stop the
@@ -232,6 +237,8 @@ def _trained(
 
 
 TRAINED = workers.register(_trained)
+NETS = RememberedRuns(None, NET_CACHE_ENTRIES)
+"""The nets this server has trained or shown, one comparison each, for every visitor."""
 
 
 @st.cache_data(max_entries=COMPARISON_CACHE_ENTRIES, show_spinner=False)
@@ -251,29 +258,87 @@ def comparison(
     _progress: Callable[[float], object] | None = None,
     _snapshot: Callable[[MLPSnapshot], object] | None = None,
 ) -> MLPComparison:
-    """Cached ``_trained`` (``fit_mlps``). On a miss, when the server's workers can run two
-    trainings side by side, the nets are split between two of them and the halves merged
-    (``sklearn_mlp.merge_comparisons``: each net trains alone, so the result is the same), and
-    ``_snapshot`` gets both halves' latest snapshots merged; otherwise all the nets train in one
-    worker, or here. Neither callback is part of the cache key."""
+    """Cached ``_trained`` (``fit_mlps``), assembled net by net: a net this server has trained
+    or shown with the same settings (``NETS``) is not trained again, so adding an activation
+    trains that net alone and taking one away trains nothing. The new nets train in the
+    server's workers, split between two of them when it can run two trainings side by side, and
+    ``_snapshot`` gets the training nets' latest snapshots merged. Each net trains alone, so
+    the result is the same (``sklearn_mlp.merge_comparisons``). Neither callback is part of the
+    cache key."""
     settings = dict(
-        dataset=dataset, activations=activations, depth=depth, width=width, solver=solver,
-        learning_rate=learning_rate, batch_size=batch_size, epochs=epochs, n_samples=n_samples,
-        noise=noise, seed=seed,
+        dataset=dataset, depth=depth, width=width, solver=solver, learning_rate=learning_rate,
+        batch_size=batch_size, epochs=epochs, n_samples=n_samples, noise=noise, seed=seed,
     )  # fmt: skip
+    nets = {key: _known_net(settings, key) for key in activations}
+    new = tuple(key for key in activations if nets[key] is None)
+    if new:
+        for net in _train_nets(settings, new, _progress, _snapshot):
+            (key,) = net.settings["activations"]
+            nets[key] = NETS.put(_net_key(settings, key), net)
+    return sklearn_mlp.merge_comparisons([nets[key] for key in activations])
+
+
+def _net_key(settings: Mapping[str, Any], activation: str) -> tuple:
+    """``NETS``' key of one net: ``comparison``'s settings with that activation."""
+    return tuple(sorted({**settings, "activations": (activation,)}.items()))
+
+
+def _train_nets(
+    settings: dict[str, Any],
+    activations: tuple[str, ...],
+    progress: Callable[[float], object] | None,
+    snapshot: Callable[[MLPSnapshot], object] | None,
+) -> list[MLPComparison]:
+    """The nets of ``activations`` trained with ``settings``, one comparison each."""
     if len(activations) < 2 or not workers.side_by_side():
-        return workers.call(TRAINED, (), {**settings, "_progress": _progress, "_snapshot": _snapshot})
+        call = {**settings, "activations": activations, "_progress": progress, "_snapshot": snapshot}
+        return sklearn_mlp.split_comparison(workers.call(TRAINED, (), call))
     half = (len(activations) + 1) // 2
-    groups = (tuple(activations[:half]), tuple(activations[half:]))
-    snapshots = workers.merged_reports(_snapshot, len(groups), sklearn_mlp.merge_snapshots)
+    groups = (activations[:half], activations[half:])
+    snapshots = workers.merged_reports(snapshot, len(groups), sklearn_mlp.merge_snapshots)
     fractions = workers.merged_reports(
-        _progress if _snapshot is None else None, len(groups), workers.mean_fraction
+        progress if snapshot is None else None, len(groups), workers.mean_fraction
     )
     calls = [
         {**settings, "activations": group, "_snapshot": snapshots[index], "_progress": fractions[index]}
         for index, group in enumerate(groups)
     ]
-    return sklearn_mlp.merge_comparisons(workers.call_side_by_side(TRAINED, calls))
+    return [
+        net
+        for part in workers.call_side_by_side(TRAINED, calls)
+        for net in sklearn_mlp.split_comparison(part)
+    ]
+
+
+SHOWN = RememberedRuns(None, SHOWN_ENTRIES, copies=False)
+"""The comparisons last shown, by their settings but the activations, for every visitor: a change
+of the activations alone takes its nets from the one shown with the same settings, split then
+(``sklearn_mlp.split_comparison``), not on every run of a comparison read from a cache or the store."""
+
+
+def note_shown(comparison: MLPComparison, settings: Mapping[str, Any]) -> None:
+    """``comparison`` was shown for ``settings`` (its arguments): keep it in ``SHOWN``."""
+    SHOWN.put(_common_key(settings), comparison)
+
+
+def _common_key(settings: Mapping[str, Any]) -> tuple:
+    return tuple(sorted((name, value) for name, value in settings.items() if name != "activations"))
+
+
+def _known_net(settings: Mapping[str, Any], activation: str) -> MLPComparison | None:
+    """The net of ``activation`` trained with ``settings`` if this server has it: kept in
+    ``NETS``, or part of the comparison last shown with these settings (whose nets are then kept)."""
+    net = NETS.get(_net_key(settings, activation))
+    if net is not None:
+        return net
+    shown = SHOWN.get(_common_key(settings))
+    if shown is None or activation not in shown.settings["activations"]:
+        return None
+    for part in sklearn_mlp.split_comparison(shown):
+        (key,) = part.settings["activations"]
+        kept = NETS.put(_net_key(settings, key), part)
+        net = kept if key == activation else net
+    return net
 
 
 class _Frames:
@@ -353,11 +418,16 @@ def train(
         "noise": chosen["noise"],
         "seed": chosen["seed"],
     }
-    if live is not None:
-        settings["_snapshot"] = _Frames(live, lecture)
-    return computed(
-        comparison, f"Training {nets} network{'s' if nets > 1 else ''} for {epochs} epochs", **settings
+    frames = {} if live is None else {"_snapshot": _Frames(live, lecture)}
+    result, error = computed(
+        comparison,
+        f"Training {nets} network{'s' if nets > 1 else ''} for {epochs} epochs",
+        **settings,
+        **frames,
     )
+    if result is not None:
+        note_shown(result, settings)
+    return result, error
 
 
 def boundaries(

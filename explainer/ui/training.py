@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import pickle
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -35,6 +32,7 @@ from ..lessons.training.scenes import PRESETS, SCENE_DEFAULTS, SECTIONS, SETTING
 from ..nn.loop import TrainingRun, train
 from ..nn.model import ModelState
 from .display import chart, computed, download_csv, heatmap, prose, table, template_chart
+from .remembered import RememberedRuns
 from .viewport import screen
 from .widgets import ACTIVATION_LABELS, DATASET_LABELS, INITIALIZER_LABELS, Param, section_labels
 
@@ -216,8 +214,7 @@ class SectionTrainer:
 
     def __init__(self, entries: int = TRAIN_CACHE_ENTRIES):
         self.entries = entries
-        self._runs: OrderedDict[tuple, bytes] = OrderedDict()
-        self._lock = threading.Lock()
+        self._runs = RememberedRuns(_stored_run, entries)
 
     def __call__(self, progress: Progress = None, **kwargs: Any) -> TrainingRun:
         return self.train_all([{**kwargs, "progress": progress}])[0]
@@ -225,7 +222,7 @@ class SectionTrainer:
     def train_all(self, calls: list[dict[str, Any]]) -> list[TrainingRun]:
         """``train(**call)`` for each call (each with its own ``progress``), in order."""
         keys = [tuple(sorted((k, v) for k, v in call.items() if k != "progress")) for call in calls]
-        runs = [self._remembered(key) for key in keys]
+        runs = [self._runs.get(key) for key in keys]
         new = [i for i, run in enumerate(runs) if run is None]
         if len(new) > 1 and workers.side_by_side():
             trained = workers.call_side_by_side(
@@ -234,33 +231,12 @@ class SectionTrainer:
         else:
             trained = [_stored_run(keys[i], _progress=calls[i]["progress"]) for i in new]
         for i, run in zip(new, trained, strict=True):
-            runs[i] = self._remember(keys[i], run)
+            runs[i] = self._runs.put(keys[i], run)
         return runs  # type: ignore[return-value]
 
     def clear(self) -> None:
         """Forget every remembered run."""
-        with self._lock:
-            self._runs.clear()
-
-    def _remembered(self, key: tuple) -> TrainingRun | None:
-        with self._lock:
-            kept = self._runs.get(key)
-            if kept is not None:
-                self._runs.move_to_end(key)
-        if kept is not None:
-            return pickle.loads(kept)
-        if not store.stored(_stored_run, key):
-            return None
-        return self._remember(key, _stored_run(key))  # read from disk once, then from memory
-
-    def _remember(self, key: tuple, run: TrainingRun) -> TrainingRun:
-        kept = pickle.dumps(run, protocol=pickle.HIGHEST_PROTOCOL)
-        with self._lock:
-            self._runs[key] = kept
-            self._runs.move_to_end(key)
-            while len(self._runs) > self.entries:
-                self._runs.popitem(last=False)
-        return pickle.loads(kept)
+        self._runs.clear()
 
 
 TRAINER = SectionTrainer()

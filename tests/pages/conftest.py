@@ -140,8 +140,27 @@ def assert_clean(at: AppTest) -> None:
 
 @pytest.fixture(autouse=True)
 def clear_caches():
+    from explainer.ui import remembered
+
     st.cache_data.clear()
+    remembered.clear_all()
     yield
+
+
+def trainings_counted(monkeypatch) -> list[tuple[str, ...]]:
+    """The activations of each MLP comparison trained from now on (``fit_mlps_stream`` calls in
+    this process: the page trains there when the server has no workers, as in these tests)."""
+    import explainer.sklearn_mlp as sklearn_mlp
+
+    trained: list[tuple[str, ...]] = []
+    real = sklearn_mlp.fit_mlps_stream
+
+    def counted(*args, **kwargs):
+        trained.append(tuple(kwargs["activations"]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sklearn_mlp, "fit_mlps_stream", counted)
+    return trained
 
 
 def show_section(at: AppTest, labels: dict[str, str], section: str) -> AppTest:

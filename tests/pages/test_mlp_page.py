@@ -22,7 +22,15 @@ from explainer.sklearn_mlp import PRESETS, SKLEARN_ACTIVATIONS
 from explainer.ui import display
 from explainer.ui import mlp as page
 
-from .conftest import assert_clean, chart_frames, each_section, open_page, presenter_points, show_section
+from .conftest import (
+    assert_clean,
+    chart_frames,
+    each_section,
+    open_page,
+    presenter_points,
+    show_section,
+    trainings_counted,
+)
 
 PAGE = "app_pages/mlp.py"
 SMALL = {"n": "100", "epochs": "10", "depth": "1", "width": "4"}
@@ -303,6 +311,30 @@ def test_returning_to_a_setting_reuses_the_cached_result_and_leaves_no_progress_
     assert_clean(small)
     assert len(calls) == 1 and calls[0]["epochs"] == 20
     assert not small.get("progress")
+
+
+def test_an_activation_taken_away_or_added_back_trains_no_net_and_one_added_trains_it_alone(
+    small, monkeypatch
+):
+    """A lecturer hides the identity net: nothing retrains, and the other nets' numbers stay. With
+    a new seed, hiding tanh and showing it again trains nothing, and adding identity trains that
+    net alone: the page keeps each net of a comparison on its own."""
+    before = summary(small)
+    trained = trainings_counted(monkeypatch)
+    small.pills(key="act").set_value(["sigmoid", "tanh", "relu"]).run()
+    assert_clean(small)
+    fewer = summary(small)
+    assert trained == [] and not small.get("progress")
+    assert list(fewer.index) == [label for label in before.index if label != before.index[0]]
+    pd.testing.assert_frame_equal(fewer.drop(columns="fit s"), before.drop(columns="fit s").iloc[1:])
+    # With another seed every net is new; then taking one away and adding it back trains nothing.
+    small.number_input(key="seed").set_value(7).run()
+    assert trained == [("sigmoid", "tanh", "relu")]
+    small.pills(key="act").set_value(["sigmoid", "relu"]).run()
+    small.pills(key="act").set_value(["sigmoid", "tanh", "relu"]).run()
+    small.pills(key="act").set_value(["identity", "sigmoid", "tanh", "relu"]).run()
+    assert_clean(small)
+    assert trained == [("sigmoid", "tanh", "relu"), ("identity",)]
 
 
 def test_the_page_caches_are_bounded():

@@ -199,6 +199,24 @@ def test_comparisons_of_the_activations_split_in_two_merge_into_fit_mlps_of_them
     assert_same_comparison(sklearn_mlp.merge_comparisons(parts), fit_mlps(activations=keys, **rest))
 
 
+@pytest.mark.parametrize("settings", [SMALL, DIVERGING], ids=["small", "diverging"])
+def test_a_comparison_split_net_by_net_equals_each_net_trained_alone_and_merges_back(settings):
+    """The MLP page keeps each net of a comparison on its own (so an activation added or taken
+    away trains at most that net): each part is that net's own comparison, sentences included,
+    and the parts in another order merge into the comparison of the nets in that order."""
+    keys = settings.get("activations", DEFAULTS["activations"])
+    rest = {k: v for k, v in settings.items() if k != "activations"}
+    whole = fit_mlps(activations=keys, **rest)
+    parts = sklearn_mlp.split_comparison(whole)
+    assert [part.settings["activations"] for part in parts] == [(key,) for key in keys]
+    for key, part in zip(keys, parts, strict=True):
+        assert_same_comparison(part, fit_mlps(activations=(key,), **rest))
+    backwards = tuple(reversed(keys))
+    assert_same_comparison(
+        sklearn_mlp.merge_comparisons(parts[::-1]), fit_mlps(activations=backwards, **rest)
+    )
+
+
 def test_snapshots_of_two_halves_merge_with_each_net_at_its_own_epoch():
     first = list(fit_mlps_stream(activations=("identity", "sigmoid"), **SMALL, every=1))
     second = list(fit_mlps_stream(activations=("tanh", "relu"), **SMALL, every=1))

@@ -152,6 +152,7 @@ def test_the_mlp_comparison_trained_in_a_worker_equals_the_one_trained_here(pool
     in_worker = comparison(**settings, _snapshot=frames.append)
     assert frames and all(f.epoch <= 6 for f in frames)
     workers.disable()
+    mlp.NETS.clear()  # else the nets just trained would be handed back, not trained here
     here = comparison(**settings)
     pd.testing.assert_frame_equal(in_worker.history, here.history, check_exact=True)
 
@@ -170,6 +171,7 @@ def test_the_mlp_comparison_split_between_two_workers_equals_the_one_trained_her
     merged = comparison(**settings, _snapshot=frames.append)
     pids = set(workers_alive(workers.REPORTING))
     workers.disable()
+    mlp.NETS.clear()
     here = comparison(**settings)
     for name in ("history", "updates", "dead", "gradients", "grid"):
         pd.testing.assert_frame_equal(getattr(merged, name), getattr(here, name), check_exact=True)

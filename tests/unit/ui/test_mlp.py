@@ -3,12 +3,14 @@ preset a scene the widgets can show, and every corner of the widgets within the 
 
 import math
 
+import pandas as pd
 import pytest
 
 from explainer import ui
 from explainer.lessons.mlp import budget as mlp_budget
 from explainer.sklearn_mlp import DEFAULTS, LIMITS, PRESETS, SKLEARN_ACTIVATIONS
 from explainer.ui import mlp as page
+from tests.pages.conftest import trainings_counted
 
 PARAMS = page.PARAMS
 
@@ -87,3 +89,72 @@ def test_every_slider_at_its_maximum_is_cut_and_the_defaults_never_are():
     assert mlp_budget.training_seconds(4, depth, n, 512, epochs, width) > 120
     assert mlp_budget.epoch_budget(4, depth, n, 512, width) < epochs
     assert mlp_budget.epoch_budget(4, 2, 500, 64, 16) >= epochs
+
+
+def test_a_change_of_the_activations_alone_trains_only_the_nets_it_adds(monkeypatch):
+    """The nets are kept one by one (``NETS``): taking an activation away trains nothing, adding
+    one trains that net alone, and each comparison equals ``fit_mlps`` of its activations."""
+    import inspect
+
+    from explainer import sklearn_mlp
+    from explainer.ui import remembered
+
+    remembered.clear_all()
+    comparison = inspect.unwrap(page.comparison, stop=lambda f: hasattr(f, "store_name"))
+    common = dict(dataset="moons", depth=1, width=4, solver="adam", learning_rate=0.01, batch_size=32,
+                  epochs=8, n_samples=100, noise=0.2, seed=1)  # fmt: skip
+    fit = {**{k: v for k, v in common.items() if k not in ("depth", "width")}, "hidden_layers": (4,)}
+    asked = [("sigmoid", "relu"), ("relu",), ("tanh", "relu", "sigmoid")]
+    expected = {activations: sklearn_mlp.fit_mlps(activations=activations, **fit) for activations in asked}
+    trained = trainings_counted(monkeypatch)
+
+    def same(got, activations):
+        for name in ("history", "updates", "dead", "gradients", "grid"):
+            pd.testing.assert_frame_equal(
+                getattr(got, name), getattr(expected[activations], name), check_exact=True
+            )
+        assert (
+            got.settings == expected[activations].settings and got.messages == expected[activations].messages
+        )
+
+    same(comparison(activations=("sigmoid", "relu"), **common), ("sigmoid", "relu"))
+    assert trained == [("sigmoid", "relu")]
+    same(comparison(activations=("relu",), **common), ("relu",))
+    assert trained == [("sigmoid", "relu")]  # taken away: nothing trained
+    same(comparison(activations=("tanh", "relu", "sigmoid"), **common), ("tanh", "relu", "sigmoid"))
+    assert trained == [("sigmoid", "relu"), ("tanh",)]  # added: that net alone
+    # Another setting is other nets.
+    comparison(activations=("relu",), **{**common, "seed": 2})
+    assert trained[-1] == ("relu",) and len(trained) == 3
+
+
+def test_the_nets_of_a_comparison_shown_are_split_from_it_only_when_the_activations_change(monkeypatch):
+    """A scene read from the store on a fresh server is noted as shown, not split (a split on
+    every comparison read would cost each of them tens of milliseconds); taking an activation
+    away afterwards takes the nets from it, with no training, equal to fit_mlps of the rest."""
+    import inspect
+
+    from explainer import sklearn_mlp
+    from explainer.ui import remembered
+
+    remembered.clear_all()
+    settings = dict(dataset="moons", activations=("identity", "tanh", "relu"), depth=1, width=4, solver="adam",
+                    learning_rate=0.01, batch_size=32, epochs=5, n_samples=100, noise=0.2, seed=1)  # fmt: skip
+    fit = dict(dataset="moons", hidden_layers=(4,), learning_rate=0.01, batch_size=32, epochs=5, n_samples=100,
+               noise=0.2, seed=1)  # fmt: skip
+    whole = sklearn_mlp.fit_mlps(activations=("identity", "tanh", "relu"), **fit)
+    expected = sklearn_mlp.fit_mlps(activations=("relu", "identity"), **fit)
+    splits = []
+    real_split = sklearn_mlp.split_comparison
+    monkeypatch.setattr(sklearn_mlp, "split_comparison", lambda c: splits.append(c) or real_split(c))
+    monkeypatch.setattr(sklearn_mlp, "fit_mlps_stream", lambda *a, **k: pytest.fail(f"trained {k}"))
+    page.note_shown(whole, settings)
+    assert splits == []
+    comparison = inspect.unwrap(page.comparison, stop=lambda f: hasattr(f, "store_name"))
+    fewer = comparison(**{**settings, "activations": ("relu", "identity")})
+    assert len(splits) == 1
+    for name in ("history", "updates", "dead", "gradients", "grid"):
+        pd.testing.assert_frame_equal(getattr(fewer, name), getattr(expected, name), check_exact=True)
+    assert fewer.messages == expected.messages
+    comparison(**{**settings, "activations": ("tanh",)})
+    assert len(splits) == 1  # its nets are kept since
