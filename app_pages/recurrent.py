@@ -63,10 +63,10 @@ with (tab := sections["clipping"]):
     clip = dict(steps=chosen["add_T"], rho=chosen["clip_rho"], clip=chosen["clip"], seed=settings["seed"])
     if tab.open:
         st.caption(page.clipping_setting(clip))
-    if tab.open and chosen["clip_demo"]:
-        notes += page.results(
-            page.clipping, "Training with and without clipping", page.show_clipping, clip, lecture
-        )
+        if chosen["clip_demo"]:
+            notes += page.results(
+                page.clipping, "Training with and without clipping", page.show_clipping, clip, lecture
+            )
 
 ui.presenter_notes(notes)
 ui.page_link(

@@ -846,7 +846,7 @@ def split_comparison(comparison: MLPComparison) -> list[MLPComparison]:
 
     def rows(frame: pd.DataFrame, key: str) -> pd.DataFrame:
         # A net with no rows (no dead units but ReLU's) gets the empty frame fit_mlps builds.
-        mine = frame[frame["activation"] == key].reset_index(drop=True) if len(frame) else frame
+        mine = frame[frame["activation"] == key].reset_index(drop=True)
         return mine if len(mine) else _frame((), list(frame.columns))
 
     parts = []

@@ -272,15 +272,18 @@ def comparison(
     nets = {key: _known_net(settings, key) for key in activations}
     new = tuple(key for key in activations if nets[key] is None)
     if new:
-        for net in _train_nets(settings, new, _progress, _snapshot):
-            (key,) = net.settings["activations"]
-            nets[key] = NETS.put(_net_key(settings, key), net)
+        nets |= _keep(settings, _train_nets(settings, new, _progress, _snapshot))
     return sklearn_mlp.merge_comparisons([nets[key] for key in activations])
 
 
-def _net_key(settings: Mapping[str, Any], activation: str) -> tuple:
-    """``NETS``' key of one net: ``comparison``'s settings with that activation."""
-    return tuple(sorted({**settings, "activations": (activation,)}.items()))
+def _keep(settings: Mapping[str, Any], nets: list[MLPComparison]) -> dict[str, MLPComparison]:
+    """Keep ``nets`` (one comparison each, trained with ``settings``) in ``NETS``: activation →
+    its kept copy."""
+    common, kept = _common_key(settings), {}
+    for net in nets:
+        (activation,) = net.settings["activations"]
+        kept[activation] = NETS.put((common, activation), net)
+    return kept
 
 
 def _train_nets(
@@ -322,23 +325,21 @@ def note_shown(comparison: MLPComparison, settings: Mapping[str, Any]) -> None:
 
 
 def _common_key(settings: Mapping[str, Any]) -> tuple:
+    """A comparison's settings but its activations, as a key: ``SHOWN``'s, and with one activation
+    ``NETS``'."""
     return tuple(sorted((name, value) for name, value in settings.items() if name != "activations"))
 
 
 def _known_net(settings: Mapping[str, Any], activation: str) -> MLPComparison | None:
     """The net of ``activation`` trained with ``settings`` if this server has it: kept in
     ``NETS``, or part of the comparison last shown with these settings (whose nets are then kept)."""
-    net = NETS.get(_net_key(settings, activation))
+    net = NETS.get((_common_key(settings), activation))
     if net is not None:
         return net
     shown = SHOWN.get(_common_key(settings))
     if shown is None or activation not in shown.settings["activations"]:
         return None
-    for part in sklearn_mlp.split_comparison(shown):
-        (key,) = part.settings["activations"]
-        kept = NETS.put(_net_key(settings, key), part)
-        net = kept if key == activation else net
-    return net
+    return _keep(settings, sklearn_mlp.split_comparison(shown))[activation]
 
 
 class _Frames:
